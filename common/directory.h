@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The directory model: what LDAP says about one principal, as policy facts. */
+#ifndef ORGRBAC_DIRECTORY_H
+#define ORGRBAC_DIRECTORY_H
+
+#include "config.h"
+#include "ldapc.h"
+#include "policy.h"
+
+#define ORGRBAC_MAX_GROUPS 1024	  /* transitive groups of one principal */
+#define ORGRBAC_MAX_GROUP_DEPTH 16 /* nesting followed without memberOf */
+#define ORGRBAC_MAX_GRANTS 4096	  /* grants naming one principal */
+#define ORGRBAC_MAX_EXTERNAL 1024  /* external-access entries in one organization */
+
+enum orgrbac_dir_status {
+	ORGRBAC_DIR_FOUND = 0,
+	ORGRBAC_DIR_NOUSER = 1,	    /* no such principal (or a malformed name) */
+	ORGRBAC_DIR_ERROR = -1,	    /* bad data or an answer we cannot trust: deny */
+	ORGRBAC_DIR_UNAVAIL = -2,   /* no server answered */
+};
+
+/*
+ * Read the principal `user` and everything the policy needs: its entry
+ * (uid equal byte for byte), home organization, transitive groups (memberOf
+ * where the server keeps it, else a bounded level-by-level search), the
+ * grants of its home organization naming it or its groups, their roles, and
+ * the external-access entry above it. A fixed number of round trips where
+ * memberOf is available. On FOUND *out holds facts to free with
+ * orgrbac_facts_free; on NOUSER err says why.
+ */
+int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
+			   const char *user, struct orgrbac_facts **out, orgrbac_error *err);
+
+#endif

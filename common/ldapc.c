@@ -1,0 +1,324 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The LDAP client: failover across URIs, TLS policy, timeouts, bounded searches. */
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "ldapc.h"
+
+#define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
+
+struct orgrbac_ldap {
+	LDAP *ld;
+	char *uri;
+	int timeout;
+	unsigned long round_trips;
+};
+
+/*
+ * libldap reads ldap.conf, ~/.ldaprc, ./ldaprc and the LDAP* variables once,
+ * at its first use in the process. The host process's environment must not
+ * steer us (LDAPURI, LDAPTLS_REQCERT=never, ...), so that first use happens
+ * here with LDAPNOINIT set; every option we rely on is also set per handle.
+ */
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void global_init(void)
+{
+	int version;
+
+	if (getenv("LDAPNOINIT") == NULL) {
+		if (setenv("LDAPNOINIT", "1", 1) == 0) {
+			ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+			unsetenv("LDAPNOINIT");
+		}
+	} else {
+		ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
+	}
+}
+
+/*
+ * A peer that resets the connection must not kill the host with SIGPIPE:
+ * block it for the duration of our calls and swallow any we raised.
+ */
+struct sigpipe_guard {
+	sigset_t old;
+	bool was_pending;
+};
+
+static void sigpipe_block(struct sigpipe_guard *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigpending(&pending);
+	g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void sigpipe_restore(struct sigpipe_guard *g)
+{
+	sigset_t set, pending;
+	struct timespec zero = { 0, 0 };
+
+	sigpending(&pending);
+	if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
+		sigemptyset(&set);
+		sigaddset(&set, SIGPIPE);
+		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
+			;
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+bool orgrbac_uri_is_local(const char *uri)
+{
+	LDAPURLDesc *lud = NULL;
+	bool local = false;
+
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS)
+		return false;
+	if (strcasecmp(lud->lud_scheme, "ldapi") == 0)
+		local = true;
+	else if (lud->lud_host != NULL)
+		local = strncmp(lud->lud_host, "127.", 4) == 0 ||
+			strcmp(lud->lud_host, "::1") == 0 ||
+			strcasecmp(lud->lud_host, "localhost") == 0;
+	ldap_free_urldesc(lud);
+	return local;
+}
+
+static bool is_unavailable(int rc)
+{
+	return rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT || rc == LDAP_CONNECT_ERROR ||
+	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
+}
+
+static int set_options(LDAP *ld, const struct orgrbac_config *cfg, orgrbac_error *err)
+{
+	struct timeval tv = { cfg->timeout, 0 };
+	int version = LDAP_VERSION3;
+	int deref = LDAP_DEREF_NEVER;
+	int reqcert = LDAP_OPT_X_TLS_DEMAND;
+	int tls_min = LDAP_OPT_X_TLS_PROTOCOL_TLS1_2;
+	int zero = 0;
+	const char *ca = cfg->tls_ca_file != NULL ? cfg->tls_ca_file : DEFAULT_CA_FILE;
+
+	if (ldap_set_option(ld, LDAP_OPT_PROTOCOL_VERSION, &version) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_REFERRALS, LDAP_OPT_OFF) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_RESTART, LDAP_OPT_ON) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_DEREF, &deref) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_NETWORK_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &cfg->timeout) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &zero) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &reqcert) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &tls_min) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, NULL) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS) {
+		orgrbac_seterr(err, "cannot set LDAP options (TLS CA file %s)", ca);
+		return -1;
+	}
+	return 0;
+}
+
+/* Connect and bind to one server: OK, UNAVAIL (try the next) or ERROR (refused by policy). */
+static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char *secret,
+		   struct orgrbac_ldap *l, orgrbac_error *err)
+{
+	LDAPURLDesc *lud = NULL;
+	struct berval cred = { 0, NULL };
+	bool plain, ldapi;
+	LDAP *ld = NULL;
+	int rc;
+
+	if (ldap_url_parse(uri, &lud) != LDAP_URL_SUCCESS) {
+		orgrbac_seterr(err, "%s: not an LDAP URI", uri);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	plain = strcasecmp(lud->lud_scheme, "ldap") == 0;
+	ldapi = strcasecmp(lud->lud_scheme, "ldapi") == 0;
+	ldap_free_urldesc(lud);
+	if (plain && !cfg->starttls && !cfg->allow_insecure && !orgrbac_uri_is_local(uri)) {
+		orgrbac_seterr(err, "%s: plaintext LDAP to a non-loopback host refused "
+				    "(use ldaps://, starttls = yes, or allow_insecure = yes)", uri);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	rc = ldap_initialize(&ld, uri);
+	if (rc != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "%s: %s", uri, ldap_err2string(rc));
+		return ORGRBAC_LDAP_ERROR;
+	}
+	if (set_options(ld, cfg, err) != 0) {
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	if (plain && cfg->starttls && !ldapi) {
+		l->round_trips++;
+		rc = ldap_start_tls_s(ld, NULL, NULL);
+		if (rc != LDAP_SUCCESS) {
+			orgrbac_seterr(err, "%s: StartTLS failed: %s", uri, ldap_err2string(rc));
+			ldap_unbind_ext_s(ld, NULL, NULL);
+			return ORGRBAC_LDAP_UNAVAIL;
+		}
+	}
+	if (secret != NULL) {
+		cred.bv_val = (char *)secret;
+		cred.bv_len = strlen(secret);
+	}
+	/* An anonymous bind too: it proves the server answers before we commit to it. */
+	l->round_trips++;
+	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE,
+			      &cred, NULL, NULL, NULL);
+	if (rc != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "%s: bind%s%s failed: %s", uri, cfg->bind_dn ? " as " : "",
+			       cfg->bind_dn ? cfg->bind_dn : "", ldap_err2string(rc));
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return ORGRBAC_LDAP_UNAVAIL;
+	}
+	l->uri = strdup(uri);
+	if (l->uri == NULL) {
+		orgrbac_seterr(err, "out of memory");
+		ldap_unbind_ext_s(ld, NULL, NULL);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	l->ld = ld;
+	return ORGRBAC_LDAP_OK;
+}
+
+int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+		      struct orgrbac_ldap **out, orgrbac_error *err)
+{
+	struct orgrbac_ldap *l;
+	struct sigpipe_guard guard;
+	char *secret = NULL;
+	char tried[sizeof(err->msg)] = "";
+	int status = ORGRBAC_LDAP_ERROR;
+
+	*out = NULL;
+	pthread_once(&global_once, global_init);
+	if (cfg->n_uris == 0) {
+		orgrbac_seterr(err, "%s: [ldap] uri: no server configured", cfg->path);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	if (cfg->bind_dn != NULL &&
+	    orgrbac_config_read_secret(cfg, trust_any_owner, &secret, err) != 0)
+		return ORGRBAC_LDAP_ERROR;
+	l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		orgrbac_seterr(err, "out of memory");
+		goto out;
+	}
+	l->timeout = cfg->timeout;
+	sigpipe_block(&guard);
+	for (size_t i = 0; i < cfg->n_uris; i++) {
+		orgrbac_error one;
+		int rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
+		size_t used = strlen(tried);
+
+		if (rc == ORGRBAC_LDAP_OK) {
+			status = ORGRBAC_LDAP_OK;
+			break;
+		}
+		if (rc == ORGRBAC_LDAP_UNAVAIL)
+			status = ORGRBAC_LDAP_UNAVAIL;
+		snprintf(tried + used, sizeof(tried) - used, "%s%s", used > 0 ? "; " : "",
+			 one.msg);
+	}
+	sigpipe_restore(&guard);
+	if (status == ORGRBAC_LDAP_OK) {
+		*out = l;
+	} else {
+		orgrbac_seterr(err, "%s%s", status == ORGRBAC_LDAP_UNAVAIL ?
+			       "no directory server answered: " : "", tried);
+		free(l);
+	}
+out:
+	if (secret != NULL) {
+		orgrbac_wipe(secret, strlen(secret));
+		free(secret);
+	}
+	return status;
+}
+
+void orgrbac_ldap_close(struct orgrbac_ldap *l)
+{
+	struct sigpipe_guard guard;
+
+	if (l == NULL)
+		return;
+	if (l->ld != NULL) {
+		sigpipe_block(&guard);
+		ldap_unbind_ext_s(l->ld, NULL, NULL);
+		sigpipe_restore(&guard);
+	}
+	free(l->uri);
+	free(l);
+}
+
+const char *orgrbac_ldap_uri(const struct orgrbac_ldap *l)
+{
+	return l->uri != NULL ? l->uri : "?";
+}
+
+unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l)
+{
+	return l->round_trips;
+}
+
+LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l)
+{
+	return l->ld;
+}
+
+int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
+			const char *filter, char **attrs, int sizelimit,
+			LDAPMessage **res, orgrbac_error *err)
+{
+	struct timeval tv = { l->timeout, 0 };
+	struct sigpipe_guard guard;
+	LDAPMessage *m;
+	int rc;
+
+	*res = NULL;
+	if (sizelimit <= 0) {
+		orgrbac_seterr(err, "internal error: search without a size limit");
+		return ORGRBAC_LDAP_ERROR;
+	}
+	l->round_trips++;
+	sigpipe_block(&guard);
+	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, &tv, sizelimit,
+			       res);
+	sigpipe_restore(&guard);
+	if (rc == LDAP_NO_SUCH_OBJECT)
+		rc = LDAP_SUCCESS;
+	if (rc != LDAP_SUCCESS) {
+		if (rc == LDAP_SIZELIMIT_EXCEEDED)
+			orgrbac_seterr(err, "search under %s matched more than %d entries", base,
+				       sizelimit);
+		else
+			orgrbac_seterr(err, "search under %s failed: %s", base,
+				       ldap_err2string(rc));
+		ldap_msgfree(*res);
+		*res = NULL;
+		return is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
+	}
+	for (m = ldap_first_message(l->ld, *res); m != NULL; m = ldap_next_message(l->ld, m)) {
+		if (ldap_msgtype(m) == LDAP_RES_SEARCH_REFERENCE) {
+			orgrbac_seterr(err, "search under %s returned a referral", base);
+			ldap_msgfree(*res);
+			*res = NULL;
+			return ORGRBAC_LDAP_ERROR;
+		}
+	}
+	return ORGRBAC_LDAP_OK;
+}

@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The LDAP client: failover across URIs, TLS policy, timeouts, bounded searches. */
+#ifndef ORGRBAC_LDAPC_H
+#define ORGRBAC_LDAPC_H
+
+#include <stdbool.h>
+#include <ldap.h>
+
+#include "config.h"
+#include "util.h"
+
+enum orgrbac_ldap_status {
+	ORGRBAC_LDAP_OK = 0,
+	ORGRBAC_LDAP_ERROR = -1,   /* the server answered, but not usefully: deny */
+	ORGRBAC_LDAP_UNAVAIL = -2, /* no server answered in time */
+};
+
+struct orgrbac_ldap;
+
+/*
+ * Connect to the first URI of cfg->uris that answers, in order: refuse
+ * plaintext to anything but loopback or ldapi:// unless allow_insecure, run
+ * StartTLS when asked, verify certificates against tls_ca_file, and bind with
+ * bind_dn and the password file (wiped after use) or anonymously. Each
+ * server gets cfg->timeout seconds to connect and for each operation.
+ * `trust_any_owner` relaxes the password file's owner check (tests only).
+ */
+int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+		      struct orgrbac_ldap **out, orgrbac_error *err);
+void orgrbac_ldap_close(struct orgrbac_ldap *l);
+
+/* The URI of the server in use. */
+const char *orgrbac_ldap_uri(const struct orgrbac_ldap *l);
+
+/* Operations sent so far (bind, StartTLS, searches): one round trip each. */
+unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l);
+
+/*
+ * Search with the configured timeout and at most `sizelimit` entries.
+ * Exceeding the size limit, a partial result, a referral or a search
+ * reference is an error. No such object is an empty result. The caller frees
+ * *res with ldap_msgfree.
+ */
+int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
+			const char *filter, char **attrs, int sizelimit,
+			LDAPMessage **res, orgrbac_error *err);
+
+/* The handle, for walking results. */
+LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l);
+
+/* Is this URI's host loopback or a local socket? */
+bool orgrbac_uri_is_local(const char *uri);
+
+#endif

@@ -1,0 +1,255 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Small helpers shared by every part of orgrbac: errors, secrets, safe file reads, names. */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+void orgrbac_seterr(orgrbac_error *err, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+void orgrbac_wipe(void *p, size_t n)
+{
+	if (p != NULL)
+		explicit_bzero(p, n);
+}
+
+char *orgrbac_strdup(const char *s)
+{
+	return s == NULL ? NULL : strdup(s);
+}
+
+int orgrbac_read_file(const char *path, int checks, size_t max, char **out,
+		      size_t *len, orgrbac_error *err)
+{
+	struct stat st;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd;
+
+	*out = NULL;
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (fd < 0) {
+		orgrbac_seterr(err, "%s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) != 0) {
+		orgrbac_seterr(err, "%s: cannot stat: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		orgrbac_seterr(err, "%s: not a regular file", path);
+		goto fail;
+	}
+	if ((checks & (ORGRBAC_FILE_ROOT | ORGRBAC_FILE_PRIVATE)) != 0 &&
+	    (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
+		orgrbac_seterr(err, "%s: must be owned by root and not writable by group or others",
+			       path);
+		goto fail;
+	}
+	if ((checks & ORGRBAC_FILE_PRIVATE) != 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		orgrbac_seterr(err, "%s: must not be accessible by group or others (mode %04o)",
+			       path, (unsigned)(st.st_mode & 07777));
+		goto fail;
+	}
+	if (st.st_size < 0 || (size_t)st.st_size > max) {
+		orgrbac_seterr(err, "%s: larger than %zu bytes", path, max);
+		goto fail;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (buf == NULL) {
+		orgrbac_seterr(err, "%s: out of memory", path);
+		goto fail;
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			orgrbac_seterr(err, "%s: cannot read: %s", path, strerror(errno));
+			goto fail;
+		}
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = '\0';
+	close(fd);
+	*out = buf;
+	if (len != NULL)
+		*len = got;
+	return 0;
+fail:
+	if (buf != NULL) {
+		orgrbac_wipe(buf, (size_t)st.st_size + 1);
+		free(buf);
+	}
+	close(fd);
+	return -1;
+}
+
+/* Length of the UTF-8 sequence at s, or 0 if it is not a valid, shortest-form one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n, i;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	/* C1 control characters U+0080..U+009F */
+	if (cp >= 0x80 && cp <= 0x9f)
+		return 0;
+	return n;
+}
+
+bool orgrbac_username_valid(const char *name, const char **why)
+{
+	const unsigned char *p;
+	size_t len;
+
+	if (name == NULL || name[0] == '\0') {
+		*why = "empty user name";
+		return false;
+	}
+	len = strnlen(name, ORGRBAC_USER_MAX + 1);
+	if (len > ORGRBAC_USER_MAX) {
+		*why = "user name longer than 256 bytes";
+		return false;
+	}
+	if (name[0] == '-') {
+		*why = "user name starts with '-'";
+		return false;
+	}
+	for (p = (const unsigned char *)name; *p != '\0';) {
+		size_t n = utf8_len(p);
+
+		if (n == 0) {
+			*why = "user name is not valid UTF-8 or contains a control character";
+			return false;
+		}
+		if (n == 1) {
+			if (*p < 0x20 || *p == 0x7f) {
+				*why = "user name contains a control character";
+				return false;
+			}
+			if (isspace(*p)) {
+				*why = "user name contains white space";
+				return false;
+			}
+			if (strchr(":,*()\\/", *p) != NULL) {
+				*why = "user name contains one of : , * ( ) \\ /";
+				return false;
+			}
+		}
+		p += n;
+	}
+	return true;
+}
+
+int orgrbac_filter_escape(const char *in, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0;
+
+	if (outlen == 0)
+		return -1;
+	for (const unsigned char *p = (const unsigned char *)in; *p != '\0'; p++) {
+		if (*p == '*' || *p == '(' || *p == ')' || *p == '\\' || *p >= 0x80) {
+			if (outlen - o < 4)
+				return -1;
+			out[o++] = '\\';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		} else {
+			if (outlen - o < 2)
+				return -1;
+			out[o++] = (char)*p;
+		}
+	}
+	out[o] = '\0';
+	return (int)o;
+}
+
+char **orgrbac_split_list(const char *s, size_t *n)
+{
+	const char *sep = ", \t";
+	char **v;
+	size_t count = 0, i = 0;
+	const char *p;
+
+	if (s == NULL)
+		s = "";
+	for (p = s; *p != '\0';) {
+		p += strspn(p, sep);
+		if (*p == '\0')
+			break;
+		count++;
+		p += strcspn(p, sep);
+	}
+	v = calloc(count + 1, sizeof(*v));
+	if (v == NULL)
+		return NULL;
+	for (p = s; *p != '\0';) {
+		size_t len;
+
+		p += strspn(p, sep);
+		if (*p == '\0')
+			break;
+		len = strcspn(p, sep);
+		v[i] = strndup(p, len);
+		if (v[i] == NULL) {
+			orgrbac_strv_free(v);
+			return NULL;
+		}
+		i++;
+		p += len;
+	}
+	if (n != NULL)
+		*n = count;
+	return v;
+}
+
+void orgrbac_strv_free(char **v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; v[i] != NULL; i++)
+		free(v[i]);
+	free(v);
+}

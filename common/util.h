@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Small helpers shared by every part of orgrbac: errors, secrets, safe file reads, names. */
+#ifndef ORGRBAC_UTIL_H
+#define ORGRBAC_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ORGRBAC_USER_MAX 256	     /* bytes, without the terminator */
+#define ORGRBAC_FILE_MAX (1024 * 1024) /* no config or secret file is larger */
+
+/* An error message for the caller to log; every failing function fills one. */
+typedef struct {
+	char msg[512];
+} orgrbac_error;
+
+void orgrbac_seterr(orgrbac_error *err, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Overwrite memory that held a secret; the compiler may not drop it. */
+void orgrbac_wipe(void *p, size_t n);
+
+/* Duplicate a string; NULL stays NULL. Aborts nothing: returns NULL on ENOMEM. */
+char *orgrbac_strdup(const char *s);
+
+enum orgrbac_file_check {
+	ORGRBAC_FILE_ROOT = 1,	  /* owned by root, not group/world writable */
+	ORGRBAC_FILE_PRIVATE = 2, /* and not group/world readable either */
+};
+
+/*
+ * Read a whole regular file, opened O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY and
+ * checked with fstat against `checks` and `max` bytes. The buffer is
+ * NUL-terminated; *len excludes the terminator. 0 on success, -1 with err set.
+ */
+int orgrbac_read_file(const char *path, int checks, size_t max, char **out,
+		      size_t *len, orgrbac_error *err);
+
+/*
+ * Is `name` acceptable as a login name before any query? Refuses empty, over
+ * ORGRBAC_USER_MAX bytes, invalid UTF-8, control characters, white space, a
+ * leading '-', and ":,*()\\/". On refusal *why says what was wrong.
+ */
+bool orgrbac_username_valid(const char *name, const char **why);
+
+/*
+ * Escape a value for an LDAP search filter (RFC 4515): '*', '(', ')', '\\',
+ * NUL and every byte >= 0x80 become \XX. Returns the length written, or -1
+ * when `out` (of `outlen` bytes including the terminator) is too small.
+ */
+int orgrbac_filter_escape(const char *in, char *out, size_t outlen);
+
+/* Split `s` on commas and/or white space into a NULL-terminated array. */
+char **orgrbac_split_list(const char *s, size_t *n);
+void orgrbac_strv_free(char **v);
+
+#endif

@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The demo: a throwaway OpenLDAP with the sample organization, and real decisions for its users.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+
+bash "$top/scripts/install-deps.sh"
+if [ ! -x "$build/orgrbac" ]; then
+	echo "== building orgrbac in $build"
+	(cd "$top" && ./autogen.sh >/dev/null 2>&1)
+	mkdir -p "$build"
+	(cd "$build" && "$top/configure" >/dev/null && make -j"$(nproc)" >/dev/null)
+fi
+
+. "$top/tests/integration/lib.sh"
+echo "== starting a throwaway slapd on loopback with the sample organization"
+orgrbac_slapd_start
+work=$(mktemp -d /tmp/orgrbac-demo.XXXXXX)
+orgrbac_at_exit "rm -rf '$work'"
+conf="$work/orgrbac.conf"
+cat >"$conf" <<CONF
+[ldap]
+uri = $LDAP_URI
+base = dc=example,dc=com
+timeout = 3
+
+[host]
+org = acme
+services = payments, web
+resource = web01.example.com
+
+[pam]
+mfa_exempt_role = 2FA-exempt
+cross_org_privilege = common:org:cross
+
+[service sshd]
+require = host:login || common:org:own
+[service sudo]
+require = host:sudo || common:org:own
+CONF
+echo "   $LDAP_URI, host: organization acme, services payments and web, resource web01.example.com"
+echo
+
+orgrbac="$build/orgrbac"
+printf '%-6s %-8s %-8s %s\n' USER SSHD SUDO "WHY (sshd)"
+for user in alice bob carol dave erin frank grace heidi ivan judy leo vic vera pat ian uma hank olga gus nobody; do
+	sshd=$("$orgrbac" check "$user" --service sshd --config "$conf" 2>&1) || true
+	sudo=$("$orgrbac" check "$user" --service sudo --config "$conf" 2>&1) || true
+	d1=$(sed -n 's/^decision: *//p' <<<"$sshd")
+	d2=$(sed -n 's/^decision: *//p' <<<"$sudo")
+	why=$(sed -n 's/^reason: *//p' <<<"$sshd")
+	grep -q '^2FA-exempt: *yes' <<<"$sshd" && why="$why [2FA-exempt]"
+	printf '%-6s %-8s %-8s %s\n' "$user" "$d1" "$d2" "$why"
+done
+
+echo
+echo "== the full explanation for bob (nested groups) and pat (a partner window):"
+"$orgrbac" check bob --service sshd --config "$conf" || true
+echo
+"$orgrbac" check pat --service sshd --config "$conf" || true
+echo
+echo "== pat at the end of the partner window, and a hostile user name:"
+"$orgrbac" check pat --at 2036-01-01T00:00:00Z --config "$conf" | grep -E '^(decision|reason)' || true
+"$orgrbac" check 'alice)(uid=*' --config "$conf" || true
+echo
+echo "== stopping slapd"

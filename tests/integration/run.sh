@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Integration suite: a throwaway slapd, then the directory-model and CLI tests against it.
+# usage: run.sh memberof|nomemberof
+. "$(dirname "$0")/lib.sh"
+
+mode=${1:?usage: run.sh memberof|nomemberof}
+builddir=${top_builddir:-$ORGRBAC_TOP/build}
+[ -x "$builddir/orgrbac" ] || fail "$builddir/orgrbac not built"
+
+if [ "$mode" = nomemberof ]; then
+	orgrbac_slapd_start --no-memberof
+else
+	orgrbac_slapd_start
+fi
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-it.XXXXXX")
+orgrbac_at_exit "rm -rf '$WORK'"
+export WORK ORGRBAC="$builddir/orgrbac"
+
+status=0
+"$builddir/tests/integration/test_directory" || status=1
+bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
+exit "$status"

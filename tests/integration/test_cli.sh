@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# End-to-end tests of `orgrbac check` against the throwaway slapd: every kind of sample user.
+set -uo pipefail
+
+: "${ORGRBAC:?}" "${LDAP_URI:?}" "${TLS_CA_FILE:?}" "${WORK:?}"
+passed=0
+failed=0
+AT=2026-11-22T12:00:00Z
+
+conf="$WORK/orgrbac.conf"
+cat >"$conf" <<CONF
+[ldap]
+uri = $LDAP_URI
+base = dc=example,dc=com
+timeout = 2
+tls_ca_file = $TLS_CA_FILE
+
+[host]
+org = acme
+services = payments, web
+resource = web01.example.com
+
+[pam]
+ignore_users = root
+
+[service sshd]
+require = host:login || common:org:own
+[service sudo]
+require = host:sudo || common:org:own
+CONF
+
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# expect STATUS PATTERN -- ARGS...: exit status and a pattern in stdout+stderr
+expect() {
+	local want=$1 pattern=$2 out status
+	shift 3
+	out=$("$ORGRBAC" "$@" 2>&1)
+	status=$?
+	if [ "$status" != "$want" ]; then
+		ko "orgrbac $* exited $status, wanted $want; output: $out"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		ko "orgrbac $* output lacks /$pattern/: $out"
+	else
+		ok
+	fi
+}
+
+check() { # USER SERVICE STATUS PATTERN
+	expect "$3" "$4" -- check "$1" --service "$2" --at "$AT" --config "$conf"
+}
+
+# user   service  exit  why
+check alice sshd 0 "host:login <- host:login of role 'Org Admin' by grant 'alice-org-admin'"
+check alice sudo 0 "host:sudo <- host:sudo of role 'Org Admin'"
+check bob sshd 0 "via cn=engineering,ou=groups,o=acme"
+check bob sudo 1 "decision: +deny"
+check carol sshd 0 "grant 'carol-payments-owner'"
+check carol sudo 0 "role 'Service Owner'"
+check dave sshd 1 "dave-db01-owner: .*scope does not cover this host"
+check erin sshd 1 "lacks privileges: host:login \|\| common:org:own"
+check frank sshd 1 "frank-member-2025: .*expired"
+check grace sshd 0 "2FA-exempt: +yes \(grant 'grace-2fa-exempt'\)"
+check grace sudo 1 "decision: +deny"
+check heidi sshd 0 "common:org:own <- iam:\*|common:org:own <- common:org:own"
+check heidi sudo 0 "common:org:own"
+check ivan sshd 0 "via cn=cycle-b"
+check judy sshd 1 "missing-role-grant: role .*role missing or out of reach"
+check leo sshd 1 "leo-member-2035: .*not yet in force"
+check vic sshd 0 "external: +vendor 'Flexera', continuous"
+check vera sshd 1 "decision: +deny"
+check pat sshd 0 "external: +partner 'Contoso', window"
+check ian sshd 1 "ended on 2025-01-01"
+check uma sshd 1 "disabled"
+check hank sshd 0 "full access"
+check hank sudo 0 "full access"
+check olga sshd 0 "cross-organization"
+check olga sudo 0 "decision: +allow"
+check gus sshd 1 "organization globex without common:org:cross"
+check nobody sshd 1 "decision: +unknown"
+check ALICE sshd 1 "decision: +unknown"
+
+# windows: the same user at other times
+expect 0 "decision: +allow" -- check pat --at 2030-06-01T00:00:00Z --config "$conf"
+expect 1 "begins on 2026-01-01" -- check pat --at 2025-12-31T23:59:59Z --config "$conf"
+expect 1 "ended on 2036-01-01" -- check pat --at 2036-01-01T00:00:00Z --config "$conf"
+expect 0 "decision: +allow" -- check frank --at 2025-03-01T00:00:00Z --config "$conf"
+expect 0 "decision: +allow" -- check leo --at 2035-03-01T00:00:00Z --config "$conf"
+
+# the default service is sshd; --require overrides the configuration
+expect 0 "requires: +host:login \|\| common:org:own" -- check alice --at "$AT" --config "$conf"
+expect 1 "lacks privileges: iam:invitation:create && billing:read" -- \
+	check alice --require 'iam:invitation:create && billing:read' --at "$AT" --config "$conf"
+expect 0 "none" -- check vera --require none --at "$AT" --config "$conf"
+expect 1 "disabled" -- check uma --require none --at "$AT" --config "$conf"
+
+# JSON
+out=$("$ORGRBAC" check bob --service sshd --at "$AT" --json --config "$conf")
+if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["decision"]=="allow" and d["matches"][0]["role"]=="Member" and len(d["groups"])==2, d' <<<"$out"; then ok; else ko "json for bob: $out"; fi
+
+# hostile and malformed names: a clear error, exit 2, nobody matched
+for name in '*' 'alice)(uid=*' $'al\x01ice' '' '-alice' 'a,b' 'alice '; do
+	expect 2 "user name '.*' refused" -- check "$name" --at "$AT" --config "$conf"
+done
+long=$(printf 'a%.0s' $(seq 1 300))
+expect 2 "longer than 256 bytes" -- check "$long" --at "$AT" --config "$conf"
+
+# ignored users are not judged
+expect 0 "ignore_users" -- check root --config "$conf"
+
+# errors: bad --at, unknown service, bad config, dead server
+expect 2 "not an ISO 8601 time" -- check alice --at 2026-13-01T00:00:00Z --config "$conf"
+expect 2 "no requirement for service 'ftp'" -- check alice --service ftp --config "$conf"
+expect 2 "column" -- check alice --require 'host:login ||' --config "$conf"
+bad="$WORK/bad.conf"
+sed 's/^timeout = 2/timeout = forever/' "$conf" >"$bad"
+expect 2 "bad.conf:4: .*timeout" -- check alice --config "$bad"
+dead="$WORK/dead.conf"
+sed "s|^uri = .*|uri = ldap://127.0.0.1:1/|" "$conf" >"$dead"
+expect 2 "no directory server answered" -- check alice --config "$dead"
+expect 2 "usage" -- check
+expect 2 "unknown command" -- frobnicate
+
+printf 'cli: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

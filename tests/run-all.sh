@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# The whole test suite: install what is missing, build with warnings as errors, run `make check`.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${BUILD_DIR:-$top/build}
+
+bash "$top/scripts/install-deps.sh"
+(cd "$top" && ./autogen.sh >/dev/null 2>&1) || { echo "autogen.sh failed" >&2; exit 1; }
+mkdir -p "$build"
+cd "$build"
+"$top/configure" --enable-werror ${CONFIGURE_FLAGS:-} >configure.out ||
+	{ cat configure.out config.log >&2; exit 1; }
+make -j"$(nproc)" >make.out 2>&1 || { cat make.out >&2; exit 1; }
+
+status=0
+make -j"$(nproc)" check >check.out 2>&1 || status=$?
+
+# Each runner's own summary, then the total of test cases.
+passed=0
+failed=0
+for log in $(find tests -name '*.log' ! -name test-suite.log | sort); do
+	echo "== ${log%.log}"
+	grep -E '^\[ *(PASSED|FAILED|SKIPPED) *\]|^\[=+\] .* run|passed, [0-9]+ failed|^SKIP|^FAIL' "$log" || true
+	while read -r n; do passed=$((passed + n)); done < <(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | grep -oE '[0-9]+$')
+	while read -r n; do failed=$((failed + n)); done < <(grep -oE '^\[  FAILED  \] [0-9]+' "$log" | grep -oE '[0-9]+$')
+	while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < \
+		<(sed -nE 's/^[a-z-]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log")
+done
+grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' check.out || true
+if [ "$status" -ne 0 ]; then
+	echo "make check failed; the logs of failing tests:"
+	for log in $(grep -lE ':test-result: (FAIL|ERROR)' $(find tests -name '*.trs') 2>/dev/null); do
+		echo "---- ${log%.trs}.log"
+		tail -n 80 "${log%.trs}.log"
+	done
+	[ "$failed" -gt 0 ] || failed=1
+fi
+echo "orgrbac: $passed passed, $failed failed"
+exit "$status"

@@ -1,0 +1,221 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for common/util.c: user names, filter escaping, lists and safe file reads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "util.h"
+
+static void valid_names(void **state)
+{
+	const char *ok[] = { "alice", "bob.smith", "svc_web-01", "Ærøskøbing", "user@realm",
+			     "a", "x$" };
+	const char *why = NULL;
+	char longest[ORGRBAC_USER_MAX + 1];
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(ok[0]); i++)
+		assert_true(orgrbac_username_valid(ok[i], &why));
+	memset(longest, 'a', ORGRBAC_USER_MAX);
+	longest[ORGRBAC_USER_MAX] = '\0';
+	assert_true(orgrbac_username_valid(longest, &why));
+}
+
+static void refused_names(void **state)
+{
+	static const struct {
+		const char *name;
+		const char *why;
+	} bad[] = {
+		{ "", "empty" },
+		{ "*", "*" },
+		{ "alice)(uid=*", "(" },
+		{ "al\x01ice", "control" },
+		{ "alice\n", "control" },
+		{ "al ice", "white space" },
+		{ "alice ", "white space" },
+		{ "\talice", "control" },
+		{ "-alice", "'-'" },
+		{ "a:b", ":" },
+		{ "a,b", ":" },
+		{ "a\\b", ":" },
+		{ "a/b", ":" },
+		{ "al\x7fice", "control" },
+		{ "\xc3", "UTF-8" },	     /* truncated sequence */
+		{ "\xc0\xaf", "UTF-8" },     /* overlong '/' */
+		{ "\xed\xa0\x80", "UTF-8" }, /* surrogate */
+		{ "\xc2\x85", "UTF-8" },     /* C1 control NEL */
+		{ "\xff", "UTF-8" },
+	};
+	char toolong[ORGRBAC_USER_MAX + 2];
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		const char *why = NULL;
+
+		assert_false(orgrbac_username_valid(bad[i].name, &why));
+		assert_non_null(why);
+		assert_non_null(strstr(why, bad[i].why));
+	}
+	memset(toolong, 'a', sizeof(toolong) - 1);
+	toolong[sizeof(toolong) - 1] = '\0';
+	{
+		const char *why = NULL;
+
+		assert_false(orgrbac_username_valid(toolong, &why));
+		assert_non_null(strstr(why, "256"));
+		assert_false(orgrbac_username_valid(NULL, &why));
+	}
+}
+
+static void filter_escape(void **state)
+{
+	char out[64];
+
+	assert_int_equal(orgrbac_filter_escape("alice", out, sizeof(out)), 5);
+	assert_string_equal(out, "alice");
+	assert_int_equal(orgrbac_filter_escape("a*(b)\\", out, sizeof(out)), 14);
+	assert_string_equal(out, "a\\2a\\28b\\29\\5c");
+	orgrbac_filter_escape("alice)(uid=*", out, sizeof(out));
+	assert_string_equal(out, "alice\\29\\28uid=\\2a");
+	orgrbac_filter_escape("\xc3\xa6", out, sizeof(out));
+	assert_string_equal(out, "\\c3\\a6");
+	/* exactly enough room, then one byte too few */
+	assert_int_equal(orgrbac_filter_escape("*", out, 4), 3);
+	assert_int_equal(orgrbac_filter_escape("*", out, 3), -1);
+	assert_int_equal(orgrbac_filter_escape("ab", out, 3), 2);
+	assert_int_equal(orgrbac_filter_escape("abc", out, 3), -1);
+	assert_int_equal(orgrbac_filter_escape("", out, 1), 0);
+	assert_int_equal(orgrbac_filter_escape("", out, 0), -1);
+}
+
+static void split_list(void **state)
+{
+	size_t n = 99;
+	char **v = orgrbac_split_list(" payments,  web\tops ,", &n);
+
+	assert_non_null(v);
+	assert_int_equal(n, 3);
+	assert_string_equal(v[0], "payments");
+	assert_string_equal(v[1], "web");
+	assert_string_equal(v[2], "ops");
+	assert_null(v[3]);
+	orgrbac_strv_free(v);
+	v = orgrbac_split_list("", &n);
+	assert_non_null(v);
+	assert_int_equal(n, 0);
+	assert_null(v[0]);
+	orgrbac_strv_free(v);
+}
+
+static char dir[] = "/tmp/orgrbac-util-XXXXXX";
+
+static char *write_file(const char *name, const char *text, mode_t mode)
+{
+	char *path;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/%s", dir, name) > 0);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+	return path;
+}
+
+static void read_file(void **state)
+{
+	orgrbac_error err;
+	char *buf = NULL, *path, *link;
+	size_t len = 0;
+
+	path = write_file("plain", "hello\n", 0644);
+	assert_int_equal(orgrbac_read_file(path, 0, 100, &buf, &len, &err), 0);
+	assert_string_equal(buf, "hello\n");
+	assert_int_equal(len, 6);
+	free(buf);
+
+	/* size cap */
+	assert_int_equal(orgrbac_read_file(path, 0, 5, &buf, &len, &err), -1);
+	assert_null(buf);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "larger"));
+
+	/* symlinks are not followed */
+	assert_true(asprintf(&link, "%s/link", dir) > 0);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(orgrbac_read_file(link, 0, 100, &buf, &len, &err), -1);
+	assert_non_null(strstr(err.msg, link));
+	unlink(link);
+	free(link);
+
+	/* a directory is not a regular file */
+	assert_int_equal(orgrbac_read_file(dir, 0, 100, &buf, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+
+	/* a missing file */
+	assert_int_equal(orgrbac_read_file("/nonexistent/x", 0, 100, &buf, &len, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/x"));
+
+	/* private: group/other access refused */
+	if (geteuid() == 0) {
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len,
+						   &err), -1);
+		assert_non_null(strstr(err.msg, "group or others"));
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len,
+						   &err), 0);
+		free(buf);
+		/* not owned by root */
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len,
+						   &err), -1);
+		assert_non_null(strstr(err.msg, "owned by root"));
+		/* root-owned but group-writable */
+		assert_int_equal(chown(path, 0, 0), 0);
+		assert_int_equal(chmod(path, 0664), 0);
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len,
+						   &err), -1);
+		assert_non_null(strstr(err.msg, "writable"));
+	}
+	unlink(path);
+	free(path);
+}
+
+static void wipe(void **state)
+{
+	char secret[] = "hunter2";
+
+	orgrbac_wipe(secret, sizeof(secret));
+	for (size_t i = 0; i < sizeof(secret); i++)
+		assert_int_equal(secret[i], 0);
+	orgrbac_wipe(NULL, 10);
+}
+
+static int setup(void **state)
+{
+	return mkdtemp(dir) != NULL ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	return rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(valid_names),	cmocka_unit_test(refused_names),
+		cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
+		cmocka_unit_test(read_file),	cmocka_unit_test(wipe),
+	};
+
+	return cmocka_run_group_tests_name("util", tests, setup, teardown);
+}

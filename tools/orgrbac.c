@@ -1,0 +1,370 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* orgrbac: the administrator's tool - explain a login decision against the live directory. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "directory.h"
+#include "gtime.h"
+#include "ldapc.h"
+#include "policy.h"
+
+enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: orgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
+		"                          [--config PATH]\n"
+		"  Explain whether USER may use service S (default sshd) on this host now,\n"
+		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
+		"  Exit status: 0 allow, 1 deny, 2 error.\n");
+}
+
+/* Print untrusted text with anything unprintable as \xNN. */
+static void put_safe(FILE *out, const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			fprintf(out, "\\x%02x", *p);
+		else
+			fputc(*p, out);
+	}
+}
+
+static void put_json(FILE *out, const char *s)
+{
+	if (s == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fputc('"', out);
+	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '"' || *p == '\\')
+			fprintf(out, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(out, "\\u%04x", *p);
+		else
+			fputc(*p, out);
+	}
+	fputc('"', out);
+}
+
+static const char *role_name(const struct orgrbac_grant *g)
+{
+	return g->role != NULL ? g->role->name : NULL;
+}
+
+/* Why a grant is or is not in force, in a few words. */
+static const char *grant_state(const struct orgrbac_grant *g, const struct orgrbac_host *host,
+			       const char *home_org, int64_t now)
+{
+	if (g->role == NULL)
+		return g->role_dn == NULL ? "no role named" : "role missing or out of reach";
+	if (g->window.malformed)
+		return "window malformed";
+	if (g->window.has_not_before && now < g->window.not_before)
+		return "not yet in force";
+	if (g->window.has_not_after && now >= g->window.not_after)
+		return "expired";
+	if (strcasecmp(home_org, host->org) != 0)
+		return g->n_scopes == 0 ? "in force in home organization" : "scoped to home hosts";
+	if (!orgrbac_grant_covers(g, host))
+		return "scope does not cover this host";
+	return "in force";
+}
+
+static void window_text(const struct orgrbac_window *w, char *buf, size_t len)
+{
+	char a[32] = "-", b[32] = "-";
+
+	if (!w->has_not_before && !w->has_not_after) {
+		snprintf(buf, len, "always");
+		return;
+	}
+	if (w->has_not_before)
+		orgrbac_time_format(w->not_before, a, sizeof(a));
+	if (w->has_not_after)
+		orgrbac_time_format(w->not_after, b, sizeof(b));
+	snprintf(buf, len, "%s .. %s%s", a, b, w->malformed ? " (malformed)" : "");
+}
+
+static void print_text(const char *user, const char *service, const char *require,
+		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
+		       const struct orgrbac_decision *d, int64_t now)
+{
+	char when[32], win[96];
+
+	orgrbac_time_format(now, when, sizeof(when));
+	printf("user:         ");
+	put_safe(stdout, user);
+	printf("\nservice:      %s\n", service);
+	printf("requires:     %s\n", require);
+	printf("at:           %s\n", when);
+	printf("decision:     %s\n", orgrbac_verdict_name(d->verdict));
+	printf("reason:       ");
+	put_safe(stdout, d->reason);
+	printf("\n");
+	if (f == NULL)
+		return;
+	printf("entry:        %s\n", f->dn);
+	printf("organization: %s (host organization %s)\n", f->org, host->org);
+	for (size_t i = 0; i < d->n_matches; i++) {
+		const struct orgrbac_match *m = &d->matches[i];
+
+		printf("privilege:    %s  <- %s", m->required, m->granted);
+		if (m->grant != NULL)
+			printf(" of role '%s' by grant '%s' via %s", role_name(m->grant),
+			       m->grant->name, m->grant->via);
+		printf("\n");
+	}
+	for (size_t i = 0; i < f->n_groups; i++)
+		printf("group:        %s\n", f->groups[i]);
+	for (size_t i = 0; i < f->n_grants; i++) {
+		const struct orgrbac_grant *g = &f->grants[i];
+
+		window_text(&g->window, win, sizeof(win));
+		printf("grant:        %s: role '%s', ", g->name,
+		       role_name(g) ? role_name(g) : (g->role_dn ? g->role_dn : "-"));
+		if (g->n_scopes == 0)
+			printf("organization-wide");
+		for (size_t j = 0; j < g->n_scopes; j++)
+			printf("%s%s", j ? " " : "", g->scopes[j]);
+		printf(", %s, %s\n", win, grant_state(g, host, f->org, now));
+	}
+	if (f->external != NULL) {
+		window_text(&f->external->window, win, sizeof(win));
+		printf("external:     %s '%s', %s, window %s, role management %s\n",
+		       orgrbac_ext_kind_name(f->external->kind), f->external->name,
+		       orgrbac_ext_mode_name(f->external->mode), win,
+		       f->external->role_management ? "on" : "off");
+	}
+	printf("2FA-exempt:   %s", d->mfa_exempt ? "yes" : "no");
+	if (d->mfa_grant != NULL)
+		printf(" (grant '%s')", d->mfa_grant->name);
+	printf("\n");
+}
+
+static void print_json(const char *user, const char *service, const char *require,
+		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
+		       const struct orgrbac_decision *d, int64_t now)
+{
+	char when[32], a[32], b[32];
+
+	orgrbac_time_format(now, when, sizeof(when));
+	printf("{\"user\":");
+	put_json(stdout, user);
+	printf(",\"service\":");
+	put_json(stdout, service);
+	printf(",\"require\":");
+	put_json(stdout, require);
+	printf(",\"at\":\"%s\",\"decision\":\"%s\",\"reason\":", when,
+	       orgrbac_verdict_name(d->verdict));
+	put_json(stdout, d->reason);
+	printf(",\"mfa_exempt\":%s,\"cross_org\":%s,\"full_access\":%s",
+	       d->mfa_exempt ? "true" : "false", d->cross_org ? "true" : "false",
+	       d->full_access ? "true" : "false");
+	printf(",\"dn\":");
+	put_json(stdout, f ? f->dn : NULL);
+	printf(",\"organization\":");
+	put_json(stdout, f ? f->org : NULL);
+	printf(",\"matches\":[");
+	for (size_t i = 0; i < d->n_matches; i++) {
+		const struct orgrbac_match *m = &d->matches[i];
+
+		printf("%s{\"required\":", i ? "," : "");
+		put_json(stdout, m->required);
+		printf(",\"granted\":");
+		put_json(stdout, m->granted);
+		printf(",\"role\":");
+		put_json(stdout, m->grant ? role_name(m->grant) : NULL);
+		printf(",\"grant\":");
+		put_json(stdout, m->grant ? m->grant->name : NULL);
+		printf(",\"via\":");
+		put_json(stdout, m->grant ? m->grant->via : NULL);
+		printf("}");
+	}
+	printf("],\"groups\":[");
+	for (size_t i = 0; f != NULL && i < f->n_groups; i++) {
+		printf("%s", i ? "," : "");
+		put_json(stdout, f->groups[i]);
+	}
+	printf("],\"grants\":[");
+	for (size_t i = 0; f != NULL && i < f->n_grants; i++) {
+		const struct orgrbac_grant *g = &f->grants[i];
+
+		printf("%s{\"name\":", i ? "," : "");
+		put_json(stdout, g->name);
+		printf(",\"role\":");
+		put_json(stdout, role_name(g));
+		printf(",\"via\":");
+		put_json(stdout, g->via);
+		printf(",\"scopes\":[");
+		for (size_t j = 0; j < g->n_scopes; j++) {
+			printf("%s", j ? "," : "");
+			put_json(stdout, g->scopes[j]);
+		}
+		printf("],\"state\":");
+		put_json(stdout, grant_state(g, host, f->org, now));
+		printf("}");
+	}
+	printf("],\"external\":");
+	if (f == NULL || f->external == NULL) {
+		printf("null");
+	} else {
+		const struct orgrbac_external *x = f->external;
+
+		printf("{\"name\":");
+		put_json(stdout, x->name);
+		printf(",\"kind\":\"%s\",\"mode\":\"%s\",\"role_management\":%s",
+		       orgrbac_ext_kind_name(x->kind), orgrbac_ext_mode_name(x->mode),
+		       x->role_management ? "true" : "false");
+		orgrbac_time_format(x->window.not_before, a, sizeof(a));
+		orgrbac_time_format(x->window.not_after, b, sizeof(b));
+		printf(",\"not_before\":");
+		put_json(stdout, x->window.has_not_before ? a : NULL);
+		printf(",\"not_after\":");
+		put_json(stdout, x->window.has_not_after ? b : NULL);
+		printf("}");
+	}
+	printf("}\n");
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "service", required_argument, NULL, 's' },
+		{ "require", required_argument, NULL, 'r' },
+		{ "at", required_argument, NULL, 'a' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user, *why;
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_expr *expr = NULL;
+	struct orgrbac_ldap *l = NULL;
+	struct orgrbac_facts *facts = NULL;
+	struct orgrbac_decision d;
+	orgrbac_error err;
+	bool json = false, trust = geteuid() != 0;
+	int64_t now = (int64_t)time(NULL);
+	int c, rc = EXIT_ERR;
+
+	while ((c = getopt_long(argc, argv, "s:r:a:jc:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': service = optarg; break;
+		case 'r': require = optarg; break;
+		case 'a': at = optarg; break;
+		case 'j': json = true; break;
+		case 'c': path = optarg; break;
+		case 'h': usage(stdout); return EXIT_ALLOW;
+		default: usage(stderr); return EXIT_ERR;
+		}
+	}
+	if (optind + 1 != argc) {
+		usage(stderr);
+		return EXIT_ERR;
+	}
+	user = argv[optind];
+	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
+		fprintf(stderr, "orgrbac: --at '");
+		put_safe(stderr, at);
+		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+		return EXIT_ERR;
+	}
+	/* A non-root caller has nothing to protect: let it read a config it owns. */
+	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	if (!orgrbac_username_valid(user, &why)) {
+		fprintf(stderr, "orgrbac: user name '");
+		put_safe(stderr, user);
+		fprintf(stderr, "' refused: %s\n", why);
+		goto out;
+	}
+	if (require == NULL)
+		require = orgrbac_config_require(cfg, service);
+	if (require == NULL) {
+		fprintf(stderr, "orgrbac: %s: no requirement for service '%s' "
+				"(no [service %s] require and no default_require)\n",
+			cfg->path, service, service);
+		goto out;
+	}
+	if (orgrbac_expr_parse(require, &expr, &err) != 0) {
+		fprintf(stderr, "orgrbac: requirement '%s': %s\n", require, err.msg);
+		goto out;
+	}
+	if (orgrbac_config_ignored(cfg, user)) {
+		printf("user %s is in ignore_users: pam_orgrbac does not judge it (PAM_IGNORE)\n",
+		       user);
+		rc = EXIT_ALLOW;
+		goto out;
+	}
+	if (orgrbac_ldap_open(cfg, trust, &l, &err) != ORGRBAC_LDAP_OK) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		goto out;
+	}
+	switch (orgrbac_directory_load(l, cfg, user, &facts, &err)) {
+	case ORGRBAC_DIR_FOUND:
+	case ORGRBAC_DIR_NOUSER:
+		break;
+	default:
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		goto out;
+	}
+	{
+		struct orgrbac_host host = {
+			.org = cfg->org,
+			.services = (const char *const *)cfg->services,
+			.n_services = cfg->n_services,
+			.resource = cfg->resource,
+		};
+		struct orgrbac_policy policy = {
+			.require = expr,
+			.mfa_exempt_role = cfg->mfa_exempt_role,
+			.cross_org_privilege = cfg->cross_org_privilege,
+		};
+
+		orgrbac_decide(facts, &host, &policy, now, &d);
+		if (facts == NULL)
+			snprintf(d.reason, sizeof(d.reason), "not in the directory: %.400s", err.msg);
+		if (json)
+			print_json(user, service, require, facts, &host, &d, now);
+		else
+			print_text(user, service, require, facts, &host, &d, now);
+	}
+	rc = d.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
+out:
+	orgrbac_facts_free(facts);
+	orgrbac_ldap_close(l);
+	orgrbac_expr_free(expr);
+	orgrbac_config_free(cfg);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_ERR;
+	}
+	if (strcmp(argv[1], "check") == 0)
+		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		usage(stdout);
+		return EXIT_ALLOW;
+	}
+	fprintf(stderr, "orgrbac: unknown command '");
+	put_safe(stderr, argv[1]);
+	fprintf(stderr, "'\n");
+	usage(stderr);
+	return EXIT_ERR;
+}
