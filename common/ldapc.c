@@ -231,8 +231,10 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 		}
 		if (rc == ORGRBAC_LDAP_UNAVAIL)
 			status = ORGRBAC_LDAP_UNAVAIL;
-		snprintf(tried + used, sizeof(tried) - used, "%s%s", used > 0 ? "; " : "",
-			 one.msg);
+		/* a list too long for the message is cut, which is fine */
+		if (snprintf(tried + used, sizeof(tried) - used, "%s%s", used > 0 ? "; " : "",
+			     one.msg) < 0)
+			tried[used] = '\0';
 	}
 	sigpipe_restore(&guard);
 	if (status == ORGRBAC_LDAP_OK) {

@@ -119,14 +119,10 @@ bool orgrbac_grant_effective(const struct orgrbac_grant *g, const struct orgrbac
 const char *orgrbac_verdict_name(enum orgrbac_verdict v)
 {
 	switch (v) {
-	case ORGRBAC_DENY:
-		return "deny";
-	case ORGRBAC_ALLOW:
-		return "allow";
-	case ORGRBAC_EXPIRED:
-		return "expired";
-	case ORGRBAC_UNKNOWN:
-		return "unknown";
+	case ORGRBAC_DENY: return "deny";
+	case ORGRBAC_ALLOW: return "allow";
+	case ORGRBAC_EXPIRED: return "expired";
+	case ORGRBAC_UNKNOWN: return "unknown";
 	}
 	return "invalid";
 }
@@ -134,12 +130,9 @@ const char *orgrbac_verdict_name(enum orgrbac_verdict v)
 const char *orgrbac_ext_kind_name(enum orgrbac_ext_kind k)
 {
 	switch (k) {
-	case ORGRBAC_EXT_VENDOR:
-		return "vendor";
-	case ORGRBAC_EXT_PARTNER:
-		return "partner";
-	case ORGRBAC_EXT_KIND_UNKNOWN:
-		break;
+	case ORGRBAC_EXT_VENDOR: return "vendor";
+	case ORGRBAC_EXT_PARTNER: return "partner";
+	case ORGRBAC_EXT_KIND_UNKNOWN: break;
 	}
 	return "unknown";
 }
@@ -147,14 +140,10 @@ const char *orgrbac_ext_kind_name(enum orgrbac_ext_kind k)
 const char *orgrbac_ext_mode_name(enum orgrbac_ext_mode m)
 {
 	switch (m) {
-	case ORGRBAC_MODE_CONTINUOUS:
-		return "continuous";
-	case ORGRBAC_MODE_WINDOW:
-		return "window";
-	case ORGRBAC_MODE_DISABLED:
-		return "disabled";
-	case ORGRBAC_MODE_UNKNOWN:
-		break;
+	case ORGRBAC_MODE_CONTINUOUS: return "continuous";
+	case ORGRBAC_MODE_WINDOW: return "window";
+	case ORGRBAC_MODE_DISABLED: return "disabled";
+	case ORGRBAC_MODE_UNKNOWN: break;
 	}
 	return "unknown";
 }
@@ -226,21 +215,22 @@ static bool external_open(const struct judge *j, struct orgrbac_decision *out, s
 	char when[32];
 
 	out->verdict = ORGRBAC_EXPIRED;
-	if (x->mode == ORGRBAC_MODE_UNKNOWN) {
+	if (x->mode != ORGRBAC_MODE_CONTINUOUS && x->mode != ORGRBAC_MODE_WINDOW &&
+	    x->mode != ORGRBAC_MODE_DISABLED) {
 		put(t, "external access '%s' has an unknown access mode", name);
 		return false;
 	}
-	if (x->kind == ORGRBAC_EXT_KIND_UNKNOWN) {
+	if (x->kind != ORGRBAC_EXT_VENDOR && x->kind != ORGRBAC_EXT_PARTNER) {
 		put(t, "external access '%s' has an unknown kind", name);
 		return false;
 	}
-	switch (x->mode) {
-	case ORGRBAC_MODE_CONTINUOUS:
-		/* a window left on a continuous entry is not in force */
-		break;
-	case ORGRBAC_MODE_WINDOW:
-		if (x->window.malformed || !x->window.has_not_before ||
-		    !x->window.has_not_after) {
+	if (x->mode == ORGRBAC_MODE_DISABLED) {
+		put(t, "access for %s %s is disabled", kind, name);
+		return false;
+	}
+	/* A window left on a continuous entry is not in force. */
+	if (x->mode == ORGRBAC_MODE_WINDOW) {
+		if (x->window.malformed || !x->window.has_not_before || !x->window.has_not_after) {
 			put(t, "access window of %s %s is malformed or incomplete", kind, name);
 			return false;
 		}
@@ -254,13 +244,6 @@ static bool external_open(const struct judge *j, struct orgrbac_decision *out, s
 			put(t, "access for %s %s ended on %s", kind, name, when);
 			return false;
 		}
-		break;
-	case ORGRBAC_MODE_DISABLED:
-		put(t, "access for %s %s is disabled", kind, name);
-		return false;
-	default:
-		put(t, "external access '%s' has an unknown access mode", name);
-		return false;
 	}
 	out->verdict = ORGRBAC_DENY;
 	return true;
@@ -284,8 +267,7 @@ static bool may_cross(struct judge *j, struct text *t)
 	return false;
 }
 
-static void explain_allow(const struct judge *j, const struct orgrbac_decision *out,
-			  struct text *t)
+static void explain_allow(const struct judge *j, const struct orgrbac_decision *out, struct text *t)
 {
 	const struct orgrbac_external *x = j->f->external;
 
@@ -412,14 +394,14 @@ static void decide(struct judge *j, struct orgrbac_decision *out, struct text *t
 void orgrbac_decide(const struct orgrbac_facts *facts, const struct orgrbac_host *host,
 		    const struct orgrbac_policy *policy, int64_t now, struct orgrbac_decision *out)
 {
-	struct judge j = { .f = facts, .host = host, .policy = policy, .now = now };
+	struct judge j = {.f = facts, .host = host, .policy = policy, .now = now};
 	struct text t;
 
 	if (out == NULL)
 		return;
 	memset(out, 0, sizeof(*out));
 	out->verdict = ORGRBAC_DENY;
-	t = (struct text){ .s = out->reason, .cap = sizeof(out->reason), .len = 0 };
+	t = (struct text){.s = out->reason, .cap = sizeof(out->reason), .len = 0};
 	decide(&j, out, &t);
 	if (t.len == 0)
 		put(&t, "denied");

@@ -253,3 +253,23 @@ void orgrbac_strv_free(char **v)
 		free(v[i]);
 	free(v);
 }
+
+char *orgrbac_printable(const char *in, char *out, size_t len)
+{
+	size_t o = 0;
+
+	if (len == 0)
+		return out;
+	for (const unsigned char *p = (const unsigned char *)(in ? in : "(null)"); *p != '\0';
+	     p++) {
+		if (o + 1 >= len) {
+			if (len > 4)
+				memcpy(out + len - 4, "...", 3);
+			o = len - 1;
+			break;
+		}
+		out[o++] = *p >= 0x20 && *p < 0x7f ? (char)*p : '?';
+	}
+	out[o] = '\0';
+	return out;
+}

@@ -51,6 +51,12 @@ bool orgrbac_username_valid(const char *name, const char **why);
  */
 int orgrbac_filter_escape(const char *in, char *out, size_t outlen);
 
+/*
+ * Copy untrusted text for a log line: at most `len` - 1 bytes, anything
+ * outside printable ASCII as '?', "..." when cut. Returns out.
+ */
+char *orgrbac_printable(const char *in, char *out, size_t len);
+
 /* Split `s` on commas and/or white space into a NULL-terminated array. */
 char **orgrbac_split_list(const char *s, size_t *n);
 void orgrbac_strv_free(char **v);

@@ -9,9 +9,8 @@
 #include <unistd.h>
 
 #include "config.h"
-#include "directory.h"
+#include "evaluate.h"
 #include "gtime.h"
-#include "ldapc.h"
 #include "policy.h"
 
 enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
@@ -246,12 +245,10 @@ static int cmd_check(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user, *why;
+	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user;
 	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_expr *expr = NULL;
-	struct orgrbac_ldap *l = NULL;
-	struct orgrbac_facts *facts = NULL;
-	struct orgrbac_decision d;
+	struct orgrbac_evaluation ev;
+	struct orgrbac_host host;
 	orgrbac_error err;
 	bool json = false, trust = geteuid() != 0;
 	int64_t now = (int64_t)time(NULL);
@@ -284,12 +281,6 @@ static int cmd_check(int argc, char **argv)
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (!orgrbac_username_valid(user, &why)) {
-		fprintf(stderr, "orgrbac: user name '");
-		put_safe(stderr, user);
-		fprintf(stderr, "' refused: %s\n", why);
-		goto out;
-	}
 	if (require == NULL)
 		require = orgrbac_config_require(cfg, service);
 	if (require == NULL) {
@@ -298,54 +289,33 @@ static int cmd_check(int argc, char **argv)
 			cfg->path, service, service);
 		goto out;
 	}
-	if (orgrbac_expr_parse(require, &expr, &err) != 0) {
-		fprintf(stderr, "orgrbac: requirement '%s': %s\n", require, err.msg);
-		goto out;
-	}
 	if (orgrbac_config_ignored(cfg, user)) {
 		printf("user %s is in ignore_users: pam_orgrbac does not judge it (PAM_IGNORE)\n",
 		       user);
 		rc = EXIT_ALLOW;
 		goto out;
 	}
-	if (orgrbac_ldap_open(cfg, trust, &l, &err) != ORGRBAC_LDAP_OK) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		goto out;
-	}
-	switch (orgrbac_directory_load(l, cfg, user, &facts, &err)) {
-	case ORGRBAC_DIR_FOUND:
-	case ORGRBAC_DIR_NOUSER:
+	orgrbac_evaluate(cfg, user, require, now, trust, &ev);
+	switch (ev.status) {
+	case ORGRBAC_EVAL_DECIDED:
+		host = orgrbac_config_host(cfg);
+		if (json)
+			print_json(user, service, require, ev.facts, &host, &ev.decision, now);
+		else
+			print_text(user, service, require, ev.facts, &host, &ev.decision, now);
+		rc = ev.decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
+		break;
+	case ORGRBAC_EVAL_BADNAME:
+		fprintf(stderr, "orgrbac: user name '");
+		put_safe(stderr, user);
+		fprintf(stderr, "' refused: %s\n", ev.err.msg);
 		break;
 	default:
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		goto out;
+		fprintf(stderr, "orgrbac: %s\n", ev.err.msg);
+		break;
 	}
-	{
-		struct orgrbac_host host = {
-			.org = cfg->org,
-			.services = (const char *const *)cfg->services,
-			.n_services = cfg->n_services,
-			.resource = cfg->resource,
-		};
-		struct orgrbac_policy policy = {
-			.require = expr,
-			.mfa_exempt_role = cfg->mfa_exempt_role,
-			.cross_org_privilege = cfg->cross_org_privilege,
-		};
-
-		orgrbac_decide(facts, &host, &policy, now, &d);
-		if (facts == NULL)
-			snprintf(d.reason, sizeof(d.reason), "not in the directory: %.400s", err.msg);
-		if (json)
-			print_json(user, service, require, facts, &host, &d, now);
-		else
-			print_text(user, service, require, facts, &host, &d, now);
-	}
-	rc = d.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
+	orgrbac_evaluation_free(&ev);
 out:
-	orgrbac_facts_free(facts);
-	orgrbac_ldap_close(l);
-	orgrbac_expr_free(expr);
 	orgrbac_config_free(cfg);
 	return rc;
 }

@@ -21,4 +21,11 @@ export WORK ORGRBAC="$builddir/orgrbac"
 status=0
 "$builddir/tests/integration/test_directory" || status=1
 bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
+# last: it changes the directory (a revoked role, a windowed grant)
+if [ -x "$builddir/tests/integration/test_pam" ]; then
+	rc=0
+	PAM_ORGRBAC_SO="$builddir/.libs/pam_orgrbac.so" "$builddir/tests/integration/test_pam" ||
+		rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
+fi
 exit "$status"

@@ -13,20 +13,20 @@
 #include "expr.h"
 #include "policy.h"
 
-#define NOW ((int64_t)1794744000)	 /* 2026-11-15T12:00:00Z */
-#define NOV_01 ((int64_t)1793491200)	 /* 2026-11-01T00:00:00Z */
-#define NOV_30 ((int64_t)1795996800)	 /* 2026-11-30T00:00:00Z */
-#define DEC_01 ((int64_t)1796083200)	 /* 2026-12-01T00:00:00Z */
-#define CAP 16				 /* roles and grants per test principal */
+#define NOW    ((int64_t)1794744000) /* 2026-11-15T12:00:00Z */
+#define NOV_01 ((int64_t)1793491200) /* 2026-11-01T00:00:00Z */
+#define NOV_30 ((int64_t)1795996800) /* 2026-11-30T00:00:00Z */
+#define DEC_01 ((int64_t)1796083200) /* 2026-12-01T00:00:00Z */
+#define CAP    16		     /* roles and grants per test principal */
 #define PEOPLE "ou=people,o=acme,dc=example,dc=com"
 #define ADMINS "cn=admins,ou=groups,o=acme,dc=example,dc=com"
 
-static const char *const services[] = { "payments", "web" };
+static const char *const services[] = {"payments", "web"};
 static const struct orgrbac_host host = {
-	.org = "acme",
-	.services = services,
-	.n_services = 2,
-	.resource = "web01.example.com",
+    .org = "acme",
+    .services = services,
+    .n_services = 2,
+    .resource = "web01.example.com",
 };
 
 /* Facts built on the heap, as the directory layer builds them, so facts_free runs under ASan. */
@@ -56,8 +56,8 @@ static struct orgrbac_facts *facts_new(const char *user, const char *org)
 	return f;
 }
 
-static struct orgrbac_role *add_role(struct orgrbac_facts *f, const char *name,
-				     const char *priv1, const char *priv2)
+static struct orgrbac_role *add_role(struct orgrbac_facts *f, const char *name, const char *priv1,
+				     const char *priv2)
 {
 	struct orgrbac_role *r;
 	char dn[256];
@@ -112,8 +112,7 @@ static void set_window(struct orgrbac_window *w, int64_t nb, int64_t na)
 }
 
 static struct orgrbac_external *set_external(struct orgrbac_facts *f, const char *name,
-					     enum orgrbac_ext_kind kind,
-					     enum orgrbac_ext_mode mode)
+					     enum orgrbac_ext_kind kind, enum orgrbac_ext_mode mode)
 {
 	struct orgrbac_external *x = calloc(1, sizeof(*x));
 	char dn[256];
@@ -148,8 +147,8 @@ static void judge_as(const struct orgrbac_facts *f, const struct orgrbac_host *h
 		     const char *require, const char *mfa_role, const char *cross, int64_t now,
 		     struct orgrbac_decision *d)
 {
-	orgrbac_error err = { { 0 } };
-	struct orgrbac_policy p = { .mfa_exempt_role = mfa_role, .cross_org_privilege = cross };
+	orgrbac_error err = {{0}};
+	struct orgrbac_policy p = {.mfa_exempt_role = mfa_role, .cross_org_privilege = cross};
 
 	free_expr(NULL);
 	if (require != NULL)
@@ -280,8 +279,8 @@ static void test_resource_scope(void **state)
 
 static void test_grant_covers(void **state)
 {
-	char *scopes[2] = { NULL, NULL };
-	struct orgrbac_grant g = { .scopes = scopes };
+	char *scopes[2] = {NULL, NULL};
+	struct orgrbac_grant g = {.scopes = scopes};
 	struct orgrbac_host h = host;
 
 	(void)state;
@@ -312,7 +311,7 @@ static void test_grant_covers(void **state)
 
 static void test_window_contains(void **state)
 {
-	struct orgrbac_window w = { 0 };
+	struct orgrbac_window w = {0};
 
 	(void)state;
 	assert_true(orgrbac_window_contains(&w, NOW));
@@ -371,7 +370,7 @@ static void test_grant_window(void **state)
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	assert_false(orgrbac_grant_effective(g, &host, NOW));
-	g->window = (struct orgrbac_window){ .has_not_after = true, .not_after = NOV_30 };
+	g->window = (struct orgrbac_window){.has_not_after = true, .not_after = NOV_30};
 	assert_true(orgrbac_grant_effective(g, &host, NOW));
 	orgrbac_facts_free(f);
 }
@@ -514,7 +513,7 @@ static void test_none(void **state)
 	judge(f, "none", DEC_01, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	/* nor a stranger from needing to cross */
-	judge_as(f, &(struct orgrbac_host){ .org = "globex" }, "none", "2FA-exempt",
+	judge_as(f, &(struct orgrbac_host){.org = "globex"}, "none", "2FA-exempt",
 		 "common:org:cross", DEC_01, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	orgrbac_facts_free(f);
@@ -556,8 +555,8 @@ static struct orgrbac_facts *partner(enum orgrbac_ext_mode mode)
 static void test_external_vendor_continuous(void **state)
 {
 	struct orgrbac_facts *f = member();
-	struct orgrbac_external *x = set_external(f, "Hooli", ORGRBAC_EXT_VENDOR,
-						  ORGRBAC_MODE_CONTINUOUS);
+	struct orgrbac_external *x =
+	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -622,7 +621,7 @@ static void test_external_window_incomplete(void **state)
 	w->not_before = NOV_01;
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	*w = (struct orgrbac_window){ .has_not_after = true, .not_after = NOV_30 };
+	*w = (struct orgrbac_window){.has_not_after = true, .not_after = NOV_30};
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
 	set_window(w, NOV_01, NOV_30);
@@ -639,8 +638,8 @@ static void test_external_window_incomplete(void **state)
 static void test_external_disabled_and_unknown(void **state)
 {
 	struct orgrbac_facts *f = member();
-	struct orgrbac_external *x = set_external(f, "Hooli", ORGRBAC_EXT_VENDOR,
-						  ORGRBAC_MODE_DISABLED);
+	struct orgrbac_external *x =
+	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_DISABLED);
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -666,14 +665,20 @@ static void test_external_disabled_and_unknown(void **state)
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
 	assert_string_equal(d.reason, "external access 'Hooli' has an unknown kind");
+	x->kind = (enum orgrbac_ext_kind)7;
+	judge(f, "none", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	x->kind = ORGRBAC_EXT_VENDOR;
+	judge(f, "host:login", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	orgrbac_facts_free(f);
 }
 
 static void test_full_access(void **state)
 {
 	struct orgrbac_facts *f = facts_new("hooli-support", "acme");
-	struct orgrbac_external *x = set_external(f, "Hooli", ORGRBAC_EXT_VENDOR,
-						  ORGRBAC_MODE_CONTINUOUS);
+	struct orgrbac_external *x =
+	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -753,7 +758,7 @@ static void test_cross_org(void **state)
 			    "lacks privileges: host:sudo (cross-organization from globex)");
 	assert_true(d.mfa_exempt);
 	/* the host's organization compares without regard to case */
-	judge_as(f, &(struct orgrbac_host){ .org = "GLOBEX" }, "host:login", "2FA-exempt",
+	judge_as(f, &(struct orgrbac_host){.org = "GLOBEX"}, "host:login", "2FA-exempt",
 		 "common:org:cross", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	assert_false(d.cross_org);
@@ -837,8 +842,8 @@ static void test_cross_org_windowed_home_grant(void **state)
 static void test_cross_org_full_access_stays_home(void **state)
 {
 	struct orgrbac_facts *f = stranger();
-	struct orgrbac_external *x = set_external(f, "Hooli", ORGRBAC_EXT_VENDOR,
-						  ORGRBAC_MODE_CONTINUOUS);
+	struct orgrbac_external *x =
+	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -959,7 +964,7 @@ static void test_no_requirement(void **state)
 static void test_missing_configuration(void **state)
 {
 	struct orgrbac_facts *f = member();
-	struct orgrbac_policy p = { .require = NULL };
+	struct orgrbac_policy p = {.require = NULL};
 	struct orgrbac_host noorg = host;
 	struct orgrbac_decision d;
 
@@ -989,11 +994,11 @@ static void test_missing_configuration(void **state)
 static void test_counts_without_arrays(void **state)
 {
 	struct orgrbac_facts *f = calloc(1, sizeof(*f));
-	char *holes[3] = { NULL, "host:login", NULL };
-	struct orgrbac_role r = { .name = "Member", .n_privileges = 3 };
-	struct orgrbac_grant g = { .name = "g", .org = "acme", .role = &r };
-	struct orgrbac_facts shaky = { .org = "acme", .grants = &g, .n_grants = 1 };
-	struct orgrbac_host h = { .org = "acme", .n_services = 5 };
+	char *holes[3] = {NULL, "host:login", NULL};
+	struct orgrbac_role r = {.name = "Member", .n_privileges = 3};
+	struct orgrbac_grant g = {.name = "g", .org = "acme", .role = &r};
+	struct orgrbac_facts shaky = {.org = "acme", .grants = &g, .n_grants = 1};
+	struct orgrbac_host h = {.org = "acme", .n_services = 5};
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -1084,37 +1089,37 @@ static void test_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_teardown(test_unknown_principal, free_expr),
-		cmocka_unit_test_teardown(test_org_wide_grant_allows, free_expr),
-		cmocka_unit_test_teardown(test_service_scope, free_expr),
-		cmocka_unit_test_teardown(test_resource_scope, free_expr),
-		cmocka_unit_test_teardown(test_grant_covers, free_expr),
-		cmocka_unit_test_teardown(test_window_contains, free_expr),
-		cmocka_unit_test_teardown(test_grant_window, free_expr),
-		cmocka_unit_test_teardown(test_missing_role, free_expr),
-		cmocka_unit_test_teardown(test_grant_via_group, free_expr),
-		cmocka_unit_test_teardown(test_union_of_roles, free_expr),
-		cmocka_unit_test_teardown(test_first_grant_wins, free_expr),
-		cmocka_unit_test_teardown(test_or_operators, free_expr),
-		cmocka_unit_test_teardown(test_none, free_expr),
-		cmocka_unit_test_teardown(test_wildcard_privileges, free_expr),
-		cmocka_unit_test_teardown(test_external_vendor_continuous, free_expr),
-		cmocka_unit_test_teardown(test_external_partner_window, free_expr),
-		cmocka_unit_test_teardown(test_external_window_incomplete, free_expr),
-		cmocka_unit_test_teardown(test_external_disabled_and_unknown, free_expr),
-		cmocka_unit_test_teardown(test_full_access, free_expr),
-		cmocka_unit_test_teardown(test_cross_org, free_expr),
-		cmocka_unit_test_teardown(test_cross_org_wildcard, free_expr),
-		cmocka_unit_test_teardown(test_cross_org_scoped_home_grant, free_expr),
-		cmocka_unit_test_teardown(test_cross_org_windowed_home_grant, free_expr),
-		cmocka_unit_test_teardown(test_cross_org_full_access_stays_home, free_expr),
-		cmocka_unit_test_teardown(test_third_org_ignored, free_expr),
-		cmocka_unit_test_teardown(test_mfa_exempt, free_expr),
-		cmocka_unit_test_teardown(test_no_requirement, free_expr),
-		cmocka_unit_test_teardown(test_missing_configuration, free_expr),
-		cmocka_unit_test_teardown(test_counts_without_arrays, free_expr),
-		cmocka_unit_test_teardown(test_reason_is_bounded_and_one_line, free_expr),
-		cmocka_unit_test_teardown(test_names, free_expr),
+	    cmocka_unit_test_teardown(test_unknown_principal, free_expr),
+	    cmocka_unit_test_teardown(test_org_wide_grant_allows, free_expr),
+	    cmocka_unit_test_teardown(test_service_scope, free_expr),
+	    cmocka_unit_test_teardown(test_resource_scope, free_expr),
+	    cmocka_unit_test_teardown(test_grant_covers, free_expr),
+	    cmocka_unit_test_teardown(test_window_contains, free_expr),
+	    cmocka_unit_test_teardown(test_grant_window, free_expr),
+	    cmocka_unit_test_teardown(test_missing_role, free_expr),
+	    cmocka_unit_test_teardown(test_grant_via_group, free_expr),
+	    cmocka_unit_test_teardown(test_union_of_roles, free_expr),
+	    cmocka_unit_test_teardown(test_first_grant_wins, free_expr),
+	    cmocka_unit_test_teardown(test_or_operators, free_expr),
+	    cmocka_unit_test_teardown(test_none, free_expr),
+	    cmocka_unit_test_teardown(test_wildcard_privileges, free_expr),
+	    cmocka_unit_test_teardown(test_external_vendor_continuous, free_expr),
+	    cmocka_unit_test_teardown(test_external_partner_window, free_expr),
+	    cmocka_unit_test_teardown(test_external_window_incomplete, free_expr),
+	    cmocka_unit_test_teardown(test_external_disabled_and_unknown, free_expr),
+	    cmocka_unit_test_teardown(test_full_access, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_wildcard, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_scoped_home_grant, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_windowed_home_grant, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_full_access_stays_home, free_expr),
+	    cmocka_unit_test_teardown(test_third_org_ignored, free_expr),
+	    cmocka_unit_test_teardown(test_mfa_exempt, free_expr),
+	    cmocka_unit_test_teardown(test_no_requirement, free_expr),
+	    cmocka_unit_test_teardown(test_missing_configuration, free_expr),
+	    cmocka_unit_test_teardown(test_counts_without_arrays, free_expr),
+	    cmocka_unit_test_teardown(test_reason_is_bounded_and_one_line, free_expr),
+	    cmocka_unit_test_teardown(test_names, free_expr),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The arguments of pam_orgrbac's lines in /etc/pam.d. */
+#include <string.h>
+
+#include "pamargs.h"
+
+static int value(const char *arg, const char *key, const char **slot, orgrbac_error *err)
+{
+	const char *v = arg + strlen(key);
+
+	if (*slot != NULL) {
+		orgrbac_seterr(err, "argument '%s' given twice", key);
+		return -1;
+	}
+	if (*v == '\0') {
+		orgrbac_seterr(err, "argument '%s' needs a value", key);
+		return -1;
+	}
+	*slot = v;
+	return 0;
+}
+
+static int flag(const char *arg, bool *slot, orgrbac_error *err)
+{
+	if (*slot) {
+		orgrbac_seterr(err, "argument '%s' given twice", arg);
+		return -1;
+	}
+	*slot = true;
+	return 0;
+}
+
+int orgrbac_pam_args_parse(int argc, const char **argv, struct orgrbac_pam_args *a,
+			   orgrbac_error *err)
+{
+	memset(a, 0, sizeof(*a));
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		int rc;
+
+		if (arg == NULL) {
+			orgrbac_seterr(err, "argument %d is missing", i + 1);
+			return -1;
+		}
+		if (strncmp(arg, "require=", 8) == 0)
+			rc = value(arg, "require=", &a->require, err);
+		else if (strncmp(arg, "config=", 7) == 0)
+			rc = value(arg, "config=", &a->config, err);
+		else if (strncmp(arg, "service=", 8) == 0)
+			rc = value(arg, "service=", &a->service, err);
+		else if (strcmp(arg, "ignore_unknown_user") == 0)
+			rc = flag(arg, &a->ignore_unknown_user, err);
+		else if (strcmp(arg, "debug") == 0)
+			rc = flag(arg, &a->debug, err);
+		else if (strcmp(arg, "mfa_exempt") == 0)
+			rc = flag(arg, &a->mfa_exempt, err);
+		else {
+			orgrbac_seterr(err, "unknown argument '%.64s'", arg);
+			rc = -1;
+		}
+		if (rc != 0)
+			return -1;
+	}
+	return 0;
+}

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* pam_orgrbac: PAM entry points - module arguments in, the policy engine's decision out. */
+#define PAM_SM_ACCOUNT
+#define PAM_SM_AUTH
+
+#include <stdio.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+
+#include <security/pam_ext.h>
+#include <security/pam_modules.h>
+
+#include "config.h"
+#include "evaluate.h"
+#include "gtime.h"
+#include "pamargs.h"
+
+enum mode {
+	MODE_ACCOUNT,
+	MODE_AUTH, /* mfa_exempt: may this user skip the 2FA module? */
+};
+
+struct call {
+	pam_handle_t *pamh;
+	enum mode mode;
+	const char *service;
+	char user[72]; /* printable copy for logs */
+};
+
+static const char *code_name(int rc)
+{
+	switch (rc) {
+	case PAM_SUCCESS: return "PAM_SUCCESS";
+	case PAM_IGNORE: return "PAM_IGNORE";
+	case PAM_PERM_DENIED: return "PAM_PERM_DENIED";
+	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
+	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
+	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
+	default: return "PAM_SERVICE_ERR";
+	}
+}
+
+/* The one log line of a decision; `reason` is never used as a format. */
+static int finish(struct call *c, int rc, const char *reason)
+{
+	char why[512];
+
+	orgrbac_printable(reason, why, sizeof(why));
+	pam_syslog(c->pamh, rc == PAM_SUCCESS || rc == PAM_IGNORE ? LOG_NOTICE : LOG_WARNING,
+		   "%s; user=%s service=%s result=%s reason=%s",
+		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user,
+		   c->service, code_name(rc), why);
+	return rc;
+}
+
+/* Tell an external user why, when their access window is the reason. */
+static void tell_expired(pam_handle_t *pamh, const char *reason, int flags)
+{
+	char text[512];
+
+	if ((flags & PAM_SILENT) != 0)
+		return;
+	orgrbac_printable(reason, text, sizeof(text));
+	pam_error(pamh, "%s", text);
+}
+
+static int decided(struct call *c, const struct orgrbac_pam_args *args,
+		   const struct orgrbac_evaluation *ev, int flags)
+{
+	const struct orgrbac_decision *d = &ev->decision;
+	char why[600];
+
+	if (c->mode == MODE_AUTH) {
+		if (d->mfa_exempt && d->mfa_grant != NULL && d->verdict != ORGRBAC_EXPIRED &&
+		    d->verdict != ORGRBAC_UNKNOWN) {
+			snprintf(why, sizeof(why), "holds role '%s' through grant '%s'",
+				 d->mfa_grant->role != NULL ? d->mfa_grant->role->name : "?",
+				 d->mfa_grant->name);
+			return finish(c, PAM_SUCCESS, why);
+		}
+		snprintf(why, sizeof(why), "not 2FA-exempt: %.500s",
+			 d->verdict == ORGRBAC_EXPIRED || d->verdict == ORGRBAC_UNKNOWN
+				 ? d->reason : "no grant of the exempt role in force");
+		return finish(c, PAM_IGNORE, why);
+	}
+	switch (d->verdict) {
+	case ORGRBAC_ALLOW:
+		return finish(c, PAM_SUCCESS, d->reason);
+	case ORGRBAC_EXPIRED:
+		tell_expired(c->pamh, d->reason, flags);
+		return finish(c, PAM_ACCT_EXPIRED, d->reason);
+	case ORGRBAC_UNKNOWN:
+		return finish(c, args->ignore_unknown_user ? PAM_IGNORE : PAM_USER_UNKNOWN,
+			      d->reason);
+	default:
+		return finish(c, PAM_PERM_DENIED, d->reason);
+	}
+}
+
+static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc,
+		       const char **argv)
+{
+	struct call c = { .pamh = pamh, .mode = mode, .service = "?", .user = "?" };
+	struct orgrbac_pam_args args;
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_evaluation ev;
+	const void *item = NULL;
+	const char *user, *require;
+	orgrbac_error err;
+	int rc = PAM_SERVICE_ERR;
+
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL)
+		c.service = item;
+	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
+		return finish(&c, PAM_SERVICE_ERR, err.msg);
+	if (mode == MODE_AUTH && !args.mfa_exempt)
+		return PAM_IGNORE; /* the auth mode never authenticates by itself */
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL)
+		return finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN,
+			      "no user name");
+	user = item;
+	orgrbac_printable(user, c.user, sizeof(c.user));
+
+	if (orgrbac_config_load(args.config, false, &cfg, &err) != 0)
+		return finish(&c, PAM_SERVICE_ERR, err.msg);
+	if (cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT) {
+		rc = finish(&c, PAM_SERVICE_ERR,
+			    "offline = snapshot is not available in this version");
+		goto out;
+	}
+	if (orgrbac_config_ignored(cfg, user)) {
+		rc = finish(&c, PAM_IGNORE, "listed in ignore_users");
+		goto out;
+	}
+	if (mode == MODE_AUTH)
+		require = "none";
+	else if (args.require != NULL)
+		require = args.require;
+	else
+		require = orgrbac_config_require(cfg, args.service ? args.service : c.service);
+	if (require == NULL) {
+		snprintf(err.msg, sizeof(err.msg),
+			 "no requirement: no require= argument, no [service] require, "
+			 "no default_require in %.400s", cfg->path);
+		rc = finish(&c, PAM_SERVICE_ERR, err.msg);
+		goto out;
+	}
+
+	orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), false, &ev);
+	if (args.debug)
+		pam_syslog(pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s", c.user,
+			   ev.server, ev.round_trips, require);
+	switch (ev.status) {
+	case ORGRBAC_EVAL_DECIDED:
+		rc = decided(&c, &args, &ev, flags);
+		break;
+	case ORGRBAC_EVAL_BADNAME:
+		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
+		break;
+	case ORGRBAC_EVAL_UNAVAIL:
+		rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
+		break;
+	case ORGRBAC_EVAL_ERROR:
+		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_PERM_DENIED, ev.err.msg);
+		break;
+	default:
+		rc = finish(&c, PAM_SERVICE_ERR, ev.err.msg);
+		break;
+	}
+	orgrbac_evaluation_free(&ev);
+out:
+	orgrbac_config_free(cfg);
+	return rc;
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return pam_orgrbac(pamh, MODE_ACCOUNT, flags, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return pam_orgrbac(pamh, MODE_AUTH, flags, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	return PAM_IGNORE;
+}

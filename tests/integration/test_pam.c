@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Integration tests of pam_orgrbac.so through the real libpam against a throwaway slapd. */
+#include <dlfcn.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <security/pam_appl.h>
+#include <security/pam_modules.h>
+
+#include "gtime.h"
+
+typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
+
+static const char *module, *ldap_uri;
+static void *dl;
+static sm_fn acct_fn, auth_fn;
+static char dir[] = "/tmp/orgrbac-pamtest-XXXXXX";
+static char conf[256], dead_conf[256], snap_conf[256], bad_conf[256];
+static char said[2048]; /* what the module told the user */
+
+static int conv(int n, const struct pam_message **msg, struct pam_response **resp, void *data)
+{
+	struct pam_response *r = calloc((size_t)n, sizeof(*r));
+
+	if (r == NULL)
+		return PAM_BUF_ERR;
+	for (int i = 0; i < n; i++) {
+		size_t used = strlen(said);
+
+		snprintf(said + used, sizeof(said) - used, "%s\n", msg[i]->msg);
+	}
+	*resp = r;
+	return PAM_SUCCESS;
+}
+
+static void write_conf(const char *path, const char *uri, const char *extra)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fprintf(f,
+		"[ldap]\nuri = %s\nbase = dc=example,dc=com\ntimeout = 2\n\n"
+		"[host]\norg = acme\nservices = payments, web\nresource = web01.example.com\n\n"
+		"[pam]\nignore_users = root\n%s\n\n"
+		"[service sshd]\nrequire = host:login || common:org:own\n"
+		"[service sudo]\nrequire = host:sudo || common:org:own\n",
+		uri, extra);
+	fclose(f);
+}
+
+/* Call one entry point of the module on a real handle; argv ends with NULL. */
+static int call(sm_fn fn, const char *service, const char *user, ...)
+{
+	struct pam_conv c = { conv, NULL };
+	pam_handle_t *pamh = NULL;
+	const char *argv[16];
+	va_list ap;
+	int argc = 0, rc;
+
+	va_start(ap, user);
+	while (argc < 15 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+		argc++;
+	va_end(ap);
+	said[0] = '\0';
+	assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
+	rc = fn(pamh, 0, argc, argv);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+static char cfgarg[300];
+#define ACCT(svc, user, ...) call(acct_fn, svc, user, cfgarg, ##__VA_ARGS__, NULL)
+#define AUTH(svc, user, ...) call(auth_fn, svc, user, cfgarg, "mfa_exempt", ##__VA_ARGS__, NULL)
+
+static void return_codes(void **state)
+{
+	assert_int_equal(ACCT("sshd", "alice"), PAM_SUCCESS);
+	assert_int_equal(ACCT("sudo", "alice"), PAM_SUCCESS);
+	assert_int_equal(ACCT("sshd", "bob"), PAM_SUCCESS); /* nested group */
+	assert_int_equal(ACCT("sudo", "bob"), PAM_PERM_DENIED);
+	assert_int_equal(ACCT("sshd", "erin"), PAM_PERM_DENIED);
+	assert_int_equal(ACCT("sshd", "dave"), PAM_PERM_DENIED); /* other resource */
+	assert_int_equal(ACCT("sshd", "carol"), PAM_SUCCESS);	 /* service scope */
+	assert_int_equal(ACCT("sshd", "ivan"), PAM_SUCCESS);	 /* group cycle */
+	assert_int_equal(ACCT("sshd", "olga"), PAM_SUCCESS);	 /* cross-organization */
+	assert_int_equal(ACCT("sshd", "gus"), PAM_PERM_DENIED);
+	assert_int_equal(ACCT("sshd", "hank"), PAM_SUCCESS);	 /* role management off */
+	assert_int_equal(ACCT("sshd", "vic"), PAM_SUCCESS);	 /* vendor, continuous */
+	assert_int_equal(ACCT("sshd", "pat"), PAM_SUCCESS);	 /* partner inside its window */
+	assert_int_equal(ACCT("sshd", "uma"), PAM_ACCT_EXPIRED); /* disabled */
+	assert_non_null(strstr(said, "Umbrella is disabled"));
+	assert_int_equal(ACCT("sshd", "ian"), PAM_ACCT_EXPIRED); /* after its window */
+	assert_non_null(strstr(said, "ended on 2025-01-01"));
+	assert_int_equal(ACCT("sshd", "nobody"), PAM_USER_UNKNOWN);
+	assert_int_equal(ACCT("sshd", "ALICE"), PAM_USER_UNKNOWN);
+	assert_int_equal(call(acct_fn, "sshd", "nobody", cfgarg, "ignore_unknown_user", NULL),
+			 PAM_IGNORE);
+	assert_int_equal(ACCT("sshd", "root"), PAM_IGNORE);
+}
+
+static void arguments(void **state)
+{
+	assert_int_equal(call(acct_fn, "sshd", "bob", cfgarg, "require=host:sudo", NULL),
+			 PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "login", "bob", cfgarg, "service=sshd", NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "erin", cfgarg, "require=catalog:read", NULL),
+			 PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "vera", cfgarg, "require=none", NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "uma", cfgarg, "require=none", NULL),
+			 PAM_ACCT_EXPIRED);
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "debug", NULL), PAM_SUCCESS);
+	/* no requirement for this service: fail closed */
+	assert_int_equal(ACCT("ftp", "alice"), PAM_SERVICE_ERR);
+	/* bad arguments, bad expressions, bad configuration */
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "frobnicate", NULL), PAM_SERVICE_ERR);
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "require=", NULL), PAM_SERVICE_ERR);
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "require=host:login ||", NULL),
+			 PAM_SERVICE_ERR);
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "debug", "debug", NULL),
+			 PAM_SERVICE_ERR);
+	assert_int_equal(call(acct_fn, "sshd", "alice", "config=/nonexistent", NULL),
+			 PAM_SERVICE_ERR);
+	{
+		char arg[300];
+
+		snprintf(arg, sizeof(arg), "config=%s", bad_conf);
+		assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SERVICE_ERR);
+		assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
+				 PAM_SERVICE_ERR);
+		snprintf(arg, sizeof(arg), "config=%s", snap_conf);
+		assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SERVICE_ERR);
+	}
+}
+
+static void hostile_names(void **state)
+{
+	static const char *names[] = { "*", "alice)(uid=*", "al\x01ice", "-alice", "a,b",
+				       "alice ", "al\nice", "\xff" };
+	char longest[300];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		assert_int_equal(ACCT("sshd", names[i]), PAM_USER_UNKNOWN);
+		assert_int_equal(AUTH("sshd", names[i]), PAM_IGNORE);
+	}
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_int_equal(ACCT("sshd", longest), PAM_USER_UNKNOWN);
+}
+
+static void mfa_exempt(void **state)
+{
+	assert_int_equal(AUTH("sshd", "grace"), PAM_SUCCESS);
+	assert_int_equal(AUTH("sshd", "alice"), PAM_IGNORE);
+	assert_int_equal(AUTH("sshd", "hank"), PAM_IGNORE); /* full access is not an exemption */
+	assert_int_equal(AUTH("sshd", "uma"), PAM_IGNORE);
+	assert_int_equal(AUTH("sshd", "nobody"), PAM_IGNORE);
+	assert_int_equal(AUTH("sshd", "root"), PAM_IGNORE);
+	/* without mfa_exempt the auth mode never says yes */
+	assert_int_equal(call(auth_fn, "sshd", "grace", cfgarg, NULL), PAM_IGNORE);
+}
+
+static void directory_down(void **state)
+{
+	char arg[300];
+	struct timespec t0, t1;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	char uri[64], silent[256];
+
+	snprintf(arg, sizeof(arg), "config=%s", dead_conf);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
+			 PAM_AUTHINFO_UNAVAIL);
+
+	/* a server that accepts and never answers: bounded by the timeout (2 s) */
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(listen(s, 8), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
+	snprintf(uri, sizeof(uri), "ldap://127.0.0.1:%u/", ntohs(sa.sin_port));
+	snprintf(silent, sizeof(silent), "%s/silent.conf", dir);
+	write_conf(silent, uri, "");
+	snprintf(arg, sizeof(arg), "config=%s", silent);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(t1.tv_sec - t0.tv_sec <= 5);
+	close(s);
+}
+
+static void ldapmodify(const char *ldif)
+{
+	char *cmd;
+	FILE *p;
+
+	assert_true(asprintf(&cmd,
+			     "LDAPNOINIT=1 ldapmodify -x -H '%s' -D '%s' -w '%s' >/dev/null",
+			     ldap_uri, getenv("LDAP_ADMIN_DN"), getenv("LDAP_ADMIN_PW")) > 0);
+	p = popen(cmd, "w");
+	assert_non_null(p);
+	fputs(ldif, p);
+	assert_int_equal(pclose(p), 0);
+	free(cmd);
+}
+
+static void revocation_is_immediate(void **state)
+{
+	assert_int_equal(ACCT("sudo", "heidi"), PAM_SUCCESS);
+	ldapmodify("dn: cn=heidi-security,ou=grants,o=acme,dc=example,dc=com\n"
+		   "changetype: delete\n");
+	assert_int_equal(ACCT("sudo", "heidi"), PAM_PERM_DENIED);
+	assert_int_equal(ACCT("sshd", "heidi"), PAM_PERM_DENIED);
+}
+
+/* A grant whose window opens and closes while we watch, on the real clock. */
+static void window_opens_and_closes(void **state)
+{
+	char nb[32], na[32], ldif[1024];
+	time_t now = time(NULL), start = now + 2, end = now + 4;
+	struct tm tm;
+
+	gmtime_r(&start, &tm);
+	strftime(nb, sizeof(nb), "%Y%m%d%H%M%SZ", &tm);
+	gmtime_r(&end, &tm);
+	strftime(na, sizeof(na), "%Y%m%d%H%M%SZ", &tm);
+	snprintf(ldif, sizeof(ldif),
+		 "dn: cn=judy-soon,ou=grants,o=acme,dc=example,dc=com\n"
+		 "changetype: add\nobjectClass: orgRoleGrant\ncn: judy-soon\n"
+		 "orgGrantedRole: cn=Member,ou=roles,dc=example,dc=com\n"
+		 "orgGrantee: uid=judy,ou=people,o=acme,dc=example,dc=com\n"
+		 "orgNotBefore: %s\norgNotAfter: %s\n",
+		 nb, na);
+	ldapmodify(ldif);
+	assert_int_equal(ACCT("sshd", "judy"), PAM_PERM_DENIED);
+	while (time(NULL) < start)
+		usleep(100 * 1000);
+	assert_int_equal(ACCT("sshd", "judy"), PAM_SUCCESS);
+	while (time(NULL) < end)
+		usleep(100 * 1000);
+	assert_int_equal(ACCT("sshd", "judy"), PAM_PERM_DENIED);
+}
+
+/* Only pam_sm_* are exported. */
+static void exports(void **state)
+{
+	assert_non_null(dlsym(dl, "pam_sm_acct_mgmt"));
+	assert_non_null(dlsym(dl, "pam_sm_authenticate"));
+	assert_non_null(dlsym(dl, "pam_sm_setcred"));
+	assert_null(dlsym(dl, "orgrbac_decide"));
+	assert_null(dlsym(dl, "orgrbac_evaluate"));
+	assert_null(dlsym(dl, "orgrbac_config_load"));
+	assert_null(dlsym(dl, "orgrbac_ldap_open"));
+}
+
+/* Through a real stack: "required" turns every code but success into a denial. */
+static void through_the_stack(void **state)
+{
+	struct pam_conv c = { conv, NULL };
+	pam_handle_t *pamh = NULL;
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/stacked", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "account required %s %s service=sshd\n", module, cfgarg);
+	fclose(f);
+	assert_int_equal(pam_start_confdir("stacked", "alice", &c, dir, &pamh), PAM_SUCCESS);
+	assert_int_equal(pam_acct_mgmt(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(pam_start_confdir("stacked", "erin", &c, dir, &pamh), PAM_SUCCESS);
+	assert_int_not_equal(pam_acct_mgmt(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(pam_start_confdir("stacked", "nobody", &c, dir, &pamh), PAM_SUCCESS);
+	assert_int_not_equal(pam_acct_mgmt(pamh, 0), PAM_SUCCESS);
+	pam_end(pamh, PAM_SUCCESS);
+}
+
+static int setup(void **state)
+{
+	char path[300];
+
+	if (mkdtemp(dir) == NULL)
+		return -1;
+	snprintf(conf, sizeof(conf), "%s/orgrbac.conf", dir);
+	write_conf(conf, ldap_uri, "");
+	snprintf(dead_conf, sizeof(dead_conf), "%s/dead.conf", dir);
+	write_conf(dead_conf, "ldap://127.0.0.1:1/ ldap://127.0.0.1:2/", "");
+	snprintf(snap_conf, sizeof(snap_conf), "%s/snapshot.conf", dir);
+	write_conf(snap_conf, ldap_uri, "offline = snapshot");
+	snprintf(bad_conf, sizeof(bad_conf), "%s/bad.conf", dir);
+	write_conf(bad_conf, ldap_uri, "frobnicate = yes");
+	snprintf(cfgarg, sizeof(cfgarg), "config=%s", conf);
+	/* pam_start_confdir needs a service file even when we call the module directly */
+	for (const char *const *s = (const char *const[]){ "sshd", "sudo", "login", "ftp", NULL };
+	     *s != NULL; s++) {
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, *s);
+		f = fopen(path, "w");
+		if (f == NULL)
+			return -1;
+		fprintf(f, "account required %s\n", module);
+		fclose(f);
+	}
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char *cmd;
+
+	if (asprintf(&cmd, "rm -rf '%s'", dir) < 0)
+		return -1;
+	(void)!system(cmd);
+	free(cmd);
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(exports),
+		cmocka_unit_test(return_codes),
+		cmocka_unit_test(arguments),
+		cmocka_unit_test(hostile_names),
+		cmocka_unit_test(mfa_exempt),
+		cmocka_unit_test(directory_down),
+		cmocka_unit_test(through_the_stack),
+		cmocka_unit_test(revocation_is_immediate),
+		cmocka_unit_test(window_opens_and_closes),
+	};
+
+	if (geteuid() != 0) {
+		fprintf(stderr, "SKIP: test_pam needs root: the module trusts only root-owned "
+				"configuration files\n");
+		return 77;
+	}
+	module = getenv("PAM_ORGRBAC_SO");
+	ldap_uri = getenv("LDAP_URI");
+	if (module == NULL || ldap_uri == NULL) {
+		fprintf(stderr, "test_pam: PAM_ORGRBAC_SO and LDAP_URI must be set (run.sh)\n");
+		return 2;
+	}
+	dl = dlopen(module, RTLD_NOW | RTLD_LOCAL);
+	if (dl == NULL) {
+		fprintf(stderr, "test_pam: %s\n", dlerror());
+		return 2;
+	}
+	acct_fn = (sm_fn)dlsym(dl, "pam_sm_acct_mgmt");
+	auth_fn = (sm_fn)dlsym(dl, "pam_sm_authenticate");
+	return cmocka_run_group_tests_name("pam_orgrbac", tests, setup, teardown);
+}

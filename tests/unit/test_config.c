@@ -1,0 +1,863 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests for common/config.c: loading, defaults, every kind of error, secrets, lookups. */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <limits.h>
+#include <netdb.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "config.h"
+
+static char dir[] = "/tmp/orgrbac-config-XXXXXX";
+static bool as_root;
+
+/* Write `text` to a new file of the test directory; the caller frees the path. */
+static char *write_file(const char *text, size_t len, mode_t mode)
+{
+	static unsigned serial;
+	char *path;
+	int fd;
+
+	assert_true(asprintf(&path, "%s/f%u.conf", dir, serial++) > 0);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, text, len), (ssize_t)len);
+	assert_int_equal(fchmod(fd, mode), 0);
+	assert_int_equal(close(fd), 0);
+	return path;
+}
+
+static char *write_conf(const char *text)
+{
+	return write_file(text, strlen(text), 0644);
+}
+
+/* Files written by root are root-owned: root runs the real checks, others cannot. */
+static int load(const char *path, struct orgrbac_config **cfg, orgrbac_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	return orgrbac_config_load(path, !as_root, cfg, err);
+}
+
+static struct orgrbac_config *load_ok(const char *text)
+{
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+	char *path = write_conf(text);
+
+	if (load(path, &cfg, &err) != 0)
+		fail_msg("%s", err.msg);
+	assert_non_null(cfg);
+	assert_string_equal(cfg->path, path);
+	free(path);
+	return cfg;
+}
+
+/* The load fails, and the message starts "PATH:LINE: " (or "PATH: " for line 0). */
+static void check_error(const char *text, unsigned line, const char *where, const char *what)
+{
+	struct orgrbac_config *cfg = (struct orgrbac_config *)1;
+	orgrbac_error err;
+	char *path = write_conf(text);
+	char prefix[256];
+
+	assert_int_equal(load(path, &cfg, &err), -1);
+	assert_null(cfg);
+	if (line > 0)
+		snprintf(prefix, sizeof(prefix), "%s:%u: ", path, line);
+	else
+		snprintf(prefix, sizeof(prefix), "%s: ", path);
+	if (strncmp(err.msg, prefix, strlen(prefix)) != 0)
+		fail_msg("expected prefix '%s' in '%s'", prefix, err.msg);
+	if (where != NULL && strstr(err.msg, where) == NULL)
+		fail_msg("expected '%s' in '%s'", where, err.msg);
+	if (what != NULL && strstr(err.msg, what) == NULL)
+		fail_msg("expected '%s' in '%s'", what, err.msg);
+	free(path);
+}
+
+#define LDAP_OK "[ldap]\nuri = ldap://127.0.0.1/\nbase = dc=example,dc=com\n" /* 3 lines */
+#define HOST_OK "[host]\norg = acme\nresource = web01.example.com\n"	      /* 3 lines */
+
+static const char design_example[] =
+    "[ldap]\n"
+    "uri = ldaps://ldap1.example.com ldaps://ldap2.example.com   ; tried in order, failover\n"
+    "base = dc=example,dc=com\n"
+    "bind_dn = cn=host-web01,ou=hosts,dc=example,dc=com          ; absent = anonymous\n"
+    "bind_password_file = /etc/orgrbac.secret                    ; must be root-owned, not "
+    "group/world readable\n"
+    "tls_ca_file = /etc/ssl/certs/ca-certificates.crt\n"
+    "starttls = yes                  ; ldap:// to a non-loopback host without TLS is refused "
+    "unless allow_insecure = yes\n"
+    "timeout = 3                     ; seconds, connect and each operation\n"
+    "\n"
+    "[host]\n"
+    "org = acme\n"
+    "services = payments, web        ; host groups this host is part of\n"
+    "resource = web01.example.com    ; default: the host's FQDN\n"
+    "\n"
+    "[pam]\n"
+    "default_require = host:login\n"
+    "mfa_exempt_role = 2FA-exempt\n"
+    "cross_org_privilege = common:org:cross\n"
+    "ignore_users = root             ; never judged: PAM_IGNORE\n"
+    "offline = deny                  ; or: snapshot (decide from the local snapshot when no "
+    "server answers)\n"
+    "offline_max_age = 3600\n"
+    "\n"
+    "[service sshd]\n"
+    "require = host:login || common:org:own\n"
+    "[service sudo]\n"
+    "require = host:sudo || common:org:own\n"
+    "\n"
+    "[nss]\n"
+    "snapshot = /var/lib/orgrbac/snapshot.db\n"
+    "group_prefix =                  ; prepended to derived group names\n"
+    "max_age = 3600                  ; older snapshot: NSS answers UNAVAIL\n";
+
+static void design_example_loads(void **state)
+{
+	struct orgrbac_config *cfg = load_ok(design_example);
+
+	(void)state;
+	assert_int_equal(cfg->n_uris, 2);
+	assert_string_equal(cfg->uris[0], "ldaps://ldap1.example.com");
+	assert_string_equal(cfg->uris[1], "ldaps://ldap2.example.com");
+	assert_null(cfg->uris[2]);
+	assert_string_equal(cfg->base, "dc=example,dc=com");
+	assert_string_equal(cfg->bind_dn, "cn=host-web01,ou=hosts,dc=example,dc=com");
+	assert_string_equal(cfg->bind_password_file, "/etc/orgrbac.secret");
+	assert_string_equal(cfg->tls_ca_file, "/etc/ssl/certs/ca-certificates.crt");
+	assert_true(cfg->starttls);
+	assert_false(cfg->allow_insecure);
+	assert_int_equal(cfg->timeout, 3);
+	assert_string_equal(cfg->org, "acme");
+	assert_int_equal(cfg->n_services, 2);
+	assert_string_equal(cfg->services[0], "payments");
+	assert_string_equal(cfg->services[1], "web");
+	assert_null(cfg->services[2]);
+	assert_string_equal(cfg->resource, "web01.example.com");
+	assert_string_equal(cfg->default_require, "host:login");
+	assert_string_equal(cfg->mfa_exempt_role, "2FA-exempt");
+	assert_string_equal(cfg->cross_org_privilege, "common:org:cross");
+	assert_int_equal(cfg->n_ignore_users, 1);
+	assert_string_equal(cfg->ignore_users[0], "root");
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
+	assert_int_equal(cfg->offline_max_age, 3600);
+	assert_int_equal(cfg->n_svc, 2);
+	assert_string_equal(cfg->svc[0].name, "sshd");
+	assert_string_equal(cfg->svc[0].require, "host:login || common:org:own");
+	assert_string_equal(cfg->svc[1].name, "sudo");
+	assert_string_equal(cfg->svc[1].require, "host:sudo || common:org:own");
+	assert_string_equal(cfg->snapshot, "/var/lib/orgrbac/snapshot.db");
+	assert_string_equal(cfg->group_prefix, "");
+	assert_int_equal(cfg->max_age, 3600);
+	assert_int_equal(cfg->gid_min, 1000);
+	orgrbac_config_free(cfg);
+}
+
+/* The host's FQDN as the configuration documents it, found here independently. */
+static char *host_fqdn(void)
+{
+	struct addrinfo hints = {.ai_flags = AI_CANONNAME}, *ai = NULL;
+	char host[HOST_NAME_MAX + 1] = "";
+	char *name;
+
+	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
+	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai->ai_canonname != NULL &&
+	    ai->ai_canonname[0] != '\0')
+		name = strdup(ai->ai_canonname);
+	else
+		name = strdup(host);
+	if (ai != NULL)
+		freeaddrinfo(ai);
+	assert_non_null(name);
+	return name;
+}
+
+static void defaults(void **state)
+{
+	struct orgrbac_config *cfg =
+	    load_ok("[ldap]\nuri = ldapi://\nbase = dc=example,dc=com\n[host]\norg = acme\n");
+	char *fqdn = host_fqdn();
+
+	(void)state;
+	assert_int_equal(cfg->n_uris, 1);
+	assert_string_equal(cfg->uris[0], "ldapi://");
+	assert_null(cfg->bind_dn);
+	assert_null(cfg->bind_password_file);
+	assert_null(cfg->tls_ca_file);
+	assert_false(cfg->starttls);
+	assert_false(cfg->allow_insecure);
+	assert_int_equal(cfg->timeout, 3);
+	assert_non_null(cfg->services);
+	assert_int_equal(cfg->n_services, 0);
+	assert_null(cfg->services[0]);
+	assert_string_equal(cfg->resource, fqdn);
+	assert_null(cfg->default_require);
+	assert_string_equal(cfg->mfa_exempt_role, "2FA-exempt");
+	assert_string_equal(cfg->cross_org_privilege, "common:org:cross");
+	assert_int_equal(cfg->n_ignore_users, 1);
+	assert_string_equal(cfg->ignore_users[0], "root");
+	assert_null(cfg->ignore_users[1]);
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
+	assert_int_equal(cfg->offline_max_age, 3600);
+	assert_int_equal(cfg->n_svc, 0);
+	assert_string_equal(cfg->snapshot, "/var/lib/orgrbac/snapshot.db");
+	assert_string_equal(cfg->group_prefix, "");
+	assert_int_equal(cfg->max_age, 3600);
+	assert_int_equal(cfg->gid_min, 1000);
+	free(fqdn);
+	orgrbac_config_free(cfg);
+}
+
+static void default_path(void **state)
+{
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+
+	(void)state;
+	if (orgrbac_config_load(NULL, true, &cfg, &err) == 0) {
+		assert_string_equal(cfg->path, ORGRBAC_CONFIG_PATH);
+		orgrbac_config_free(cfg);
+	} else {
+		assert_null(cfg);
+		assert_non_null(strstr(err.msg, ORGRBAC_CONFIG_PATH));
+	}
+}
+
+static void values(void **state)
+{
+	struct orgrbac_config *cfg =
+	    load_ok("# a comment\n"
+		    "; another\n"
+		    "[LDAP]\n"
+		    "  URI = LDAP://a ldaps://b, ldapi://%2Frun%2Fslapd ldap://d ldap://e ldap://f "
+		    "ldap://g ldap://h\n"
+		    "base = \"o=quoted; really\"\n"
+		    "starttls = TRUE\n"
+		    "allow_insecure = 1\n"
+		    "timeout = 60 # the most\n"
+		    "[host]\n"
+		    "org = a.b_c-9\n"
+		    "services =\tweb\n"
+		    "resource = h1\n"
+		    "[pam]\n"
+		    "ignore_users = ;nobody\n"
+		    "offline = Snapshot\n"
+		    "offline_max_age = 31536000\n"
+		    "mfa_exempt_role = No Second Factor\n"
+		    "default_require = none\n"
+		    "[Service SSHD]\n"
+		    "require = a && (b || c)\n"
+		    "[nss]\n"
+		    "group_prefix = org-_\n"
+		    "max_age = 1\n"
+		    "gid_min = 4294967294\n");
+
+	(void)state;
+	assert_int_equal(cfg->n_uris, ORGRBAC_MAX_URIS);
+	assert_string_equal(cfg->uris[0], "LDAP://a");
+	assert_string_equal(cfg->uris[2], "ldapi://%2Frun%2Fslapd");
+	assert_string_equal(cfg->uris[7], "ldap://h");
+	assert_string_equal(cfg->base, "o=quoted; really");
+	assert_true(cfg->starttls);
+	assert_true(cfg->allow_insecure);
+	assert_int_equal(cfg->timeout, 60);
+	assert_string_equal(cfg->org, "a.b_c-9");
+	assert_int_equal(cfg->n_services, 1);
+	assert_string_equal(cfg->services[0], "web");
+	assert_int_equal(cfg->n_ignore_users, 0);
+	assert_null(cfg->ignore_users[0]);
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_SNAPSHOT);
+	assert_int_equal(cfg->offline_max_age, 31536000);
+	assert_string_equal(cfg->mfa_exempt_role, "No Second Factor");
+	assert_string_equal(cfg->default_require, "none");
+	assert_int_equal(cfg->n_svc, 1);
+	assert_string_equal(cfg->svc[0].name, "sshd");
+	assert_string_equal(cfg->svc[0].require, "a && (b || c)");
+	assert_string_equal(cfg->group_prefix, "org-_");
+	assert_int_equal(cfg->max_age, 1);
+	if (LONG_MAX >= 4294967294L)
+		assert_int_equal(cfg->gid_min, 4294967294L);
+	orgrbac_config_free(cfg);
+
+	cfg = load_ok(LDAP_OK "starttls = No\nallow_insecure = false\ntimeout = 1\n" HOST_OK
+			      "[nss]\ngid_min = 1\n");
+	assert_false(cfg->starttls);
+	assert_false(cfg->allow_insecure);
+	assert_int_equal(cfg->timeout, 1);
+	assert_int_equal(cfg->gid_min, 1);
+	orgrbac_config_free(cfg);
+
+	/* iniparser continues any line ending in '\\', a comment too: the next is not a key */
+	cfg = load_ok(LDAP_OK HOST_OK "[pam]\n; was: \\\noffline = snapshot\noffline = deny\n"
+				      "mfa_exempt_role = two \\\n  words\n");
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
+	assert_string_equal(cfg->mfa_exempt_role, "two   words");
+	orgrbac_config_free(cfg);
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = deny \\\n\noffline = deny\n", 10,
+		    "[pam] offline", "set twice (first on line 8)");
+}
+
+struct bad_case {
+	const char *text;
+	unsigned line;
+	const char *where;
+	const char *what;
+};
+
+static void run_cases(const struct bad_case *c, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		check_error(c[i].text, c[i].line, c[i].where, c[i].what);
+}
+
+static void bad_structure(void **state)
+{
+	static const struct bad_case c[] = {
+	    {LDAP_OK HOST_OK "[ldapx]\nfoo = 1\n", 7, "[ldapx]", "unknown section"},
+	    {LDAP_OK "frobnicate = 1\n" HOST_OK, 4, "[ldap] frobnicate", "unknown key"},
+	    {"org = acme\n" LDAP_OK HOST_OK, 1, "org", "outside any [section]"},
+	    {LDAP_OK HOST_OK "[pam]\ntimeout = 3\n", 8, "[pam] timeout", "unknown key"},
+	    {LDAP_OK "timeout = 3\n" HOST_OK "[ldap]\ntimeout = 4\n", 9, "[ldap] timeout",
+	     "set twice (first on line 4)"},
+	    {LDAP_OK HOST_OK "[service sshd]\nrequire = a\n[service SSHD]\nrequire = b\n", 10,
+	     "[service sshd] require", "set twice"},
+	    {LDAP_OK HOST_OK "[service sshd]\n[pam]\n", 7, "[service sshd] require", "missing"},
+	    {LDAP_OK HOST_OK "[service sshd]\nrequire = a\nenable = yes\n", 9,
+	     "[service sshd] enable", "unknown key"},
+	    {LDAP_OK HOST_OK "[service]\nrequire = a\n", 7, "[service]", "[service NAME]"},
+	    {LDAP_OK HOST_OK "[service a b]\nrequire = a\n", 7, "[service a b]", "[service NAME]"},
+	    {LDAP_OK HOST_OK "[service  sshd]\nrequire = a\n", 7, "[service  sshd]",
+	     "[service NAME]"},
+	    {LDAP_OK HOST_OK "[service ss/hd]\nrequire = a\n", 7, "[service ss/hd]",
+	     "[service NAME]"},
+	    {LDAP_OK HOST_OK "[ ]\nx = 1\n", 7, NULL, "empty section name"},
+	    {LDAP_OK HOST_OK "[ldap:uri]\n", 7, NULL, "':' in a section name"},
+	    {LDAP_OK "uri:x = 1\n" HOST_OK, 4, "[ldap] uri:x", "unknown key"},
+	    {LDAP_OK HOST_OK "[pam]\nthis line has no equals sign\n", 8, NULL, "syntax error"},
+	    {LDAP_OK HOST_OK "[nss] ; comment\n", 7, NULL, "syntax error"},
+	    {LDAP_OK "\n\n= 5\n" HOST_OK, 6, NULL, "syntax error"},
+	};
+
+	(void)state;
+	run_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+static void bad_ldap(void **state)
+{
+	static const struct bad_case c[] = {
+	    {"[ldap]\nuri = ldap://x\n" HOST_OK, 1, "[ldap] base", "missing"},
+	    {"[ldap]\nuri = ldap://x\nbase =\n" HOST_OK, 3, "[ldap] base", "empty"},
+	    {"[ldap]\nbase = dc=x\n" HOST_OK, 1, "[ldap] uri", "missing"},
+	    {HOST_OK, 0, "[ldap] uri", "missing"},
+	    {"[ldap]\nuri = http://x\nbase = dc=x\n" HOST_OK, 2, "[ldap] uri", "http://x"},
+	    {"[ldap]\nuri = ldap://x ldapx://y\nbase = dc=x\n" HOST_OK, 2, "[ldap] uri", "URI 2"},
+	    {"[ldap]\nuri =\nbase = dc=x\n" HOST_OK, 2, "[ldap] uri", "1 to 8"},
+	    {"[ldap]\nuri = ldap://1 ldap://2 ldap://3 ldap://4 ldap://5 ldap://6 ldap://7 "
+	     "ldap://8 ldap://9\nbase = dc=x\n" HOST_OK,
+	     2, "[ldap] uri", "1 to 8"},
+	    {LDAP_OK "bind_dn = cn=h,dc=x\n" HOST_OK, 4, "[ldap] bind_dn",
+	     "without bind_password_file"},
+	    {LDAP_OK "bind_password_file = /etc/s\n" HOST_OK, 4, "[ldap] bind_password_file",
+	     "without bind_dn"},
+	    {LDAP_OK "bind_dn = cn=h\nbind_password_file = etc/s\n" HOST_OK, 5,
+	     "[ldap] bind_password_file", "absolute"},
+	    {LDAP_OK "tls_ca_file = ca.pem\n" HOST_OK, 4, "[ldap] tls_ca_file", "absolute"},
+	    {LDAP_OK "starttls = maybe\n" HOST_OK, 4, "[ldap] starttls", "value 'maybe'"},
+	    {LDAP_OK "starttls = on\n" HOST_OK, 4, "[ldap] starttls", "yes, no"},
+	    {LDAP_OK "allow_insecure =\n" HOST_OK, 4, "[ldap] allow_insecure", "yes, no"},
+	    {LDAP_OK "timeout = 3s\n" HOST_OK, 4, "[ldap] timeout", "value '3s'"},
+	    {LDAP_OK "timeout =\n" HOST_OK, 4, "[ldap] timeout", "from 1 to 60"},
+	    {LDAP_OK "timeout = 0\n" HOST_OK, 4, "[ldap] timeout", "from 1 to 60"},
+	    {LDAP_OK "timeout = -1\n" HOST_OK, 4, "[ldap] timeout", "value '-1'"},
+	    {LDAP_OK "timeout = 61\n" HOST_OK, 4, "[ldap] timeout", "from 1 to 60"},
+	    {LDAP_OK "timeout = +3\n" HOST_OK, 4, "[ldap] timeout", "from 1 to 60"},
+	    {LDAP_OK "timeout = 99999999999999999999\n" HOST_OK, 4, "[ldap] timeout",
+	     "from 1 to 60"},
+	};
+
+	(void)state;
+	run_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+static void bad_host_pam_nss(void **state)
+{
+	static const struct bad_case c[] = {
+	    {LDAP_OK "[host]\nresource = h\n", 4, "[host] org", "missing"},
+	    {LDAP_OK "[host]\norg = ac me\nresource = h\n", 5, "[host] org", "'ac me'"},
+	    {LDAP_OK "[host]\norg =\nresource = h\n", 5, "[host] org", "A-Z a-z"},
+	    {LDAP_OK "[host]\norg = o\nresource = a/b\n", 6, "[host] resource", "a/b"},
+	    {LDAP_OK "[host]\norg = o\nservices = web, pay(ments)\nresource = h\n", 6,
+	     "[host] services", "pay(ments)"},
+	    {LDAP_OK HOST_OK "[pam]\ndefault_require = host:login ||\n", 8, "[pam] default_require",
+	     "column"},
+	    {LDAP_OK HOST_OK "[pam]\ndefault_require =\n", 8, "[pam] default_require",
+	     "invalid expression"},
+	    {LDAP_OK HOST_OK "[service sshd]\nrequire = host:login && && x\n", 8,
+	     "[service sshd] require", "column 15"},
+	    {LDAP_OK HOST_OK "[pam]\ncross_org_privilege = common::cross\n", 8,
+	     "[pam] cross_org_privilege", "not a privilege"},
+	    {LDAP_OK HOST_OK "[pam]\ncross_org_privilege = common:*\n", 8,
+	     "[pam] cross_org_privilege", "not a privilege"},
+	    {LDAP_OK HOST_OK "[pam]\nmfa_exempt_role =\n", 8, "[pam] mfa_exempt_role", "empty"},
+	    {LDAP_OK HOST_OK "[pam]\nignore_users = root, a:b\n", 8, "[pam] ignore_users", "'a:b'"},
+	    {LDAP_OK HOST_OK "[pam]\noffline = allow\n", 8, "[pam] offline", "deny or snapshot"},
+	    {LDAP_OK HOST_OK "[pam]\noffline_max_age = 0\n", 8, "[pam] offline_max_age",
+	     "from 1 to 31536000"},
+	    {LDAP_OK HOST_OK "[pam]\noffline_max_age = 31536001\n", 8, "[pam] offline_max_age",
+	     "from 1 to 31536000"},
+	    {LDAP_OK HOST_OK "[nss]\nsnapshot = snapshot.db\n", 8, "[nss] snapshot", "absolute"},
+	    {LDAP_OK HOST_OK "[nss]\ngroup_prefix = Org_\n", 8, "[nss] group_prefix",
+	     "value 'Org_'"},
+	    {LDAP_OK HOST_OK "[nss]\ngroup_prefix = o.\n", 8, "[nss] group_prefix", "a-z 0-9 _ -"},
+	    {LDAP_OK HOST_OK "[nss]\nmax_age = 1h\n", 8, "[nss] max_age", "value '1h'"},
+	    {LDAP_OK HOST_OK "[nss]\ngid_min = 0\n", 8, "[nss] gid_min", "from 1 to"},
+	    {LDAP_OK HOST_OK "[nss]\ngid_min = 4294967295\n", 8, "[nss] gid_min", "from 1 to"},
+	};
+
+	(void)state;
+	run_cases(c, sizeof(c) / sizeof(c[0]));
+}
+
+static void bad_text(void **state)
+{
+	static const char nul[] = LDAP_OK HOST_OK "[pam]\nignore_users = root\0\n";
+	char *longline, *path;
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+	size_t n;
+
+	(void)state;
+	/* a NUL byte would hide the rest of its line from iniparser */
+	path = write_file(nul, sizeof(nul) - 1, 0644);
+	assert_int_equal(load(path, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, ":8: contains a NUL byte"));
+	free(path);
+
+	n = strlen(LDAP_OK HOST_OK "[pam]\nmfa_exempt_role = ") + 1100;
+	longline = malloc(n + 2);
+	assert_non_null(longline);
+	strcpy(longline, LDAP_OK HOST_OK "[pam]\nmfa_exempt_role = ");
+	memset(longline + strlen(longline), 'x', n - strlen(longline));
+	memcpy(longline + n, "\n", 2);
+	check_error(longline, 8, NULL, "line longer than 1022 characters");
+	free(longline);
+}
+
+/* LDAP_OK HOST_OK then `count` sections [service sN], each with `body` (a key line or ""). */
+static char *repeated(const char *body, unsigned count)
+{
+	size_t cap = strlen(LDAP_OK HOST_OK) + (size_t)count * (strlen(body) + 32) + 1, len;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	strcpy(text, LDAP_OK HOST_OK);
+	len = strlen(text);
+	for (unsigned i = 0; i < count; i++) {
+		int n = snprintf(text + len, cap - len, "[service s%u]\n%s", i, body);
+
+		assert_true(n > 0 && (size_t)n < cap - len);
+		len += (size_t)n;
+	}
+	return text;
+}
+
+static void limits(void **state)
+{
+	struct orgrbac_config *cfg;
+	char *text;
+
+	(void)state;
+	text = repeated("require = host:login\n", 256);
+	cfg = load_ok(text);
+	assert_int_equal(cfg->n_svc, 256);
+	assert_string_equal(orgrbac_config_require(cfg, "s255"), "host:login");
+	orgrbac_config_free(cfg);
+	free(text);
+
+	/* the 257th section is on line 6 + 2 * 256 + 1 */
+	text = repeated("require = host:login\n", 257);
+	check_error(text, 6 + 2 * 256 + 1, "[service s256]", "more than 256");
+	free(text);
+
+	text = repeated("", 600);
+	check_error(text, 0, NULL, "sections and keys");
+	free(text);
+}
+
+static void bad_files(void **state)
+{
+	struct orgrbac_config *cfg = (struct orgrbac_config *)1;
+	orgrbac_error err;
+	char *path, *link, *good;
+
+	(void)state;
+	assert_true(asprintf(&path, "%s/does-not-exist.conf", dir) > 0);
+	assert_int_equal(load(path, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "cannot open"));
+	free(path);
+
+	assert_int_equal(load(dir, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, dir));
+	assert_non_null(strstr(err.msg, "not a regular file"));
+
+	good = write_conf(LDAP_OK HOST_OK);
+	assert_true(asprintf(&link, "%s.link", good) > 0);
+	assert_int_equal(symlink(good, link), 0);
+	assert_int_equal(load(good, &cfg, &err), 0);
+	orgrbac_config_free(cfg);
+	assert_int_equal(load(link, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, link));
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	free(link);
+	free(good);
+}
+
+static void unreadable_file(void **state)
+{
+	struct orgrbac_config *cfg = (struct orgrbac_config *)1;
+	orgrbac_error err;
+	char *good;
+
+	(void)state;
+	/* root reads anything: an unreadable file only exists for others */
+	if (as_root)
+		skip();
+	good = write_conf(LDAP_OK HOST_OK);
+	assert_int_equal(chmod(good, 0), 0);
+	assert_int_equal(load(good, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, good));
+	assert_non_null(strstr(err.msg, "Permission denied"));
+	free(good);
+}
+
+static void ownership(void **state)
+{
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+	char *path;
+
+	(void)state;
+	if (!as_root)
+		skip();
+	path = write_conf(LDAP_OK HOST_OK);
+	assert_int_equal(orgrbac_config_load(path, false, &cfg, &err), 0);
+	orgrbac_config_free(cfg);
+
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(orgrbac_config_load(path, false, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "owned by root"));
+	assert_int_equal(orgrbac_config_load(path, true, &cfg, &err), 0);
+	orgrbac_config_free(cfg);
+
+	assert_int_equal(chmod(path, 0646), 0);
+	assert_int_equal(orgrbac_config_load(path, false, &cfg, &err), -1);
+	assert_null(cfg);
+
+	assert_int_equal(chmod(path, 0644), 0);
+	assert_int_equal(chown(path, 1, 1), 0);
+	assert_int_equal(orgrbac_config_load(path, false, &cfg, &err), -1);
+	assert_null(cfg);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "owned by root"));
+	assert_int_equal(orgrbac_config_load(path, true, &cfg, &err), 0);
+	orgrbac_config_free(cfg);
+	free(path);
+}
+
+/* A config whose bind_password_file is `secret`. */
+static struct orgrbac_config *with_secret(const char *secret)
+{
+	char *text;
+	struct orgrbac_config *cfg;
+
+	assert_true(asprintf(&text,
+			     LDAP_OK "bind_dn = cn=h,dc=x\nbind_password_file = %s\n" HOST_OK,
+			     secret) > 0);
+	cfg = load_ok(text);
+	free(text);
+	return cfg;
+}
+
+static void expect_secret(const char *content, size_t len, mode_t mode, const char *want)
+{
+	char *path = write_file(content, len, mode);
+	struct orgrbac_config *cfg = with_secret(path);
+	char *secret = (char *)1;
+	orgrbac_error err;
+
+	if (want != NULL) {
+		if (orgrbac_config_read_secret(cfg, !as_root, &secret, &err) != 0)
+			fail_msg("%s", err.msg);
+		assert_string_equal(secret, want);
+		orgrbac_wipe(secret, strlen(secret));
+		free(secret);
+	} else {
+		assert_int_equal(orgrbac_config_read_secret(cfg, !as_root, &secret, &err), -1);
+		assert_null(secret);
+		assert_non_null(strstr(err.msg, path));
+	}
+	orgrbac_config_free(cfg);
+	free(path);
+}
+
+static void secrets(void **state)
+{
+	char big[1100];
+
+	(void)state;
+	expect_secret("s3cret\n", 7, 0600, "s3cret");
+	expect_secret("s3cret", 6, 0400, "s3cret");
+	expect_secret("s3cret\r\n", 8, 0600, "s3cret");
+	expect_secret("first\nsecond\n", 13, 0600, "first");
+	expect_secret(" spaced pass \n", 14, 0600, " spaced pass ");
+	expect_secret("s3cret\n", 7, 0644, NULL); /* world-readable */
+	expect_secret("s3cret\n", 7, 0640, NULL); /* group-readable */
+	expect_secret("s3cret\n", 7, 0601, NULL); /* any other bit */
+	expect_secret("", 0, 0600, NULL);
+	expect_secret("\n", 1, 0600, NULL);
+	expect_secret("\r\nx\n", 4, 0600, NULL);
+	expect_secret("a\0b\n", 4, 0600, NULL);
+	memset(big, 'p', sizeof(big));
+	expect_secret(big, 1025, 0600, NULL);
+	big[1024] = '\n';
+	{
+		char *want = strndup(big, 1024);
+
+		expect_secret(big, 1025, 0600, want);
+		free(want);
+	}
+}
+
+static void secret_refusals(void **state)
+{
+	struct orgrbac_config *cfg;
+	orgrbac_error err;
+	char *secret = NULL, *path, *link;
+
+	(void)state;
+	cfg = load_ok(LDAP_OK HOST_OK);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	assert_null(secret);
+	assert_non_null(strstr(err.msg, "bind_password_file"));
+	orgrbac_config_free(cfg);
+
+	assert_true(asprintf(&path, "%s/missing.secret", dir) > 0);
+	cfg = with_secret(path);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	assert_non_null(strstr(err.msg, path));
+	assert_non_null(strstr(err.msg, "cannot open"));
+	orgrbac_config_free(cfg);
+	free(path);
+
+	path = write_file("pw\n", 3, 0600);
+	assert_true(asprintf(&link, "%s.link", path) > 0);
+	assert_int_equal(symlink(path, link), 0);
+	cfg = with_secret(link);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	assert_non_null(strstr(err.msg, "symbolic link"));
+	orgrbac_config_free(cfg);
+	free(link);
+	free(path);
+}
+
+static void secret_owner(void **state)
+{
+	struct orgrbac_config *cfg;
+	orgrbac_error err;
+	char *secret = NULL, *path;
+
+	(void)state;
+	if (!as_root)
+		skip();
+	path = write_file("pw\n", 3, 0600);
+	assert_int_equal(chown(path, 1, 1), 0);
+	cfg = with_secret(path);
+	assert_int_equal(orgrbac_config_read_secret(cfg, false, &secret, &err), -1);
+	assert_null(secret);
+	assert_non_null(strstr(err.msg, "owned by root"));
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), 0);
+	assert_string_equal(secret, "pw");
+	free(secret);
+	orgrbac_config_free(cfg);
+	free(path);
+}
+
+static void require_lookup(void **state)
+{
+	struct orgrbac_config *cfg = load_ok(design_example);
+
+	(void)state;
+	assert_string_equal(orgrbac_config_require(cfg, "sshd"), "host:login || common:org:own");
+	assert_string_equal(orgrbac_config_require(cfg, "SSHD"), "host:login || common:org:own");
+	assert_string_equal(orgrbac_config_require(cfg, "sudo"), "host:sudo || common:org:own");
+	assert_string_equal(orgrbac_config_require(cfg, "login"), "host:login");
+	assert_string_equal(orgrbac_config_require(cfg, "ssh"), "host:login");
+	assert_string_equal(orgrbac_config_require(cfg, NULL), "host:login");
+	orgrbac_config_free(cfg);
+
+	cfg = load_ok(LDAP_OK HOST_OK "[service sudo-i]\nrequire = host:sudo\n");
+	assert_string_equal(orgrbac_config_require(cfg, "sudo-i"), "host:sudo");
+	assert_null(orgrbac_config_require(cfg, "sudo"));
+	assert_null(orgrbac_config_require(cfg, "sshd"));
+	assert_null(orgrbac_config_require(NULL, "sshd"));
+	orgrbac_config_free(cfg);
+}
+
+static void ignored(void **state)
+{
+	struct orgrbac_config *cfg = load_ok(LDAP_OK HOST_OK);
+
+	(void)state;
+	assert_true(orgrbac_config_ignored(cfg, "root"));
+	assert_false(orgrbac_config_ignored(cfg, "Root"));
+	assert_false(orgrbac_config_ignored(cfg, "root "));
+	assert_false(orgrbac_config_ignored(cfg, "alice"));
+	assert_false(orgrbac_config_ignored(cfg, NULL));
+	orgrbac_config_free(cfg);
+
+	cfg = load_ok(LDAP_OK HOST_OK "[pam]\nignore_users = backup, admin monitor\n");
+	assert_int_equal(cfg->n_ignore_users, 3);
+	assert_true(orgrbac_config_ignored(cfg, "backup"));
+	assert_true(orgrbac_config_ignored(cfg, "monitor"));
+	assert_false(orgrbac_config_ignored(cfg, "root"));
+	assert_false(orgrbac_config_ignored(cfg, "back"));
+	orgrbac_config_free(cfg);
+
+	cfg = load_ok(LDAP_OK HOST_OK "[pam]\nignore_users =\n");
+	assert_false(orgrbac_config_ignored(cfg, "root"));
+	assert_false(orgrbac_config_ignored(cfg, ""));
+	orgrbac_config_free(cfg);
+	assert_false(orgrbac_config_ignored(NULL, "root"));
+	orgrbac_config_free(NULL);
+}
+
+/* Read the sample shipped in etc/ (from $srcdir under make check). */
+static char *read_sample(void)
+{
+	const char *srcdir = getenv("srcdir");
+	char *path, *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	assert_true(asprintf(&path, "%s/etc/orgrbac.conf", srcdir ? srcdir : ".") > 0);
+	f = fopen(path, "r");
+	if (f == NULL)
+		fail_msg("cannot read the sample %s (run from the source tree or set srcdir)",
+			 path);
+	assert_true(getdelim(&text, &len, '\0', f) > 0);
+	fclose(f);
+	free(path);
+	return text;
+}
+
+/* The sample parses as it is, and every setting it shows, uncommented, is valid. */
+static void sample_config(void **state)
+{
+	char *text = read_sample(), *p;
+	struct orgrbac_config *cfg;
+
+	(void)state;
+	check_error(text, 12, "[ldap] uri", "missing");
+	/* "#key = value" and "#[section]" become settings; prose comments stay */
+	for (p = text; (p = strchr(p, '#')) != NULL; p++) {
+		size_t n = strspn(p + 1, "abcdefghijklmnopqrstuvwxyz_");
+
+		if ((p == text || p[-1] == '\n') &&
+		    ((n > 0 && strncmp(p + 1 + n, " =", 2) == 0) || p[1] == '['))
+			*p = ' ';
+	}
+	cfg = load_ok(text);
+	assert_int_equal(cfg->n_uris, 2);
+	assert_string_equal(cfg->uris[1], "ldaps://ldap2.example.com");
+	assert_string_equal(cfg->base, "dc=example,dc=com");
+	assert_string_equal(cfg->bind_password_file, "/etc/orgrbac.secret");
+	assert_false(cfg->starttls);
+	assert_false(cfg->allow_insecure);
+	assert_int_equal(cfg->timeout, 3);
+	assert_string_equal(cfg->org, "acme");
+	assert_int_equal(cfg->n_services, 2);
+	assert_string_equal(cfg->default_require, "host:login");
+	assert_string_equal(cfg->mfa_exempt_role, "2FA-exempt");
+	assert_string_equal(cfg->cross_org_privilege, "common:org:cross");
+	assert_int_equal(cfg->n_ignore_users, 1);
+	assert_string_equal(cfg->ignore_users[0], "root");
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
+	assert_int_equal(cfg->offline_max_age, 3600);
+	assert_string_equal(orgrbac_config_require(cfg, "sudo"), "host:sudo || common:org:own");
+	assert_string_equal(cfg->snapshot, "/var/lib/orgrbac/snapshot.db");
+	assert_string_equal(cfg->group_prefix, "");
+	assert_int_equal(cfg->max_age, 3600);
+	assert_int_equal(cfg->gid_min, 1000);
+	orgrbac_config_free(cfg);
+	free(text);
+}
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	as_root = geteuid() == 0;
+	return mkdtemp(dir) == NULL ? -1 : 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(design_example_loads),
+	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(default_path),
+	    cmocka_unit_test(values),
+	    cmocka_unit_test(bad_structure),
+	    cmocka_unit_test(bad_ldap),
+	    cmocka_unit_test(bad_host_pam_nss),
+	    cmocka_unit_test(bad_text),
+	    cmocka_unit_test(limits),
+	    cmocka_unit_test(bad_files),
+	    cmocka_unit_test(unreadable_file),
+	    cmocka_unit_test(ownership),
+	    cmocka_unit_test(secrets),
+	    cmocka_unit_test(secret_refusals),
+	    cmocka_unit_test(secret_owner),
+	    cmocka_unit_test(require_lookup),
+	    cmocka_unit_test(ignored),
+	    cmocka_unit_test(sample_config),
+	};
+
+	return cmocka_run_group_tests_name("config", tests, setup, teardown);
+}
