@@ -1,0 +1,2 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Build rules of tests/faults/, included from Makefile.am.
