@@ -1,2 +1,22 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Build rules of tests/fuzz/, included from Makefile.am.
+#
+# configure --enable-fuzzing (CC=clang) builds one libFuzzer binary per
+# tests/fuzz/fuzz_NAME.c; tests/fuzz/run.sh runs each over
+# tests/fuzz/corpus/NAME/. Adding a target is one line here, plus its
+# source and seed corpus.
+FUZZ_TARGETS = tests/fuzz/fuzz_expr
+FUZZ_TARGETS += tests/fuzz/fuzz_config
+FUZZ_TARGETS += tests/fuzz/fuzz_gtime
+FUZZ_TARGETS += tests/fuzz/fuzz_names
+FUZZ_TARGETS += tests/fuzz/fuzz_pamargs
+
+if ENABLE_FUZZING
+noinst_PROGRAMS = $(FUZZ_TARGETS)
+# Each target is its own fuzz_NAME.c (automake's default source) linked
+# against all of common/, so no target needs a rule of its own.
+LDADD = libdirectory.la libcommon.la $(LDAP_LIBS) $(INIPARSER_LIBS) $(FUZZ_LDFLAGS)
+AM_CPPFLAGS += $(LDAP_CFLAGS)
+endif
+
+EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus $(FUZZ_TARGETS:=.c)
