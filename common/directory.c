@@ -281,6 +281,12 @@ static int load_user(struct load *s, const char *user)
 		ldap_msgfree(res);
 		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid '%s'", user);
 	}
+	/* Two entries fit the size limit of 2 without exceeding it; either could be first. */
+	if (ldap_next_entry(s->ld, e) != NULL) {
+		ldap_msgfree(res);
+		return fail(s, ORGRBAC_DIR_ERROR, "uid '%s' is ambiguous: several entries match",
+			    user);
+	}
 	/* LDAP matched case-insensitively; the login name must be the uid byte for byte. */
 	uids = ldap_get_values_len(s->ld, e, "uid");
 	for (int i = 0; uids != NULL && uids[i] != NULL; i++)
