@@ -93,6 +93,14 @@ static void window_text(const struct orgrbac_window *w, char *buf, size_t len)
 	snprintf(buf, len, "%s .. %s%s", a, b, w->malformed ? " (malformed)" : "");
 }
 
+/* Directory values may hold anything but NUL: every one goes out through put_safe. */
+static void put_line(const char *label, const char *value)
+{
+	fputs(label, stdout);
+	put_safe(stdout, value != NULL ? value : "-");
+	fputc('\n', stdout);
+}
+
 static void print_text(const char *user, const char *service, const char *require,
 		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
 		       const struct orgrbac_decision *d, int64_t now)
@@ -100,52 +108,66 @@ static void print_text(const char *user, const char *service, const char *requir
 	char when[32], win[96];
 
 	orgrbac_time_format(now, when, sizeof(when));
-	printf("user:         ");
-	put_safe(stdout, user);
-	printf("\nservice:      %s\n", service);
-	printf("requires:     %s\n", require);
-	printf("at:           %s\n", when);
-	printf("decision:     %s\n", orgrbac_verdict_name(d->verdict));
-	printf("reason:       ");
-	put_safe(stdout, d->reason);
-	printf("\n");
+	put_line("user:         ", user);
+	put_line("service:      ", service);
+	put_line("requires:     ", require);
+	put_line("at:           ", when);
+	put_line("decision:     ", orgrbac_verdict_name(d->verdict));
+	put_line("reason:       ", d->reason);
 	if (f == NULL)
 		return;
-	printf("entry:        %s\n", f->dn);
-	printf("organization: %s (host organization %s)\n", f->org, host->org);
+	put_line("entry:        ", f->dn);
+	printf("organization: ");
+	put_safe(stdout, f->org);
+	printf(" (host organization %s)\n", host->org);
 	for (size_t i = 0; i < d->n_matches; i++) {
 		const struct orgrbac_match *m = &d->matches[i];
 
-		printf("privilege:    %s  <- %s", m->required, m->granted);
-		if (m->grant != NULL)
-			printf(" of role '%s' by grant '%s' via %s", role_name(m->grant),
-			       m->grant->name, m->grant->via);
+		printf("privilege:    %s  <- ", m->required);
+		put_safe(stdout, m->granted);
+		if (m->grant != NULL) {
+			printf(" of role '");
+			put_safe(stdout, role_name(m->grant));
+			printf("' by grant '");
+			put_safe(stdout, m->grant->name);
+			printf("' via ");
+			put_safe(stdout, m->grant->via);
+		}
 		printf("\n");
 	}
 	for (size_t i = 0; i < f->n_groups; i++)
-		printf("group:        %s\n", f->groups[i]);
+		put_line("group:        ", f->groups[i]);
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
 
 		window_text(&g->window, win, sizeof(win));
-		printf("grant:        %s: role '%s', ", g->name,
-		       role_name(g) ? role_name(g) : (g->role_dn ? g->role_dn : "-"));
+		printf("grant:        ");
+		put_safe(stdout, g->name);
+		printf(": role '");
+		put_safe(stdout, role_name(g) ? role_name(g) : (g->role_dn ? g->role_dn : "-"));
+		printf("', ");
 		if (g->n_scopes == 0)
 			printf("organization-wide");
-		for (size_t j = 0; j < g->n_scopes; j++)
-			printf("%s%s", j ? " " : "", g->scopes[j]);
+		for (size_t j = 0; j < g->n_scopes; j++) {
+			printf("%s", j ? " " : "");
+			put_safe(stdout, g->scopes[j]);
+		}
 		printf(", %s, %s\n", win, grant_state(g, host, f->org, now));
 	}
 	if (f->external != NULL) {
 		window_text(&f->external->window, win, sizeof(win));
-		printf("external:     %s '%s', %s, window %s, role management %s\n",
-		       orgrbac_ext_kind_name(f->external->kind), f->external->name,
+		printf("external:     %s '", orgrbac_ext_kind_name(f->external->kind));
+		put_safe(stdout, f->external->name);
+		printf("', %s, window %s, role management %s\n",
 		       orgrbac_ext_mode_name(f->external->mode), win,
 		       f->external->role_management ? "on" : "off");
 	}
 	printf("2FA-exempt:   %s", d->mfa_exempt ? "yes" : "no");
-	if (d->mfa_grant != NULL)
-		printf(" (grant '%s')", d->mfa_grant->name);
+	if (d->mfa_grant != NULL) {
+		printf(" (grant '");
+		put_safe(stdout, d->mfa_grant->name);
+		printf("')");
+	}
 	printf("\n");
 }
 
