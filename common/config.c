@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -702,6 +703,11 @@ static int apply(struct loader *ld, const dictionary *d)
 /* iniparser reports through one process-wide callback with no context: keep the first message. */
 static __thread char ini_msg[256];
 static __thread bool ini_seen;
+/*
+ * Held from setting the callback to resetting it: otherwise one thread's reset
+ * sends another's errors to iniparser's default, which writes to descriptor 2.
+ */
+static pthread_mutex_t ini_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static int ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -802,10 +808,12 @@ static int parse(struct loader *ld, size_t len, dictionary **out)
 	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
 	ini_seen = false;
 	ini_msg[0] = '\0';
+	pthread_mutex_lock(&ini_lock);
 	iniparser_set_error_callback(ini_error);
 	*out = iniparser_load(name);
 	/* the setting is process-wide: leave no pointer into this module behind */
 	iniparser_set_error_callback(NULL);
+	pthread_mutex_unlock(&ini_lock);
 	close(fd);
 	if (*out == NULL)
 		return ini_failed(ld, name);
