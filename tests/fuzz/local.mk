@@ -20,3 +20,14 @@ AM_CPPFLAGS += $(LDAP_CFLAGS)
 endif
 
 EXTRA_DIST += tests/fuzz/run.sh tests/fuzz/corpus $(FUZZ_TARGETS:=.c)
+
+# The bad-input, environment, descriptor and thread tests of pam_orgrbac.so
+# (tests/integration/test_hostile.sh runs them).
+if ENABLE_PAM
+check_PROGRAMS += tests/integration/test_hardening
+tests_integration_test_hardening_SOURCES = tests/integration/test_hardening.c
+tests_integration_test_hardening_CFLAGS = $(unit_cflags) $(LDAP_CFLAGS)
+tests_integration_test_hardening_LDADD = $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) -ldl -lpthread
+endif
+EXTRA_DIST += tests/integration/test_hostile.sh tests/data/hostile.ldif \
+	tests/valgrind.sh tests/valgrind.supp

@@ -41,4 +41,6 @@ if [ -x "$builddir/tests/integration/test_pam" ]; then
 		rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi
+# bad input and a hostile host process; it adds its own entries to the directory
+bash "$ORGRBAC_TOP/tests/integration/test_hostile.sh" || status=1
 exit "$status"

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Bad input through `orgrbac check` and pam_orgrbac.so: hostile user names, and hostile or
+# broken directory data (tests/data/hostile.ldif and a generated 10,000-member group).
+# Each case has one expected result; README.md, section "Security", lists them.
+# Run by run.sh after the other tests, against the same throwaway slapd.
+. "$(dirname "$0")/lib.sh"
+set +e
+
+: "${ORGRBAC:?}" "${LDAP_URI:?}" "${TLS_CA_FILE:?}" "${WORK:?}"
+builddir=${top_builddir:-$ORGRBAC_TOP/build}
+passed=0
+failed=0
+AT=2026-11-22T12:00:00Z
+H=ou=hostile,o=acme,dc=example,dc=com
+
+# The data: the static file, then a group of 10,000 members of which one exists.
+ldapmodify_admin -a -f "$ORGRBAC_TOP/tests/data/hostile.ldif" >"$WORK/hostile-add.log" 2>&1 ||
+	fail "loading tests/data/hostile.ldif: $(tail -n 3 "$WORK/hostile-add.log")"
+{
+	printf 'dn: cn=crowd,ou=groups,%s\nobjectClass: groupOfNames\ncn: crowd\n' "$H"
+	for i in $(seq 1 10000); do
+		if [ "$i" -eq 5000 ]; then
+			printf 'member: uid=crowd-member,ou=people,%s\n' "$H"
+		else
+			printf 'member: uid=crowd-%05d,ou=people,%s\n' "$i" "$H"
+		fi
+	done
+	printf '\ndn: cn=crowd,ou=grants,%s\nobjectClass: orgRoleGrant\ncn: crowd\n' "$H"
+	printf 'orgGrantedRole: cn=Member,ou=roles,dc=example,dc=com\n'
+	printf 'orgGrantee: cn=crowd,ou=groups,%s\n' "$H"
+} >"$WORK/crowd.ldif"
+ldapmodify_admin -a -f "$WORK/crowd.ldif" >"$WORK/crowd-add.log" 2>&1 ||
+	fail "loading the 10,000-member group: $(tail -n 3 "$WORK/crowd-add.log")"
+
+conf="$WORK/hostile.conf"
+cat >"$conf" <<CONF
+[ldap]
+uri = $LDAP_URI
+base = dc=example,dc=com
+timeout = 5
+tls_ca_file = $TLS_CA_FILE
+
+[host]
+org = acme
+services = payments, web
+resource = web01.example.com
+
+[pam]
+ignore_users = root
+
+[service sshd]
+require = host:login || common:org:own
+[service sudo]
+require = host:sudo || common:org:own
+CONF
+
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# expect STATUS PATTERN USER [SERVICE]: exit status and an extended regex in stdout+stderr.
+# No case may ever print an allow it was not meant to.
+expect() {
+	local want=$1 pattern=$2 user=$3 service=${4:-sshd} out status
+	out=$("$ORGRBAC" check --service "$service" --at "$AT" --config "$conf" -- "$user" 2>&1)
+	status=$?
+	if [ "$status" != "$want" ]; then
+		ko "check '$user' ($service) exited $status, wanted $want: $out"
+	elif ! LC_ALL=C grep -qE -- "$pattern" <<<"$out"; then
+		ko "check '$user' ($service) lacks /$pattern/: $out"
+	elif [ "$want" != 0 ] && grep -qE 'decision: +allow' <<<"$out"; then
+		ko "check '$user' ($service) printed an allow: $out"
+	elif LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out"; then
+		ko "check '$user' ($service) printed a control character: $(printf '%q' "$out")"
+	else
+		ok
+	fi
+}
+
+# --- user names: refused (exit 2) before any query, or unknown (exit 1) -----
+refused="user name '.*' refused"
+long=$(printf 'a%.0s' $(seq 1 257))
+expect 2 "$refused.*empty" ''
+expect 2 "$refused.*longer than 256" "$long"
+expect 2 "$refused.*control" $'ali\x01ce'
+expect 2 "$refused.*control" $'alice\n'
+expect 2 "$refused.*control" $'\x1b[31malice'
+expect 2 "$refused.*white space|control" $'alice\t'
+expect 2 "$refused" '*'
+expect 2 "$refused" 'alice*'
+expect 2 "$refused" '(uid=alice)'
+expect 2 "$refused" 'alice)(|(uid=*'
+expect 2 "$refused" 'alice\2a'
+expect 2 "$refused" 'ali\ce'
+expect 2 "$refused" 'uid=alice,ou=people'
+expect 2 "$refused.*'-'" '-alice'
+expect 2 "$refused.*white space" 'alice '
+expect 2 "$refused.*white space" ' alice'
+expect 2 "$refused.*UTF-8" $'alice\xff'
+expect 2 "$refused.*UTF-8" $'\xc0\xafalice'     # overlong '/'
+expect 2 "$refused.*UTF-8" $'\xed\xa0\x80'       # a surrogate
+expect 2 "$refused.*UTF-8|control" $'\xc2\x85alice' # C1 control NEL
+# well-formed, but nobody's login name byte for byte
+expect 1 "decision: +unknown" 'ALICE'
+expect 1 "decision: +unknown" 'Alice'
+expect 1 "decision: +unknown" $'\xef\xbd\x81lice'        # fullwidth a
+expect 1 "decision: +unknown" $'alice\xcc\x81'           # combining acute
+expect 1 "decision: +unknown" $'\xe2\x80\xaealice'       # right-to-left override
+expect 1 "decision: +unknown" 'mixcase'
+expect 0 "decision: +allow" 'Mixcase'
+expect 1 "decision: +unknown" 'ghost2'
+
+# --- directory values ---------------------------------------------------------
+expect 1 "unknown access mode" odd-mode
+expect 1 "unknown kind" odd-kind
+expect 1 "begins on 2030-01-01" ext-backwards
+expect 1 "malformed or incomplete" ext-halfopen
+expect 1 "malformed or incomplete" ext-leapsec
+expect 1 "win-backwards: .*not yet in force" win-backwards
+expect 1 "win-leapsec: .*window malformed" win-leapsec
+expect 0 "decision: +allow" win-hourly
+expect 0 "role 'No Gid'" nogid
+expect 0 "role 'Dup Gid A'" dupgid
+expect 0 "role 'Dup Gid B'" dupgid sudo
+expect 0 "role 'Root Gid'" sysgid
+expect 0 "role 'Sudo Gid'" sysgid sudo
+expect 0 "grant 'ghost-peer'" ghost-peer
+expect 1 "norole: .*role missing or out of reach" norole
+expect 1 "foreign-role: .*role missing or out of reach" foreign-role
+expect 0 "through group cn=loop-self" loop-self
+expect 0 "group: +cn=ring-c" loop-ring
+expect 1 "loop-ring: .*scope does not cover this host" loop-idle
+expect 0 'Evil\\x0a\\x1b\[31mRole' evil-role
+expect 1 "lacks privileges" bad-privs
+expect 1 "lacks privileges" scope-junk
+expect 2 "ambiguous" twin
+SECONDS=0
+expect 0 "through group cn=crowd" crowd-member
+expect 1 "lacks privileges" crowd-outsider
+[ "$SECONDS" -le 60 ] && ok || ko "the 10,000-member group took ${SECONDS}s for two checks"
+
+# JSON escapes what the text output escapes
+out=$("$ORGRBAC" check --json --at "$AT" --config "$conf" evil-role 2>&1)
+if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["matches"][0]["role"]=="Evil\n\x1b[31mRole", d' <<<"$out"; then
+	ok
+else
+	ko "json for evil-role: $out"
+fi
+
+printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
+
+# --- the same data through the PAM module, and the host process's environment ---
+status=0
+if [ -x "$builddir/tests/integration/test_hardening" ]; then
+	rc=0
+	HOSTILE_CONF="$conf" PAM_ORGRBAC_SO="$builddir/.libs/pam_orgrbac.so" \
+		${VALGRIND:-} "$builddir/tests/integration/test_hardening" || rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
+fi
+[ "$failed" -eq 0 ] && exit "$status"
+exit 1
