@@ -9,5 +9,5 @@ exec valgrind --quiet --error-exitcode=99 --exit-on-first-error=no \
 	--leak-check=full --show-leak-kinds=definite,indirect \
 	--errors-for-leak-kinds=definite,indirect \
 	--suppressions="$here/valgrind.supp" --gen-suppressions=all \
-	--trace-children=no --child-silent-after-fork=yes --num-callers=30 \
+	--trace-children=no --child-silent-after-fork=${VG_CHILD_SILENT:-yes} --num-callers=30 \
 	"$@"

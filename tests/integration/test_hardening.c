@@ -249,13 +249,13 @@ static int env_system_file(void *arg)
 	char etc[400], conf[420];
 	int rc;
 
-	if (unshare(CLONE_NEWNS) != 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) != 0)
+	if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
 		return 77;
 	snprintf(etc, sizeof(etc), "%s/etc-ldap", dir);
 	mkdir(etc, 0755);
 	snprintf(conf, sizeof(conf), "%s/ldap.conf", etc);
 	put_file(conf, "URI ldap://127.0.0.1:1/\nTLS_REQCERT never\nTLS_CACERT /nonexistent\n");
-	if (mount(etc, "/etc/ldap", NULL, MS_BIND, NULL) != 0)
+	if (mount(etc, "/etc/ldap", "none", MS_BIND, NULL) != 0)
 		return 77;
 	rc = decide_as_configured();
 	umount("/etc/ldap");
