@@ -98,6 +98,7 @@ static int direct(sm_fn fn, const char *user, const char *service, const char *e
 	pam_handle_t *pamh = NULL;
 	char cfg[400];
 	const char *argv[3];
+	const void *item = NULL;
 	int argc = 0, rc;
 
 	/* an extra config= replaces the hostile configuration */
@@ -110,6 +111,10 @@ static int direct(sm_fn fn, const char *user, const char *service, const char *e
 	if (pam_start_confdir(service, user, &c, dir, &pamh) != PAM_SUCCESS)
 		return -1;
 	rc = fn(pamh, PAM_SILENT, argc, argv);
+	/* the module never rewrites the name it was asked about */
+	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL ||
+	    strcmp(item, user) != 0)
+		rc = -2;
 	pam_end(pamh, rc);
 	return rc;
 }
@@ -376,6 +381,7 @@ static void bad_user_names(void **state)
 	    "\xe2\x80\xae"
 	    "alice",
 	    "mixcase",
+	    "%s%n%s%n%99999999d", /* a format string reaching printf would show here */
 	    "ghost2",
 	    "nobody",
 	};

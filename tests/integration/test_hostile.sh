@@ -107,6 +107,7 @@ expect 1 "decision: +unknown" $'\xef\xbd\x81lice'        # fullwidth a
 expect 1 "decision: +unknown" $'alice\xcc\x81'           # combining acute
 expect 1 "decision: +unknown" $'\xe2\x80\xaealice'       # right-to-left override
 expect 1 "decision: +unknown" 'mixcase'
+expect 1 "decision: +unknown" '%s%n%s%n%99999999d'
 expect 0 "decision: +allow" 'Mixcase'
 expect 1 "decision: +unknown" 'ghost2'
 
@@ -145,6 +146,17 @@ if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["matches"][0]["
 	ok
 else
 	ko "json for evil-role: $out"
+fi
+
+
+# --- what the module may call: no exit, no output, no global syslog or signal settings
+module_so="$builddir/.libs/pam_orgrbac.so"
+if command -v nm >/dev/null 2>&1 && [ -f "$module_so" ]; then
+	bad=$(nm -D --undefined-only "$module_so" | awk '{ sub(/@.*/, "", $2); print $2 }' |
+		grep -xE 'exit|_exit|_Exit|abort|openlog|closelog|setlogmask|(f|v|vf|d)?printf|puts|fputs|putchar|perror|err|errx|warn|warnx|signal|sigaction|setlocale|chdir|umask|setuid|seteuid|setgid|setegid' || true)
+	[ -z "$bad" ] && ok || ko "pam_orgrbac.so calls $(echo $bad)"
+else
+	ko "cannot list the imports of $module_so (nm missing?)"
 fi
 
 printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
