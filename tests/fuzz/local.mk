@@ -10,6 +10,7 @@ FUZZ_TARGETS += tests/fuzz/fuzz_config
 FUZZ_TARGETS += tests/fuzz/fuzz_gtime
 FUZZ_TARGETS += tests/fuzz/fuzz_names
 FUZZ_TARGETS += tests/fuzz/fuzz_pamargs
+FUZZ_TARGETS += tests/fuzz/fuzz_policy
 
 if ENABLE_FUZZING
 noinst_PROGRAMS = $(FUZZ_TARGETS)
