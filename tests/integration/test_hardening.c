@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -340,6 +342,152 @@ static void closed_descriptors(void **state)
 	assert_int_equal(in_child(fds_closed, &fc), 0);
 }
 
+/* ---- one syslog line per decision ------------------------------------------------- */
+
+/*
+ * /dev/log in a mount namespace of the child only: a tmpfs-free copy of the few device
+ * nodes a decision may open, plus our own datagram socket, bound over /dev.
+ */
+static int private_log(int *sock)
+{
+	static const char *const nodes[] = {"null", "zero", "random", "urandom"};
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char devdir[400], path[420];
+
+	if (unshare(CLONE_NEWNS) != 0 || mount("none", "/", "none", MS_REC | MS_PRIVATE, NULL) != 0)
+		return 77;
+	snprintf(devdir, sizeof(devdir), "%s/dev", dir);
+	if (mkdir(devdir, 0755) != 0 && errno != EEXIST)
+		return 70;
+	for (size_t i = 0; i < sizeof(nodes) / sizeof(nodes[0]); i++) {
+		char real[32];
+
+		snprintf(real, sizeof(real), "/dev/%s", nodes[i]);
+		snprintf(path, sizeof(path), "%s/%s", devdir, nodes[i]);
+		put_file(path, "");
+		if (mount(real, path, "none", MS_BIND, NULL) != 0)
+			return 71;
+	}
+	if (strlen(devdir) + sizeof("/log") > sizeof(sa.sun_path))
+		return 74;
+	memcpy(sa.sun_path, devdir, strlen(devdir));
+	memcpy(sa.sun_path + strlen(devdir), "/log", sizeof("/log"));
+	*sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (*sock < 0 || bind(*sock, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		return 72;
+	if (mount(devdir, "/dev", "none", MS_BIND, NULL) != 0)
+		return 73;
+	return 0;
+}
+
+/* The module's lines logged since the last call (libpam's own are skipped); their number. */
+static int drain(int sock, char *buf, size_t len)
+{
+	size_t used = 0;
+	int n = 0;
+	ssize_t r;
+
+	buf[0] = '\0';
+	while (used + 1 < len && (r = recv(sock, buf + used, len - used - 1, 0)) > 0) {
+		buf[used + (size_t)r] = '\0';
+		if (strstr(buf + used, ": pam_orgrbac(") == NULL)
+			continue;
+		used += (size_t)r;
+		if (used + 1 < len)
+			buf[used++] = '\n';
+		buf[used] = '\0';
+		n++;
+	}
+	return n;
+}
+
+/* Does `s` hold the parts of `want` between its '*'s, in order? */
+static bool in_order(const char *s, const char *want)
+{
+	char part[600];
+
+	while (*want != '\0') {
+		size_t n = strcspn(want, "*");
+
+		if (n >= sizeof(part))
+			return false;
+		memcpy(part, want, n);
+		part[n] = '\0';
+		if ((s = strstr(s, part)) == NULL)
+			return false;
+		s += n;
+		want += n;
+		want += strspn(want, "*");
+	}
+	return true;
+}
+
+struct log_case {
+	const char *user, *args, *want;
+	int rc;
+};
+
+static int logging(void *arg)
+{
+	char good[400], bad[400], buf[4096];
+	int sock = -1, rc = private_log(&sock);
+	const struct log_case cases[] = {
+	    {"alice", good,
+	     "account decision; user=alice service=svc-* result=PAM_SUCCESS "
+	     "reason=host:login from role 'Org Admin' via grant 'alice-org-admin'",
+	     PAM_SUCCESS},
+	    {"erin", good,
+	     "user=erin * result=PAM_PERM_DENIED reason=lacks privileges: ", PAM_PERM_DENIED},
+	    {"uma", good, "result=PAM_ACCT_EXPIRED reason=access for partner Umbrella is disabled",
+	     PAM_ACCT_EXPIRED},
+	    {"al\x1b[2Jice\n", good,
+	     "user=al?[2Jice? * result=PAM_USER_UNKNOWN reason=", PAM_USER_UNKNOWN},
+	    {"%s%n%s", good, "user=%s%n%s * result=PAM_USER_UNKNOWN reason=not in the directory",
+	     PAM_USER_UNKNOWN},
+	    {"evil-role", good, "result=PAM_SUCCESS reason=host:login from role 'Evil??[31mRole'",
+	     PAM_SUCCESS},
+	    {"twin", good, "result=PAM_PERM_DENIED reason=uid 'twin' is ambiguous",
+	     PAM_PERM_DENIED},
+	    {"alice", bad, "result=PAM_SERVICE_ERR reason=*bad.conf:3: syntax error",
+	     PAM_SERVICE_ERR},
+	    {"alice", "frobnicate", "result=PAM_SERVICE_ERR reason=unknown argument 'frobnicate'",
+	     PAM_SERVICE_ERR},
+	};
+
+	if (rc != 0)
+		return rc;
+	snprintf(good, sizeof(good), "config=%s", hostile_conf);
+	snprintf(bad, sizeof(bad), "config=%s", bad_conf);
+	drain(sock, buf, sizeof(buf));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct log_case *c = &cases[i];
+		if (through_pam("account", c->user, c->args) != c->rc)
+			return 80 + (int)i;
+		/* exactly one line, authpriv (10 << 3), notice or warning, nothing unprintable */
+		if (drain(sock, buf, sizeof(buf)) != 1)
+			return 100 + (int)i;
+		if (strncmp(buf, c->rc == PAM_SUCCESS ? "<85>" : "<84>", 4) != 0)
+			return 120 + (int)i;
+		for (const char *p = buf; *p != '\n'; p++)
+			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+				return 140 + (int)i;
+		if (!in_order(buf, c->want)) {
+			fprintf(stderr, "logged: %s\nwanted: %s\n", buf, c->want);
+			return 160 + (int)i;
+		}
+	}
+	return 0;
+}
+
+static void one_log_line(void **state)
+{
+	int rc = in_child(logging, NULL);
+
+	if (rc == 77)
+		skip();
+	assert_int_equal(rc, 0);
+}
+
 /* ---- bad user names and broken directory data ------------------------------------ */
 
 static void bad_user_names(void **state)
@@ -579,9 +727,9 @@ int main(void)
 {
 	/* The first two run before this process uses libldap or loads the module itself. */
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(environment),    cmocka_unit_test(closed_descriptors),
-	    cmocka_unit_test(bad_user_names), cmocka_unit_test(directory_values),
-	    cmocka_unit_test(threads),
+	    cmocka_unit_test(environment),	cmocka_unit_test(closed_descriptors),
+	    cmocka_unit_test(one_log_line),	cmocka_unit_test(bad_user_names),
+	    cmocka_unit_test(directory_values), cmocka_unit_test(threads),
 	};
 
 	if (geteuid() != 0) {
