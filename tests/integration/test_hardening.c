@@ -579,6 +579,7 @@ static const struct expectation values[] = {
     {"ghost2", "sshd", PAM_USER_UNKNOWN},
     {"norole", "sshd", PAM_PERM_DENIED},
     {"foreign-role", "sshd", PAM_PERM_DENIED},
+    {"foreign-grantee", "sshd", PAM_PERM_DENIED},
     {"loop-self", "sshd", PAM_SUCCESS},
     {"loop-ring", "sshd", PAM_SUCCESS},
     {"loop-idle", "sshd", PAM_PERM_DENIED},

@@ -128,6 +128,7 @@ expect 0 "role 'Sudo Gid'" sysgid sudo
 expect 0 "grant 'ghost-peer'" ghost-peer
 expect 1 "norole: .*role missing or out of reach" norole
 expect 1 "foreign-role: .*role missing or out of reach" foreign-role
+expect 1 "lacks privileges" foreign-grantee
 expect 0 "through group cn=loop-self" loop-self
 expect 0 "group: +cn=ring-c" loop-ring
 expect 1 "loop-ring: .*scope does not cover this host" loop-idle
