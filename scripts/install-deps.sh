@@ -7,6 +7,7 @@ packages=(
 	build-essential autoconf autoconf-archive automake libtool pkg-config
 	libpam0g-dev libldap2-dev libiniparser-dev libcmocka-dev
 	slapd ldap-utils openssl python3 iproute2 util-linux
+	sudo
 )
 
 missing=()
