@@ -523,8 +523,11 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 		ctrls[0] = page;
 		l->round_trips++;
 		sigpipe_block(&guard);
+		watchdog_arm(&l->dog, l->timeout);
 		rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, 0,
 				       &res);
+		if (watchdog_disarm(&l->dog))
+			rc = LDAP_TIMEOUT;
 		sigpipe_restore(&guard);
 		ldap_control_free(page);
 		if (rc == LDAP_NO_SUCH_OBJECT) {
