@@ -65,4 +65,23 @@ echo "== pat at the end of the partner window, and a hostile user name:"
 "$orgrbac" check pat --at 2036-01-01T00:00:00Z --config "$conf" | grep -E '^(decision|reason)' || true
 "$orgrbac" check 'alice)(uid=*' --config "$conf" || true
 echo
+# ---- roles as groups: orgrbac sync, then getent and id through libnss_orgrbac ----
+if [ "$(id -u)" -eq 0 ] && [ -e "$build/.libs/libnss_orgrbac.so.2" ] &&
+	unshare --mount --propagation private true 2>/dev/null; then
+	. "$top/tests/nss/lib.sh"
+	ORGRBAC_BUILD=$build
+	nss_setup "$work/nss"
+	printf '[nss]\nsnapshot = %s\n' "$work/nss/snap/snapshot.db" >>"$conf"
+	echo "== orgrbac sync: the host's role groups into the snapshot"
+	"$orgrbac" sync --config "$conf" 2>&1 | grep -v 'the NSS module reads only'
+	echo
+	echo "== in a private mount namespace (group: files orgrbac), the host untouched:"
+	echo "\$ getent group org-admin member secadmin service-owner cross-org-admin"
+	in_ns getent group org-admin member secadmin service-owner cross-org-admin || true
+	for user in alice bob carol grace heidi pat olga frank uma; do
+		echo "\$ id $user"
+		in_ns id "$user" || true
+	done
+	echo
+fi
 echo "== stopping slapd"

@@ -43,7 +43,7 @@ nss_setup() {
 	done
 	cp /etc/group "$work/etc/group"
 	grep -q '^[^:]*:[^:]*:10000:' "$work/etc/group" ||
-		printf 'orgrbac-people:x:10000:\n' >>"$work/etc/group"
+		printf 'people:x:10000:\n' >>"$work/etc/group"
 	chmod 0644 "$work/etc/"*
 	chmod 0640 "$work/etc/shadow"
 	printf 'include /etc/ld.so.conf.d/*.conf\n%s\n' "$work/lib" >"$work/etc/ld.so.conf"
