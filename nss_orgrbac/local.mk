@@ -50,5 +50,5 @@ tests_nss_nss_dlsym_LDADD = -ldl
 TESTS += tests/nss/run.sh
 AM_TESTS_ENVIRONMENT += ORGRBAC_SNAPSHOT_PATH='$(snapshotpath)'; export ORGRBAC_SNAPSHOT_PATH;
 EXTRA_DIST += nss_orgrbac/nss_orgrbac.map tests/nss/run.sh tests/nss/lib.sh \
-	tests/nss/test_sync.sh tests/nss/test_nss.sh tests/nss/test_sudo.sh \
+	tests/nss/test_nss.sh tests/nss/test_sudo.sh \
 	etc/orgrbac-sync.service.in
