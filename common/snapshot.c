@@ -705,6 +705,23 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 	int fd;
 
 	*out = NULL;
+	/* Whoever may write the directory may swap the file: it must be root's alone. */
+	if ((flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) == 0) {
+		char dir[PATH_MAX];
+		const char *slash = strrchr(path, '/');
+		size_t n = slash == NULL ? 0 : (size_t)(slash - path);
+
+		if (slash == NULL || n >= sizeof(dir))
+			return bad("%s: not an absolute path", path);
+		memcpy(dir, path, n);
+		dir[n] = '\0';
+		if (n == 0)
+			strcpy(dir, "/");
+		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+			return bad("%s: directory must be owned by root and not writable by others",
+				   dir);
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
 	if (fd < 0)
 		return bad("%s: cannot open: %s", path, strerror(errno));

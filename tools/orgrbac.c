@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -398,6 +399,18 @@ static int sync_lock(const char *snapshot)
 
 	if (asprintf(&path, "%s.lock", snapshot) < 0)
 		return -1;
+	/* The first sync on a host makes the directory (systemd's StateDirectory does too). */
+	{
+		char *dir = strdup(snapshot), *slash = dir != NULL ? strrchr(dir, '/') : NULL;
+
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+				fprintf(stderr, "orgrbac: %s: cannot create: %s\n", dir,
+					strerror(errno));
+		}
+		free(dir);
+	}
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
 	if (fd < 0)
 		fprintf(stderr, "orgrbac: %s: cannot open: %s\n", path, strerror(errno));

@@ -165,6 +165,10 @@ chmod 0644 "$snap"
 chown 65534 "$snap"
 want_status "snapshot not owned by root" 2 getent group org-admin
 chown 0 "$snap"
+chmod 0777 "$W/snap"
+want_status "directory writable by others" 2 getent group org-admin
+chmod 0755 "$W/snap"
+want_out "back to normal" '^org-admin:x:20002:$' getent group org-admin
 head -c 200 "$W/good.db" >"$snap"
 want_status "truncated snapshot" 2 getent group member
 want_out "files still answer" '^root:' getent group root
@@ -223,6 +227,37 @@ out=$(unshare --mount --propagation private bash -c '
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && grep -q 'left as it was' <<<"$out" &&
 	! grep -qE '^snapshot\.db\.[A-Za-z0-9]{6}$' <<<"$out"; then ok; else ko "disk full: rc $rc: $out"; fi
+
+# ---- a directory larger than the server's size limit: paged searches ----
+# 600 more users than the anonymous limit of 500: one search could not read them
+for i in $(seq 1 600); do
+	printf 'dn: uid=p%03d,ou=people,o=acme,dc=example,dc=com\nobjectClass: inetOrgPerson\n' "$i"
+	printf 'objectClass: posixAccount\nuid: p%03d\ncn: p\nsn: p\nuidNumber: %d\n' "$i" $((40000 + i))
+	printf 'gidNumber: 10000\nhomeDirectory: /nonexistent\n\n'
+done >"$W/many.ldif"
+printf 'dn: cn=many,ou=grants,o=acme,dc=example,dc=com\nobjectClass: orgRoleGrant\ncn: many\n' >>"$W/many.ldif"
+printf 'orgGrantedRole: cn=Viewer,ou=roles,dc=example,dc=com\n' >>"$W/many.ldif"
+for i in $(seq 1 600); do
+	printf 'orgGrantee: uid=p%03d,ou=people,o=acme,dc=example,dc=com\n' "$i"
+done >>"$W/many.ldif"
+ldapmodify_admin -a -f "$W/many.ldif" >/dev/null || ko "loading 600 users"
+cp "$snap" "$W/before-many.db"
+# slapd's default limits stop a paged search at 500 entries in all: refused, kept
+out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+[ $? -ne 0 ] && grep -q 'Size limit exceeded' <<<"$out" && ok || ko "sync beyond the size limit: $out"
+cmp -s "$snap" "$W/before-many.db" && ok || ko "a refused sync changed the snapshot"
+# with paged results allowed in full (olcLimits size.prtotal), every page is read
+LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcLimits
+olcLimits: anonymous size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited
+LDIF
+out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+[ $? -eq 0 ] && grep -q 'read 619 users' <<<"$out" && ok || ko "paged sync: $out"
+line=$(in_ns getent group viewer)
+n=$(tr ',' '\n' <<<"${line##*:}" | grep -c '^p[0-9]')
+[ "$n" -eq 600 ] && ok || ko "viewer has $n of the 600 users"
 
 printf 'nss: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -491,6 +491,13 @@ static void file_checks(void **state)
 		assert_non_null(strstr(err.msg, "owned by root"));
 		assert_int_equal(chown(path, 0, 0), 0);
 	}
+	/* a directory others may write is refused too */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(dir, 0777), 0);
+		assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
+		assert_non_null(strstr(err.msg, "directory must be owned by root"));
+		assert_int_equal(chmod(dir, 0700), 0);
+	}
 	snprintf(link, sizeof(link), "%s.link", path);
 	assert_int_equal(symlink(path, link), 0);
 	assert_int_equal(orgrbac_snapshot_open(link, trust(), &s, &err), -1);
