@@ -11,8 +11,11 @@
  * User i (u000000 ..) holds roles (i + k * (roles / per_user)) % roles for
  * k < per_user, so every role has users * per_user / roles members. One
  * membership in ten has a window (open now), as time-limited grants do. The
- * LDIF has the same users (posixAccount) and roles as posixGroup entries
- * with memberUid, the shape nslcd reads.
+ * LDIF has the same users (posixAccount), the roles as posixGroup entries
+ * with memberUid, the shape nslcd reads, and the same again as orgrbac
+ * models it, for orgrbac sync: role r is an orgRole with the same gid,
+ * granted organization-wide to the groupOfNames team r, whose members are
+ * the same users.
  */
 #define GID_BASE 30000
 #define UID_BASE 100000
@@ -87,7 +90,13 @@ int main(int argc, char **argv)
 		      "dn: ou=people,o=bench,dc=example,dc=com\nobjectClass: organizationalUnit\n"
 		      "ou: people\n\n"
 		      "dn: ou=groups,o=bench,dc=example,dc=com\nobjectClass: organizationalUnit\n"
-		      "ou: groups\n\n");
+		      "ou: groups\n\n"
+		      "dn: ou=teams,o=bench,dc=example,dc=com\nobjectClass: organizationalUnit\n"
+		      "ou: teams\n\n"
+		      "dn: ou=roles,o=bench,dc=example,dc=com\nobjectClass: organizationalUnit\n"
+		      "ou: roles\n\n"
+		      "dn: ou=grants,o=bench,dc=example,dc=com\nobjectClass: organizationalUnit\n"
+		      "ou: grants\n\n");
 	for (long i = 0; i < users; i++)
 		fprintf(ldif,
 			"dn: uid=u%06ld,ou=people,o=bench,dc=example,dc=com\n"
@@ -106,6 +115,25 @@ int main(int argc, char **argv)
 			     i += roles)
 				fprintf(ldif, "memberUid: u%06ld\n", i);
 		fputc('\n', ldif);
+		fprintf(ldif,
+			"dn: cn=team-%04ld,ou=teams,o=bench,dc=example,dc=com\n"
+			"objectClass: groupOfNames\ncn: team-%04ld\n",
+			r, r);
+		for (long k = 0; k < per; k++)
+			for (long i = ((r - k * (roles / per)) % roles + roles) % roles; i < users;
+			     i += roles)
+				fprintf(ldif,
+					"member: uid=u%06ld,ou=people,o=bench,dc=example,dc=com\n",
+					i);
+		fprintf(ldif,
+			"\ndn: cn=role-%04ld,ou=roles,o=bench,dc=example,dc=com\n"
+			"objectClass: orgRole\ncn: role-%04ld\norgPrivilege: host:login\n"
+			"gidNumber: %ld\n\n"
+			"dn: cn=grant-%04ld,ou=grants,o=bench,dc=example,dc=com\n"
+			"objectClass: orgRoleGrant\ncn: grant-%04ld\n"
+			"orgGrantedRole: cn=role-%04ld,ou=roles,o=bench,dc=example,dc=com\n"
+			"orgGrantee: cn=team-%04ld,ou=teams,o=bench,dc=example,dc=com\n\n",
+			r, r, GID_BASE + r, r, r, r, r);
 	}
 	if (fclose(ldif) != 0) {
 		perror(argv[5]);

@@ -3,7 +3,8 @@
 # NSS benchmark: group lookups per second and memory of libnss_orgrbac over a
 # generated snapshot (100,000 users, 2,000 roles, 1,000,000 memberships), and
 # of Debian's nslcd + libnss-ldapd over the same data in a throwaway slapd,
-# side by side. Prints figures; asserts none. Run as root; takes a few minutes.
+# side by side; and the time and memory orgrbac sync takes to read that
+# directory from slapd. Prints figures; asserts none. Run as root; about a minute.
 #
 #   bash bench/run-nss.sh          USERS ROLES PER_USER BENCH_SECONDS in the environment
 #
@@ -105,6 +106,31 @@ for _ in $(seq 1 100); do
 	LDAPNOINIT=1 ldapsearch -x -H "$LDAP_URI" -b dc=example,dc=com -s base >/dev/null 2>&1 && break
 	sleep 0.2
 done
+
+echo "== orgrbac sync of the same directory (paged searches)"
+LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcLimits
+olcLimits: anonymous size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited
+LDIF
+cat >"$work/sync.conf" <<CONF
+[ldap]
+uri = $LDAP_URI
+base = dc=example,dc=com
+timeout = 30
+[host]
+org = bench
+[service sshd]
+require = host:login
+[nss]
+snapshot = $work/sync/snapshot.db
+CONF
+mkdir -p "$work/sync"
+timer=()
+[ ! -x /usr/bin/time ] || timer=(/usr/bin/time -f 'sync_max_rss_kb %M')
+"${timer[@]}" "$build/orgrbac" sync --config "$work/sync.conf" 2>&1 |
+	grep -v 'the NSS module reads only' | tee "$work/sync.out" || true
 
 cat >"$work/nslcd.conf" <<CONF
 uid nslcd
