@@ -269,5 +269,13 @@ line=$(in_ns getent group viewer)
 n=$(tr ',' '\n' <<<"${line##*:}" | grep -c '^p[0-9]')
 [ "$n" -eq 600 ] && ok || ko "viewer has $n of the 600 users"
 
+# ---- group hygiene: a local group of the same name keeps its own ----
+printf 'viewer:x:4444:\n' >>"$W/etc/group"
+out=$(in_ns "$ORGRBAC" sync --config "$conf" 2>&1)
+grep -q "role 'Viewer' left out: group viewer or gid 20004 exists in /etc/group" <<<"$out" && ok ||
+	ko "sync with a local group viewer: $out"
+want_out "the local group answers" '^viewer:x:4444:$' getent group viewer
+want_status "the role's gid is no group now" 2 getent group 20004
+
 printf 'nss: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
