@@ -324,6 +324,66 @@ static bool local_clash(const struct orgrbac_view_params *p, const char *name, l
 	return false;
 }
 
+/* The names array has holes (roles that are no group): free all of it. */
+static void free_names(char **names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+/* Candidates sorted by gid, then by name, to find the ones claimed twice. */
+struct claim {
+	const struct orgrbac_img_role *roles;
+	char **names;
+};
+
+static int cmp_claim_gid(const void *a, const void *b, void *ctx)
+{
+	const struct claim *k = ctx;
+	long long x = k->roles[*(const size_t *)a].gid, y = k->roles[*(const size_t *)b].gid;
+
+	return x < y ? -1 : x > y;
+}
+
+static int cmp_claim_name(const void *a, const void *b, void *ctx)
+{
+	const struct claim *k = ctx;
+
+	return strcmp(k->names[*(const size_t *)a], k->names[*(const size_t *)b]);
+}
+
+/* Set exposed[i] = -2 for every candidate (names[i] set) whose gid or name another has. */
+static int mark_claimed_twice(struct ctx *c, char **names)
+{
+	const struct orgrbac_image *img = c->img;
+	struct claim k = {img->roles, names};
+	size_t *idx = calloc(img->n_roles + 1, sizeof(*idx)), n = 0;
+
+	if (idx == NULL)
+		return -1;
+	for (size_t i = 0; i < img->n_roles; i++)
+		if (names[i] != NULL)
+			idx[n++] = i;
+	for (int pass = 0; pass < 2; pass++) {
+		qsort_r(idx, n, sizeof(*idx), pass == 0 ? cmp_claim_gid : cmp_claim_name, &k);
+		for (size_t i = 1; i < n; i++) {
+			bool same = pass == 0 ? img->roles[idx[i]].gid == img->roles[idx[i - 1]].gid
+					      : strcmp(names[idx[i]], names[idx[i - 1]]) == 0;
+
+			if (same)
+				c->exposed[idx[i]] = c->exposed[idx[i - 1]] = -2;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		if (c->exposed[idx[i]] == -2)
+			warn(c->p, "role '%s' left out: its group %s or gid %lld is claimed twice",
+			     img->roles[idx[i]].cn != NULL ? img->roles[idx[i]].cn : "?",
+			     names[idx[i]], img->roles[idx[i]].gid);
+	free(idx);
+	return 0;
+}
+
 /* Which roles become groups, and under which names. */
 static int expose_roles(struct ctx *c)
 {
@@ -352,7 +412,7 @@ static int expose_roles(struct ctx *c)
 			       ? strdup(r->group_name)
 			       : orgrbac_group_name_derive(p->group_prefix, r->cn);
 		if (names[i] == NULL && r->cn != NULL) {
-			orgrbac_strv_free(names);
+			free_names(names, img->n_roles);
 			return -1;
 		}
 		if (!orgrbac_group_name_valid(names[i])) {
@@ -370,21 +430,9 @@ static int expose_roles(struct ctx *c)
 		}
 	}
 	/* A name or gid claimed twice in the directory: neither may have it. */
-	for (size_t i = 0; i < img->n_roles; i++) {
-		bool dup = false;
-
-		if (names[i] == NULL)
-			continue;
-		for (size_t j = 0; j < img->n_roles; j++)
-			if (j != i && img->roles[j].has_gid &&
-			    (img->roles[j].gid == img->roles[i].gid ||
-			     (names[j] != NULL && strcmp(names[j], names[i]) == 0)))
-				dup = true;
-		if (dup)
-			warn(p, "role '%s' left out: its group %s or gid %lld is claimed twice",
-			     img->roles[i].cn != NULL ? img->roles[i].cn : "?", names[i],
-			     img->roles[i].gid);
-		c->exposed[i] = dup ? -2 : -1;
+	if (mark_claimed_twice(c, names) != 0) {
+		free_names(names, img->n_roles);
+		return -1;
 	}
 	for (size_t i = 0; i < img->n_roles; i++) {
 		const struct orgrbac_img_role *r = &img->roles[i];
@@ -425,7 +473,7 @@ static int expose_roles(struct ctx *c)
 	free(names);
 	return 0;
 nomem:
-	orgrbac_strv_free(names);
+	free_names(names, img->n_roles);
 	return -1;
 }
 

@@ -281,8 +281,11 @@ static int view_prepare(struct orgrbac_view *v, size_t **user_map, size_t **role
 		unames[i] = v->users[i].name;
 	for (size_t i = 0; i < v->n_roles; i++)
 		gids[i] = v->roles[i].gid;
-	qsort(v->users, v->n_users, sizeof(*v->users), cmp_user);
-	qsort(v->roles, v->n_roles, sizeof(*v->roles), cmp_role);
+	/* An empty view may have no arrays at all, which qsort must not see. */
+	if (v->n_users > 0)
+		qsort(v->users, v->n_users, sizeof(*v->users), cmp_user);
+	if (v->n_roles > 0)
+		qsort(v->roles, v->n_roles, sizeof(*v->roles), cmp_role);
 	for (size_t i = 0; i < v->n_users; i++) {
 		struct orgrbac_view_user key = {.name = unames[i]};
 		struct orgrbac_view_user *u =
