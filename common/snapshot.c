@@ -912,6 +912,31 @@ const char *orgrbac_snapshot_role(const struct orgrbac_snapshot *s, size_t idx, 
 	return str_at(s, s->roles[idx].group);
 }
 
+const char *orgrbac_snapshot_privilege(const struct orgrbac_snapshot *s, size_t idx, size_t k)
+{
+	if (idx >= s->h->roles.n || k >= s->roles[idx].priv_count)
+		return NULL;
+	return str_at(s, s->privs[s->roles[idx].priv_first + k]);
+}
+
+bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, const char *user,
+				 int64_t now)
+{
+	long ui = idx < s->h->roles.n ? find_user(s, user) : -1;
+	const struct rec_user *u;
+
+	if (ui < 0)
+		return false;
+	u = &s->users[ui];
+	for (uint32_t k = u->first; k < u->first + u->count; k++) {
+		const struct rec_member *m = &s->members[s->by_user[k]];
+
+		if (m->role == idx && member_on(s, m, now))
+			return true;
+	}
+	return false;
+}
+
 /* Carve `n` bytes aligned to `align` from the caller's buffer; NULL when it does not fit. */
 static char *carve(char **p, size_t *left, size_t n, size_t align)
 {

@@ -127,6 +127,16 @@ const char *orgrbac_snapshot_role(const struct orgrbac_snapshot *s, size_t idx, 
 				  const char **cn);
 
 /*
+ * For offline decisions: the k-th privilege of role `idx` (NULL past the
+ * last), and whether `user` holds role `idx` at `now` (a membership and the
+ * user's external window both in force). The snapshot holds only the roles
+ * that are groups on this host.
+ */
+const char *orgrbac_snapshot_privilege(const struct orgrbac_snapshot *s, size_t idx, size_t k);
+bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, const char *user,
+				 int64_t now);
+
+/*
  * Add to (*groups)[*start ..] the gids of the groups `user` is a member of at
  * `now`, except `skip` and gids already present, growing *groups as glibc's
  * initgroups_dyn expects: double *size, never beyond `limit` when limit > 0,

@@ -181,6 +181,27 @@ static void time_windows(void **state)
 	orgrbac_snapshot_close(s);
 }
 
+static void offline_queries(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	long admins = orgrbac_snapshot_find_name(s, "admins");
+	long members = orgrbac_snapshot_find_name(s, "members");
+
+	assert_string_equal(orgrbac_snapshot_privilege(s, (size_t)admins, 0), "host:login");
+	assert_string_equal(orgrbac_snapshot_privilege(s, (size_t)admins, 1), "host:sudo");
+	assert_null(orgrbac_snapshot_privilege(s, (size_t)admins, 2));
+	assert_null(orgrbac_snapshot_privilege(s, 99, 0));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)admins, "alice", T0));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "alice", T0));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "bob", T0));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)members, "bob", T1));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)members, "carol", T1));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "carol", T2));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "nobody", T1));
+	assert_false(orgrbac_snapshot_holds_role(s, 99, "alice", T1));
+	orgrbac_snapshot_close(s);
+}
+
 static void fresh(void **state)
 {
 	struct orgrbac_snapshot *s = open_ok();
@@ -588,6 +609,7 @@ int main(void)
 	    cmocka_unit_test(corruptions),
 	    cmocka_unit_test(header_bytes),
 	    cmocka_unit_test(file_checks),
+	    cmocka_unit_test(offline_queries),
 	    cmocka_unit_test(writer),
 	};
 
