@@ -95,6 +95,7 @@ struct orgrbac_snapshot {
 	ino_t ino;
 	off_t size;
 	struct timespec mtime;
+	struct timespec ctime; /* a chmod or chown since the open changes it */
 	const struct header *h;
 	const char *strings;
 	const struct rec_user *users;
@@ -766,6 +767,7 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 	s->ino = st.st_ino;
 	s->size = st.st_size;
 	s->mtime = st.st_mtim;
+	s->ctime = st.st_ctim;
 	if (validate(s, err) != 0) {
 		char why[sizeof(err->msg)];
 
@@ -791,7 +793,8 @@ bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct sta
 {
 	return s->mapped && s->dev == st->st_dev && s->ino == st->st_ino &&
 	       s->size == st->st_size && s->mtime.tv_sec == st->st_mtim.tv_sec &&
-	       s->mtime.tv_nsec == st->st_mtim.tv_nsec;
+	       s->mtime.tv_nsec == st->st_mtim.tv_nsec && s->ctime.tv_sec == st->st_ctim.tv_sec &&
+	       s->ctime.tv_nsec == st->st_ctim.tv_nsec;
 }
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s)

@@ -89,7 +89,7 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 
 void orgrbac_snapshot_close(struct orgrbac_snapshot *s);
 
-/* Is the file at `st` the one that was opened (device, inode, size, mtime)? */
+/* Is the file at `st` the one that was opened (device, inode, size, mtime, ctime)? */
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st);
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s);

@@ -38,6 +38,9 @@ static struct ref *current;
 /* setgrent/getgrent_r/endgrent: glibc serializes them; the lock guards them anyway. */
 static struct ref *enum_ref;
 static size_t enum_next;
+/* The last file refused, so that a bad snapshot is not validated again at every call. */
+static struct stat refused;
+static bool have_refused;
 
 /* A fork while another thread holds the lock must not leave the child locked. */
 static void fork_prepare(void)
@@ -82,6 +85,13 @@ static void retire_locked(void)
 	current = NULL;
 }
 
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 /* The snapshot in force and fresh at `now`, with a reference; NULL: answer UNAVAIL. */
 static struct ref *get_locked(int64_t now)
 {
@@ -97,8 +107,14 @@ static struct ref *get_locked(int64_t now)
 	}
 	if (current == NULL || !orgrbac_snapshot_is_file(current->snap, &st)) {
 		retire_locked();
-		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0)
+		if (have_refused && same_file(&refused, &st))
 			return NULL;
+		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0) {
+			refused = st;
+			have_refused = true;
+			return NULL;
+		}
+		have_refused = false;
 		r = calloc(1, sizeof(*r));
 		if (r == NULL) {
 			orgrbac_snapshot_close(snap);

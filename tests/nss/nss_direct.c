@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 typedef enum nss_status (*getgrnam_fn)(const char *, struct group *, char *, size_t, int *);
 typedef enum nss_status (*getgrgid_fn)(gid_t, struct group *, char *, size_t, int *);
@@ -48,8 +49,8 @@ int main(int argc, char **argv)
 	int e = 0, n = 0;
 	void *h;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: nss_direct MODULE\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: nss_direct MODULE SNAPSHOT\n");
 		return 2;
 	}
 	h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -130,6 +131,13 @@ int main(int argc, char **argv)
 		      "initgroups_dyn nobody: NOTFOUND");
 		free(g);
 	}
+	/* a snapshot made writable by others while in use is dropped at the next call */
+	check(chmod(argv[2], 0666) == 0, "chmod the snapshot");
+	check(grnam("member", &gr, buf, sizeof(buf), &e) == NSS_STATUS_UNAVAIL,
+	      "a snapshot writable by others: UNAVAIL");
+	check(chmod(argv[2], 0644) == 0, "chmod it back");
+	check(grnam("member", &gr, buf, sizeof(buf), &e) == NSS_STATUS_SUCCESS,
+	      "root's again: answered");
 	dlclose(h);
 	printf("nss-direct: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
