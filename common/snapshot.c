@@ -669,6 +669,9 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 		for (uint32_t k = r->member_first; k < r->member_first + r->member_count; k++)
 			if (s->members[k].role != i)
 				return bad("snapshot: role %zu has a foreign member", i);
+	}
+	/* Only now is every group name known to be in range. */
+	for (size_t i = 0; i < nr; i++) {
 		if (s->by_name[i] >= nr)
 			return bad("snapshot: name index %zu out of range", i);
 		if (i > 0 && strcmp(str_at(s, s->roles[s->by_name[i - 1]].group),

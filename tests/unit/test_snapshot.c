@@ -427,6 +427,13 @@ static void corruptions(void **state)
 	((struct rec_role *)(void *)(b + h->roles.off))[2].member_count = 2;
 	reseal(b, len);
 	refused(b, len, "role 2 out of range");
+	/* the name index points first at the last role, whose name is bad: refused, not read */
+	FRESH();
+	((uint32_t *)(void *)(b + h->by_name.off))[0] = 2;
+	((uint32_t *)(void *)(b + h->by_name.off))[2] = 0;
+	((struct rec_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
+	reseal(b, len);
+	refused(b, len, "role 2 out of range");
 	FRESH();
 	((uint32_t *)(void *)(b + h->privs.off))[0] = h->strings.n;
 	reseal(b, len);
