@@ -220,7 +220,7 @@ inside() {
 		flunk "expected 15 decision lines, found $n"
 		grep -a 'pam_orgrbac(' "$T/syslog" || true
 	fi
-	echo "e2e: $ok passed, $bad failed"
+	echo "end-to-end: $ok passed, $bad failed"
 	if [ "$bad" -ne 0 ]; then
 		echo "---- sshd log"
 		tail -n 40 "$T/sshd.log" || true
