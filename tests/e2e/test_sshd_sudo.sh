@@ -3,8 +3,8 @@
 # End to end: real sshd and sudo through pam_orgrbac against a throwaway slapd, in a private mount namespace.
 #
 # As root, this enters `unshare --mount --pid` and mounts test copies of
-# /etc/passwd, /etc/shadow, /etc/group, /etc/sudoers, /etc/pam.d/sshd and
-# /etc/pam.d/sudo over the real ones, tmpfs over /run, /var/log and
+# /etc/passwd, /etc/shadow, /etc/group, /etc/sudoers and /etc/pam.d/{sshd,
+# sudo,login} over the real ones, tmpfs over /run, /var/log and
 # /var/lib/sudo, and a /dev whose log socket is ours, so that the decisions
 # pam_orgrbac logs can be read back. Nothing on the host changes; sshd
 # listens on a free loopback port and dies with the PID namespace, however
@@ -137,7 +137,7 @@ inside() {
 	mkdir -m 755 /run/sshd
 	mount -t tmpfs tmpfs /var/log
 	[ ! -d /var/lib/sudo ] || mount -t tmpfs -o mode=711 tmpfs /var/lib/sudo
-	for f in passwd shadow group sudoers pam.d/sshd pam.d/sudo; do
+	for f in passwd shadow group sudoers pam.d/sshd pam.d/sudo pam.d/login; do
 		mount --bind "$T/etc/$f" "/etc/$f"
 	done
 	private_dev
@@ -191,7 +191,38 @@ inside() {
 		pass "2FA: erin gives a good code and is still refused by the account gate"
 	fi
 	expect_log erin sshd account PAM_PERM_DENIED
+	# With the directory down the bypass falls through: grace must give a
+	# code, and the account gate then refuses everyone.
+	cp "$T/orgrbac.conf" "$T/orgrbac.conf.up"
+	sed -i 's|^uri = .*|uri = ldap://127.0.0.1:1/|' "$T/orgrbac.conf"
+	: >"$T/askpass.log"
+	if out=$(twofa_login grace); then
+		flunk "2FA: grace got a shell with the directory down: $out"
+	elif grep -q '^grace .*One-time password' "$T/askpass.log"; then
+		pass "2FA: with the directory down grace is asked for a code, then refused"
+	else
+		flunk "2FA: with the directory down grace was not asked for a code"
+	fi
+	expect_log grace sshd auth PAM_AUTHINFO_UNAVAIL
+	expect_log grace sshd account PAM_AUTHINFO_UNAVAIL
+	cp "$T/orgrbac.conf.up" "$T/orgrbac.conf"
 	stop_sshd
+
+	echo "# login: the shipped sample's account stack, through pamtester"
+	for u in alice:0 erin:1 uma:1; do
+		user=${u%%:*}
+		rc=0
+		pamtester login "$user" acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
+		if { [ "${u#*:}" = 0 ] && [ "$rc" -eq 0 ]; } ||
+			{ [ "${u#*:}" = 1 ] && [ "$rc" -ne 0 ]; }; then
+			pass "login account stack for $user: exit $rc"
+		else
+			flunk "login account stack for $user: exit $rc"
+		fi
+	done
+	expect_log alice login account PAM_SUCCESS
+	expect_log erin login account PAM_PERM_DENIED
+	expect_log uma login account PAM_ACCT_EXPIRED
 
 	echo "# sudo: the account stack, with sudoers allowing everyone"
 	for u in alice:0 bob:1 uma:1; do
@@ -210,14 +241,14 @@ inside() {
 	expect_log bob sudo account PAM_PERM_DENIED
 	expect_log uma sudo account PAM_ACCT_EXPIRED
 
-	# One line per decision: 5 key logins, 4 logins with 2FA (3 auth and
+	# One line per decision: 5 key logins, 5 logins with 2FA (4 auth and
 	# account decisions, and alice's wrong code stops before the account
-	# stack), 3 sudo.
+	# stack), 3 login account stacks, 3 sudo.
 	n=$(grep -ac 'pam_orgrbac(' "$T/syslog" || true)
-	if [ "$n" -eq 15 ]; then
-		pass "one log line per decision (15)"
+	if [ "$n" -eq 20 ]; then
+		pass "one log line per decision (20)"
 	else
-		flunk "expected 15 decision lines, found $n"
+		flunk "expected 20 decision lines, found $n"
 		grep -a 'pam_orgrbac(' "$T/syslog" || true
 	fi
 	echo "end-to-end: $ok passed, $bad failed"
@@ -237,7 +268,7 @@ fi
 
 [ "$(id -u)" -eq 0 ] || skip "needs root: a private mount namespace, sshd on a loopback port and sudo"
 missing=()
-for tool in /usr/sbin/sshd ssh ssh-keygen sudo oathtool unshare setpriv setsid python3 timeout; do
+for tool in /usr/sbin/sshd ssh ssh-keygen sudo oathtool pamtester unshare setpriv python3 timeout nm; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
 pam_oath=$(ls /lib/*/security/pam_oath.so /usr/lib/*/security/pam_oath.so 2>/dev/null | head -n 1 || true)
@@ -246,6 +277,11 @@ pam_oath=$(ls /lib/*/security/pam_oath.so /usr/lib/*/security/pam_oath.so 2>/dev
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 module="$builddir/.libs/pam_orgrbac.so"
 [ -f "$module" ] || fail "$module not built"
+
+# Only the PAM entry points are exported.
+exported=$(nm -D --defined-only "$module" | awk '{ print $3 }' | sort | tr '\n' ' ')
+[ "$exported" = "pam_sm_acct_mgmt pam_sm_authenticate pam_sm_setcred " ] ||
+	fail "$module exports more than pam_sm_*: $exported"
 
 orgrbac_slapd_start
 T=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-e2e.XXXXXX")
@@ -275,6 +311,8 @@ ignore_users = root
 
 [service sshd]
 require = host:login || common:org:own
+[service login]
+require = host:login
 [service sudo]
 require = host:sudo || common:org:own
 CONF
@@ -302,7 +340,7 @@ printf 'Defaults !fqdn, !lecture\nroot ALL=(ALL:ALL) ALL\nALL ALL=(ALL:ALL) NOPA
 chmod 440 "$T/etc/sudoers"
 
 # The shipped samples, pointed at the built module and the test files.
-for s in sshd sudo; do
+for s in sshd sudo login; do
 	sed -e "s|pam_orgrbac.so|$module config=$T/orgrbac.conf|" \
 		-e "s|usersfile=/etc/users.oath|usersfile=$T/users.oath|" \
 		"$ORGRBAC_TOP/etc/pam.d/$s" >"$T/etc/pam.d/$s"

@@ -249,6 +249,9 @@ static void hostile_names(void **state)
 	memset(longest, 'a', sizeof(longest) - 1);
 	longest[sizeof(longest) - 1] = '\0';
 	assert_int_equal(ACCT("sshd", longest), PAM_USER_UNKNOWN);
+	assert_int_equal(AUTH("sshd", longest), PAM_IGNORE);
+	/* uid matches case-insensitively in LDAP; the exemption must not */
+	assert_int_equal(AUTH("sshd", "GRACE"), PAM_IGNORE);
 }
 
 static void mfa_exempt(void **state)
