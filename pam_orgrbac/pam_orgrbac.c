@@ -13,7 +13,6 @@
 
 #include "config.h"
 #include "evaluate.h"
-#include "gtime.h"
 #include "pamargs.h"
 
 enum mode {
@@ -24,8 +23,9 @@ enum mode {
 struct call {
 	pam_handle_t *pamh;
 	enum mode mode;
-	const char *service;
-	char user[72]; /* printable copy for logs */
+	const char *service;  /* PAM_SERVICE, for the requirement */
+	char service_log[72]; /* printable copies for logs */
+	char user[72];
 };
 
 static const char *code_name(int rc)
@@ -37,7 +37,8 @@ static const char *code_name(int rc)
 	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
 	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
 	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	default: return "PAM_SERVICE_ERR";
+	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+	default: return "?";
 	}
 }
 
@@ -45,7 +46,6 @@ static const char *code_name(int rc)
 static int finish(struct call *c, int rc, const char *reason)
 {
 	char why[512];
-
 	int prio = LOG_WARNING;
 
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
@@ -54,8 +54,8 @@ static int finish(struct call *c, int rc, const char *reason)
 		prio = LOG_ERR; /* the administrator must act */
 	orgrbac_printable(reason, why, sizeof(why));
 	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
-		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user, c->service,
-		   code_name(rc), why);
+		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user,
+		   c->service_log, code_name(rc), why);
 	return rc;
 }
 
@@ -103,7 +103,8 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 
 static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
 {
-	struct call c = {.pamh = pamh, .mode = mode, .service = "?", .user = "?"};
+	struct call c = {
+	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
 	struct orgrbac_pam_args args;
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_evaluation ev;
@@ -112,8 +113,10 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 	orgrbac_error err;
 	int rc = PAM_SERVICE_ERR;
 
-	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL)
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
 		c.service = item;
+		orgrbac_printable(c.service, c.service_log, sizeof(c.service_log));
+	}
 	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (mode == MODE_AUTH && !args.mfa_exempt)

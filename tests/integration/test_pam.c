@@ -307,6 +307,8 @@ static void silent_servers(void **state)
 	write_conf(path, uris, "");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	printf("silent ldap and ldaps servers, timeout 2 s: account answered in %.2f s\n",
+	       since(&t0));
 	assert_true(since(&t0) < 2 * 2 + 6);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
@@ -317,6 +319,7 @@ static void silent_servers(void **state)
 	write_conf(path, uris, "");
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SUCCESS);
+	printf("silent ldaps server, then a live one: allowed in %.2f s\n", since(&t0));
 	assert_true(since(&t0) < 2 + 6);
 	assert_int_equal(call(acct_fn, "sshd", "erin", arg, NULL), PAM_PERM_DENIED);
 	close(s1);
@@ -361,34 +364,17 @@ static void no_leaks(void **state)
 	assert_int_equal(entries("/proc/self/task"), tasks);
 }
 
+/* Nothing listens: refused at once, for both modes (silent servers: silent_servers). */
 static void directory_down(void **state)
 {
 	char arg[300];
-	struct timespec t0, t1;
-	struct sockaddr_in sa = {.sin_family = AF_INET};
-	socklen_t len = sizeof(sa);
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	char uri[64], silent[256];
 
 	snprintf(arg, sizeof(arg), "config=%s", dead_conf);
 	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
 	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
 			 PAM_AUTHINFO_UNAVAIL);
-
-	/* a server that accepts and never answers: bounded by the timeout (2 s) */
-	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	assert_int_equal(bind(s, (struct sockaddr *)&sa, sizeof(sa)), 0);
-	assert_int_equal(listen(s, 8), 0);
-	assert_int_equal(getsockname(s, (struct sockaddr *)&sa, &len), 0);
-	snprintf(uri, sizeof(uri), "ldap://127.0.0.1:%u/", ntohs(sa.sin_port));
-	snprintf(silent, sizeof(silent), "%s/silent.conf", dir);
-	write_conf(silent, uri, "");
-	snprintf(arg, sizeof(arg), "config=%s", silent);
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	assert_true(t1.tv_sec - t0.tv_sec <= 5);
-	close(s);
+	assert_int_equal(call(acct_fn, "sshd", "nobody", arg, "ignore_unknown_user", NULL),
+			 PAM_AUTHINFO_UNAVAIL);
 }
 
 static void ldapmodify(const char *ldif)
