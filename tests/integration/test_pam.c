@@ -530,6 +530,41 @@ static void exports(void **state)
 	assert_null(dlsym(dl, "orgrbac_ldap_open"));
 }
 
+/*
+ * The documented 2FA stack through libpam, pam_deny standing in for the code
+ * module: the exempt user jumps to pam_permit, everyone else meets pam_deny.
+ * Without the pam_permit line the stack would end on the jump and fail.
+ */
+static int twofa_stack(const char *name, bool with_permit, const char *user)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	char path[300];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"auth [success=1 default=ignore] %s mfa_exempt %s\nauth required pam_deny.so\n%s",
+		module, cfgarg, with_permit ? "auth required pam_permit.so\n" : "");
+	fclose(f);
+	assert_int_equal(pam_start_confdir(name, user, &c, dir, &pamh), PAM_SUCCESS);
+	rc = pam_authenticate(pamh, 0);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+static void twofa_bypass_stack(void **state)
+{
+	assert_int_equal(twofa_stack("twofa", true, "grace"), PAM_SUCCESS);
+	assert_int_equal(twofa_stack("twofa", true, "alice"), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("twofa", true, "uma"), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("twofa", true, "nobody"), PAM_AUTH_ERR);
+	assert_int_not_equal(twofa_stack("twofa-short", false, "grace"), PAM_SUCCESS);
+}
+
 /* Through a real stack: "required" turns every code but success into a denial. */
 static void through_the_stack(void **state)
 {
@@ -620,6 +655,7 @@ int main(void)
 	    cmocka_unit_test(silent_servers),
 	    cmocka_unit_test(no_leaks),
 	    cmocka_unit_test(through_the_stack),
+	    cmocka_unit_test(twofa_bypass_stack),
 	    cmocka_unit_test(external_windows),
 	    cmocka_unit_test(membership_revoked),
 	    cmocka_unit_test(revocation_is_immediate),
