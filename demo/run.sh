@@ -82,7 +82,8 @@ auth required pam_deny.so
 auth required pam_permit.so
 PAMD
 cat >"$work/pamtester.sh" <<'SH'
-mount --bind "$1" /etc/pam.d || exit 1
+export LIBMOUNT_UTAB="${1%/*}/utab" # not the host's /run/mount
+mount -n --bind "$1" /etc/pam.d || exit 1
 # What libpam returned, from pamtester's message.
 say() {
 	case $(pamtester "$@" 2>&1) in

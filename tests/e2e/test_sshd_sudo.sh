@@ -96,15 +96,15 @@ stop_sshd() {
 # Our own /dev: the real device nodes, and a log socket we read.
 private_dev() {
 	mkdir -p "$T/realdev"
-	mount --rbind /dev "$T/realdev"
-	mount -t tmpfs -o mode=755,nosuid tmpfs /dev
+	mount -n --rbind /dev "$T/realdev"
+	mount -n -t tmpfs -o mode=755,nosuid tmpfs /dev
 	for n in null zero full random urandom tty; do
 		touch "/dev/$n"
-		mount --bind "$T/realdev/$n" "/dev/$n"
+		mount -n --bind "$T/realdev/$n" "/dev/$n"
 	done
 	mkdir /dev/pts /dev/shm
-	mount --rbind "$T/realdev/pts" /dev/pts
-	mount --rbind "$T/realdev/shm" /dev/shm
+	mount -n --rbind "$T/realdev/pts" /dev/pts
+	mount -n --rbind "$T/realdev/shm" /dev/shm
 	ln -s pts/ptmx /dev/ptmx
 	ln -s /proc/self/fd /dev/fd
 	ln -s /proc/self/fd/0 /dev/stdin
@@ -130,15 +130,17 @@ while True:
 inside() {
 	T=$1
 	. "$T/env"
+	# mount(8) keeps no table (-n), and libmount's lock goes here, not to the host's /run.
+	export LIBMOUNT_UTAB="$T/utab"
 	orgrbac_at_exit stop_sshd
 
 	# Our test copies over the real files, for this namespace only.
-	mount -t tmpfs -o mode=755 tmpfs /run
+	mount -n -t tmpfs -o mode=755 tmpfs /run
 	mkdir -m 755 /run/sshd
-	mount -t tmpfs tmpfs /var/log
-	[ ! -d /var/lib/sudo ] || mount -t tmpfs -o mode=711 tmpfs /var/lib/sudo
+	mount -n -t tmpfs tmpfs /var/log
+	[ ! -d /var/lib/sudo ] || mount -n -t tmpfs -o mode=711 tmpfs /var/lib/sudo
 	for f in passwd shadow group sudoers pam.d/sshd pam.d/sudo pam.d/login; do
-		mount --bind "$T/etc/$f" "/etc/$f"
+		mount -n --bind "$T/etc/$f" "/etc/$f"
 	done
 	private_dev
 
