@@ -273,8 +273,11 @@ missing=()
 for tool in /usr/sbin/sshd ssh ssh-keygen sudo oathtool pamtester unshare setpriv python3 timeout nm; do
 	command -v "$tool" >/dev/null 2>&1 || missing+=("$tool")
 done
-pam_oath=$(ls /lib/*/security/pam_oath.so /usr/lib/*/security/pam_oath.so 2>/dev/null | head -n 1 || true)
-[ -n "$pam_oath" ] || missing+=(pam_oath.so)
+pam_oath=
+for f in /lib/*/security/pam_oath.so /usr/lib/*/security/pam_oath.so; do
+	[ -e "$f" ] && pam_oath=$f && break
+done
+[ -n "$pam_oath" ] || missing+=("pam_oath.so (libpam-oath)")
 [ "${#missing[@]}" -eq 0 ] || skip "needs ${missing[*]} (scripts/install-deps.sh)"
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 module="$builddir/.libs/pam_orgrbac.so"
