@@ -37,12 +37,12 @@ echo "== generating $USERS users, $ROLES roles, $((USERS * PER_USER)) membership
 ls -l "$work/snap/snapshot.db" | awk '{ printf "snapshot: %d bytes\n", $5 }'
 
 echo "== libnss_orgrbac"
-unshare --mount --propagation private bash -c '
+LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private bash -c '
 	set -e
 	d=$1; a=$d
 	while [ ! -d "$a" ]; do a=$(dirname "$a"); done
-	[ -d "$d" ] || { mount -t tmpfs bench "$a"; mkdir -p "$d"; }
-	mount --bind "$2" "$d"
+	[ -d "$d" ] || { mount -n -t tmpfs bench "$a"; mkdir -p "$d"; }
+	mount -n --bind "$2" "$d"
 	exec "$3/bench/nss_bench" "$3/.libs/libnss_orgrbac.so.2" orgrbac "$4" "$5" "$6"' \
 	bench "$snapdir" "$work/snap" "$build" "$USERS" "$ROLES" "$SECONDS_EACH" | tee "$work/ours"
 
@@ -144,11 +144,11 @@ chmod 0640 "$work/nslcd.conf"
 chgrp nslcd "$work/nslcd.conf" 2>/dev/null || true
 
 echo "== nslcd + libnss-ldapd"
-unshare --mount --propagation private bash -c '
+LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private bash -c '
 	set -e
 	[ -e /etc/nslcd.conf ] || { echo "no /etc/nslcd.conf to bind over" >&2; exit 1; }
-	mount --bind "$1" /etc/nslcd.conf
-	mount -t tmpfs bench /run
+	mount -n --bind "$1" /etc/nslcd.conf
+	mount -n -t tmpfs bench /run
 	mkdir -p /run/nslcd
 	chown nslcd:nslcd /run/nslcd 2>/dev/null || true
 	nslcd -n &

@@ -63,28 +63,30 @@ nss__snapdir() {
 		/ | /usr | /etc | /lib | /bin) return 1 ;;
 		esac
 		# a tmpfs over the nearest existing ancestor, in this namespace only
-		mount -t tmpfs -o mode=0755 orgrbac-test "$a" && mkdir -p "$d" || return 1
+		mount -n -t tmpfs -o mode=0755 orgrbac-test "$a" && mkdir -p "$d" || return 1
 	fi
-	mount --bind "$NSS_WORK/snap" "$d"
+	mount -n --bind "$NSS_WORK/snap" "$d"
 }
 
 # Runs in the namespace: the mounts, then the command.
 nss__inside() {
 	local f
 	for f in nsswitch.conf passwd shadow group ld.so.cache; do
-		mount --bind "$NSS_WORK/etc/$f" "/etc/$f" || exit 125
+		mount -n --bind "$NSS_WORK/etc/$f" "/etc/$f" || exit 125
 	done
 	if [ -n "${NSS_SUDOERS:-}" ]; then
-		mount --bind "$NSS_SUDOERS" /etc/sudoers || exit 125
+		mount -n --bind "$NSS_SUDOERS" /etc/sudoers || exit 125
 	fi
 	nss__snapdir || exit 125
 	# nscd would answer from its cache instead of the module
-	if [ -d /run/nscd ]; then mount -t tmpfs orgrbac-test /run/nscd || exit 125; fi
+	if [ -d /run/nscd ]; then mount -n -t tmpfs orgrbac-test /run/nscd || exit 125; fi
 	exec "$@"
 }
 
+# mount(8) keeps no table (-n), and libmount's lock goes to the test's
+# directory: a first mount happens while /run is still the host's.
 in_ns() {
-	NSS_WORK=$NSS_WORK ORGRBAC_SNAPSHOT_PATH=$ORGRBAC_SNAPSHOT_PATH NSS_SUDOERS=${NSS_SUDOERS:-} \
+	LIBMOUNT_UTAB=$NSS_WORK/utab NSS_WORK=$NSS_WORK ORGRBAC_SNAPSHOT_PATH=$ORGRBAC_SNAPSHOT_PATH NSS_SUDOERS=${NSS_SUDOERS:-} \
 		unshare --mount --propagation private \
 		bash -c "$(declare -f nss__snapdir nss__inside); nss__inside \"\$@\"" nss "$@"
 }

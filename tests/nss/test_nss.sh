@@ -227,9 +227,9 @@ g1=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
 full="$W/full"
 mkdir -p "$full"
 cp "$snap" "$W/before-full.db"
-out=$(unshare --mount --propagation private bash -c '
+out=$(LIBMOUNT_UTAB="$W/utab" unshare --mount --propagation private bash -c '
 	set -e
-	mount -t tmpfs -o size=12k orgrbac-full "$1"
+	mount -n -t tmpfs -o size=12k orgrbac-full "$1"
 	cp "$2" "$1/snapshot.db"
 	head -c 6000 /dev/zero >"$1/filler" 2>/dev/null || true
 	sed "s|^snapshot = .*|snapshot = $1/snapshot.db|" "$3" >"$1/../full.conf"
