@@ -47,7 +47,13 @@ nss_setup() {
 	chmod 0644 "$work/etc/"*
 	chmod 0640 "$work/etc/shadow"
 	printf 'include /etc/ld.so.conf.d/*.conf\n%s\n' "$work/lib" >"$work/etc/ld.so.conf"
-	ldconfig -X -C "$work/etc/ld.so.cache" -f "$work/etc/ld.so.conf" ||
+	# ldconfig also rewrites its auxiliary cache in /var/cache/ldconfig, even
+	# with -C and -i: let it write that into a tmpfs of a namespace of its own.
+	LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private sh -c '
+		{ [ ! -d /var/cache/ldconfig ] ||
+			mount -n -t tmpfs -o mode=0700 orgrbac-test /var/cache/ldconfig; } &&
+			ldconfig -X -C "$1" -f "$2"' ldconfig \
+		"$work/etc/ld.so.cache" "$work/etc/ld.so.conf" ||
 		fail "ldconfig could not write a test cache"
 	NSS_WORK=$work
 }
@@ -78,8 +84,12 @@ nss__inside() {
 		mount -n --bind "$NSS_SUDOERS" /etc/sudoers || exit 125
 	fi
 	nss__snapdir || exit 125
-	# nscd would answer from its cache instead of the module
-	if [ -d /run/nscd ]; then mount -n -t tmpfs orgrbac-test /run/nscd || exit 125; fi
+	# A /run of our own: no nscd answering from its cache instead of the
+	# module, and sudo's timestamps stay in the namespace; so does its state.
+	mount -n -t tmpfs -o mode=0755 orgrbac-test /run || exit 125
+	if [ -d /var/lib/sudo ]; then
+		mount -n -t tmpfs -o mode=0711 orgrbac-test /var/lib/sudo || exit 125
+	fi
 	exec "$@"
 }
 
