@@ -2,14 +2,16 @@
 # Build rules of nss_orgrbac/, included from Makefile.am.
 
 # The snapshot (no libldap) is part of common/; the host view computation too.
-libcommon_la_SOURCES += common/snapshot.c common/snapshot.h \
+libcommon_la_SOURCES += common/snapshot.c common/snapshot.h common/snapshot_format.h \
+	common/snapshot_write.c \
 	common/hostview.c common/hostview.h
 AM_CPPFLAGS += -DORGRBAC_SNAPSHOT_PATH='"$(snapshotpath)"'
 
 if ENABLE_NSS
 # Loaded into every process: only the snapshot reader and util.c, no libldap, no iniparser.
 nsslib_LTLIBRARIES = libnss_orgrbac.la
-libnss_orgrbac_la_SOURCES = nss_orgrbac/nss_orgrbac.c common/snapshot.c common/util.c
+libnss_orgrbac_la_SOURCES = nss_orgrbac/nss_orgrbac.c common/snapshot.c common/snapshot_format.h \
+	common/util.c
 libnss_orgrbac_la_CFLAGS = $(AM_CFLAGS)
 libnss_orgrbac_la_LDFLAGS = $(AM_LDFLAGS) -module -shared -no-undefined -version-info 2:0:0 \
 	-Wl,--version-script=$(srcdir)/nss_orgrbac/nss_orgrbac.map
@@ -33,8 +35,9 @@ CLEANFILES = etc/orgrbac-sync.service
 dist_man_MANS += man/nss_orgrbac.8
 
 UNIT_TESTS += tests/unit/test_snapshot tests/unit/test_hostview
-# snapshot.c is compiled into its test, which reseals corrupted files with its checksum.
-tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c common/util.c
+# The reader is compiled into its test, which corrupts files and reseals them with
+# the format's checksum.
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c common/snapshot_write.c common/util.c
 tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_LDADD = $(CMOCKA_LIBS)
 tests_unit_test_hostview_SOURCES = tests/unit/test_hostview.c

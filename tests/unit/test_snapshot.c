@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-/* Compiled in, so that corruptions can carry a valid checksum. */
+/* The reader compiled in, so that corruptions can carry a valid checksum. */
 #include "../../common/snapshot.c"
 
 #define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
@@ -473,7 +473,7 @@ static void header_bytes(void **state)
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
 
 	assert_non_null(b);
-	for (size_t i = 0; i < HEADER_SIZE; i++) {
+	for (size_t i = 0; i < SNAP_HEADER_SIZE; i++) {
 		if (i >= 24 && i < 32)
 			continue; /* the checksum itself */
 		for (size_t k = 0; k < sizeof(values); k++) {
