@@ -149,6 +149,9 @@ out=$("$ORGRBAC" sync --config "$dead" 2>&1)
 rc=$?
 [ "$rc" -ne 0 ] && grep -q 'left as it was' <<<"$out" && ok || ko "sync against a dead server: $rc $out"
 cmp -s "$snap" "$W/before.db" && ok || ko "the snapshot changed after a failed sync"
+out=$("$ORGRBAC" status --config "$dead" 2>&1)
+[ $? -eq 1 ] && grep -q '127.0.0.1:1/ does not answer' <<<"$out" && grep -q 'state: *fresh' <<<"$out" &&
+	ok || ko "status with a dead server: $out"
 ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' && ko "leftovers: $(ls "$W/snap")" || ok
 
 # ---- a revoked role is gone after the next sync ----
