@@ -422,6 +422,16 @@ static bool in_order(const char *s, const char *want)
 	return true;
 }
 
+/* authpriv (10 << 3): notice for yes, error where the administrator must act, else warning */
+static const char *log_prio(int rc)
+{
+	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
+		return "<85>";
+	if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL)
+		return "<83>";
+	return "<84>";
+}
+
 struct log_case {
 	const char *user, *args, *want;
 	int rc;
@@ -463,10 +473,10 @@ static int logging(void *arg)
 		const struct log_case *c = &cases[i];
 		if (through_pam("account", c->user, c->args) != c->rc)
 			return 80 + (int)i;
-		/* exactly one line, authpriv (10 << 3), notice or warning, nothing unprintable */
+		/* exactly one line, authpriv at the priority of its result, nothing unprintable */
 		if (drain(sock, buf, sizeof(buf)) != 1)
 			return 100 + (int)i;
-		if (strncmp(buf, c->rc == PAM_SUCCESS ? "<85>" : "<84>", 4) != 0)
+		if (strncmp(buf, log_prio(c->rc), 4) != 0)
 			return 120 + (int)i;
 		for (const char *p = buf; *p != '\n'; p++)
 			if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
