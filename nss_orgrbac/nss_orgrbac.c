@@ -130,6 +130,19 @@ static struct ref *get_locked(int64_t now)
 	return current;
 }
 
+/*
+ * dlclose, and glibc's __libc_freeres under valgrind or mtrace, unload the
+ * module: release the mapping it caches, or it outlives every pointer to it.
+ */
+__attribute__((destructor)) static void release(void)
+{
+	pthread_mutex_lock(&lock);
+	put_locked(enum_ref);
+	enum_ref = NULL;
+	retire_locked();
+	pthread_mutex_unlock(&lock);
+}
+
 static struct ref *get(int64_t now)
 {
 	struct ref *r;
