@@ -181,3 +181,14 @@ ldapsearch_admin() {
 			-D "$LDAP_ADMIN_DN" -w "$LDAP_ADMIN_PW" -b "$LDAP_BASE" "$@"
 	)
 }
+
+# orgrbac_valgrind_cli BUILDDIR: when VALGRIND (a command prefix such as
+# tests/valgrind.sh) is set, point ORGRBAC at a one-word wrapper in $WORK
+# that runs BUILDDIR/orgrbac under it, so test scripts need no change.
+orgrbac_valgrind_cli() {
+	[ -n "${VALGRIND:-}" ] || return 0
+	printf '#!/bin/sh\nexec %s %q "$@"\n' "$VALGRIND" "$1/orgrbac" >"$WORK/orgrbac-valgrind"
+	chmod +x "$WORK/orgrbac-valgrind"
+	ORGRBAC="$WORK/orgrbac-valgrind"
+	export ORGRBAC
+}

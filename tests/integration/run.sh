@@ -19,13 +19,9 @@ orgrbac_at_exit "rm -rf '$WORK'"
 export WORK ORGRBAC="$builddir/orgrbac"
 
 # VALGRIND (a command prefix, e.g. tests/valgrind.sh) runs every C test program
-# and the CLI under it; the CLI through a wrapper so that scripts keep one word.
+# and the CLI under it.
 VALGRIND=${VALGRIND:-}
-if [ -n "$VALGRIND" ]; then
-	printf '#!/bin/sh\nexec %s %q "$@"\n' "$VALGRIND" "$builddir/orgrbac" >"$WORK/orgrbac"
-	chmod +x "$WORK/orgrbac"
-	ORGRBAC="$WORK/orgrbac"
-fi
+orgrbac_valgrind_cli "$builddir"
 # run PROGRAM [ARGS...]: a C test program, under $VALGRIND when set
 run() {
 	$VALGRIND "$@"

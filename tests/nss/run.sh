@@ -17,6 +17,7 @@ orgrbac_slapd_start
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-nss.XXXXXX")
 orgrbac_at_exit "rm -rf '$WORK'"
 export WORK ORGRBAC="$builddir/orgrbac" ORGRBAC_BUILD="$builddir"
+orgrbac_valgrind_cli "$builddir"
 
 status=0
 for t in test_sudo test_nss; do

@@ -106,7 +106,9 @@ for g in org-owner org-admin member viewer 2fa-exempt cross-org-admin service-ow
 	grep -q "^$g:" <<<"$all" && ok || ko "enumeration lacks $g"
 done
 grep -q '^root:' <<<"$all" && ok || ko "enumeration lacks the files groups"
-out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
+# under $VALGRIND when set; nss_stress below is not: the children it forks from
+# threads inherit other threads' glibc buffers, which memcheck counts as lost
+out=$(in_ns ${VALGRIND:-} "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
 	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && ok ||
 	ko "the entry points called directly: $out"
 want_out "id alice" 'groups=10000\([^)]*\),20002\(org-admin\)$' id alice
