@@ -708,6 +708,29 @@ static __thread bool ini_seen;
  * sends another's errors to iniparser's default, which writes to descriptor 2.
  */
 static pthread_mutex_t ini_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t ini_once = PTHREAD_ONCE_INIT;
+
+/* A fork while another thread parses must not leave the child's lock held by nobody. */
+static void ini_fork_prepare(void)
+{
+	pthread_mutex_lock(&ini_lock);
+}
+
+static void ini_fork_parent(void)
+{
+	pthread_mutex_unlock(&ini_lock);
+}
+
+static void ini_fork_child(void)
+{
+	pthread_mutex_init(&ini_lock, NULL);
+}
+
+/* glibc drops the handlers of a module when it is unloaded. */
+static void ini_init(void)
+{
+	pthread_atfork(ini_fork_prepare, ini_fork_parent, ini_fork_child);
+}
 
 static int ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -808,6 +831,7 @@ static int parse(struct loader *ld, size_t len, dictionary **out)
 	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
 	ini_seen = false;
 	ini_msg[0] = '\0';
+	pthread_once(&ini_once, ini_init);
 	pthread_mutex_lock(&ini_lock);
 	iniparser_set_error_callback(ini_error);
 	*out = iniparser_load(name);

@@ -28,7 +28,8 @@ if ENABLE_PAM
 check_PROGRAMS += tests/integration/test_hardening
 tests_integration_test_hardening_SOURCES = tests/integration/test_hardening.c
 tests_integration_test_hardening_CFLAGS = $(unit_cflags) $(LDAP_CFLAGS)
-tests_integration_test_hardening_LDADD = $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) -ldl -lpthread
+tests_integration_test_hardening_LDADD = libcommon.la $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) \
+	-ldl -lpthread
 endif
 EXTRA_DIST += tests/integration/test_hostile.sh tests/data/hostile.ldif \
 	tests/valgrind.sh tests/valgrind.supp

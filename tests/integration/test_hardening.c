@@ -28,6 +28,8 @@
 #include <ldap.h>
 #include <security/pam_appl.h>
 
+#include "config.h"
+
 typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
 
 static const char *module, *hostile_conf;
@@ -689,6 +691,66 @@ static void threads(void **state)
 	assert_int_equal(st.st_size, 0);
 }
 
+/* ---- fork while another thread reads the configuration ---------------------------- */
+
+/*
+ * Through common/config.c directly: through the module, glibc's own syslog
+ * lock, which a fork does not reset, would hang the child first.
+ */
+static volatile int stop_loader;
+
+static void *loader(void *arg)
+{
+	while (!stop_loader) {
+		struct orgrbac_config *cfg = NULL;
+		orgrbac_error err;
+
+		if (orgrbac_config_load(arg, false, &cfg, &err) == 0)
+			orgrbac_config_free(cfg);
+	}
+	return NULL;
+}
+
+/* A child forked at any moment reads its configuration, instead of waiting on a dead thread. */
+static int fork_while_loading(void *arg)
+{
+	pthread_t t;
+	int bad = 0;
+
+	if (pthread_create(&t, NULL, loader, bad_conf) != 0)
+		return 50;
+	for (int i = 0; i < 200 && bad == 0; i++) {
+		int status;
+		pid_t pid = fork();
+
+		if (pid < 0) {
+			bad = 51;
+			break;
+		}
+		if (pid == 0) {
+			struct orgrbac_config *cfg = NULL;
+			orgrbac_error err;
+
+			alarm(20); /* a deadlock ends as a failure */
+			_exit(orgrbac_config_load(bad_conf, false, &cfg, &err) == -1 &&
+				      strstr(err.msg, "syntax error") != NULL
+				  ? 0
+				  : 1);
+		}
+		if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) ||
+		    WEXITSTATUS(status) != 0)
+			bad = 52;
+	}
+	stop_loader = 1;
+	pthread_join(t, NULL);
+	return bad;
+}
+
+static void fork_and_threads(void **state)
+{
+	assert_int_equal(in_child(fork_while_loading, NULL), 0);
+}
+
 static int setup(void **state)
 {
 	char path[400];
@@ -741,6 +803,7 @@ int main(void)
 	    cmocka_unit_test(environment),	cmocka_unit_test(closed_descriptors),
 	    cmocka_unit_test(one_log_line),	cmocka_unit_test(bad_user_names),
 	    cmocka_unit_test(directory_values), cmocka_unit_test(threads),
+	    cmocka_unit_test(fork_and_threads),
 	};
 
 	if (geteuid() != 0) {
