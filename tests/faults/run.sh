@@ -1,0 +1,406 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Fault suite: real slapd servers killed, stopped, silenced, replicated, misconfigured, and
+# fake servers that reset; each case asserts the decision of `orgrbac check` and/or pam_orgrbac.
+#
+# Prints one line per case ("ok" or "FAIL", the case, what was seen) and
+# "faults: N passed, M failed".  Needs root: the module trusts only
+# root-owned configuration and password files.  A command that hangs is
+# killed after HANG seconds and its case fails.
+. "$(dirname "$0")/../integration/lib.sh"
+set +e
+
+TIMEOUT=2 # [ldap] timeout of every configuration below
+HANG=20	  # seconds before a hung command is killed
+SAMPLE_AT=2026-11-22T00:00:00Z # the time of the table in etc/sample-org.ldif
+
+builddir=${top_builddir:-$ORGRBAC_TOP/build}
+ORGRBAC="$builddir/orgrbac"
+CLIENT="$builddir/tests/faults/fault_client"
+FAKE="$builddir/tests/faults/fake_ldap"
+PAM_SO="$builddir/.libs/pam_orgrbac.so"
+
+passed=0
+failed=0
+
+ok() {
+	passed=$((passed + 1))
+	printf 'ok   %s\n' "$*"
+}
+
+ko() {
+	failed=$((failed + 1))
+	printf 'FAIL %s\n' "$*"
+}
+
+# bound SERVERS: seconds a decision may take when every server is silent.
+bound() {
+	echo $((TIMEOUT * $1 + 4))
+}
+
+# Microseconds since the epoch, for elapsed times.
+usec() {
+	local t=${EPOCHREALTIME/./}
+	echo "$t"
+}
+
+# conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
+# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} that use it.  The
+# CA is $CA unless CONF_CA names another.
+conf() {
+	local name=$1 uris=$2 line svc
+	shift 2
+	{
+		printf '[ldap]\nuri = %s\nbase = dc=example,dc=com\ntimeout = %s\n' "$uris" "$TIMEOUT"
+		printf 'tls_ca_file = %s\n' "${CONF_CA:-$CA}"
+		for line in "$@"; do
+			printf '%s\n' "$line"
+		done
+		printf '\n[host]\norg = acme\nservices = payments, web\nresource = web01.example.com\n'
+		printf '\n[pam]\nignore_users = root\n'
+		printf '\n[service sshd]\nrequire = host:login || common:org:own\n'
+		printf '[service sudo]\nrequire = host:sudo || common:org:own\n'
+	} >"$WORK/$name.conf"
+	mkdir -p "$WORK/pam.$name"
+	for svc in sshd sudo; do
+		printf 'account required %s config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
+			>"$WORK/pam.$name/$svc"
+	done
+}
+
+# pam_case CASE CONF SERVICE USER WANT [SERVERS]: one decision through libpam in a
+# process that keeps SIGPIPE at its default; it must end as WANT, leave no
+# connection open, and take no longer than bound(SERVERS) when SERVERS is given.
+pam_case() {
+	local case=$1 name=$2 svc=$3 user=$4 want=$5 servers=${6:-} out rc t0 t1 secs
+	t0=$(usec)
+	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$svc" "$user" 2>&1)
+	rc=$?
+	t1=$(usec)
+	secs=$(((t1 - t0) / 1000000))
+	if [ "$rc" -eq 137 ]; then
+		ko "$case: $svc $user hung (killed after ${HANG}s)"
+	elif [ "$rc" -eq 141 ]; then
+		ko "$case: $svc $user: the process was killed by SIGPIPE"
+	elif [ "$rc" -ne 0 ]; then
+		ko "$case: $svc $user: $(tr '\n' ' ' <<<"$out")"
+	elif ! grep -q "^pam=$want " <<<"$out"; then
+		ko "$case: $svc $user: wanted $want, got $(tr '\n' ' ' <<<"$out")"
+	elif [ -n "$servers" ] && [ "$secs" -gt "$(bound "$servers")" ]; then
+		ko "$case: $svc $user: $want after ${secs}s, over the bound of $(bound "$servers")s"
+	else
+		ok "$case: $svc $user -> $want (${secs}s)"
+	fi
+}
+
+# cli_case CASE CONF SERVICE USER EXIT PATTERN [SERVERS]: `orgrbac check` exits
+# EXIT with PATTERN in its output, within bound(SERVERS) when SERVERS is given.
+cli_case() {
+	local case=$1 name=$2 svc=$3 user=$4 want=$5 pattern=$6 servers=${7:-} out rc t0 t1 secs
+	t0=$(usec)
+	out=$(timeout -s KILL "$HANG" "$ORGRBAC" check "$user" --service "$svc" \
+		--config "$WORK/$name.conf" 2>&1)
+	rc=$?
+	t1=$(usec)
+	secs=$(((t1 - t0) / 1000000))
+	if [ "$rc" -eq 137 ]; then
+		ko "$case: orgrbac check $user hung (killed after ${HANG}s)"
+	elif [ "$rc" -ne "$want" ]; then
+		ko "$case: orgrbac check $user exited $rc, wanted $want: $(tr '\n' ' ' <<<"$out")"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		ko "$case: orgrbac check $user: no /$pattern/ in: $(tr '\n' ' ' <<<"$out")"
+	elif [ -n "$servers" ] && [ "$secs" -gt "$(bound "$servers")" ]; then
+		ko "$case: orgrbac check $user: exit $rc after ${secs}s, over $(bound "$servers")s"
+	else
+		ok "$case: orgrbac check $user --service $svc -> exit $rc (${secs}s)"
+	fi
+}
+
+# start_fake MODE [ADDRESS]: a misbehaving server (fake_ldap.c); sets FAKE_PORT,
+# FAKE_PID and FAKE_LOG (one line per accepted connection).
+start_fake() {
+	local mode=$1 addr=${2:-127.0.0.1} dir i
+	dir=$(mktemp -d "$WORK/fake.XXXXXX")
+	FAKE_LOG="$dir/accepts"
+	"$FAKE" "$mode" "$dir/port" "$addr" >"$FAKE_LOG" 2>"$dir/err" &
+	FAKE_PID=$!
+	orgrbac_at_exit "kill $FAKE_PID 2>/dev/null"
+	for ((i = 0; i < 100; i++)); do
+		[ -s "$dir/port" ] && break
+		sleep 0.05
+	done
+	[ -s "$dir/port" ] || fail "fake_ldap $mode did not start: $(cat "$dir/err")"
+	FAKE_PORT=$(cat "$dir/port")
+}
+
+stop_fake() {
+	kill "$FAKE_PID" 2>/dev/null
+	wait "$FAKE_PID" 2>/dev/null
+}
+
+accepts() {
+	grep -c '^accept$' "$FAKE_LOG"
+}
+
+# Case 6, run inside a network namespace of our own (see below): a
+# non-loopback address that exists only there, with a listener on it.
+in_netns() {
+	local addr=192.0.2.1 out rc
+	ip link set lo up &&
+		ip link add orgrbac0 type veth peer name orgrbac1 &&
+		ip addr add "$addr/24" dev orgrbac0 &&
+		ip link set orgrbac0 up && ip link set orgrbac1 up || exit 77
+	start_fake silent "$addr"
+	conf netns "ldap://$addr:$FAKE_PORT/"
+	out=$("$ORGRBAC" check alice --config "$WORK/netns.conf" 2>&1)
+	rc=$?
+	printf 'plain exit=%s accepts=%s out=%s\n' "$rc" "$(accepts)" "$(tr '\n' ' ' <<<"$out")"
+	# the control: with StartTLS the same address is contacted
+	conf netns "ldap://$addr:$FAKE_PORT/" "starttls = yes"
+	out=$(timeout -s KILL "$HANG" "$ORGRBAC" check alice --config "$WORK/netns.conf" 2>&1)
+	rc=$?
+	printf 'starttls exit=%s accepts=%s out=%s\n' "$rc" "$(accepts)" "$(tr '\n' ' ' <<<"$out")"
+	stop_fake
+	exit 0
+}
+
+[ "$(id -u)" -eq 0 ] || skip "the fault suite needs root: pam_orgrbac and orgrbac trust only root-owned configuration and password files"
+[ -x "$CLIENT" ] || skip "$CLIENT not built (the fault suite needs the PAM module)"
+[ -x "$FAKE" ] && [ -x "$ORGRBAC" ] && [ -r "$PAM_SO" ] || fail "build first: $builddir"
+command -v timeout >/dev/null || skip "needs timeout (coreutils)"
+
+if [ "${1:-}" = --in-netns ]; then
+	WORK=$2 CA=$3
+	in_netns
+fi
+
+orgrbac_require_slapd
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-faults.XXXXXX")
+orgrbac_at_exit "rm -rf '$WORK'"
+
+# The servers: one with memberOf for the single-server cases, and a
+# replicating pair (A, B) for the cases that stop, kill and restart one.
+orgrbac_slapd_start
+MAIN=$ORGRBAC_SLAPD_DIR
+MAIN_URI=$LDAP_URI MAIN_LDAPS=$LDAPS_URI CA=$TLS_CA_FILE WRONG_CA=$WRONG_CA_FILE
+MAIN_PORT=$LDAP_PORT
+orgrbac_slapd_start_pair --no-memberof
+A=$ORGRBAC_PAIR_A B=$ORGRBAC_PAIR_B
+A_URI=$(orgrbac_slapd_env "$A" && echo "$LDAP_URI")
+B_URI=$(orgrbac_slapd_env "$B" && echo "$LDAP_URI")
+a_pid() { (orgrbac_slapd_env "$A" && echo "$SLAPD_PID"); }
+
+conf main "$MAIN_URI"
+conf main-ldaps "$MAIN_LDAPS"
+conf main-starttls "$MAIN_URI" "starttls = yes"
+conf pair "$A_URI $B_URI"
+conf a "$A_URI"
+pam_case "0 sanity" main sshd alice PAM_SUCCESS
+pam_case "0 sanity" pair sudo heidi PAM_SUCCESS
+
+echo "# 1. a server lost between the bind and the searches: UNAVAIL, never an allow"
+# On a connection to A (the first URI), then A stops or dies; the decision
+# neither allows nor moves to B in the middle of a session.
+check_midsession() {
+	local case=$1 sig=$2 out rc secs
+	out=$(timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/pair.conf" alice "$sig" "$(a_pid)" 2>&1)
+	rc=$?
+	secs=$(sed -n 's/^result=[a-z-]* seconds=\([0-9]*\).*/\1/p' <<<"$out")
+	if [ "$rc" -ne 0 ] || ! grep -q '^result=unavail ' <<<"$out"; then
+		ko "$case: SIG$sig: wanted result=unavail, exit $rc: $(tr '\n' ' ' <<<"$out")"
+	elif [ "${secs:-99}" -gt "$(bound 1)" ]; then
+		ko "$case: SIG$sig: unavail after ${secs}s, over $(bound 1)s"
+	else
+		ok "$case: SIG$sig after the bind -> unavail (${secs}s)"
+	fi
+}
+check_midsession "1a stopped mid-session" STOP
+
+echo "# 3. failover: the first server dead or silent, the second alive"
+# A is still stopped: a real server that accepts and never answers.
+pam_case "3a first stopped (SIGSTOP), second alive" pair sshd alice PAM_SUCCESS 1
+cli_case "3a first stopped (SIGSTOP), second alive" pair sshd alice 0 "decision: +allow" 1
+kill -CONT "$(a_pid)"
+pam_case "3a the stopped server resumed" a sshd alice PAM_SUCCESS
+conf dead-first "ldap://127.0.0.1:1/ $MAIN_URI"
+pam_case "3b first refuses connections, second alive" dead-first sshd bob PAM_SUCCESS 1
+pam_case "3b first refuses connections, second alive" dead-first sudo bob PAM_PERM_DENIED 1
+start_fake silent
+SILENT_PORT=$FAKE_PORT
+conf silent-first "ldap://127.0.0.1:$SILENT_PORT/ $MAIN_URI"
+pam_case "3c first silent, second alive" silent-first sshd alice PAM_SUCCESS 1
+cli_case "3c first silent, second alive" silent-first sshd alice 0 "decision: +allow" 1
+conf silent-first-ldaps "ldaps://127.0.0.1:$SILENT_PORT/ $MAIN_LDAPS"
+pam_case "3d first silent (ldaps), second alive" silent-first-ldaps sshd alice PAM_SUCCESS 1
+
+echo "# 2. a server that accepts and never answers: UNAVAIL within the timeout"
+conf silent "ldap://127.0.0.1:$SILENT_PORT/"
+conf silent-ldaps "ldaps://127.0.0.1:$SILENT_PORT/"
+conf silent-starttls "ldap://127.0.0.1:$SILENT_PORT/" "starttls = yes"
+conf silent-twice "ldap://127.0.0.1:$SILENT_PORT/ ldaps://127.0.0.1:$SILENT_PORT/"
+for c in silent:"2a ldap://" silent-ldaps:"2b ldaps://" \
+	silent-starttls:"2c StartTLS request unanswered" silent-twice:"2e two silent servers"; do
+	name=${c%%:*} label=${c#*:} n=1
+	[ "$name" != silent-twice ] || n=2
+	pam_case "$label" "$name" sshd alice PAM_AUTHINFO_UNAVAIL "$n"
+	cli_case "$label" "$name" sshd alice 2 "no directory server answered" "$n"
+done
+stop_fake
+start_fake starttls-silent
+conf starttls-silent "ldap://127.0.0.1:$FAKE_PORT/" "starttls = yes"
+pam_case "2d StartTLS accepted, handshake unanswered" starttls-silent sshd alice \
+	PAM_AUTHINFO_UNAVAIL 1
+cli_case "2d StartTLS accepted, handshake unanswered" starttls-silent sshd alice 2 \
+	"no directory server answered" 1
+stop_fake
+
+echo "# 1. (continued) the server killed between the bind and the searches"
+check_midsession "1b killed mid-session" KILL
+
+echo "# 4. a replicated pair: A down, B decides; a revocation on B; A back and caught up"
+# Every sample user, on the survivor, as the table in etc/sample-org.ldif says.
+while read -r user want_sshd want_sudo; do
+	got=""
+	for svc in sshd sudo; do
+		out=$(timeout -s KILL "$HANG" "$ORGRBAC" check "$user" --service "$svc" \
+			--at "$SAMPLE_AT" --config "$WORK/pair.conf" 2>&1)
+		got+="$(sed -n 's/^decision: *//p' <<<"$out") "
+	done
+	if [ "$got" = "$want_sshd $want_sudo " ]; then
+		ok "4a A down, B decides: $user sshd $want_sshd, sudo $want_sudo"
+	else
+		ko "4a A down, B decides: $user: wanted $want_sshd $want_sudo, got $got"
+	fi
+done < <(sed -nE 's/^#   ([a-z]+) +(allow|deny|expired) +(allow|deny|expired) .*/\1 \2 \3/p' \
+	"$ORGRBAC_TOP/etc/sample-org.ldif")
+pam_case "4a A down, B decides" pair sshd alice PAM_SUCCESS 1
+pam_case "4a A down, B decides" pair sudo heidi PAM_SUCCESS 1
+ORGRBAC_SLAPD_DIR=$B ldapmodify_admin >/dev/null <<EOF
+dn: cn=heidi-security,ou=grants,o=acme,dc=example,dc=com
+changetype: delete
+EOF
+[ $? -eq 0 ] || ko "4b revoke heidi's grant on B: ldapmodify failed"
+pam_case "4b revoked on B, the next decision" pair sudo heidi PAM_PERM_DENIED 1
+cli_case "4b revoked on B, the next decision" pair sudo heidi 1 "decision: +deny" 1
+orgrbac_slapd_restart "$A"
+if "$ORGRBAC_SLAPD_SH" sync-wait "$A" "$B" 30; then
+	ok "4c A restarted and caught up with B"
+else
+	ko "4c A restarted and did not catch up with B in 30s"
+fi
+pam_case "4c A alone after catching up: the revocation" a sudo heidi PAM_PERM_DENIED
+pam_case "4c A alone after catching up: the rest" a sshd alice PAM_SUCCESS
+cli_case "4c A alone after catching up: the revocation" a sudo heidi 1 "decision: +deny"
+
+echo "# 5. TLS: a certificate of the wrong CA, or for another host name, is refused"
+CONF_CA=$WRONG_CA conf wrong-ca "$MAIN_LDAPS"
+CONF_CA=$WRONG_CA conf wrong-ca-starttls "$MAIN_URI" "starttls = yes"
+pam_case "5a right CA (ldaps), the control" main-ldaps sshd alice PAM_SUCCESS
+pam_case "5a right CA (StartTLS), the control" main-starttls sshd alice PAM_SUCCESS
+pam_case "5b wrong CA (ldaps)" wrong-ca sshd alice PAM_AUTHINFO_UNAVAIL 1
+cli_case "5b wrong CA (ldaps)" wrong-ca sshd alice 2 "no directory server answered" 1
+pam_case "5b wrong CA (StartTLS)" wrong-ca-starttls sshd alice PAM_AUTHINFO_UNAVAIL 1
+cli_case "5b wrong CA (StartTLS)" wrong-ca-starttls sshd alice 2 "StartTLS failed" 1
+# The right CA, but the certificate names wrong-name.invalid, not 127.0.0.1.
+server_cert() { # CERT KEY: what MAIN presents from its next TLS handshake on
+	(
+		orgrbac_slapd_env "$MAIN"
+		LDAPNOINIT=1 ldapmodify -x -H "$LDAPI_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
+			>/dev/null <<-EOF
+			dn: cn=config
+			changetype: modify
+			replace: olcTLSCertificateFile
+			olcTLSCertificateFile: $1
+			-
+			replace: olcTLSCertificateKeyFile
+			olcTLSCertificateKeyFile: $2
+		EOF
+	)
+}
+if server_cert "$MAIN/tls/wrong-name.pem" "$MAIN/tls/wrong-name.key"; then
+	pam_case "5c host name mismatch (ldaps)" main-ldaps sshd alice PAM_AUTHINFO_UNAVAIL 1
+	cli_case "5c host name mismatch (ldaps)" main-ldaps sshd alice 2 \
+		"no directory server answered" 1
+	pam_case "5c host name mismatch (StartTLS)" main-starttls sshd alice PAM_AUTHINFO_UNAVAIL 1
+	server_cert "$MAIN/tls/server.pem" "$MAIN/tls/server.key" ||
+		ko "5c could not restore the server certificate"
+	pam_case "5c the right name again, the control" main-ldaps sshd alice PAM_SUCCESS
+else
+	ko "5c could not give the server a certificate for another name"
+fi
+
+echo "# 6. plaintext to a non-loopback address: a configuration error, nothing contacted"
+conf plain-remote "ldap://ldap.invalid/"
+pam_case "6a ldap://ldap.invalid/" plain-remote sshd alice PAM_SERVICE_ERR
+cli_case "6a ldap://ldap.invalid/" plain-remote sshd alice 2 \
+	"plaintext LDAP to a non-loopback host refused"
+if command -v unshare >/dev/null && command -v ip >/dev/null; then
+	out=$(unshare --net "$BASH" "$0" --in-netns "$WORK" "$CA" 2>&1)
+	rc=$?
+	plain=$(grep '^plain ' <<<"$out")
+	tls=$(grep '^starttls ' <<<"$out")
+	if [ "$rc" -eq 77 ]; then
+		printf 'skip 6b a listener on 192.0.2.1 in a private network namespace: %s\n' \
+			"cannot create one here"
+	elif [[ "$plain" == "plain exit=2 accepts=0 "*"plaintext LDAP to a non-loopback host refused"* ]] &&
+		[[ "$tls" == "starttls exit=2 accepts=1 "* ]]; then
+		ok "6b ldap://192.0.2.1 (a listener in our own netns): refused, 0 connections; with StartTLS: 1"
+	else
+		ko "6b ldap://192.0.2.1 in our own netns: $(tr '\n' ' ' <<<"$out")"
+	fi
+else
+	printf 'skip 6b a listener in a private network namespace: no unshare or ip\n'
+fi
+
+echo "# 7. the bind password file: root-owned, private, not a symbolic link"
+secret="$WORK/secret"
+ldap_admin=$(orgrbac_slapd_env "$MAIN" && echo "$LDAP_ADMIN_DN")
+(orgrbac_slapd_env "$MAIN" && printf '%s\n' "$LDAP_ADMIN_PW") >"$secret"
+chmod 0600 "$secret"
+conf bind "$MAIN_URI" "bind_dn = $ldap_admin" "bind_password_file = $secret"
+pam_case "7a root, 0600, the control" bind sshd alice PAM_SUCCESS
+chown 65534 "$secret"
+pam_case "7b owned by uid 65534" bind sshd alice PAM_SERVICE_ERR
+cli_case "7b owned by uid 65534" bind sshd alice 2 "must be owned by root"
+chown 0 "$secret"
+for mode in 0640 0604 0660; do
+	chmod "$mode" "$secret"
+	pam_case "7c mode $mode" bind sshd alice PAM_SERVICE_ERR
+	cli_case "7c mode $mode" bind sshd alice 2 "must not be accessible by group or others"
+done
+chmod 0600 "$secret"
+mv "$secret" "$secret.real"
+ln -s "$secret.real" "$secret"
+pam_case "7d a symbolic link to a good file" bind sshd alice PAM_SERVICE_ERR
+cli_case "7d a symbolic link to a good file" bind sshd alice 2 "symbolic link"
+rm -f "$secret"
+mv "$secret.real" "$secret"
+printf 'wrong-password\n' >"$secret"
+pam_case "7e a wrong password" bind sshd alice PAM_AUTHINFO_UNAVAIL
+
+echo "# 8. a server that resets or truncates its answer: UNAVAIL, and no SIGPIPE reaches the process"
+for mode in reset-request half-request reset-search half-search starttls-reset tls-reset; do
+	start_fake "$mode"
+	case $mode in
+	starttls-*) conf "$mode" "ldap://127.0.0.1:$FAKE_PORT/" "starttls = yes" ;;
+	tls-*) conf "$mode" "ldaps://127.0.0.1:$FAKE_PORT/" ;;
+	*) conf "$mode" "ldap://127.0.0.1:$FAKE_PORT/" ;;
+	esac
+	pam_case "8 $mode" "$mode" sshd alice PAM_AUTHINFO_UNAVAIL 1
+	cli_case "8 $mode" "$mode" sshd alice 2 "no directory server answered|failed" 1
+	[ "$(accepts)" -ge 2 ] || ko "8 $mode: the fake server saw $(accepts) connections, wanted 2"
+	stop_fake
+done
+
+echo "# 9. fork after a decision: both sides decide right on connections of their own"
+out=$(timeout -s KILL "$HANG" "$CLIENT" fork "$WORK/pam.main" 2>&1)
+rc=$?
+if [ "$rc" -eq 0 ] && [ "$(grep -c '^child: ' <<<"$out")" -eq 5 ] &&
+	[ "$(grep -c '^parent: ' <<<"$out")" -eq 5 ]; then
+	ok "9 fork: parent and child each made 5 right decisions, no descriptor left behind"
+else
+	ko "9 fork: exit $rc: $(tr '\n' ' ' <<<"$out")"
+fi
+
+printf 'faults: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
