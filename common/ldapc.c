@@ -7,18 +7,159 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <time.h>
 
 #include "ldapc.h"
 
 #define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
 
+/*
+ * libldap bounds connect() and the wait for each result, but with GnuTLS it
+ * spins forever in the TLS handshake with a peer that accepts the connection
+ * and never answers (ldaps://, and after StartTLS). So every exchange with
+ * the server runs under a watchdog: a thread that shuts the socket down at
+ * the deadline, which turns any blocked or spinning read into an end of file
+ * and the operation into "server down". The thread lives as long as the
+ * handle, never beyond one call of ours, and takes no signals.
+ */
+struct watchdog {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	pthread_t thread;
+	int fd; /* the connection's socket while libldap has one, else -1 */
+	bool armed;
+	bool fired;
+	bool stop;
+	struct timespec deadline; /* CLOCK_MONOTONIC */
+};
+
 struct orgrbac_ldap {
 	LDAP *ld;
 	char *uri;
 	int timeout;
 	unsigned long round_trips;
+	struct watchdog dog;
+	struct ldap_conncb conncb; /* tells the watchdog the socket; outlives ld */
 };
+
+static void *watchdog_run(void *arg)
+{
+	struct watchdog *w = arg;
+	struct timespec now;
+
+	pthread_mutex_lock(&w->mu);
+	while (!w->stop) {
+		if (!w->armed) {
+			pthread_cond_wait(&w->cv, &w->mu);
+			continue;
+		}
+		pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (w->armed && !w->stop &&
+		    (now.tv_sec > w->deadline.tv_sec ||
+		     (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec))) {
+			if (w->fd >= 0)
+				shutdown(w->fd, SHUT_RDWR);
+			w->fired = true;
+			w->armed = false;
+		}
+	}
+	pthread_mutex_unlock(&w->mu);
+	return NULL;
+}
+
+static int watchdog_start(struct watchdog *w)
+{
+	pthread_condattr_t ca;
+	sigset_t all, old;
+	int rc;
+
+	w->fd = -1;
+	if (pthread_condattr_init(&ca) != 0)
+		return -1;
+	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
+	    pthread_cond_init(&w->cv, &ca) != 0) {
+		pthread_condattr_destroy(&ca);
+		return -1;
+	}
+	pthread_condattr_destroy(&ca);
+	if (pthread_mutex_init(&w->mu, NULL) != 0) {
+		pthread_cond_destroy(&w->cv);
+		return -1;
+	}
+	/* The host's signals stay with the host's threads. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&w->thread, NULL, watchdog_run, w);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->cv);
+		return -1;
+	}
+	return 0;
+}
+
+static void watchdog_stop(struct watchdog *w)
+{
+	pthread_mutex_lock(&w->mu);
+	w->stop = true;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(w->thread, NULL);
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+}
+
+static void watchdog_arm(struct watchdog *w, int seconds)
+{
+	pthread_mutex_lock(&w->mu);
+	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
+	w->deadline.tv_sec += seconds;
+	w->armed = true;
+	w->fired = false;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+}
+
+/* Returns true when the deadline passed and the socket was shut down. */
+static bool watchdog_disarm(struct watchdog *w)
+{
+	bool fired;
+
+	pthread_mutex_lock(&w->mu);
+	w->armed = false;
+	fired = w->fired;
+	w->fired = false;
+	pthread_mutex_unlock(&w->mu);
+	return fired;
+}
+
+static int conn_added(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
+		      struct ldap_conncb *ctx)
+{
+	struct watchdog *w = ctx->lc_arg;
+	ber_socket_t fd = -1;
+
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) != 1)
+		fd = -1;
+	pthread_mutex_lock(&w->mu);
+	w->fd = fd;
+	pthread_mutex_unlock(&w->mu);
+	return 0;
+}
+
+static void conn_deleted(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
+{
+	struct watchdog *w = ctx->lc_arg;
+
+	pthread_mutex_lock(&w->mu);
+	w->fd = -1;
+	pthread_mutex_unlock(&w->mu);
+}
 
 /*
  * libldap reads ldap.conf, ~/.ldaprc, ./ldaprc and the LDAP* variables once,
@@ -77,6 +218,19 @@ static void sigpipe_restore(struct sigpipe_guard *g)
 	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
+/* An address literal in 127.0.0.0/8 or ::1, or "localhost"; never a name like 127.example.com. */
+static bool is_loopback_host(const char *host)
+{
+	struct in_addr a4;
+	struct in6_addr a6;
+
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	if (inet_pton(AF_INET6, host, &a6) == 1)
+		return IN6_IS_ADDR_LOOPBACK(&a6);
+	return strcasecmp(host, "localhost") == 0;
+}
+
 bool orgrbac_uri_is_local(const char *uri)
 {
 	LDAPURLDesc *lud = NULL;
@@ -87,9 +241,7 @@ bool orgrbac_uri_is_local(const char *uri)
 	if (strcasecmp(lud->lud_scheme, "ldapi") == 0)
 		local = true;
 	else if (lud->lud_host != NULL)
-		local = strncmp(lud->lud_host, "127.", 4) == 0 ||
-			strcmp(lud->lud_host, "::1") == 0 ||
-			strcasecmp(lud->lud_host, "localhost") == 0;
+		local = is_loopback_host(lud->lud_host);
 	ldap_free_urldesc(lud);
 	return local;
 }
@@ -100,7 +252,8 @@ static bool is_unavailable(int rc)
 	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
 }
 
-static int set_options(LDAP *ld, const struct orgrbac_config *cfg, orgrbac_error *err)
+static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrbac_ldap *l,
+		       orgrbac_error *err)
 {
 	struct timeval tv = { cfg->timeout, 0 };
 	int version = LDAP_VERSION3;
@@ -124,7 +277,8 @@ static int set_options(LDAP *ld, const struct orgrbac_config *cfg, orgrbac_error
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, NULL) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, NULL) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS) {
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &l->conncb) != LDAP_OPT_SUCCESS) {
 		orgrbac_seterr(err, "cannot set LDAP options (TLS CA file %s)", ca);
 		return -1;
 	}
@@ -158,13 +312,16 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 		orgrbac_seterr(err, "%s: %s", uri, ldap_err2string(rc));
 		return ORGRBAC_LDAP_ERROR;
 	}
-	if (set_options(ld, cfg, err) != 0) {
+	if (set_options(ld, cfg, l, err) != 0) {
 		ldap_unbind_ext_s(ld, NULL, NULL);
 		return ORGRBAC_LDAP_ERROR;
 	}
 	if (plain && cfg->starttls && !ldapi) {
 		l->round_trips++;
+		watchdog_arm(&l->dog, cfg->timeout);
 		rc = ldap_start_tls_s(ld, NULL, NULL);
+		if (watchdog_disarm(&l->dog))
+			rc = LDAP_TIMEOUT;
 		if (rc != LDAP_SUCCESS) {
 			orgrbac_seterr(err, "%s: StartTLS failed: %s", uri, ldap_err2string(rc));
 			ldap_unbind_ext_s(ld, NULL, NULL);
@@ -177,8 +334,11 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	}
 	/* An anonymous bind too: it proves the server answers before we commit to it. */
 	l->round_trips++;
+	watchdog_arm(&l->dog, cfg->timeout);
 	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE,
 			      &cred, NULL, NULL, NULL);
+	if (watchdog_disarm(&l->dog))
+		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
 		orgrbac_seterr(err, "%s: bind%s%s failed: %s", uri, cfg->bind_dn ? " as " : "",
 			       cfg->bind_dn ? cfg->bind_dn : "", ldap_err2string(rc));
@@ -219,6 +379,13 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 		goto out;
 	}
 	l->timeout = cfg->timeout;
+	l->conncb = (struct ldap_conncb){ conn_added, conn_deleted, &l->dog };
+	if (watchdog_start(&l->dog) != 0) {
+		orgrbac_seterr(err, "cannot start the timeout watchdog");
+		free(l);
+		l = NULL;
+		goto out;
+	}
 	sigpipe_block(&guard);
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		orgrbac_error one;
@@ -242,6 +409,7 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 	} else {
 		orgrbac_seterr(err, "%s%s", status == ORGRBAC_LDAP_UNAVAIL ?
 			       "no directory server answered: " : "", tried);
+		watchdog_stop(&l->dog);
 		free(l);
 	}
 out:
@@ -260,9 +428,12 @@ void orgrbac_ldap_close(struct orgrbac_ldap *l)
 		return;
 	if (l->ld != NULL) {
 		sigpipe_block(&guard);
+		watchdog_arm(&l->dog, l->timeout);
 		ldap_unbind_ext_s(l->ld, NULL, NULL);
+		watchdog_disarm(&l->dog);
 		sigpipe_restore(&guard);
 	}
+	watchdog_stop(&l->dog);
 	free(l->uri);
 	free(l);
 }
@@ -298,8 +469,11 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
 	}
 	l->round_trips++;
 	sigpipe_block(&guard);
+	watchdog_arm(&l->dog, l->timeout);
 	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, &tv, sizelimit,
 			       res);
+	if (watchdog_disarm(&l->dog))
+		rc = LDAP_TIMEOUT;
 	sigpipe_restore(&guard);
 	if (rc == LDAP_NO_SUCH_OBJECT)
 		rc = LDAP_SUCCESS;

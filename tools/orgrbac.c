@@ -116,7 +116,7 @@ static void print_text(const char *user, const char *service, const char *requir
 	for (size_t i = 0; i < d->n_matches; i++) {
 		const struct orgrbac_match *m = &d->matches[i];
 
-		printf("privilege:    %s  <- %s", m->required, m->granted);
+		printf("privilege:    %s <- %s", m->required, m->granted);
 		if (m->grant != NULL)
 			printf(" of role '%s' by grant '%s' via %s", role_name(m->grant),
 			       m->grant->name, m->grant->via);
@@ -254,7 +254,18 @@ static int cmd_check(int argc, char **argv)
 	int64_t now = (int64_t)time(NULL);
 	int c, rc = EXIT_ERR;
 
-	while ((c = getopt_long(argc, argv, "s:r:a:jc:h", opts, NULL)) != -1) {
+	/*
+	 * USER comes first and is taken as it is, even when it starts with '-':
+	 * a hostile name such as "-alice" must reach the name check, not getopt.
+	 */
+	user = NULL;
+	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
+		user = argv[1];
+		argv[1] = argv[0];
+		argc--;
+		argv++;
+	}
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
 		case 's': service = optarg; break;
 		case 'r': require = optarg; break;
@@ -265,11 +276,12 @@ static int cmd_check(int argc, char **argv)
 		default: usage(stderr); return EXIT_ERR;
 		}
 	}
-	if (optind + 1 != argc) {
+	if (user == NULL && optind < argc)
+		user = argv[optind++];
+	if (user == NULL || optind != argc) {
 		usage(stderr);
 		return EXIT_ERR;
 	}
-	user = argv[optind];
 	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
 		fprintf(stderr, "orgrbac: --at '");
 		put_safe(stderr, at);
