@@ -29,6 +29,8 @@
  * half-request    the first request gets half a response, then FIN
  * reset-search    the bind succeeds; a search gets half an entry, then a reset
  * half-search     the bind succeeds; a search gets half an entry, then FIN
+ * trickle-search  the bind succeeds; a search gets an entry one byte at a time
+ * huge-search     the bind succeeds; a search gets an entry announced as 4 GiB
  *
  * Wire format (RFC 4511, BER): LDAPMessage ::= SEQUENCE (0x30) { messageID
  * INTEGER (0x02), protocolOp [APPLICATION n] }. Requests: BindRequest 0x60,
@@ -52,11 +54,13 @@ enum mode {
 	HALF_REQUEST,
 	RESET_SEARCH,
 	HALF_SEARCH,
+	TRICKLE_SEARCH,
+	HUGE_SEARCH,
 };
 
 static const char *const mode_names[] = {
-    "silent",	     "starttls-silent", "starttls-reset", "tls-reset",
-    "reset-request", "half-request",	"reset-search",	  "half-search",
+    "silent",	    "starttls-silent", "starttls-reset", "tls-reset",	   "reset-request",
+    "half-request", "reset-search",    "half-search",	 "trickle-search", "huge-search",
 };
 
 struct request {
@@ -140,15 +144,24 @@ static size_t success(const struct request *req, unsigned char op, unsigned char
 	return n + sizeof(result);
 }
 
-/* The first bytes of a SearchResultEntry that announces 200 bytes and never sends them. */
-static size_t half_entry(const struct request *req, unsigned char *out)
+/*
+ * The first bytes of a SearchResultEntry that announces 200 bytes (or, when
+ * `huge`, 4 GiB) and never sends them all.
+ */
+static size_t half_entry(const struct request *req, bool huge, unsigned char *out)
 {
+	static const unsigned char big[] = {0x84, 0xff, 0xff, 0xff, 0xf0};
 	static const char dn[] = "uid=alice,ou=people,o=acme";
 	size_t n = 0;
 
 	out[n++] = 0x30;
-	out[n++] = 0x81;
-	out[n++] = 200;
+	if (huge) {
+		memcpy(out + n, big, sizeof(big));
+		n += sizeof(big);
+	} else {
+		out[n++] = 0x81;
+		out[n++] = 200;
+	}
 	memcpy(out + n, req->msgid, req->msgid_len);
 	n += req->msgid_len;
 	out[n++] = 0x64;
@@ -212,13 +225,24 @@ static int serve(int fd, enum mode mode)
 		return -1;
 	case RESET_SEARCH:
 	case HALF_SEARCH:
+	case TRICKLE_SEARCH:
+	case HUGE_SEARCH:
 		if (req.op != 0x60)
 			break;
 		n = success(&req, 0x61, out);
 		if (write_full(fd, out, n) != 0 || read_request(fd, &req) != 0)
 			break;
-		n = half_entry(&req, out);
+		n = half_entry(&req, mode == HUGE_SEARCH, out);
+		if (mode == TRICKLE_SEARCH) {
+			/* until the client gives up: then a write fails */
+			memset(out + n, 'a', sizeof(out) - n);
+			for (size_t i = 0; i < 203 && write_full(fd, out + i, 1) == 0; i++)
+				usleep(100 * 1000);
+			break;
+		}
 		(void)write_full(fd, out, n);
+		if (mode == HUGE_SEARCH)
+			return fd;
 		if (mode == RESET_SEARCH) {
 			reset(fd);
 		} else {

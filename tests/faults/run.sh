@@ -187,6 +187,8 @@ MAIN_PORT=$LDAP_PORT
 orgrbac_slapd_start_pair --no-memberof
 A=$ORGRBAC_PAIR_A B=$ORGRBAC_PAIR_B
 A_URI=$(orgrbac_slapd_env "$A" && echo "$LDAP_URI")
+A_LDAPS=$(orgrbac_slapd_env "$A" && echo "$LDAPS_URI")
+A_CA=$(orgrbac_slapd_env "$A" && echo "$TLS_CA_FILE")
 B_URI=$(orgrbac_slapd_env "$B" && echo "$LDAP_URI")
 a_pid() { (orgrbac_slapd_env "$A" && echo "$SLAPD_PID"); }
 
@@ -195,15 +197,19 @@ conf main-ldaps "$MAIN_LDAPS"
 conf main-starttls "$MAIN_URI" "starttls = yes"
 conf pair "$A_URI $B_URI"
 conf a "$A_URI"
+CONF_CA=$A_CA conf a-ldaps "$A_LDAPS"
+conf b "$B_URI"
+conf pair-ba "$B_URI $A_URI"
 pam_case "0 sanity" main sshd alice PAM_SUCCESS
 pam_case "0 sanity" pair sudo heidi PAM_SUCCESS
 
 echo "# 1. a server lost between the bind and the searches: UNAVAIL, never an allow"
 # On a connection to A (the first URI), then A stops or dies; the decision
 # neither allows nor moves to B in the middle of a session.
-check_midsession() {
-	local case=$1 sig=$2 out rc secs
-	out=$(timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/pair.conf" alice "$sig" "$(a_pid)" 2>&1)
+check_midsession() { # CASE CONF SIGNAL
+	local case=$1 name=$2 sig=$3 out rc secs
+	out=$(timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/$name.conf" alice "$sig" \
+		"$(a_pid)" 2>&1)
 	rc=$?
 	secs=$(sed -n 's/^result=[a-z-]* seconds=\([0-9]*\).*/\1/p' <<<"$out")
 	if [ "$rc" -ne 0 ] || ! grep -q '^result=unavail ' <<<"$out"; then
@@ -214,7 +220,7 @@ check_midsession() {
 		ok "$case: SIG$sig after the bind -> unavail (${secs}s)"
 	fi
 }
-check_midsession "1a stopped mid-session" STOP
+check_midsession "1a stopped mid-session" pair STOP
 
 echo "# 3. failover: the first server dead or silent, the second alive"
 # A is still stopped: a real server that accepts and never answers.
@@ -222,6 +228,9 @@ pam_case "3a first stopped (SIGSTOP), second alive" pair sshd alice PAM_SUCCESS 
 cli_case "3a first stopped (SIGSTOP), second alive" pair sshd alice 0 "decision: +allow" 1
 kill -CONT "$(a_pid)"
 pam_case "3a the stopped server resumed" a sshd alice PAM_SUCCESS
+check_midsession "1c stopped mid-session over ldaps://" a-ldaps STOP
+kill -CONT "$(a_pid)"
+pam_case "1c the stopped server resumed" a-ldaps sshd alice PAM_SUCCESS
 conf dead-first "ldap://127.0.0.1:1/ $MAIN_URI"
 pam_case "3b first refuses connections, second alive" dead-first sshd bob PAM_SUCCESS 1
 pam_case "3b first refuses connections, second alive" dead-first sudo bob PAM_PERM_DENIED 1
@@ -255,7 +264,7 @@ cli_case "2d StartTLS accepted, handshake unanswered" starttls-silent sshd alice
 stop_fake
 
 echo "# 1. (continued) the server killed between the bind and the searches"
-check_midsession "1b killed mid-session" KILL
+check_midsession "1b killed mid-session" pair KILL
 
 echo "# 4. a replicated pair: A down, B decides; a revocation on B; A back and caught up"
 # Every sample user, on the survivor, as the table in etc/sample-org.ldif says.
@@ -291,6 +300,24 @@ fi
 pam_case "4c A alone after catching up: the revocation" a sudo heidi PAM_PERM_DENIED
 pam_case "4c A alone after catching up: the rest" a sshd alice PAM_SUCCESS
 cli_case "4c A alone after catching up: the revocation" a sudo heidi 1 "decision: +deny"
+# The other way round: B stopped cleanly, listed first; A decides and takes a revocation.
+"$ORGRBAC_SLAPD_SH" stop "$B"
+pam_case "4d B stopped, A decides" pair-ba sshd bob PAM_SUCCESS 1
+ldapmodify_admin >/dev/null <<EOF
+dn: cn=engineering-members,ou=grants,o=acme,dc=example,dc=com
+changetype: delete
+EOF
+[ $? -eq 0 ] || ko "4d revoke engineering-members on A: ldapmodify failed"
+pam_case "4d revoked on A, the next decision" pair-ba sshd bob PAM_PERM_DENIED 1
+orgrbac_slapd_restart "$B"
+if "$ORGRBAC_SLAPD_SH" sync-wait "$A" "$B" 30; then
+	ok "4e B restarted and caught up with A"
+else
+	ko "4e B restarted and did not catch up with A in 30s"
+fi
+pam_case "4e B alone after catching up: both revocations" b sshd bob PAM_PERM_DENIED
+pam_case "4e B alone after catching up: both revocations" b sudo heidi PAM_PERM_DENIED
+pam_case "4e B alone after catching up: the rest" b sshd alice PAM_SUCCESS
 
 echo "# 5. TLS: a certificate of the wrong CA, or for another host name, is refused"
 CONF_CA=$WRONG_CA conf wrong-ca "$MAIN_LDAPS"
@@ -377,9 +404,13 @@ rm -f "$secret"
 mv "$secret.real" "$secret"
 printf 'wrong-password\n' >"$secret"
 pam_case "7e a wrong password" bind sshd alice PAM_AUTHINFO_UNAVAIL
+rm -f "$secret"
+pam_case "7f no such file" bind sshd alice PAM_SERVICE_ERR
+cli_case "7f no such file" bind sshd alice 2 "cannot open"
 
-echo "# 8. a server that resets or truncates its answer: UNAVAIL, and no SIGPIPE reaches the process"
-for mode in reset-request half-request reset-search half-search starttls-reset tls-reset; do
+echo "# 8. a server that resets, truncates or drags its answer: UNAVAIL, and no SIGPIPE reaches the process"
+for mode in reset-request half-request reset-search half-search starttls-reset tls-reset \
+	trickle-search huge-search; do
 	start_fake "$mode"
 	case $mode in
 	starttls-*) conf "$mode" "ldap://127.0.0.1:$FAKE_PORT/" "starttls = yes" ;;
