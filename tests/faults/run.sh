@@ -116,15 +116,16 @@ cli_case() {
 	fi
 }
 
-# start_fake MODE [ADDRESS]: a misbehaving server (fake_ldap.c); sets FAKE_PORT,
-# FAKE_PID and FAKE_LOG (one line per accepted connection).
+# start_fake MODE [ADDRESS]: a misbehaving server (fake_ldap.c), one at a
+# time; sets FAKE_PORT, FAKE_PID and FAKE_LOG (a line per accepted connection).
+FAKE_PID=""
 start_fake() {
 	local mode=$1 addr=${2:-127.0.0.1} dir i
+	stop_fake
 	dir=$(mktemp -d "$WORK/fake.XXXXXX")
 	FAKE_LOG="$dir/accepts"
 	"$FAKE" "$mode" "$dir/port" "$addr" >"$FAKE_LOG" 2>"$dir/err" &
 	FAKE_PID=$!
-	orgrbac_at_exit "kill $FAKE_PID 2>/dev/null"
 	for ((i = 0; i < 100; i++)); do
 		[ -s "$dir/port" ] && break
 		sleep 0.05
@@ -133,9 +134,12 @@ start_fake() {
 	FAKE_PORT=$(cat "$dir/port")
 }
 
+# Our child until waited for, so the pid cannot name another process.
 stop_fake() {
+	[ -n "$FAKE_PID" ] || return 0
 	kill "$FAKE_PID" 2>/dev/null
 	wait "$FAKE_PID" 2>/dev/null
+	FAKE_PID=""
 }
 
 accepts() {
@@ -169,6 +173,7 @@ in_netns() {
 [ -x "$FAKE" ] && [ -x "$ORGRBAC" ] && [ -r "$PAM_SO" ] || fail "build first: $builddir"
 command -v timeout >/dev/null || skip "needs timeout (coreutils)"
 
+orgrbac_at_exit stop_fake
 if [ "${1:-}" = --in-netns ]; then
 	WORK=$2 CA=$3
 	in_netns
@@ -395,6 +400,12 @@ for mode in 0640 0604 0660; do
 	pam_case "7c mode $mode" bind sshd alice PAM_SERVICE_ERR
 	cli_case "7c mode $mode" bind sshd alice 2 "must not be accessible by group or others"
 done
+# Refused before any connection: a listener in place of the server sees none.
+start_fake silent
+conf bind-fake "ldap://127.0.0.1:$FAKE_PORT/" "bind_dn = $ldap_admin" "bind_password_file = $secret"
+pam_case "7c mode 0660, no connection made" bind-fake sshd alice PAM_SERVICE_ERR
+[ "$(accepts)" -eq 0 ] || ko "7c mode 0660: the server saw $(accepts) connections, wanted 0"
+stop_fake
 chmod 0600 "$secret"
 mv "$secret" "$secret.real"
 ln -s "$secret.real" "$secret"
