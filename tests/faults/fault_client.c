@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -26,10 +27,12 @@
  *   fault_client pam CONFDIR SERVICE USER
  *       One account decision through libpam (CONFDIR/SERVICE is the stack).
  *       Prints "pam=CODE seconds=N".
- *   fault_client midsession CONFIG USER SIGNAL PID
+ *   fault_client midsession CONFIG USER SIGNAL PID [SYNCDIR]
  *       Connect and bind, send SIGNAL (KILL or STOP) to the server PID, then
  *       read the principal on that connection. Prints "result=R seconds=N",
- *       R one of allow deny expired unknown error unavail.
+ *       R one of allow deny expired unknown error unavail. With SYNCDIR, it
+ *       creates SYNCDIR/signalled after the signal and waits for SYNCDIR/go
+ *       before reading, so that the server can be started again meanwhile.
  *   fault_client fork CONFDIR
  *       A decision, then fork; parent and child each decide again. Prints
  *       one line per decision.
@@ -225,7 +228,29 @@ static const char *verdict(const struct orgrbac_config *cfg, const struct orgrba
 	return orgrbac_verdict_name(d.verdict);
 }
 
-static int cmd_midsession(char **argv)
+/* Tell the driver the signal went out, and wait (bounded) until it says go on. */
+static void handshake(const char *dir)
+{
+	char path[4096];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/signalled", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		complain("cannot create %s: %s", path, strerror(errno));
+		return;
+	}
+	close(fd);
+	snprintf(path, sizeof(path), "%s/go", dir);
+	for (int i = 0; i < 600; i++) {
+		if (access(path, F_OK) == 0)
+			return;
+		usleep(50 * 1000);
+	}
+	complain("no %s within 30 s", path);
+}
+
+static int cmd_midsession(int argc, char **argv)
 {
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_ldap *l = NULL;
@@ -264,6 +289,8 @@ static int cmd_midsession(char **argv)
 	} else {
 		wait_state(pid, sig == SIGKILL ? "ZX" : "Tt");
 	}
+	if (argc == 5)
+		handshake(argv[4]);
 	t0 = now_seconds();
 	rc = orgrbac_directory_load(l, cfg, argv[1], &f, &err);
 	switch (rc) {
@@ -341,12 +368,12 @@ int main(int argc, char **argv)
 	sigpipe_default();
 	if (argc == 5 && strcmp(argv[1], "pam") == 0)
 		return cmd_pam(argv + 2);
-	if (argc == 6 && strcmp(argv[1], "midsession") == 0)
-		return cmd_midsession(argv + 2);
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "midsession") == 0)
+		return cmd_midsession(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "fork") == 0)
 		return cmd_fork(argv + 2);
 	fprintf(stderr, "usage: fault_client pam CONFDIR SERVICE USER\n"
-			"       fault_client midsession CONFIG USER KILL|STOP PID\n"
+			"       fault_client midsession CONFIG USER KILL|STOP PID [SYNCDIR]\n"
 			"       fault_client fork CONFDIR\n");
 	return 2;
 }

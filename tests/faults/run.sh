@@ -211,11 +211,29 @@ pam_case "0 sanity" pair sudo heidi PAM_SUCCESS
 echo "# 1. a server lost between the bind and the searches: UNAVAIL, never an allow"
 # On a connection to A (the first URI), then A stops or dies; the decision
 # neither allows nor moves to B in the middle of a session.
-check_midsession() { # CASE CONF SIGNAL
-	local case=$1 name=$2 sig=$3 out rc secs
-	out=$(timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/$name.conf" alice "$sig" \
-		"$(a_pid)" 2>&1)
-	rc=$?
+# check_midsession CASE CONF SIGNAL [restart]: with "restart", A is started
+# again on its port before the client goes on with its searches.
+check_midsession() {
+	local case=$1 name=$2 sig=$3 restart=${4:-} out rc secs sync i cpid
+	if [ -z "$restart" ]; then
+		out=$(timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/$name.conf" alice "$sig" \
+			"$(a_pid)" 2>&1)
+		rc=$?
+	else
+		sync=$(mktemp -d "$WORK/sync.XXXXXX")
+		timeout -s KILL "$HANG" "$CLIENT" midsession "$WORK/$name.conf" alice "$sig" \
+			"$(a_pid)" "$sync" >"$sync/out" 2>&1 &
+		cpid=$!
+		for ((i = 0; i < 200; i++)); do
+			[ -e "$sync/signalled" ] && break
+			sleep 0.05
+		done
+		orgrbac_slapd_restart "$A" 2>/dev/null
+		touch "$sync/go"
+		wait "$cpid"
+		rc=$?
+		out=$(cat "$sync/out")
+	fi
 	secs=$(sed -n 's/^result=[a-z-]* seconds=\([0-9]*\).*/\1/p' <<<"$out")
 	if [ "$rc" -ne 0 ] || ! grep -q '^result=unavail ' <<<"$out"; then
 		ko "$case: SIG$sig: wanted result=unavail, exit $rc: $(tr '\n' ' ' <<<"$out")"
@@ -323,6 +341,17 @@ fi
 pam_case "4e B alone after catching up: both revocations" b sshd bob PAM_PERM_DENIED
 pam_case "4e B alone after catching up: both revocations" b sudo heidi PAM_PERM_DENIED
 pam_case "4e B alone after catching up: the rest" b sshd alice PAM_SUCCESS
+
+echo "# 1. (continued) killed, and back on its port before the searches: the session is not resumed"
+# Over StartTLS with a bind DN: a quiet reconnection would be plaintext and anonymous.
+(orgrbac_slapd_env "$A" && printf '%s\n' "$LDAP_ADMIN_PW") >"$WORK/a-secret"
+chmod 0600 "$WORK/a-secret"
+CONF_CA=$A_CA conf a-bound "$A_URI" "starttls = yes" \
+	"bind_dn = $(orgrbac_slapd_env "$A" && echo "$LDAP_ADMIN_DN")" \
+	"bind_password_file = $WORK/a-secret"
+pam_case "1d the control: StartTLS and a bind DN" a-bound sshd alice PAM_SUCCESS
+check_midsession "1d killed and restarted mid-session" a-bound KILL restart
+pam_case "1d the restarted server, a new decision" a-bound sshd alice PAM_SUCCESS
 
 echo "# 5. TLS: a certificate of the wrong CA, or for another host name, is refused"
 CONF_CA=$WRONG_CA conf wrong-ca "$MAIN_LDAPS"
