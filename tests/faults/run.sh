@@ -38,10 +38,9 @@ bound() {
 	echo $((TIMEOUT * $1 + 4))
 }
 
-# Microseconds since the epoch, for elapsed times.
+# Microseconds since the epoch, for elapsed times (the separator follows the locale).
 usec() {
-	local t=${EPOCHREALTIME/./}
-	echo "$t"
+	echo "${EPOCHREALTIME//[.,]/}"
 }
 
 # conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
@@ -188,13 +187,13 @@ orgrbac_at_exit "rm -rf '$WORK'"
 orgrbac_slapd_start
 MAIN=$ORGRBAC_SLAPD_DIR
 MAIN_URI=$LDAP_URI MAIN_LDAPS=$LDAPS_URI CA=$TLS_CA_FILE WRONG_CA=$WRONG_CA_FILE
-MAIN_PORT=$LDAP_PORT
 orgrbac_slapd_start_pair --no-memberof
 A=$ORGRBAC_PAIR_A B=$ORGRBAC_PAIR_B
 A_URI=$(orgrbac_slapd_env "$A" && echo "$LDAP_URI")
 A_LDAPS=$(orgrbac_slapd_env "$A" && echo "$LDAPS_URI")
 A_CA=$(orgrbac_slapd_env "$A" && echo "$TLS_CA_FILE")
 B_URI=$(orgrbac_slapd_env "$B" && echo "$LDAP_URI")
+B_LDAPS=$(orgrbac_slapd_env "$B" && echo "$LDAPS_URI")
 a_pid() { (orgrbac_slapd_env "$A" && echo "$SLAPD_PID"); }
 
 conf main "$MAIN_URI"
@@ -205,6 +204,7 @@ conf a "$A_URI"
 CONF_CA=$A_CA conf a-ldaps "$A_LDAPS"
 conf b "$B_URI"
 conf pair-ba "$B_URI $A_URI"
+CONF_CA=$A_CA conf pair-ldaps "$A_LDAPS $B_LDAPS" # one CA for both
 pam_case "0 sanity" main sshd alice PAM_SUCCESS
 pam_case "0 sanity" pair sudo heidi PAM_SUCCESS
 
@@ -228,7 +228,8 @@ check_midsession() {
 			[ -e "$sync/signalled" ] && break
 			sleep 0.05
 		done
-		orgrbac_slapd_restart "$A" 2>/dev/null
+		# in a subshell: a failed restart fails this case, not the suite
+		(orgrbac_slapd_restart "$A") 2>/dev/null || ko "$case: A did not restart"
 		touch "$sync/go"
 		wait "$cpid"
 		rc=$?
@@ -291,7 +292,9 @@ check_midsession "1b killed mid-session" pair KILL
 
 echo "# 4. a replicated pair: A down, B decides; a revocation on B; A back and caught up"
 # Every sample user, on the survivor, as the table in etc/sample-org.ldif says.
+users=0
 while read -r user want_sshd want_sudo; do
+	users=$((users + 1))
 	got=""
 	for svc in sshd sudo; do
 		out=$(timeout -s KILL "$HANG" "$ORGRBAC" check "$user" --service "$svc" \
@@ -305,8 +308,10 @@ while read -r user want_sshd want_sudo; do
 	fi
 done < <(sed -nE 's/^#   ([a-z]+) +(allow|deny|expired) +(allow|deny|expired) .*/\1 \2 \3/p' \
 	"$ORGRBAC_TOP/etc/sample-org.ldif")
+[ "$users" -gt 0 ] || ko "4a no table of expected decisions in etc/sample-org.ldif"
 pam_case "4a A down, B decides" pair sshd alice PAM_SUCCESS 1
 pam_case "4a A down, B decides" pair sudo heidi PAM_SUCCESS 1
+pam_case "4a A down, B decides over ldaps://" pair-ldaps sshd alice PAM_SUCCESS 1
 ORGRBAC_SLAPD_DIR=$B ldapmodify_admin >/dev/null <<EOF
 dn: cn=heidi-security,ou=grants,o=acme,dc=example,dc=com
 changetype: delete

@@ -22,8 +22,8 @@
 # WRONG_NAME_* is a certificate of the right CA for another host name
 # (wrong-name.invalid), for tests that swap it in through cn=config.
 # start-pair stops both servers, DIR/a and DIR/b, when either fails to start;
-# stop them with "stop DIR/a" and "stop DIR/b".  SERVER_ID is empty for a
-# server that does not replicate.
+# stop them with "stop DIR/a" and "stop DIR/b".  They share one CA and server
+# certificate.  SERVER_ID is empty for a server that does not replicate.
 #
 # Environment: SLAPD (slapd binary), SLAPD_MODULEDIR (where back_mdb and
 # memberof live when they are modules), ORGRBAC_SLAPD_DEBUG (slapd -d level
@@ -413,10 +413,11 @@ launch() {
 	return 1
 }
 
-# do_start DIR MEMBEROF [SERVER_ID [EMPTY]]: a new server in DIR; with a
-# SERVER_ID it is ready to replicate; EMPTY=yes leaves its database empty.
+# do_start DIR MEMBEROF [SERVER_ID [EMPTY [TLS]]]: a new server in DIR; with
+# a SERVER_ID it is ready to replicate; EMPTY=yes leaves its database empty;
+# TLS names the tls directory of a server whose CA and keys it shares.
 do_start() {
-	local dir=$1 memberof=$2 server_id=${3:-} empty=${4:-no}
+	local dir=$1 memberof=$2 server_id=${3:-} empty=${4:-no} tls_from=${5:-}
 	local slapd slapadd admin_pw config_pw ldapi_path ldapi_uri
 	local port tlsport attempt pid="" up rc
 
@@ -450,7 +451,11 @@ do_start() {
 	config_pw="config-$(openssl rand -hex 12)"
 	mkdir -p "$dir/slapd.d" "$dir/db"
 	chmod 0700 "$dir/slapd.d" "$dir/db"
-	make_tls "$dir/tls"
+	if [ -n "$tls_from" ]; then
+		cp -a "$tls_from" "$dir/tls"
+	else
+		make_tls "$dir/tls"
+	fi
 	write_config "$dir" "$memberof" "$slapd" "$admin_pw" "$config_pw" "$server_id"
 	"$slapadd" -n0 -F "$dir/slapd.d" -l "$dir/config.ldif" >"$dir/slapadd.log" 2>&1 ||
 		{ cat "$dir/slapadd.log" >&2; die "slapadd of cn=config failed"; }
@@ -560,8 +565,9 @@ replicate() {
 	EOF
 }
 
-# Two servers that replicate each other.  B starts empty and follows A
-# first, so that A never refreshes from an empty provider.
+# Two servers that replicate each other, with one CA and certificate as a
+# cluster behind one name would have.  B starts empty and follows A first,
+# so that A never refreshes from an empty provider.
 do_start_pair() {
 	local dir=$1 memberof=$2
 	if [ -e "$dir" ]; then
@@ -574,7 +580,7 @@ do_start_pair() {
 	trap start_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	do_start "$PAIR_DIR/b" "$memberof" 2 yes
+	do_start "$PAIR_DIR/b" "$memberof" 2 yes "$PAIR_DIR/a/tls"
 	trap start_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
