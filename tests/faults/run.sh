@@ -147,7 +147,7 @@ accepts() {
 
 # Case 6, run inside a network namespace of our own (see below): a
 # non-loopback address that exists only there, with a listener on it.
-in_netns() {
+netns_plaintext() {
 	local addr=192.0.2.1 out rc
 	ip link set lo up &&
 		ip link add orgrbac0 type veth peer name orgrbac1 &&
@@ -167,15 +167,50 @@ in_netns() {
 	exit 0
 }
 
+# Case 10, in network and mount namespaces of our own: the resolver asks a
+# name server on this namespace's loopback that never answers.
+netns_dns() {
+	local out rc t0 t1 dns
+	ip link set lo up || exit 77
+	printf 'nameserver 127.0.0.1\noptions timeout:%s attempts:1\n' "$RESOLVER_TIMEOUT" \
+		>"$WORK/resolv.conf"
+	mount --bind "$WORK/resolv.conf" /etc/resolv.conf || exit 77
+	python3 -c '
+import socket, time
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+u.bind(("127.0.0.1", 53))
+t = socket.socket()
+t.bind(("127.0.0.1", 53))
+t.listen()
+print("listening", flush=True)
+time.sleep(60)' >"$WORK/dns.out" 2>&1 &
+	dns=$!
+	for ((i = 0; i < 100; i++)); do
+		grep -q listening "$WORK/dns.out" && break
+		sleep 0.05
+	done
+	conf dns "ldaps://ldap.example.test/"
+	t0=$(usec)
+	out=$(timeout -s KILL "$HANG" "$ORGRBAC" check alice --config "$WORK/dns.conf" 2>&1)
+	rc=$?
+	t1=$(usec)
+	printf 'dns exit=%s seconds=%s out=%s\n' "$rc" $(((t1 - t0) / 1000000)) \
+		"$(tr '\n' ' ' <<<"$out")"
+	kill "$dns"
+	wait "$dns"
+	exit 0
+}
+
 [ "$(id -u)" -eq 0 ] || skip "the fault suite needs root: pam_orgrbac and orgrbac trust only root-owned configuration and password files"
 [ -x "$CLIENT" ] || skip "$CLIENT not built (the fault suite needs the PAM module)"
 [ -x "$FAKE" ] && [ -x "$ORGRBAC" ] && [ -r "$PAM_SO" ] || fail "build first: $builddir"
 command -v timeout >/dev/null || skip "needs timeout (coreutils)"
 
 orgrbac_at_exit stop_fake
+RESOLVER_TIMEOUT=3 # seconds; longer than TIMEOUT on purpose
 if [ "${1:-}" = --in-netns ]; then
-	WORK=$2 CA=$3
-	in_netns
+	WORK=$3 CA=$4
+	"netns_$2"
 fi
 
 orgrbac_require_slapd
@@ -401,7 +436,7 @@ pam_case "6a ldap://ldap.invalid/" plain-remote sshd alice PAM_SERVICE_ERR
 cli_case "6a ldap://ldap.invalid/" plain-remote sshd alice 2 \
 	"plaintext LDAP to a non-loopback host refused"
 if command -v unshare >/dev/null && command -v ip >/dev/null; then
-	out=$(unshare --net "$BASH" "$0" --in-netns "$WORK" "$CA" 2>&1)
+	out=$(unshare --net "$BASH" "$0" --in-netns plaintext "$WORK" "$CA" 2>&1)
 	rc=$?
 	plain=$(grep '^plain ' <<<"$out")
 	tls=$(grep '^starttls ' <<<"$out")
@@ -476,6 +511,27 @@ if [ "$rc" -eq 0 ] && [ "$(grep -c '^child: ' <<<"$out")" -eq 5 ] &&
 	ok "9 fork: parent and child each made 5 right decisions, no descriptor left behind"
 else
 	ko "9 fork: exit $rc: $(tr '\n' ' ' <<<"$out")"
+fi
+
+echo "# 10. a name server that never answers: UNAVAIL, as soon as the resolver gives up"
+# The name lookup is bounded by resolv.conf (timeout x attempts), not by
+# [ldap] timeout; the listener and resolv.conf exist only in our namespaces.
+if command -v unshare >/dev/null && command -v ip >/dev/null && command -v python3 >/dev/null; then
+	out=$(unshare --net --mount "$BASH" "$0" --in-netns dns "$WORK" "$CA" 2>&1)
+	rc=$?
+	dns=$(grep '^dns ' <<<"$out")
+	secs=$(sed -n 's/^dns exit=[0-9]* seconds=\([0-9]*\) .*/\1/p' <<<"$dns")
+	limit=$((RESOLVER_TIMEOUT + $(bound 1)))
+	if [ "$rc" -eq 77 ]; then
+		printf 'skip 10 a silent name server in private namespaces: cannot create them here\n'
+	elif [[ "$dns" == "dns exit=2 "*"no directory server answered"* ]] &&
+		[ "${secs:-99}" -le "$limit" ]; then
+		ok "10 ldaps://ldap.example.test/, the name server silent -> exit 2 (${secs}s, bound ${limit}s)"
+	else
+		ko "10 a silent name server: $(tr '\n' ' ' <<<"$out")"
+	fi
+else
+	printf 'skip 10 a silent name server in private namespaces: no unshare, ip or python3\n'
 fi
 
 printf 'faults: %d passed, %d failed\n' "$passed" "$failed"
