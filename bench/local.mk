@@ -1,2 +1,12 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Build rules of bench/, included from Makefile.am.
+
+# pam_orgrbac: decisions per second and LDAP round trips per decision
+# (bench/run-pam.sh). Built with the tests so that it keeps compiling; never run by them.
+if ENABLE_PAM
+check_PROGRAMS += bench/bench_pam
+bench_bench_pam_SOURCES = bench/bench_pam.c
+bench_bench_pam_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
+bench_bench_pam_LDADD = libdirectory.la libcommon.la $(PAM_LIBS)
+endif
+EXTRA_DIST += bench/run-pam.sh

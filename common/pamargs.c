@@ -61,5 +61,10 @@ int orgrbac_pam_args_parse(int argc, const char **argv, struct orgrbac_pam_args 
 		if (rc != 0)
 			return -1;
 	}
+	/* A relative path would follow the working directory of sudo's caller. */
+	if (a->config != NULL && a->config[0] != '/') {
+		orgrbac_seterr(err, "argument 'config=' needs an absolute path");
+		return -1;
+	}
 	return 0;
 }

@@ -64,5 +64,45 @@ echo
 echo "== pat at the end of the partner window, and a hostile user name:"
 "$orgrbac" check pat --at 2036-01-01T00:00:00Z --config "$conf" | grep -E '^(decision|reason)' || true
 "$orgrbac" check 'alice)(uid=*' --config "$conf" || true
+
+# Real PAM: pamtester drives libpam and pam_orgrbac.so through PAM files of a
+# temporary /etc/pam.d, mounted over the real one in a private mount namespace.
+echo
+echo "== real PAM: pamtester and pam_orgrbac.so (the host's /etc/pam.d is not touched)"
+pamd="$work/pam.d"
+mkdir "$pamd"
+module="$build/.libs/pam_orgrbac.so"
+for svc in sshd sudo; do
+	echo "account required $module config=$conf" >"$pamd/$svc"
+done
+# The 2FA bypass; pam_deny stands in for the one-time-code module.
+cat >"$pamd/sshd-2fa" <<PAMD
+auth [success=1 default=ignore] $module mfa_exempt config=$conf
+auth required pam_deny.so
+auth required pam_permit.so
+PAMD
+cat >"$work/pamtester.sh" <<'SH'
+export LIBMOUNT_UTAB="${1%/*}/utab" # not the host's /run/mount
+mount -n --bind "$1" /etc/pam.d || exit 1
+# What libpam returned, from pamtester's message.
+say() {
+	case $(pamtester "$@" 2>&1) in
+	*"management done"*) echo "allow    PAM_SUCCESS" ;;
+	*"Permission denied"*) echo "deny     PAM_PERM_DENIED" ;;
+	*"has expired"*) echo "expired  PAM_ACCT_EXPIRED" ;;
+	*"not known"*) echo "unknown  PAM_USER_UNKNOWN" ;;
+	*) echo "error" ;;
+	esac
+}
+printf '%-6s %-26s %-26s %s\n' USER 'sshd account' 'sudo account' 'skips the 2FA code'
+for user in alice bob grace erin pat uma nobody; do
+	if pamtester sshd-2fa "$user" authenticate >/dev/null 2>&1; then skip=yes; else skip=no; fi
+	printf '%-6s %-26s %-26s %s\n' "$user" "$(say sshd "$user" acct_mgmt)" \
+		"$(say sudo "$user" acct_mgmt)" "$skip"
+done
+SH
+unshare --mount --propagation private bash "$work/pamtester.sh" "$pamd" ||
+	echo "(needs root and util-linux unshare)"
+
 echo
 echo "== stopping slapd"

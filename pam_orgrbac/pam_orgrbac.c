@@ -13,7 +13,6 @@
 
 #include "config.h"
 #include "evaluate.h"
-#include "gtime.h"
 #include "pamargs.h"
 
 enum mode {
@@ -24,8 +23,9 @@ enum mode {
 struct call {
 	pam_handle_t *pamh;
 	enum mode mode;
-	const char *service;
-	char user[72]; /* printable copy for logs */
+	const char *service;  /* PAM_SERVICE, for the requirement */
+	char service_log[72]; /* printable copies for logs */
+	char user[72];
 };
 
 static const char *code_name(int rc)
@@ -37,7 +37,8 @@ static const char *code_name(int rc)
 	case PAM_ACCT_EXPIRED: return "PAM_ACCT_EXPIRED";
 	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
 	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
-	default: return "PAM_SERVICE_ERR";
+	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+	default: return "?";
 	}
 }
 
@@ -45,12 +46,16 @@ static const char *code_name(int rc)
 static int finish(struct call *c, int rc, const char *reason)
 {
 	char why[512];
+	int prio = LOG_WARNING;
 
+	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
+		prio = LOG_NOTICE;
+	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL)
+		prio = LOG_ERR; /* the administrator must act */
 	orgrbac_printable(reason, why, sizeof(why));
-	pam_syslog(c->pamh, rc == PAM_SUCCESS || rc == PAM_IGNORE ? LOG_NOTICE : LOG_WARNING,
-		   "%s; user=%s service=%s result=%s reason=%s",
+	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
 		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user,
-		   c->service, code_name(rc), why);
+		   c->service_log, code_name(rc), why);
 	return rc;
 }
 
@@ -72,36 +77,34 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 	char why[600];
 
 	if (c->mode == MODE_AUTH) {
-		if (d->mfa_exempt && d->mfa_grant != NULL && d->verdict != ORGRBAC_EXPIRED &&
-		    d->verdict != ORGRBAC_UNKNOWN) {
+		/* Positive confirmation only: a known user, let in at all, holding the role. */
+		if (d->verdict == ORGRBAC_ALLOW && d->mfa_exempt && d->mfa_grant != NULL) {
 			snprintf(why, sizeof(why), "holds role '%s' through grant '%s'",
 				 d->mfa_grant->role != NULL ? d->mfa_grant->role->name : "?",
 				 d->mfa_grant->name);
 			return finish(c, PAM_SUCCESS, why);
 		}
 		snprintf(why, sizeof(why), "not 2FA-exempt: %.500s",
-			 d->verdict == ORGRBAC_EXPIRED || d->verdict == ORGRBAC_UNKNOWN
-				 ? d->reason : "no grant of the exempt role in force");
+			 d->verdict != ORGRBAC_ALLOW ? d->reason
+						     : "no grant of the exempt role in force");
 		return finish(c, PAM_IGNORE, why);
 	}
 	switch (d->verdict) {
-	case ORGRBAC_ALLOW:
-		return finish(c, PAM_SUCCESS, d->reason);
+	case ORGRBAC_ALLOW: return finish(c, PAM_SUCCESS, d->reason);
 	case ORGRBAC_EXPIRED:
 		tell_expired(c->pamh, d->reason, flags);
 		return finish(c, PAM_ACCT_EXPIRED, d->reason);
 	case ORGRBAC_UNKNOWN:
 		return finish(c, args->ignore_unknown_user ? PAM_IGNORE : PAM_USER_UNKNOWN,
 			      d->reason);
-	default:
-		return finish(c, PAM_PERM_DENIED, d->reason);
+	default: return finish(c, PAM_PERM_DENIED, d->reason);
 	}
 }
 
-static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc,
-		       const char **argv)
+static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
 {
-	struct call c = { .pamh = pamh, .mode = mode, .service = "?", .user = "?" };
+	struct call c = {
+	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
 	struct orgrbac_pam_args args;
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_evaluation ev;
@@ -110,8 +113,10 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc,
 	orgrbac_error err;
 	int rc = PAM_SERVICE_ERR;
 
-	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL)
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
 		c.service = item;
+		orgrbac_printable(c.service, c.service_log, sizeof(c.service_log));
+	}
 	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (mode == MODE_AUTH && !args.mfa_exempt)
@@ -142,7 +147,8 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc,
 	if (require == NULL) {
 		snprintf(err.msg, sizeof(err.msg),
 			 "no requirement: no require= argument, no [service] require, "
-			 "no default_require in %.400s", cfg->path);
+			 "no default_require in %.400s",
+			 cfg->path);
 		rc = finish(&c, PAM_SERVICE_ERR, err.msg);
 		goto out;
 	}
@@ -152,21 +158,15 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc,
 		pam_syslog(pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s", c.user,
 			   ev.server, ev.round_trips, require);
 	switch (ev.status) {
-	case ORGRBAC_EVAL_DECIDED:
-		rc = decided(&c, &args, &ev, flags);
-		break;
+	case ORGRBAC_EVAL_DECIDED: rc = decided(&c, &args, &ev, flags); break;
 	case ORGRBAC_EVAL_BADNAME:
 		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
 		break;
-	case ORGRBAC_EVAL_UNAVAIL:
-		rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
-		break;
+	case ORGRBAC_EVAL_UNAVAIL: rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg); break;
 	case ORGRBAC_EVAL_ERROR:
 		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_PERM_DENIED, ev.err.msg);
 		break;
-	default:
-		rc = finish(&c, PAM_SERVICE_ERR, ev.err.msg);
-		break;
+	default: rc = finish(&c, PAM_SERVICE_ERR, ev.err.msg); break;
 	}
 	orgrbac_evaluation_free(&ev);
 out:
