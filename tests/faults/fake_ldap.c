@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A misbehaving LDAP server on one address for the fault tests: silent, resetting or truncating. */
+/* A misbehaving LDAP server for the fault tests: silent, resetting, truncating or dragging. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>

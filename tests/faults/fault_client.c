@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The client side of the fault tests: decisions with faults injected between their steps. */
-#include <errno.h>
 #include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,9 +24,10 @@
 
 /*
  * usage:
- *   fault_client pam CONFDIR SERVICE USER
- *       One account decision through libpam (CONFDIR/SERVICE is the stack).
- *       Prints "pam=CODE seconds=N".
+ *   fault_client pam CONFDIR SERVICE USER [auth]
+ *       One account decision through libpam (CONFDIR/SERVICE is the stack),
+ *       or with "auth" one pam_authenticate (the 2FA exemption). Prints
+ *       "pam=CODE seconds=N".
  *   fault_client midsession CONFIG USER SIGNAL PID [SYNCDIR]
  *       Connect and bind, send SIGNAL (KILL or STOP) to the server PID, then
  *       read the principal on that connection. Prints "result=R seconds=N",
@@ -157,7 +158,7 @@ static const char *pam_code(int rc)
 }
 
 /* One account decision through the stack CONFDIR/SERVICE. */
-static int pam_decide(const char *confdir, const char *service, const char *user)
+static int pam_decide(const char *confdir, const char *service, const char *user, bool auth)
 {
 	struct pam_conv c = {conv, NULL};
 	pam_handle_t *pamh = NULL;
@@ -168,17 +169,23 @@ static int pam_decide(const char *confdir, const char *service, const char *user
 		complain("pam_start_confdir failed for service %s", service);
 		return rc;
 	}
-	rc = pam_acct_mgmt(pamh, PAM_SILENT);
+	rc = auth ? pam_authenticate(pamh, PAM_SILENT) : pam_acct_mgmt(pamh, PAM_SILENT);
 	pam_end(pamh, rc);
 	check_sigpipe("a PAM decision");
 	check_no_connection("a PAM decision");
 	return rc;
 }
 
-static int cmd_pam(char **argv)
+static int cmd_pam(int argc, char **argv)
 {
 	double t0 = now_seconds();
-	int rc = pam_decide(argv[0], argv[1], argv[2]);
+	int rc;
+
+	if (argc == 4 && strcmp(argv[3], "auth") != 0) {
+		fprintf(stderr, "fault_client: the fourth argument of pam is \"auth\"\n");
+		return 2;
+	}
+	rc = pam_decide(argv[0], argv[1], argv[2], argc == 4);
 
 	printf("pam=%s seconds=%.1f\n", pam_code(rc), now_seconds() - t0);
 	return broken ? 1 : 0;
@@ -323,7 +330,7 @@ static const struct {
 static void decide_all(const char *confdir, const char *who, int base_fds)
 {
 	for (size_t i = 0; i < sizeof(after_fork) / sizeof(after_fork[0]); i++) {
-		int rc = pam_decide(confdir, after_fork[i].service, after_fork[i].user);
+		int rc = pam_decide(confdir, after_fork[i].service, after_fork[i].user, false);
 		int all, connections;
 
 		count_fds(&all, &connections);
@@ -343,7 +350,7 @@ static int cmd_fork(char **argv)
 	pid_t child;
 
 	/* the first decision may open what stays open by design (the syslog socket) */
-	if (pam_decide(argv[0], "sshd", "alice") != PAM_SUCCESS)
+	if (pam_decide(argv[0], "sshd", "alice", false) != PAM_SUCCESS)
 		complain("the first decision is not PAM_SUCCESS");
 	count_fds(&all, &connections);
 	decide_all(argv[0], "before fork", all);
@@ -366,13 +373,13 @@ static int cmd_fork(char **argv)
 int main(int argc, char **argv)
 {
 	sigpipe_default();
-	if (argc == 5 && strcmp(argv[1], "pam") == 0)
-		return cmd_pam(argv + 2);
+	if ((argc == 5 || argc == 6) && strcmp(argv[1], "pam") == 0)
+		return cmd_pam(argc - 2, argv + 2);
 	if ((argc == 6 || argc == 7) && strcmp(argv[1], "midsession") == 0)
 		return cmd_midsession(argc - 2, argv + 2);
 	if (argc == 3 && strcmp(argv[1], "fork") == 0)
 		return cmd_fork(argv + 2);
-	fprintf(stderr, "usage: fault_client pam CONFDIR SERVICE USER\n"
+	fprintf(stderr, "usage: fault_client pam CONFDIR SERVICE USER [auth]\n"
 			"       fault_client midsession CONFIG USER KILL|STOP PID [SYNCDIR]\n"
 			"       fault_client fork CONFDIR\n");
 	return 2;

@@ -44,8 +44,9 @@ usec() {
 }
 
 # conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
-# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} that use it.  The
-# CA is $CA unless CONF_CA names another.
+# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account) and
+# $WORK/pam.NAME/mfa (auth mfa_exempt) that use it.  The CA is $CA unless
+# CONF_CA names another.
 conf() {
 	local name=$1 uris=$2 line svc
 	shift 2
@@ -65,15 +66,19 @@ conf() {
 		printf 'account required %s config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
 			>"$WORK/pam.$name/$svc"
 	done
+	printf 'auth required %s mfa_exempt config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
+		>"$WORK/pam.$name/mfa"
 }
 
 # pam_case CASE CONF SERVICE USER WANT [SERVERS]: one decision through libpam in a
 # process that keeps SIGPIPE at its default; it must end as WANT, leave no
 # connection open, and take no longer than bound(SERVERS) when SERVERS is given.
+# SERVICE mfa is pam_authenticate through "auth required ... mfa_exempt".
 pam_case() {
-	local case=$1 name=$2 svc=$3 user=$4 want=$5 servers=${6:-} out rc t0 t1 secs
+	local case=$1 name=$2 svc=$3 user=$4 want=$5 servers=${6:-} out rc t0 t1 secs mode=()
+	[ "$svc" != mfa ] || mode=(auth)
 	t0=$(usec)
-	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$svc" "$user" 2>&1)
+	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$svc" "$user" "${mode[@]}" 2>&1)
 	rc=$?
 	t1=$(usec)
 	secs=$(((t1 - t0) / 1000000))
@@ -125,7 +130,7 @@ start_fake() {
 	FAKE_LOG="$dir/accepts"
 	"$FAKE" "$mode" "$dir/port" "$addr" >"$FAKE_LOG" 2>"$dir/err" &
 	FAKE_PID=$!
-	for ((i = 0; i < 100; i++)); do
+	for ((i = 0; i < 200; i++)); do
 		[ -s "$dir/port" ] && break
 		sleep 0.05
 	done
@@ -242,6 +247,7 @@ conf pair-ba "$B_URI $A_URI"
 CONF_CA=$A_CA conf pair-ldaps "$A_LDAPS $B_LDAPS" # one CA for both
 pam_case "0 sanity" main sshd alice PAM_SUCCESS
 pam_case "0 sanity" pair sudo heidi PAM_SUCCESS
+pam_case "0 sanity" main mfa grace PAM_SUCCESS
 
 echo "# 1. a server lost between the bind and the searches: UNAVAIL, never an allow"
 # On a connection to A (the first URI), then A stops or dies; the decision
@@ -297,6 +303,7 @@ start_fake silent
 SILENT_PORT=$FAKE_PORT
 conf silent-first "ldap://127.0.0.1:$SILENT_PORT/ $MAIN_URI"
 pam_case "3c first silent, second alive" silent-first sshd alice PAM_SUCCESS 1
+pam_case "3c first silent, second alive" silent-first mfa grace PAM_SUCCESS 1
 cli_case "3c first silent, second alive" silent-first sshd alice 0 "decision: +allow" 1
 conf silent-first-ldaps "ldaps://127.0.0.1:$SILENT_PORT/ $MAIN_LDAPS"
 pam_case "3d first silent (ldaps), second alive" silent-first-ldaps sshd alice PAM_SUCCESS 1
@@ -311,12 +318,15 @@ for c in silent:"2a ldap://" silent-ldaps:"2b ldaps://" \
 	name=${c%%:*} label=${c#*:} n=1
 	[ "$name" != silent-twice ] || n=2
 	pam_case "$label" "$name" sshd alice PAM_AUTHINFO_UNAVAIL "$n"
+	pam_case "$label" "$name" mfa grace PAM_AUTHINFO_UNAVAIL "$n"
 	cli_case "$label" "$name" sshd alice 2 "no directory server answered" "$n"
 done
 stop_fake
 start_fake starttls-silent
 conf starttls-silent "ldap://127.0.0.1:$FAKE_PORT/" "starttls = yes"
 pam_case "2d StartTLS accepted, handshake unanswered" starttls-silent sshd alice \
+	PAM_AUTHINFO_UNAVAIL 1
+pam_case "2d StartTLS accepted, handshake unanswered" starttls-silent mfa grace \
 	PAM_AUTHINFO_UNAVAIL 1
 cli_case "2d StartTLS accepted, handshake unanswered" starttls-silent sshd alice 2 \
 	"no directory server answered" 1
@@ -347,6 +357,7 @@ done < <(sed -nE 's/^#   ([a-z]+) +(allow|deny|expired) +(allow|deny|expired) .*
 pam_case "4a A down, B decides" pair sshd alice PAM_SUCCESS 1
 pam_case "4a A down, B decides" pair sudo heidi PAM_SUCCESS 1
 pam_case "4a A down, B decides over ldaps://" pair-ldaps sshd alice PAM_SUCCESS 1
+pam_case "4a A down, B decides" pair mfa grace PAM_SUCCESS 1
 ORGRBAC_SLAPD_DIR=$B ldapmodify_admin >/dev/null <<EOF
 dn: cn=heidi-security,ou=grants,o=acme,dc=example,dc=com
 changetype: delete
@@ -399,6 +410,7 @@ CONF_CA=$WRONG_CA conf wrong-ca-starttls "$MAIN_URI" "starttls = yes"
 pam_case "5a right CA (ldaps), the control" main-ldaps sshd alice PAM_SUCCESS
 pam_case "5a right CA (StartTLS), the control" main-starttls sshd alice PAM_SUCCESS
 pam_case "5b wrong CA (ldaps)" wrong-ca sshd alice PAM_AUTHINFO_UNAVAIL 1
+pam_case "5b wrong CA (ldaps)" wrong-ca mfa grace PAM_AUTHINFO_UNAVAIL 1
 cli_case "5b wrong CA (ldaps)" wrong-ca sshd alice 2 "no directory server answered" 1
 pam_case "5b wrong CA (StartTLS)" wrong-ca-starttls sshd alice PAM_AUTHINFO_UNAVAIL 1
 cli_case "5b wrong CA (StartTLS)" wrong-ca-starttls sshd alice 2 "StartTLS failed" 1
@@ -423,6 +435,7 @@ if server_cert "$MAIN/tls/wrong-name.pem" "$MAIN/tls/wrong-name.key"; then
 	cli_case "5c host name mismatch (ldaps)" main-ldaps sshd alice 2 \
 		"no directory server answered" 1
 	pam_case "5c host name mismatch (StartTLS)" main-starttls sshd alice PAM_AUTHINFO_UNAVAIL 1
+	pam_case "5c host name mismatch (StartTLS)" main-starttls mfa grace PAM_AUTHINFO_UNAVAIL 1
 	server_cert "$MAIN/tls/server.pem" "$MAIN/tls/server.key" ||
 		ko "5c could not restore the server certificate"
 	pam_case "5c the right name again, the control" main-ldaps sshd alice PAM_SUCCESS
@@ -433,6 +446,7 @@ fi
 echo "# 6. plaintext to a non-loopback address: a configuration error, nothing contacted"
 conf plain-remote "ldap://ldap.invalid/"
 pam_case "6a ldap://ldap.invalid/" plain-remote sshd alice PAM_SERVICE_ERR
+pam_case "6a ldap://ldap.invalid/" plain-remote mfa grace PAM_SERVICE_ERR
 cli_case "6a ldap://ldap.invalid/" plain-remote sshd alice 2 \
 	"plaintext LDAP to a non-loopback host refused"
 if command -v unshare >/dev/null && command -v ip >/dev/null; then
@@ -462,6 +476,7 @@ conf bind "$MAIN_URI" "bind_dn = $ldap_admin" "bind_password_file = $secret"
 pam_case "7a root, 0600, the control" bind sshd alice PAM_SUCCESS
 chown 65534 "$secret"
 pam_case "7b owned by uid 65534" bind sshd alice PAM_SERVICE_ERR
+pam_case "7b owned by uid 65534" bind mfa grace PAM_SERVICE_ERR
 cli_case "7b owned by uid 65534" bind sshd alice 2 "must be owned by root"
 chown 0 "$secret"
 for mode in 0640 0604 0660; do
@@ -498,8 +513,9 @@ for mode in reset-request half-request reset-search half-search starttls-reset t
 	*) conf "$mode" "ldap://127.0.0.1:$FAKE_PORT/" ;;
 	esac
 	pam_case "8 $mode" "$mode" sshd alice PAM_AUTHINFO_UNAVAIL 1
+	pam_case "8 $mode" "$mode" mfa grace PAM_AUTHINFO_UNAVAIL 1
 	cli_case "8 $mode" "$mode" sshd alice 2 "no directory server answered|failed" 1
-	[ "$(accepts)" -ge 2 ] || ko "8 $mode: the fake server saw $(accepts) connections, wanted 2"
+	[ "$(accepts)" -ge 3 ] || ko "8 $mode: the fake server saw $(accepts) connections, wanted 3"
 	stop_fake
 done
 
