@@ -34,6 +34,7 @@
  *       R one of allow deny expired unknown error unavail. With SYNCDIR, it
  *       creates SYNCDIR/signalled after the signal and waits for SYNCDIR/go
  *       before reading, so that the server can be started again meanwhile.
+ *       During the session exactly one connection is open, close-on-exec.
  *   fault_client fork CONFDIR
  *       A decision, then fork; parent and child each decide again. Prints
  *       one line per decision.
@@ -91,14 +92,18 @@ static void check_sigpipe(const char *after)
 		complain("SIGPIPE is left blocked after %s", after);
 }
 
-/* Open descriptors, and how many of them are connections (stream sockets). */
-static void count_fds(int *all, int *connections)
+/*
+ * Open descriptors, and how many of them are connections (stream sockets);
+ * `inheritable` counts the connections an exec would pass on (no FD_CLOEXEC).
+ */
+static void count_fds(int *all, int *connections, int *inheritable)
 {
 	DIR *d = opendir("/proc/self/fd");
 	struct dirent *e;
 
 	*all = 0;
 	*connections = 0;
+	*inheritable = 0;
 	if (d == NULL) {
 		complain("cannot list /proc/self/fd");
 		return;
@@ -118,17 +123,20 @@ static void count_fds(int *all, int *connections)
 		len = sizeof(int);
 		if (type == SOCK_STREAM &&
 		    getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &domain, &len) == 0 &&
-		    (domain == AF_INET || domain == AF_INET6 || domain == AF_UNIX))
+		    (domain == AF_INET || domain == AF_INET6 || domain == AF_UNIX)) {
 			(*connections)++;
+			if ((fcntl(fd, F_GETFD) & FD_CLOEXEC) == 0)
+				(*inheritable)++;
+		}
 	}
 	closedir(d);
 }
 
 static void check_no_connection(const char *after)
 {
-	int all, connections;
+	int all, connections, inheritable;
 
-	count_fds(&all, &connections);
+	count_fds(&all, &connections, &inheritable);
 	if (connections != 0)
 		complain("a connection stays open after %s", after);
 }
@@ -291,6 +299,16 @@ static int cmd_midsession(int argc, char **argv)
 		orgrbac_config_free(cfg);
 		return 1;
 	}
+	/* the one connection of the session, and an exec must not inherit it */
+	{
+		int all, connections, inheritable;
+
+		count_fds(&all, &connections, &inheritable);
+		if (connections != 1)
+			complain("%d connections open during the session, wanted 1", connections);
+		if (inheritable != 0)
+			complain("the connection is not close-on-exec");
+	}
 	if (kill((pid_t)pid, sig) != 0) {
 		complain("cannot signal the server: %s", strerror(errno));
 	} else {
@@ -331,9 +349,9 @@ static void decide_all(const char *confdir, const char *who, int base_fds)
 {
 	for (size_t i = 0; i < sizeof(after_fork) / sizeof(after_fork[0]); i++) {
 		int rc = pam_decide(confdir, after_fork[i].service, after_fork[i].user, false);
-		int all, connections;
+		int all, connections, inheritable;
 
-		count_fds(&all, &connections);
+		count_fds(&all, &connections, &inheritable);
 		printf("%s: %s %s -> %s (%d descriptors)\n", who, after_fork[i].service,
 		       after_fork[i].user, pam_code(rc), all);
 		if (rc != after_fork[i].want)
@@ -346,13 +364,13 @@ static void decide_all(const char *confdir, const char *who, int base_fds)
 
 static int cmd_fork(char **argv)
 {
-	int all, connections, status;
+	int all, connections, inheritable, status;
 	pid_t child;
 
 	/* the first decision may open what stays open by design (the syslog socket) */
 	if (pam_decide(argv[0], "sshd", "alice", false) != PAM_SUCCESS)
 		complain("the first decision is not PAM_SUCCESS");
-	count_fds(&all, &connections);
+	count_fds(&all, &connections, &inheritable);
 	decide_all(argv[0], "before fork", all);
 	fflush(stdout);
 	child = fork();
