@@ -394,6 +394,15 @@ fi
 pam_case "4e B alone after catching up: both revocations" b sshd bob PAM_PERM_DENIED
 pam_case "4e B alone after catching up: both revocations" b sudo heidi PAM_PERM_DENIED
 pam_case "4e B alone after catching up: the rest" b sshd alice PAM_SUCCESS
+# Both up: a revocation on B reaches A by replication, not by a restart.
+pam_case "4f both up, before a revocation on B" a sshd carol PAM_SUCCESS
+revoke "$B" cn=carol-payments-owner,ou=grants,o=acme,dc=example,dc=com
+if "$ORGRBAC_SLAPD_SH" sync-wait "$A" "$B" 30; then
+	ok "4f the revocation on B replicated to A"
+else
+	ko "4f the revocation on B did not reach A in 30s"
+fi
+pam_case "4f both up, after a revocation on B, asking A" a sshd carol PAM_PERM_DENIED
 
 echo "# 1. (continued) killed, and back on its port before the searches: the session is not resumed"
 # Over StartTLS with a bind DN: a quiet reconnection would be plaintext and anonymous.
