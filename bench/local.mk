@@ -10,3 +10,12 @@ bench_bench_pam_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
 bench_bench_pam_LDADD = libdirectory.la libcommon.la $(PAM_LIBS)
 endif
 EXTRA_DIST += bench/run-pam.sh
+
+# NSS: the data generator and the lookup benchmark (bench/run-nss.sh); built with
+# the tests, never run by them.
+check_PROGRAMS += bench/gen bench/nss_bench
+bench_gen_SOURCES = bench/gen.c
+bench_gen_LDADD = libcommon.la
+bench_nss_bench_SOURCES = bench/nss_bench.c
+bench_nss_bench_LDADD = -ldl
+EXTRA_DIST += bench/run-nss.sh

@@ -826,3 +826,263 @@ out:
 		ldap_memfree(s.org_dn);
 	return rc;
 }
+
+/* ---- the whole directory, for the host snapshot ---- */
+
+#define IMAGE_PAGE 500
+#define IMAGE_MAX_ENTRIES 5000000 /* of one kind; far beyond any organization */
+
+static char *dn_norm(const char *s)
+{
+	struct dn d;
+	char *out;
+
+	if (dn_parse(s, &d) != 0)
+		return NULL;
+	out = d.str;
+	d.str = NULL;
+	dn_free(&d);
+	return out;
+}
+
+static char *entry_dn_norm(LDAP *ld, LDAPMessage *e)
+{
+	char *dn = ldap_get_dn(ld, e), *norm;
+
+	if (dn == NULL)
+		return NULL;
+	norm = dn_norm(dn);
+	ldap_memfree(dn);
+	return norm;
+}
+
+/* Normalize DNs in place; the ones that do not parse are dropped. */
+static void norm_all(char **v, size_t *n)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < *n; i++) {
+		char *d = dn_norm(v[i]);
+
+		free(v[i]);
+		if (d != NULL)
+			v[k++] = d;
+	}
+	v[k] = NULL;
+	*n = k;
+}
+
+/* Room for one more element in an array that grows by doubling. */
+static void *grow(void *v, size_t n, size_t *cap, size_t size)
+{
+	void *g;
+	size_t ncap;
+
+	if (n < *cap)
+		return v;
+	ncap = *cap == 0 ? 64 : *cap * 2;
+	g = reallocarray(v, ncap, size);
+	if (g == NULL)
+		return NULL;
+	memset((char *)g + n * size, 0, (ncap - n) * size);
+	*cap = ncap;
+	return g;
+}
+
+/*
+ * The entry callbacks below keep what they can read; an entry they cannot
+ * read is left out (so it grants nothing), an allocation failure stops sync.
+ */
+static int image_user(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	struct orgrbac_image *img = ctx;
+	char *dn = entry_dn_norm(ld, e), **uids;
+	size_t n;
+
+	if (dn == NULL)
+		return 0;
+	uids = all_values(ld, e, "uid", &n);
+	if (uids == NULL) {
+		free(dn);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct orgrbac_img_user *v = grow(img->users, img->n_users, &img->cap_users,
+						  sizeof(*img->users));
+
+		if (v == NULL)
+			goto nomem;
+		img->users = v;
+		v[img->n_users].dn = strdup(dn);
+		if (v[img->n_users].dn == NULL)
+			goto nomem;
+		v[img->n_users++].uid = uids[i];
+		uids[i] = NULL;
+	}
+	free(dn);
+	orgrbac_strv_free(uids);
+	return 0;
+nomem:
+	free(dn);
+	for (size_t i = 0; i < n; i++)
+		free(uids[i]);
+	free(uids);
+	return -1;
+}
+
+static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	struct orgrbac_image *img = ctx;
+	struct orgrbac_img_group *g;
+	char *dn = entry_dn_norm(ld, e);
+
+	if (dn == NULL)
+		return 0;
+	g = grow(img->groups, img->n_groups, &img->cap_groups, sizeof(*g));
+	if (g == NULL) {
+		free(dn);
+		return -1;
+	}
+	img->groups = g;
+	g = &img->groups[img->n_groups++];
+	g->dn = dn;
+	g->members = all_values(ld, e, "member", &g->n_members);
+	if (g->members == NULL)
+		return -1;
+	norm_all(g->members, &g->n_members);
+	return 0;
+}
+
+static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	struct orgrbac_image *img = ctx;
+	struct orgrbac_img_role *r;
+	char *dn = entry_dn_norm(ld, e), *gid = NULL, **cns;
+	size_t n;
+
+	if (dn == NULL)
+		return 0;
+	r = grow(img->roles, img->n_roles, &img->cap_roles, sizeof(*r));
+	if (r == NULL) {
+		free(dn);
+		return -1;
+	}
+	img->roles = r;
+	r = &img->roles[img->n_roles++];
+	r->dn = dn;
+	cns = all_values(ld, e, "cn", &n);
+	r->cn = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
+	orgrbac_strv_free(cns);
+	r->privileges = all_values(ld, e, "orgPrivilege", &r->n_privileges);
+	if (r->privileges == NULL)
+		return -1;
+	/* An unreadable gidNumber or orgGroupName: the role is no group. */
+	if (single_value(ld, e, "gidNumber", &gid) == 0 && gid != NULL) {
+		char *end;
+		long long v = strtoll(gid, &end, 10);
+
+		r->has_gid = end != gid && *end == '\0' && v >= 0;
+		r->gid = v;
+	}
+	free(gid);
+	if (single_value(ld, e, "orgGroupName", &r->group_name) != 0) {
+		r->has_gid = false;
+		free(r->group_name);
+		r->group_name = NULL;
+	}
+	return 0;
+}
+
+static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	struct orgrbac_image *img = ctx;
+	struct orgrbac_img_grant *g;
+	char *dn = entry_dn_norm(ld, e), *role = NULL;
+
+	if (dn == NULL)
+		return 0;
+	g = grow(img->grants, img->n_grants, &img->cap_grants, sizeof(*g));
+	if (g == NULL) {
+		free(dn);
+		return -1;
+	}
+	img->grants = g;
+	g = &img->grants[img->n_grants++];
+	g->dn = dn;
+	if (single_value(ld, e, "orgGrantedRole", &role) == 0 && role != NULL)
+		g->role_dn = dn_norm(role);
+	free(role);
+	g->grantees = all_values(ld, e, "orgGrantee", &g->n_grantees);
+	g->scopes = all_values(ld, e, "orgScope", &g->n_scopes);
+	if (g->grantees == NULL || g->scopes == NULL)
+		return -1;
+	norm_all(g->grantees, &g->n_grantees);
+	parse_window(ld, e, &g->window);
+	return 0;
+}
+
+static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	struct orgrbac_image *img = ctx;
+	struct orgrbac_img_external *x;
+	char *dn = entry_dn_norm(ld, e), *kind = NULL, *mode = NULL;
+
+	if (dn == NULL)
+		return 0;
+	x = grow(img->externals, img->n_externals, &img->cap_externals, sizeof(*x));
+	if (x == NULL) {
+		free(dn);
+		return -1;
+	}
+	img->externals = x;
+	x = &img->externals[img->n_externals++];
+	x->dn = dn;
+	x->kind = single_value(ld, e, "orgExternalKind", &kind) == 0 ? ext_kind(kind)
+								     : ORGRBAC_EXT_KIND_UNKNOWN;
+	x->mode = single_value(ld, e, "orgAccessMode", &mode) == 0 ? ext_mode(mode)
+								   : ORGRBAC_MODE_UNKNOWN;
+	free(kind);
+	free(mode);
+	parse_window(ld, e, &x->window);
+	return 0;
+}
+
+int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
+			    struct orgrbac_image *img, orgrbac_error *err)
+{
+	static char *user_attrs[] = { "uid", NULL };
+	static char *group_attrs[] = { "member", NULL };
+	static char *role_attrs[] = { "cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL };
+	static char *grant_attrs[] = { "orgGrantedRole", "orgGrantee", "orgScope",
+				       "orgNotBefore", "orgNotAfter", NULL };
+	static char *ext_attrs[] = { "orgExternalKind", "orgAccessMode", "orgNotBefore",
+				     "orgNotAfter", NULL };
+	static const struct {
+		const char *filter;
+		char **attrs;
+		orgrbac_entry_fn fn;
+	} kinds[] = {
+		{ "(objectClass=orgRole)", role_attrs, image_role },
+		{ "(objectClass=orgRoleGrant)", grant_attrs, image_grant },
+		{ "(objectClass=orgExternalAccess)", ext_attrs, image_external },
+		{ "(objectClass=groupOfNames)", group_attrs, image_group },
+		{ "(objectClass=posixAccount)", user_attrs, image_user },
+	};
+	int rc = ORGRBAC_LDAP_OK;
+
+	memset(img, 0, sizeof(*img));
+	img->base = dn_norm(cfg->base);
+	if (img->base == NULL) {
+		orgrbac_seterr(err, "base '%s' is not a DN", cfg->base);
+		return ORGRBAC_DIR_ERROR;
+	}
+	/* Every organization: a user of another one may cross into this host's. */
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_LDAP_OK; i++)
+		rc = orgrbac_ldap_search_paged(l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter,
+					       kinds[i].attrs, IMAGE_PAGE, IMAGE_MAX_ENTRIES,
+					       kinds[i].fn, img, err);
+	if (rc == ORGRBAC_LDAP_OK)
+		return ORGRBAC_DIR_FOUND;
+	orgrbac_image_free(img);
+	return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
+}

@@ -4,6 +4,7 @@
 #define ORGRBAC_DIRECTORY_H
 
 #include "config.h"
+#include "hostview.h"
 #include "ldapc.h"
 #include "policy.h"
 
@@ -30,5 +31,13 @@ enum orgrbac_dir_status {
  */
 int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
 			   const char *user, struct orgrbac_facts **out, orgrbac_error *err);
+
+/*
+ * Read every user, group, role, grant and external-access entry under the
+ * base, in pages, for the host snapshot (orgrbac_view_compute). FOUND, or
+ * ERROR / UNAVAIL with err and *img empty.
+ */
+int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
+			    struct orgrbac_image *img, orgrbac_error *err);
 
 #endif

@@ -498,3 +498,98 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
 	}
 	return ORGRBAC_LDAP_OK;
 }
+
+int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
+			      const char *filter, char **attrs, int page_size, size_t max_entries,
+			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err)
+{
+	struct timeval tv = { l->timeout, 0 };
+	struct berval *cookie = NULL;
+	size_t total = 0;
+	int status = ORGRBAC_LDAP_ERROR;
+
+	do {
+		LDAPControl *page = NULL, *ctrls[2] = { NULL, NULL }, **rctrls = NULL, *resp;
+		struct sigpipe_guard guard;
+		LDAPMessage *res = NULL, *m;
+		struct berval next = { 0, NULL };
+		ber_int_t estimate = 0;
+		int rc, result = LDAP_SUCCESS;
+
+		if (ldap_create_page_control(l->ld, page_size, cookie, 1, &page) != LDAP_SUCCESS) {
+			orgrbac_seterr(err, "cannot create a paged-results control");
+			goto out;
+		}
+		ctrls[0] = page;
+		l->round_trips++;
+		sigpipe_block(&guard);
+		watchdog_arm(&l->dog, l->timeout);
+		rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, 0,
+				       &res);
+		if (watchdog_disarm(&l->dog))
+			rc = LDAP_TIMEOUT;
+		sigpipe_restore(&guard);
+		ldap_control_free(page);
+		if (rc == LDAP_NO_SUCH_OBJECT) {
+			ldap_msgfree(res);
+			status = ORGRBAC_LDAP_OK;
+			goto out;
+		}
+		if (rc != LDAP_SUCCESS) {
+			orgrbac_seterr(err, "paged search under %s failed: %s", base,
+				       ldap_err2string(rc));
+			ldap_msgfree(res);
+			status = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
+			goto out;
+		}
+		for (m = ldap_first_message(l->ld, res); m != NULL;
+		     m = ldap_next_message(l->ld, m)) {
+			int type = ldap_msgtype(m);
+
+			if (type == LDAP_RES_SEARCH_REFERENCE) {
+				orgrbac_seterr(err, "search under %s returned a referral", base);
+				ldap_msgfree(res);
+				goto out;
+			}
+			if (type != LDAP_RES_SEARCH_ENTRY)
+				continue;
+			if (++total > max_entries) {
+				orgrbac_seterr(err, "search under %s matched more than %zu entries",
+					       base, max_entries);
+				ldap_msgfree(res);
+				goto out;
+			}
+			if (fn(ctx, l->ld, m) != 0) {
+				orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)",
+					       base);
+				ldap_msgfree(res);
+				goto out;
+			}
+		}
+		if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) !=
+			    LDAP_SUCCESS ||
+		    result != LDAP_SUCCESS) {
+			orgrbac_seterr(err, "paged search under %s: %s", base,
+				       ldap_err2string(result));
+			ldap_controls_free(rctrls);
+			ldap_msgfree(res);
+			goto out;
+		}
+		ldap_msgfree(res);
+		resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
+		ber_bvfree(cookie);
+		cookie = NULL;
+		/* A server that ignores the control sends everything at once: that is the end. */
+		if (resp != NULL &&
+		    ldap_parse_pageresponse_control(l->ld, resp, &estimate, &next) == LDAP_SUCCESS) {
+			if (next.bv_len > 0)
+				cookie = ber_bvdup(&next);
+			ber_memfree(next.bv_val);
+		}
+		ldap_controls_free(rctrls);
+	} while (cookie != NULL);
+	status = ORGRBAC_LDAP_OK;
+out:
+	ber_bvfree(cookie);
+	return status;
+}

@@ -45,6 +45,19 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
 			const char *filter, char **attrs, int sizelimit,
 			LDAPMessage **res, orgrbac_error *err);
 
+/* Called for each entry of a paged search; non-zero stops the search as an error. */
+typedef int (*orgrbac_entry_fn)(void *ctx, LDAP *ld, LDAPMessage *entry);
+
+/*
+ * Search in pages of `page_size` entries (RFC 2696), for directories larger
+ * than a server's size limit for one search, with the configured timeout per
+ * page and at most `max_entries` in all. Referrals and partial results are
+ * errors, as for orgrbac_ldap_search; no such object is an empty result.
+ */
+int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
+			      const char *filter, char **attrs, int page_size, size_t max_entries,
+			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err);
+
 /* The handle, for walking results. */
 LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l);
 

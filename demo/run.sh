@@ -105,4 +105,23 @@ unshare --mount --propagation private bash "$work/pamtester.sh" "$pamd" ||
 	echo "(needs root and util-linux unshare)"
 
 echo
+# ---- roles as groups: orgrbac sync, then getent and id through libnss_orgrbac ----
+if [ "$(id -u)" -eq 0 ] && [ -e "$build/.libs/libnss_orgrbac.so.2" ] &&
+	unshare --mount --propagation private true 2>/dev/null; then
+	. "$top/tests/nss/lib.sh"
+	ORGRBAC_BUILD=$build
+	nss_setup "$work/nss"
+	printf '[nss]\nsnapshot = %s\n' "$work/nss/snap/snapshot.db" >>"$conf"
+	echo "== orgrbac sync: the host's role groups into the snapshot"
+	"$orgrbac" sync --config "$conf" 2>&1 | grep -v 'the NSS module reads only'
+	echo
+	echo "== in a private mount namespace (group: files orgrbac), the host untouched:"
+	echo "\$ getent group org-admin member secadmin service-owner cross-org-admin"
+	in_ns getent group org-admin member secadmin service-owner cross-org-admin || true
+	for user in alice bob carol grace heidi pat olga frank uma; do
+		echo "\$ id $user"
+		in_ns id "$user" || true
+	done
+	echo
+fi
 echo "== stopping slapd"

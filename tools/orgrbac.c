@@ -1,17 +1,29 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* orgrbac: the administrator's tool - explain a login decision against the live directory. */
+/* orgrbac: the administrator's tool - explain a login decision, build and inspect the snapshot. */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
+#include "directory.h"
 #include "evaluate.h"
 #include "gtime.h"
+#include "hostview.h"
 #include "policy.h"
+#include "snapshot.h"
+
+#ifndef ORGRBAC_GROUP_FILE
+#define ORGRBAC_GROUP_FILE "/etc/group"
+#endif
+#define GROUP_FILE_MAX (64 * 1024 * 1024)
 
 enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
 
@@ -22,7 +34,13 @@ static void usage(FILE *out)
 		"                          [--config PATH]\n"
 		"  Explain whether USER may use service S (default sshd) on this host now,\n"
 		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
-		"  Exit status: 0 allow, 1 deny, 2 error.\n");
+		"  Exit status: 0 allow, 1 deny, 2 error.\n"
+		"       orgrbac sync [--config PATH]\n"
+		"  Read the directory and replace the host snapshot the NSS module reads.\n"
+		"  Exit status: 0 written, 1 the directory did not answer, 2 error.\n"
+		"       orgrbac status [--config PATH]\n"
+		"  Which servers answer; the snapshot's age and counts.\n"
+		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n");
 }
 
 /* Print untrusted text with anything unprintable as \xNN. */
@@ -332,6 +350,233 @@ out:
 	return rc;
 }
 
+/* The only option of sync and status; 0, or -1 after printing usage. */
+static int config_option(int argc, char **argv, const char **path)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': *path = optarg; break;
+		case 'h': usage(stdout); return 1;
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+static void warn_stderr(void *ctx, const char *msg)
+{
+	(void)ctx;
+	fprintf(stderr, "orgrbac: warning: %s\n", msg);
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+/*
+ * One sync at a time: a second run waits for the first (flock on a file
+ * beside the snapshot), then reads the directory afresh.
+ */
+static int sync_lock(const char *snapshot)
+{
+	char *path;
+	int fd;
+
+	if (asprintf(&path, "%s.lock", snapshot) < 0)
+		return -1;
+	/* The first sync on a host makes the directory (systemd's StateDirectory does too). */
+	{
+		char *dir = strdup(snapshot), *slash = dir != NULL ? strrchr(dir, '/') : NULL;
+
+		if (slash != NULL && slash != dir) {
+			*slash = '\0';
+			if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+				fprintf(stderr, "orgrbac: %s: cannot create: %s\n", dir,
+					strerror(errno));
+		}
+		free(dir);
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd < 0)
+		fprintf(stderr, "orgrbac: %s: cannot open: %s\n", path, strerror(errno));
+	free(path);
+	if (fd >= 0) {
+		while (flock(fd, LOCK_EX) != 0) {
+			if (errno != EINTR) {
+				fprintf(stderr, "orgrbac: cannot lock %s.lock: %s\n", snapshot,
+					strerror(errno));
+				close(fd);
+				return -1;
+			}
+		}
+	}
+	return fd;
+}
+
+static int cmd_sync(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_ldap *l = NULL;
+	struct orgrbac_image img = { 0 };
+	struct orgrbac_view view = { 0 };
+	struct orgrbac_local_group *local = NULL;
+	struct orgrbac_snapshot *prev = NULL;
+	struct orgrbac_view_params params;
+	struct timespec t0;
+	orgrbac_error err;
+	bool trust = geteuid() != 0;
+	uint64_t generation = 1;
+	size_t n_local = 0, len;
+	char *groups = NULL;
+	int lock = -1, rc = EXIT_ERR, st;
+
+	st = config_option(argc, argv, &path);
+	if (st != 0)
+		return st > 0 ? 0 : EXIT_ERR;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
+		fprintf(stderr, "orgrbac: warning: writing %s; the NSS module reads only %s\n",
+			cfg->snapshot, ORGRBAC_SNAPSHOT_PATH);
+	lock = sync_lock(cfg->snapshot);
+	if (lock < 0)
+		goto out;
+	if (orgrbac_read_file(ORGRBAC_GROUP_FILE, 0, GROUP_FILE_MAX, &groups, &len, &err) != 0 ||
+	    orgrbac_local_groups_parse(groups, &local, &n_local) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", groups == NULL ? err.msg : "out of memory");
+		goto out;
+	}
+	st = orgrbac_ldap_open(cfg, trust, &l, &err);
+	if (st == ORGRBAC_LDAP_OK)
+		st = orgrbac_directory_image(l, cfg, &img, &err);
+	if (st != ORGRBAC_LDAP_OK) {
+		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
+			cfg->snapshot, err.msg);
+		rc = st == ORGRBAC_LDAP_UNAVAIL ? EXIT_DENY : EXIT_ERR;
+		goto out;
+	}
+	params = (struct orgrbac_view_params){
+		.host = orgrbac_config_host(cfg),
+		.cross_org_privilege = cfg->cross_org_privilege,
+		.group_prefix = cfg->group_prefix,
+		.gid_min = cfg->gid_min,
+		.local = local,
+		.n_local = n_local,
+		.warn = warn_stderr,
+	};
+	if (orgrbac_view_compute(&img, &params, &view, &err) != 0) {
+		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
+			cfg->snapshot, err.msg);
+		goto out;
+	}
+	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
+				  &err) == 0) {
+		generation = orgrbac_snapshot_generation(prev) + 1;
+		orgrbac_snapshot_close(prev);
+	}
+	if (orgrbac_snapshot_write(cfg->snapshot, &view, generation, (int64_t)time(NULL),
+				   cfg->max_age, &err) != 0) {
+		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
+			cfg->snapshot, err.msg);
+		goto out;
+	}
+	printf("snapshot %s: generation %llu, %zu users, %zu groups, %zu memberships; "
+	       "read %zu users, %zu groups, %zu roles, %zu grants from %s in %.3f s\n",
+	       cfg->snapshot, (unsigned long long)generation, view.n_users, view.n_roles,
+	       view.n_members, img.n_users, img.n_groups, img.n_roles, img.n_grants,
+	       orgrbac_ldap_uri(l), elapsed(&t0));
+	rc = 0;
+out:
+	if (lock >= 0)
+		close(lock);
+	orgrbac_view_free(&view);
+	orgrbac_image_free(&img);
+	orgrbac_ldap_close(l);
+	orgrbac_local_groups_free(local, n_local);
+	free(groups);
+	orgrbac_config_free(cfg);
+	return rc;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_snapshot *snap = NULL;
+	orgrbac_error err;
+	bool trust = geteuid() != 0, answered = false, fresh = false;
+	int64_t now = (int64_t)time(NULL);
+	char when[32];
+	int st;
+
+	st = config_option(argc, argv, &path);
+	if (st != 0)
+		return st > 0 ? 0 : EXIT_ERR;
+	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	for (size_t i = 0; i < cfg->n_uris; i++) {
+		/* One server at a time: a copy of the configuration naming only it. */
+		struct orgrbac_config one = *cfg;
+		char *uris[2] = { cfg->uris[i], NULL };
+		struct orgrbac_ldap *l = NULL;
+		struct timespec t0;
+
+		one.uris = uris;
+		one.n_uris = 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (orgrbac_ldap_open(&one, trust, &l, &err) == ORGRBAC_LDAP_OK) {
+			printf("server:      %s answers (%.3f s)\n", cfg->uris[i], elapsed(&t0));
+			answered = true;
+			orgrbac_ldap_close(l);
+		} else {
+			printf("server:      %s does not answer: %s\n", cfg->uris[i], err.msg);
+		}
+	}
+	printf("snapshot:    %s%s\n", cfg->snapshot,
+	       strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) == 0 ? ""
+								: " (not the one the NSS module reads)");
+	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &snap,
+				  &err) != 0) {
+		printf("state:       unusable: %s\n", err.msg);
+	} else {
+		int64_t at = orgrbac_snapshot_synced_at(snap);
+
+		fresh = orgrbac_snapshot_fresh(snap, now);
+		orgrbac_time_format(at, when, sizeof(when));
+		printf("generation:  %llu\n", (unsigned long long)orgrbac_snapshot_generation(snap));
+		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when, (long long)(now - at),
+		       (long long)orgrbac_snapshot_max_age(snap));
+		printf("state:       %s\n", fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
+		printf("counts:      %zu users, %zu groups, %zu memberships\n",
+		       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
+		       orgrbac_snapshot_count_members(snap));
+		orgrbac_snapshot_close(snap);
+	}
+	orgrbac_config_free(cfg);
+	return answered && fresh ? 0 : EXIT_DENY;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2) {
@@ -340,6 +585,10 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "check") == 0)
 		return cmd_check(argc - 1, argv + 1);
+	if (strcmp(argv[1], "sync") == 0)
+		return cmd_sync(argc - 1, argv + 1);
+	if (strcmp(argv[1], "status") == 0)
+		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_ALLOW;

@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The host's view of the whole directory: which users hold which role groups, and when. */
+#ifndef ORGRBAC_HOSTVIEW_H
+#define ORGRBAC_HOSTVIEW_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "policy.h"
+#include "snapshot.h"
+#include "util.h"
+
+/*
+ * The directory as sync read it. Every DN is normalized: RDNs in LDAPv3
+ * string form, lower-cased, joined by ','; so a DN is beneath another when
+ * it ends with ',' and the other's string at an RDN boundary.
+ */
+struct orgrbac_img_user {
+	char *dn;
+	char *uid;
+};
+
+struct orgrbac_img_group {
+	char *dn;
+	char **members; /* normalized DNs of users or groups */
+	size_t n_members;
+};
+
+struct orgrbac_img_role {
+	char *dn;
+	char *cn;
+	char **privileges;
+	size_t n_privileges;
+	bool has_gid;
+	long long gid;	  /* as read; range-checked by the view */
+	char *group_name; /* orgGroupName, or NULL */
+};
+
+struct orgrbac_img_grant {
+	char *dn;
+	char *role_dn; /* NULL: none or several */
+	char **grantees;
+	size_t n_grantees;
+	char **scopes;
+	size_t n_scopes;
+	struct orgrbac_window window;
+};
+
+struct orgrbac_img_external {
+	char *dn;
+	enum orgrbac_ext_kind kind;
+	enum orgrbac_ext_mode mode;
+	struct orgrbac_window window;
+};
+
+struct orgrbac_image {
+	char *base; /* normalized base DN */
+	struct orgrbac_img_user *users;
+	size_t n_users, cap_users;
+	struct orgrbac_img_group *groups;
+	size_t n_groups, cap_groups;
+	struct orgrbac_img_role *roles;
+	size_t n_roles, cap_roles;
+	struct orgrbac_img_grant *grants;
+	size_t n_grants, cap_grants;
+	struct orgrbac_img_external *externals;
+	size_t n_externals, cap_externals;
+};
+
+void orgrbac_image_free(struct orgrbac_image *img);
+
+/* A group that already exists on the host (from /etc/group). */
+struct orgrbac_local_group {
+	char *name;
+	uint32_t gid;
+};
+
+struct orgrbac_view_params {
+	struct orgrbac_host host;
+	const char *cross_org_privilege; /* NULL or "": nobody crosses */
+	const char *group_prefix;
+	long gid_min;
+	const struct orgrbac_local_group *local;
+	size_t n_local;
+	/* Called once per entry left out, with the reason; may be NULL. */
+	void (*warn)(void *ctx, const char *msg);
+	void *warn_ctx;
+};
+
+/*
+ * Compute the host's view: every role with a usable gidNumber becomes a
+ * group (minus those below gid_min, clashing with a local group or with each
+ * other), and a user is a member while a grant of its home organization gives
+ * it the role directly or through (nested) groups of that organization,
+ * under the rules of orgrbac_decide: on the host's organization, grants whose
+ * scope covers the host; from another organization, only organization-wide
+ * home grants, and only while the user also holds cross_org_privilege there.
+ * Each membership keeps its window; external users keep their access window
+ * and are left out while their access is disabled. Pure. 0, or -1 with err.
+ */
+int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_view_params *p,
+			 struct orgrbac_view *out, orgrbac_error *err);
+
+/* "Org Admin" -> "org-admin": lower case, runs outside [a-z0-9_-] become one '-'. */
+char *orgrbac_group_name_derive(const char *prefix, const char *cn);
+
+/* Is `name` usable as a group name: 1..255 bytes of [A-Za-z0-9_.-], not starting with '-'? */
+bool orgrbac_group_name_valid(const char *name);
+
+/*
+ * Parse /etc/group text (name:passwd:gid:members lines) into local groups;
+ * lines that do not parse are skipped. 0, or -1 on ENOMEM.
+ */
+int orgrbac_local_groups_parse(const char *text, struct orgrbac_local_group **out, size_t *n);
+void orgrbac_local_groups_free(struct orgrbac_local_group *g, size_t n);
+
+#endif

@@ -1,0 +1,151 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The host snapshot: roles as groups with their members, written by sync, read by NSS. */
+#ifndef ORGRBAC_SNAPSHOT_H
+#define ORGRBAC_SNAPSHOT_H
+
+#include <grp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+#ifndef ORGRBAC_SNAPSHOT_PATH
+#define ORGRBAC_SNAPSHOT_PATH "/var/lib/orgrbac/snapshot.db"
+#endif
+
+#define ORGRBAC_SNAPSHOT_VERSION 1
+#define ORGRBAC_SNAPSHOT_MAX	 (1024UL * 1024 * 1024) /* bytes: no host needs more */
+#define ORGRBAC_GROUP_NAME_MAX	 255			/* bytes of a group name */
+#define ORGRBAC_TIME_MIN	 INT64_MIN		/* an open notBefore */
+#define ORGRBAC_TIME_MAX	 INT64_MAX		/* an open notAfter */
+
+/*
+ * The host's view, as sync computes it and the writer takes it. Windows are
+ * [not_before, not_after) with ORGRBAC_TIME_MIN / ORGRBAC_TIME_MAX for an
+ * open bound. Indexes refer to the arrays of the same view.
+ */
+struct orgrbac_view_user {
+	char *name;	    /* login name (uid) */
+	bool external;	    /* beneath an external-access entry */
+	int64_t not_before; /* external access window; open for internal users */
+	int64_t not_after;
+};
+
+struct orgrbac_view_role {
+	char *group; /* the OS group name */
+	char *cn;    /* the role's name in the directory */
+	uint32_t gid;
+	char **privileges;
+	size_t n_privileges;
+};
+
+struct orgrbac_view_member {
+	size_t user, role;
+	int64_t not_before, not_after;
+};
+
+struct orgrbac_view {
+	struct orgrbac_view_user *users;
+	size_t n_users, cap_users;
+	struct orgrbac_view_role *roles;
+	size_t n_roles, cap_roles;
+	struct orgrbac_view_member *members;
+	size_t n_members, cap_members;
+};
+
+void orgrbac_view_free(struct orgrbac_view *v);
+
+/*
+ * Write `v` to `path` atomically: a temporary file beside it, mode 0644,
+ * fsync, rename over `path`, fsync of the directory. On any failure the
+ * previous file is untouched and the temporary one removed; -1 with err.
+ * `v` is sorted in place (users by name, roles by gid).
+ */
+int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t generation,
+			   int64_t synced_at, int64_t max_age, orgrbac_error *err);
+
+/* A mapped, fully validated snapshot. */
+struct orgrbac_snapshot;
+
+enum {
+	ORGRBAC_SNAP_TRUST_ANY_OWNER = 1, /* tests run as non-root only */
+};
+
+/*
+ * Open and map `path` (O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY): a regular
+ * file owned by root, not group/world writable, at most ORGRBAC_SNAPSHOT_MAX
+ * bytes, whose magic, version, size, checksum, every offset, count, index and
+ * string, and the order of every sorted table are checked. 0, or -1 with err.
+ */
+int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
+			  orgrbac_error *err);
+
+/* The same checks over a buffer the caller owns and keeps while in use. */
+int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_snapshot **out,
+				 orgrbac_error *err);
+
+void orgrbac_snapshot_close(struct orgrbac_snapshot *s);
+
+/* Is the file at `st` the one that was opened (device, inode, size, mtime, ctime)? */
+bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st);
+
+uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s);
+int64_t orgrbac_snapshot_synced_at(const struct orgrbac_snapshot *s);
+int64_t orgrbac_snapshot_max_age(const struct orgrbac_snapshot *s);
+size_t orgrbac_snapshot_count_users(const struct orgrbac_snapshot *s);
+size_t orgrbac_snapshot_count_roles(const struct orgrbac_snapshot *s);
+size_t orgrbac_snapshot_count_members(const struct orgrbac_snapshot *s);
+
+/* Younger than its max_age at `now`? */
+bool orgrbac_snapshot_fresh(const struct orgrbac_snapshot *s, int64_t now);
+
+enum orgrbac_snap_status {
+	ORGRBAC_SNAP_OK = 0,
+	ORGRBAC_SNAP_NOTFOUND, /* no such group or user */
+	ORGRBAC_SNAP_ERANGE,   /* the caller's buffer is too small */
+	ORGRBAC_SNAP_NOMEM,    /* growing the caller's array failed */
+};
+
+/* Group index by name or gid, by binary search; -1 when absent. */
+long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name);
+long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid);
+
+/*
+ * Fill `gr` for group `idx` (0 .. count_roles - 1, in gid order) with the
+ * members in force at `now`, every string and the member array in `buf`.
+ * ERANGE when buflen is too small, NOTFOUND for an index out of range.
+ */
+enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s, size_t idx,
+						int64_t now, struct group *gr, char *buf,
+						size_t buflen);
+
+/* The group name, gid and directory name of role `idx`; NULL when out of range. */
+const char *orgrbac_snapshot_role(const struct orgrbac_snapshot *s, size_t idx, uint32_t *gid,
+				  const char **cn);
+
+/*
+ * For offline decisions: the k-th privilege of role `idx` (NULL past the
+ * last), and whether `user` holds role `idx` at `now` (a membership and the
+ * user's external window both in force). The snapshot holds only the roles
+ * that are groups on this host.
+ */
+const char *orgrbac_snapshot_privilege(const struct orgrbac_snapshot *s, size_t idx, size_t k);
+bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, const char *user,
+				 int64_t now);
+
+/*
+ * Add to (*groups)[*start ..] the gids of the groups `user` is a member of at
+ * `now`, except `skip` and gids already present, growing *groups as glibc's
+ * initgroups_dyn expects: double *size, never beyond `limit` when limit > 0,
+ * and stop quietly when the limit is reached. NOTFOUND for an unknown user,
+ * or one whose external access is closed at `now`; NOMEM when growing fails.
+ */
+enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapshot *s,
+						     const char *user, gid_t skip, int64_t now,
+						     long *start, long *size, gid_t **groups,
+						     long limit);
+
+#endif

@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* libnss_orgrbac: the group database from the host snapshot; no network, no output. */
+#include <errno.h>
+#include <grp.h>
+#include <nss.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "snapshot.h"
+
+/* Declares every entry point with glibc's own prototypes, so a wrong one fails to build. */
+NSS_DECLARE_MODULE_FUNCTIONS(orgrbac)
+
+/*
+ * The path is fixed at build time: the module is loaded into setuid programs,
+ * so no environment variable or file the caller controls may choose it.
+ */
+static const char snapshot_path[] = ORGRBAC_SNAPSHOT_PATH;
+
+/*
+ * One mapping is shared by all threads and replaced when the file changes.
+ * A lookup holds a reference, so a replacement never unmaps what another
+ * thread is reading: readers see the old snapshot or the new, never a mix.
+ */
+struct ref {
+	struct orgrbac_snapshot *snap;
+	unsigned long users;
+	bool current;
+};
+
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static struct ref *current;
+/* setgrent/getgrent_r/endgrent: glibc serializes them; the lock guards them anyway. */
+static struct ref *enum_ref;
+static size_t enum_next;
+/* The last file refused, so that a bad snapshot is not validated again at every call. */
+static struct stat refused;
+static bool have_refused;
+
+/* A fork while another thread holds the lock must not leave the child locked. */
+static void fork_prepare(void)
+{
+	pthread_mutex_lock(&lock);
+}
+
+static void fork_parent(void)
+{
+	pthread_mutex_unlock(&lock);
+}
+
+static void fork_child(void)
+{
+	pthread_mutex_init(&lock, NULL);
+}
+
+static void init_once(void)
+{
+	pthread_atfork(fork_prepare, fork_parent, fork_child);
+}
+
+static void put_locked(struct ref *r)
+{
+	if (r == NULL)
+		return;
+	if (--r->users == 0 && !r->current) {
+		orgrbac_snapshot_close(r->snap);
+		free(r);
+	}
+}
+
+static void retire_locked(void)
+{
+	if (current == NULL)
+		return;
+	current->current = false;
+	if (current->users == 0) {
+		orgrbac_snapshot_close(current->snap);
+		free(current);
+	}
+	current = NULL;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+/* The snapshot in force and fresh at `now`, with a reference; NULL: answer UNAVAIL. */
+static struct ref *get_locked(int64_t now)
+{
+	struct orgrbac_snapshot *snap;
+	orgrbac_error err;
+	struct stat st;
+	struct ref *r;
+
+	/* lstat, as the open refuses a symbolic link: a change of file is noticed here. */
+	if (lstat(snapshot_path, &st) != 0) {
+		retire_locked();
+		return NULL;
+	}
+	if (current == NULL || !orgrbac_snapshot_is_file(current->snap, &st)) {
+		retire_locked();
+		if (have_refused && same_file(&refused, &st))
+			return NULL;
+		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0) {
+			refused = st;
+			have_refused = true;
+			return NULL;
+		}
+		have_refused = false;
+		r = calloc(1, sizeof(*r));
+		if (r == NULL) {
+			orgrbac_snapshot_close(snap);
+			return NULL;
+		}
+		r->snap = snap;
+		r->current = true;
+		current = r;
+	}
+	if (!orgrbac_snapshot_fresh(current->snap, now))
+		return NULL;
+	current->users++;
+	return current;
+}
+
+static struct ref *get(int64_t now)
+{
+	struct ref *r;
+
+	pthread_once(&once, init_once);
+	pthread_mutex_lock(&lock);
+	r = get_locked(now);
+	pthread_mutex_unlock(&lock);
+	return r;
+}
+
+static void put(struct ref *r)
+{
+	pthread_mutex_lock(&lock);
+	put_locked(r);
+	pthread_mutex_unlock(&lock);
+}
+
+static int64_t now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+static enum nss_status unavail(int *errnop)
+{
+	*errnop = ENOENT;
+	return NSS_STATUS_UNAVAIL;
+}
+
+static enum nss_status group_status(enum orgrbac_snap_status st, int *errnop)
+{
+	switch (st) {
+	case ORGRBAC_SNAP_OK: return NSS_STATUS_SUCCESS;
+	case ORGRBAC_SNAP_ERANGE: *errnop = ERANGE; return NSS_STATUS_TRYAGAIN;
+	case ORGRBAC_SNAP_NOMEM: *errnop = ENOMEM; return NSS_STATUS_TRYAGAIN;
+	case ORGRBAC_SNAP_NOTFOUND: *errnop = ENOENT; return NSS_STATUS_NOTFOUND;
+	}
+	return unavail(errnop);
+}
+
+/* Look one group up by name (name != NULL) or gid. */
+static enum nss_status lookup(const char *name, gid_t gid, struct group *gr, char *buf,
+			      size_t buflen, int *errnop)
+{
+	int64_t t = now();
+	struct ref *r;
+	long idx;
+	enum nss_status st;
+
+	if (buf == NULL || buflen == 0) {
+		*errnop = ERANGE;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	if (name != NULL && (name[0] == '\0' ||
+			     strnlen(name, ORGRBAC_GROUP_NAME_MAX + 1) > ORGRBAC_GROUP_NAME_MAX)) {
+		*errnop = ENOENT;
+		return NSS_STATUS_NOTFOUND;
+	}
+	r = get(t);
+	if (r == NULL)
+		return unavail(errnop);
+	idx = name != NULL ? orgrbac_snapshot_find_name(r->snap, name)
+			   : orgrbac_snapshot_find_gid(r->snap, (uint32_t)gid);
+	if (idx < 0) {
+		*errnop = ENOENT;
+		st = NSS_STATUS_NOTFOUND;
+	} else {
+		st = group_status(orgrbac_snapshot_group(r->snap, (size_t)idx, t, gr, buf, buflen),
+				  errnop);
+	}
+	put(r);
+	return st;
+}
+
+enum nss_status _nss_orgrbac_getgrnam_r(const char *name, struct group *result, char *buffer,
+					size_t buflen, int *errnop)
+{
+	if (name == NULL) {
+		*errnop = ENOENT;
+		return NSS_STATUS_NOTFOUND;
+	}
+	return lookup(name, 0, result, buffer, buflen, errnop);
+}
+
+enum nss_status _nss_orgrbac_getgrgid_r(gid_t gid, struct group *result, char *buffer,
+					size_t buflen, int *errnop)
+{
+	return lookup(NULL, gid, result, buffer, buflen, errnop);
+}
+
+enum nss_status _nss_orgrbac_setgrent(int stayopen)
+{
+	enum nss_status st = NSS_STATUS_SUCCESS;
+
+	pthread_once(&once, init_once);
+	pthread_mutex_lock(&lock);
+	put_locked(enum_ref);
+	enum_next = 0;
+	/* The whole enumeration reads one snapshot, even if a sync replaces it meanwhile. */
+	enum_ref = get_locked(now());
+	if (enum_ref == NULL)
+		st = NSS_STATUS_UNAVAIL;
+	pthread_mutex_unlock(&lock);
+	return st;
+}
+
+enum nss_status _nss_orgrbac_getgrent_r(struct group *result, char *buffer, size_t buflen,
+					int *errnop)
+{
+	enum nss_status st;
+
+	if (buffer == NULL || buflen == 0) {
+		*errnop = ERANGE;
+		return NSS_STATUS_TRYAGAIN;
+	}
+	pthread_once(&once, init_once);
+	pthread_mutex_lock(&lock);
+	if (enum_ref == NULL) {
+		enum_next = 0;
+		enum_ref = get_locked(now());
+	}
+	if (enum_ref == NULL) {
+		st = unavail(errnop);
+	} else if (enum_next >= orgrbac_snapshot_count_roles(enum_ref->snap)) {
+		*errnop = ENOENT;
+		st = NSS_STATUS_NOTFOUND;
+	} else {
+		st = group_status(orgrbac_snapshot_group(enum_ref->snap, enum_next, now(), result,
+							 buffer, buflen),
+				  errnop);
+		/* After ERANGE the caller retries with a larger buffer: the same entry again. */
+		if (st == NSS_STATUS_SUCCESS)
+			enum_next++;
+	}
+	pthread_mutex_unlock(&lock);
+	return st;
+}
+
+enum nss_status _nss_orgrbac_endgrent(void)
+{
+	pthread_once(&once, init_once);
+	pthread_mutex_lock(&lock);
+	put_locked(enum_ref);
+	enum_ref = NULL;
+	enum_next = 0;
+	pthread_mutex_unlock(&lock);
+	return NSS_STATUS_SUCCESS;
+}
+
+enum nss_status _nss_orgrbac_initgroups_dyn(const char *user, gid_t group, long int *start,
+					    long int *size, gid_t **groupsp, long int limit,
+					    int *errnop)
+{
+	int64_t t = now();
+	struct ref *r;
+	enum nss_status st;
+
+	if (user == NULL || user[0] == '\0' || start == NULL || size == NULL || groupsp == NULL ||
+	    *start < 0 || *size < *start) {
+		*errnop = ENOENT;
+		return NSS_STATUS_NOTFOUND;
+	}
+	r = get(t);
+	if (r == NULL)
+		return unavail(errnop);
+	st = group_status(
+	    orgrbac_snapshot_initgroups(r->snap, user, group, t, start, size, groupsp, limit),
+	    errnop);
+	put(r);
+	return st;
+}

@@ -1,0 +1,288 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# orgrbac sync against the throwaway slapd, then getent and id through real
+# glibc and libnss_orgrbac: groups, members, windows that open and close
+# between syncs, revocation, failures that keep the old snapshot, refusals.
+set -uo pipefail
+. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/lib.sh"
+set +e
+
+: "${ORGRBAC:?}" "${LDAP_URI:?}" "${WORK:?}"
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
+
+W="$WORK/nss"
+nss_setup "$W"
+snap="$W/snap/snapshot.db"
+conf="$W/orgrbac.conf"
+cat >"$conf" <<CONF
+[ldap]
+uri = $LDAP_URI
+base = dc=example,dc=com
+timeout = 2
+
+[host]
+org = acme
+services = payments, web
+resource = web01.example.com
+
+[service sshd]
+require = host:login
+
+[nss]
+snapshot = $snap
+CONF
+
+# want_out DESCRIPTION PATTERN CMD...: CMD succeeds in the namespace and prints PATTERN
+want_out() {
+	local what=$1 pattern=$2 out
+	shift 2
+	out=$(in_ns "$@" 2>&1)
+	if [ $? -ne 0 ]; then
+		ko "$what: '$*' failed: $out"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		ko "$what: '$*' printed '$out', wanted /$pattern/"
+	else
+		ok
+	fi
+}
+
+# want_not DESCRIPTION PATTERN CMD...: CMD's output (if any) lacks PATTERN
+want_not() {
+	local what=$1 pattern=$2 out
+	shift 2
+	out=$(in_ns "$@" 2>&1)
+	if grep -qE -- "$pattern" <<<"$out"; then
+		ko "$what: '$*' printed '$out', which has /$pattern/"
+	else
+		ok
+	fi
+}
+
+# want_status DESCRIPTION STATUS CMD...
+want_status() {
+	local what=$1 want=$2 out rc
+	shift 2
+	out=$(in_ns "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then ko "$what: '$*' exited $rc, wanted $want: $out"; else ok; fi
+}
+
+wait_until() { # EPOCH: sleep until then, if it is still ahead
+	local left=$(($1 - $(date -u +%s)))
+	[ "$left" -le 0 ] || sleep "$left"
+}
+
+# ---- sync ----
+out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+if [ $? -eq 0 ] && grep -qE 'generation 1, 13 users, 12 groups, 14 memberships' <<<"$out"; then ok; else ko "first sync: $out"; fi
+out=$("$ORGRBAC" status --config "$conf" 2>&1)
+if [ $? -eq 0 ] && grep -q 'answers' <<<"$out" && grep -q 'state: *fresh' <<<"$out"; then ok; else ko "status: $out"; fi
+perm=$(stat -c '%a %u' "$snap")
+[ "$perm" = "644 0" ] && ok || ko "snapshot mode and owner: $perm"
+
+# ---- lookups through glibc ----
+want_out "getent group org-admin" '^org-admin:x:20002:alice$' getent group org-admin
+want_out "getent group by gid" '^member:x:20003:' getent group 20003
+want_out "orgGroupName" '^secadmin:x:21020:heidi$' getent group secadmin
+want_out "service-scoped role" '^service-owner:x:21001:carol$' getent group service-owner
+line=$(in_ns getent group member)
+for u in bob grace ivan vic pat; do
+	grep -qE "[:,]$u(,|$)" <<<"$line" && ok || ko "member lacks $u: $line"
+done
+for u in frank leo ian uma vera dave gus; do
+	grep -qE "[:,]$u(,|$)" <<<"$line" && ko "member has $u: $line" || ok
+done
+want_out "cross-organization member" '^cross-org-admin:x:20006:olga$' getent group cross-org-admin
+want_status "no such group" 2 getent group no-such-group
+want_status "no such gid" 2 getent group 29999
+want_not "another organization's role is no group here" 'globex' getent group
+all=$(in_ns getent group)
+for g in org-owner org-admin member viewer 2fa-exempt cross-org-admin service-owner \
+	service-maintainer service-runner resource-owner resource-user secadmin; do
+	grep -q "^$g:" <<<"$all" && ok || ko "enumeration lacks $g"
+done
+grep -q '^root:' <<<"$all" && ok || ko "enumeration lacks the files groups"
+out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
+	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && ok ||
+	ko "the entry points called directly: $out"
+want_out "id alice" 'groups=10000\([^)]*\),20002\(org-admin\)$' id alice
+want_out "id bob" 'groups=10000\([^)]*\),20003\(member\)$' id bob
+want_out "id grace" '20003\(member\),20005\(2fa-exempt\)|20005\(2fa-exempt\),20003\(member\)' id grace
+want_out "id -Gn heidi" '^[^ ]+ secadmin$' id -Gn heidi
+want_out "id olga" '20006\(cross-org-admin\)' id olga
+want_not "id frank: expired grant" 'member' id frank
+want_not "id ian: partner window closed" 'member' id ian
+want_not "id uma: access disabled" 'member' id uma
+
+# ---- a windowed grant opens and closes without a new sync ----
+now=$(date -u +%s)
+nb=$((now + 4))
+na=$((now + 12))
+ldapmodify_admin >/dev/null <<LDIF
+dn: cn=erin-window,ou=grants,o=acme,dc=example,dc=com
+changetype: add
+objectClass: orgRoleGrant
+cn: erin-window
+orgGrantedRole: cn=Member,ou=roles,dc=example,dc=com
+orgGrantee: uid=erin,ou=people,o=acme,dc=example,dc=com
+orgNotBefore: $(date -u -d "@$nb" +%Y%m%d%H%M%SZ)
+orgNotAfter: $(date -u -d "@$na" +%Y%m%d%H%M%SZ)
+LDIF
+"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync with a windowed grant"
+[ "$(date -u +%s)" -lt "$nb" ] && { want_not "before the window" 'member' id -Gn erin; }
+wait_until $((nb + 1))
+want_out "inside the window" 'member' id -Gn erin
+want_out "inside the window, group" '[:,]erin(,|$)' getent group member
+wait_until $((na + 1))
+want_not "after the window" 'member' id -Gn erin
+want_not "after the window, group" '[:,]erin(,|$)' getent group member
+
+# ---- sync against a dead server leaves the snapshot as it was ----
+cp "$snap" "$W/before.db"
+dead="$W/dead.conf"
+sed "s|^uri = .*|uri = ldap://127.0.0.1:1/|" "$conf" >"$dead"
+out=$("$ORGRBAC" sync --config "$dead" 2>&1)
+rc=$?
+[ "$rc" -ne 0 ] && grep -q 'left as it was' <<<"$out" && ok || ko "sync against a dead server: $rc $out"
+cmp -s "$snap" "$W/before.db" && ok || ko "the snapshot changed after a failed sync"
+out=$("$ORGRBAC" status --config "$dead" 2>&1)
+[ $? -eq 1 ] && grep -q '127.0.0.1:1/ does not answer' <<<"$out" && grep -q 'state: *fresh' <<<"$out" &&
+	ok || ko "status with a dead server: $out"
+ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' && ko "leftovers: $(ls "$W/snap")" || ok
+
+# ---- a revoked role is gone after the next sync ----
+ldapmodify_admin >/dev/null <<LDIF
+dn: cn=alice-org-admin,ou=grants,o=acme,dc=example,dc=com
+changetype: delete
+LDIF
+want_out "before the next sync" '^org-admin:x:20002:alice$' getent group org-admin
+out=$("$ORGRBAC" sync --config "$conf" 2>&1) && ok || ko "sync after the revocation: $out"
+want_out "after the next sync" '^org-admin:x:20002:$' getent group org-admin
+want_not "id alice after the revocation" 'org-admin' id alice
+
+# ---- refusals: UNAVAIL, never a wrong answer ----
+cp "$snap" "$W/good.db"
+chmod 0664 "$snap"
+want_status "group-writable snapshot" 2 getent group org-admin
+chmod 0644 "$snap"
+chown 65534 "$snap"
+want_status "snapshot not owned by root" 2 getent group org-admin
+chown 0 "$snap"
+chmod 0777 "$W/snap"
+want_status "directory writable by others" 2 getent group org-admin
+chmod 0755 "$W/snap"
+want_out "back to normal" '^org-admin:x:20002:$' getent group org-admin
+head -c 200 "$W/good.db" >"$snap"
+want_status "truncated snapshot" 2 getent group member
+want_out "files still answer" '^root:' getent group root
+printf 'garbage' | dd of="$snap" bs=1 seek=300 conv=notrunc status=none
+cp "$W/good.db" "$snap"
+printf 'X' | dd of="$snap" bs=1 seek=300 conv=notrunc status=none
+want_status "corrupt snapshot" 2 getent group member
+rm -f "$snap"
+ln -s "$W/good.db" "$snap"
+want_status "symbolic link" 2 getent group member
+rm -f "$snap"
+want_status "missing snapshot" 2 getent group member
+want_out "id without a snapshot" 'groups=10000\([^)]*\)$' id bob
+# stale: max_age 3 seconds
+sed 's|^\[nss\]|[nss]\nmax_age = 3|' "$conf" >"$W/stale.conf"
+"$ORGRBAC" sync --config "$W/stale.conf" >/dev/null || ko "sync with max_age 3"
+synced=$(date -u +%s)
+want_out "fresh" '^member:' getent group member
+left=$((synced + 5 - $(date -u +%s)))
+[ "$left" -le 0 ] || sleep "$left"
+want_status "stale snapshot" 2 getent group member
+out=$("$ORGRBAC" status --config "$W/stale.conf" 2>&1)
+[ $? -eq 1 ] && grep -q 'stale' <<<"$out" && ok || ko "status of a stale snapshot: $out"
+"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync"
+
+# ---- the hardening cases ----
+if [ -x "$ORGRBAC_BUILD/tests/nss/nss_stress" ]; then
+	# readers under many threads and forks while syncs replace the snapshot,
+	# alternating between two versions that name gid 20003 differently
+	sed 's|^\[nss\]|[nss]\ngroup_prefix = alt-|' "$conf" >"$W/alt.conf"
+	(for i in 1 2 3 4 5 6; do
+		"$ORGRBAC" sync --config "$W/alt.conf" >/dev/null 2>&1 || exit 1
+		sleep 0.2
+		"$ORGRBAC" sync --config "$conf" >/dev/null 2>&1 || exit 1
+		sleep 0.2
+	done) &
+	syncer=$!
+	out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_stress" 8 2 2>&1) && ok || ko "threads and fork: $out"
+	printf '%s\n' "$out" | tail -n 1
+	wait "$syncer" && ok || ko "syncs during the stress run"
+fi
+# two syncs at once: serialized, both succeed, generations advance by two
+g0=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
+"$ORGRBAC" sync --config "$conf" >"$W/s1" 2>&1 &
+p1=$!
+"$ORGRBAC" sync --config "$conf" >"$W/s2" 2>&1 &
+p2=$!
+wait "$p1" && wait "$p2" && ok || ko "two syncs at once: $(cat "$W/s1" "$W/s2")"
+g1=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
+[ "$g1" = $((g0 + 2)) ] && ok || ko "generation went from $g0 to $g1 after two syncs"
+# the disk full while a snapshot is written: the old one survives
+full="$W/full"
+mkdir -p "$full"
+cp "$snap" "$W/before-full.db"
+out=$(LIBMOUNT_UTAB="$W/utab" unshare --mount --propagation private bash -c '
+	set -e
+	mount -n -t tmpfs -o size=12k orgrbac-full "$1"
+	cp "$2" "$1/snapshot.db"
+	head -c 6000 /dev/zero >"$1/filler" 2>/dev/null || true
+	sed "s|^snapshot = .*|snapshot = $1/snapshot.db|" "$3" >"$1/../full.conf"
+	rc=0
+	"$4" sync --config "$1/../full.conf" || rc=$?
+	cmp "$1/snapshot.db" "$2" || exit 3
+	ls "$1"
+	exit "$rc"' full "$full" "$W/before-full.db" "$conf" "$ORGRBAC" 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && grep -q 'left as it was' <<<"$out" &&
+	! grep -qE '^snapshot\.db\.[A-Za-z0-9]{6}$' <<<"$out"; then ok; else ko "disk full: rc $rc: $out"; fi
+
+# ---- a directory larger than the server's size limit: paged searches ----
+# 600 more users than the anonymous limit of 500: one search could not read them
+for i in $(seq 1 600); do
+	printf 'dn: uid=p%03d,ou=people,o=acme,dc=example,dc=com\nobjectClass: inetOrgPerson\n' "$i"
+	printf 'objectClass: posixAccount\nuid: p%03d\ncn: p\nsn: p\nuidNumber: %d\n' "$i" $((40000 + i))
+	printf 'gidNumber: 10000\nhomeDirectory: /nonexistent\n\n'
+done >"$W/many.ldif"
+printf 'dn: cn=many,ou=grants,o=acme,dc=example,dc=com\nobjectClass: orgRoleGrant\ncn: many\n' >>"$W/many.ldif"
+printf 'orgGrantedRole: cn=Viewer,ou=roles,dc=example,dc=com\n' >>"$W/many.ldif"
+for i in $(seq 1 600); do
+	printf 'orgGrantee: uid=p%03d,ou=people,o=acme,dc=example,dc=com\n' "$i"
+done >>"$W/many.ldif"
+ldapmodify_admin -a -f "$W/many.ldif" >/dev/null || ko "loading 600 users"
+cp "$snap" "$W/before-many.db"
+# slapd's default limits stop a paged search at 500 entries in all: refused, kept
+out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+[ $? -ne 0 ] && grep -q 'Size limit exceeded' <<<"$out" && ok || ko "sync beyond the size limit: $out"
+cmp -s "$snap" "$W/before-many.db" && ok || ko "a refused sync changed the snapshot"
+# with paged results allowed in full (olcLimits size.prtotal), every page is read
+LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcLimits
+olcLimits: anonymous size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited
+LDIF
+out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+[ $? -eq 0 ] && grep -q 'read 619 users' <<<"$out" && ok || ko "paged sync: $out"
+line=$(in_ns getent group viewer)
+n=$(tr ',' '\n' <<<"${line##*:}" | grep -c '^p[0-9]')
+[ "$n" -eq 600 ] && ok || ko "viewer has $n of the 600 users"
+
+# ---- group hygiene: a local group of the same name keeps its own ----
+printf 'viewer:x:4444:\n' >>"$W/etc/group"
+out=$(in_ns "$ORGRBAC" sync --config "$conf" 2>&1)
+grep -q "role 'Viewer' left out: group viewer or gid 20004 exists in /etc/group" <<<"$out" && ok ||
+	ko "sync with a local group viewer: $out"
+want_out "the local group answers" '^viewer:x:4444:$' getent group viewer
+want_status "the role's gid is no group now" 2 getent group 20004
+
+printf 'nss: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,624 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of common/snapshot.c: round trip, every corruption refused, buffers, windows. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+/* The reader compiled in, so that corruptions can carry a valid checksum. */
+#include "../../common/snapshot.c"
+
+#define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
+#define T1 (T0 + 100)		 /* bob's membership opens */
+#define T2 (T0 + 200)		 /* and closes */
+
+static char dir[] = "/tmp/test_snapshot.XXXXXX";
+static char path[sizeof(dir) + 32];
+
+static int trust(void)
+{
+	return geteuid() != 0 ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0;
+}
+
+static void add_user(struct orgrbac_view *v, const char *name, int64_t nb, int64_t na)
+{
+	v->users = reallocarray(v->users, v->n_users + 1, sizeof(*v->users));
+	assert_non_null(v->users);
+	v->users[v->n_users++] = (struct orgrbac_view_user){.name = strdup(name),
+							    .external = nb != ORGRBAC_TIME_MIN,
+							    .not_before = nb,
+							    .not_after = na};
+}
+
+static void add_role(struct orgrbac_view *v, const char *group, uint32_t gid, const char *priv)
+{
+	struct orgrbac_view_role *r;
+
+	v->roles = reallocarray(v->roles, v->n_roles + 1, sizeof(*v->roles));
+	assert_non_null(v->roles);
+	r = &v->roles[v->n_roles++];
+	memset(r, 0, sizeof(*r));
+	r->group = strdup(group);
+	r->cn = strdup(group);
+	r->gid = gid;
+	r->privileges = orgrbac_split_list(priv, &r->n_privileges);
+}
+
+static void add_member(struct orgrbac_view *v, size_t user, size_t role, int64_t nb, int64_t na)
+{
+	v->members = reallocarray(v->members, v->n_members + 1, sizeof(*v->members));
+	assert_non_null(v->members);
+	v->members[v->n_members++] = (struct orgrbac_view_member){
+	    .user = user, .role = role, .not_before = nb, .not_after = na};
+}
+
+/*
+ * users: zed (0), alice (1), bob (2), carol (3, external until T2)
+ * groups: members 5001 (0), admins 5000 (1), ops 5002 (2, nobody)
+ * alice: admins; bob: members in [T1, T2), admins twice; carol: members
+ * The view is given unsorted on purpose: the writer sorts it.
+ */
+static void sample(struct orgrbac_view *v)
+{
+	memset(v, 0, sizeof(*v));
+	add_user(v, "zed", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(v, "alice", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(v, "bob", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(v, "carol", T0 - 1000, T2);
+	add_role(v, "members", 5001, "host:login");
+	add_role(v, "admins", 5000, "host:login host:sudo");
+	add_role(v, "ops", 5002, "");
+	add_member(v, 1, 1, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_member(v, 2, 0, T1, T2);
+	add_member(v, 2, 1, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_member(v, 2, 1, T0, ORGRBAC_TIME_MAX);
+	add_member(v, 3, 0, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_member(v, 0, 1, ORGRBAC_TIME_MIN, T0 - 1); /* ended before the sync */
+}
+
+static int setup(void **state)
+{
+	struct orgrbac_view v;
+	orgrbac_error err;
+
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/snapshot.db", dir);
+	sample(&v);
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 7, T0, 3600, &err), 0);
+	orgrbac_view_free(&v);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	char cmd[sizeof(dir) + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct orgrbac_snapshot *open_ok(void)
+{
+	struct orgrbac_snapshot *s = NULL;
+	orgrbac_error err;
+
+	if (orgrbac_snapshot_open(path, trust(), &s, &err) != 0)
+		fail_msg("%s", err.msg);
+	return s;
+}
+
+static const char *members_at(struct orgrbac_snapshot *s, const char *group, int64_t now, char *out,
+			      size_t len)
+{
+	struct group gr;
+	char buf[1024];
+	long idx = orgrbac_snapshot_find_name(s, group);
+
+	assert_true(idx >= 0);
+	assert_int_equal(orgrbac_snapshot_group(s, (size_t)idx, now, &gr, buf, sizeof(buf)),
+			 ORGRBAC_SNAP_OK);
+	assert_string_equal(gr.gr_name, group);
+	out[0] = '\0';
+	for (char **m = gr.gr_mem; *m != NULL; m++) {
+		strncat(out, *m, len - strlen(out) - 1);
+		strncat(out, " ", len - strlen(out) - 1);
+	}
+	return out;
+}
+
+static void round_trip(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	const char *cn;
+	uint32_t gid;
+	char m[256];
+
+	assert_int_equal(orgrbac_snapshot_generation(s), 7);
+	assert_int_equal(orgrbac_snapshot_synced_at(s), T0);
+	assert_int_equal(orgrbac_snapshot_max_age(s), 3600);
+	assert_int_equal(orgrbac_snapshot_count_users(s), 4);
+	assert_int_equal(orgrbac_snapshot_count_roles(s), 3);
+	assert_int_equal(orgrbac_snapshot_count_members(s), 6);
+	/* in gid order */
+	assert_string_equal(orgrbac_snapshot_role(s, 0, &gid, &cn), "admins");
+	assert_int_equal(gid, 5000);
+	assert_string_equal(cn, "admins");
+	assert_string_equal(orgrbac_snapshot_role(s, 2, &gid, NULL), "ops");
+	assert_null(orgrbac_snapshot_role(s, 3, &gid, NULL));
+	assert_int_equal(orgrbac_snapshot_find_gid(s, 5001), 1);
+	assert_int_equal(orgrbac_snapshot_find_gid(s, 4999), -1);
+	assert_int_equal(orgrbac_snapshot_find_gid(s, 6000), -1);
+	assert_int_equal(orgrbac_snapshot_find_name(s, "ops"), 2);
+	assert_int_equal(orgrbac_snapshot_find_name(s, "op"), -1);
+	assert_int_equal(orgrbac_snapshot_find_name(s, ""), -1);
+	/* bob holds admins twice: listed once */
+	assert_string_equal(members_at(s, "admins", T0, m, sizeof(m)), "alice bob ");
+	assert_string_equal(members_at(s, "ops", T0, m, sizeof(m)), "");
+	orgrbac_snapshot_close(s);
+}
+
+static void time_windows(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	char m[256];
+
+	assert_string_equal(members_at(s, "members", T0, m, sizeof(m)), "carol ");
+	assert_string_equal(members_at(s, "members", T1 - 1, m, sizeof(m)), "carol ");
+	assert_string_equal(members_at(s, "members", T1, m, sizeof(m)), "bob carol ");
+	assert_string_equal(members_at(s, "members", T2 - 1, m, sizeof(m)), "bob carol ");
+	/* bob's window closes at T2, and carol's external access with it */
+	assert_string_equal(members_at(s, "members", T2, m, sizeof(m)), "");
+	/* zed's membership ended before the sync */
+	assert_string_equal(members_at(s, "admins", T0 - 2, m, sizeof(m)), "alice bob zed ");
+	assert_string_equal(members_at(s, "admins", T0 - 1, m, sizeof(m)), "alice bob ");
+	orgrbac_snapshot_close(s);
+}
+
+static void offline_queries(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	long admins = orgrbac_snapshot_find_name(s, "admins");
+	long members = orgrbac_snapshot_find_name(s, "members");
+
+	assert_string_equal(orgrbac_snapshot_privilege(s, (size_t)admins, 0), "host:login");
+	assert_string_equal(orgrbac_snapshot_privilege(s, (size_t)admins, 1), "host:sudo");
+	assert_null(orgrbac_snapshot_privilege(s, (size_t)admins, 2));
+	assert_null(orgrbac_snapshot_privilege(s, 99, 0));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)admins, "alice", T0));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "alice", T0));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "bob", T0));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)members, "bob", T1));
+	assert_true(orgrbac_snapshot_holds_role(s, (size_t)members, "carol", T1));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "carol", T2));
+	assert_false(orgrbac_snapshot_holds_role(s, (size_t)members, "nobody", T1));
+	assert_false(orgrbac_snapshot_holds_role(s, 99, "alice", T1));
+	orgrbac_snapshot_close(s);
+}
+
+static void fresh(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+
+	assert_true(orgrbac_snapshot_fresh(s, T0));
+	assert_true(orgrbac_snapshot_fresh(s, T0 + 3600));
+	assert_false(orgrbac_snapshot_fresh(s, T0 + 3601));
+	assert_false(orgrbac_snapshot_fresh(s, T0 - 3601));
+	orgrbac_snapshot_close(s);
+}
+
+static void erange(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	struct group gr;
+	char buf[512];
+	size_t need = 0;
+
+	/* Every size below the one that fits is ERANGE, never a write past it. */
+	for (size_t len = 0; len < sizeof(buf); len++) {
+		enum orgrbac_snap_status st;
+
+		memset(buf, 0xa5, sizeof(buf));
+		st = orgrbac_snapshot_group(s, 0, T0, &gr, buf, len);
+		for (size_t i = len; i < sizeof(buf); i++)
+			assert_int_equal((unsigned char)buf[i], 0xa5);
+		if (st == ORGRBAC_SNAP_OK) {
+			need = len;
+			break;
+		}
+		assert_int_equal(st, ORGRBAC_SNAP_ERANGE);
+	}
+	assert_true(need > 0);
+	assert_string_equal(gr.gr_name, "admins");
+	assert_string_equal(gr.gr_passwd, "x");
+	assert_int_equal(gr.gr_gid, 5000);
+	assert_string_equal(gr.gr_mem[0], "alice");
+	assert_string_equal(gr.gr_mem[1], "bob");
+	assert_null(gr.gr_mem[2]);
+	assert_int_equal(orgrbac_snapshot_group(s, 3, T0, &gr, buf, sizeof(buf)),
+			 ORGRBAC_SNAP_NOTFOUND);
+	orgrbac_snapshot_close(s);
+}
+
+static void initgroups_growth(void **state)
+{
+	struct orgrbac_snapshot *s = open_ok();
+	long start = 1, size = 1;
+	gid_t *groups = malloc(sizeof(*groups));
+
+	assert_non_null(groups);
+	groups[0] = 100;
+	/* bob at T1: admins (twice) and members; the array doubles from 1 to 4 */
+	assert_int_equal(orgrbac_snapshot_initgroups(s, "bob", 100, T1, &start, &size, &groups, 0),
+			 ORGRBAC_SNAP_OK);
+	assert_int_equal(start, 3);
+	assert_int_equal(size, 4);
+	assert_int_equal(groups[1], 5000);
+	assert_int_equal(groups[2], 5001);
+	/* again: nothing is added twice */
+	assert_int_equal(orgrbac_snapshot_initgroups(s, "bob", 100, T1, &start, &size, &groups, 0),
+			 ORGRBAC_SNAP_OK);
+	assert_int_equal(start, 3);
+	free(groups);
+
+	/* the primary group is skipped */
+	start = 0;
+	size = 0;
+	groups = NULL;
+	assert_int_equal(orgrbac_snapshot_initgroups(s, "bob", 5000, T1, &start, &size, &groups, 0),
+			 ORGRBAC_SNAP_OK);
+	assert_int_equal(start, 1);
+	assert_int_equal(groups[0], 5001);
+	free(groups);
+
+	/* the limit stops it quietly, and the array never grows beyond it */
+	start = 1;
+	size = 1;
+	groups = malloc(sizeof(*groups));
+	groups[0] = 100;
+	assert_int_equal(orgrbac_snapshot_initgroups(s, "bob", 100, T1, &start, &size, &groups, 2),
+			 ORGRBAC_SNAP_OK);
+	assert_int_equal(start, 2);
+	assert_int_equal(size, 2);
+	assert_int_equal(groups[1], 5000);
+	free(groups);
+
+	/* outside bob's window only admins; unknown users and closed windows: NOTFOUND */
+	start = 0;
+	size = 4;
+	groups = calloc(4, sizeof(*groups));
+	assert_int_equal(orgrbac_snapshot_initgroups(s, "bob", 100, T2, &start, &size, &groups, 0),
+			 ORGRBAC_SNAP_OK);
+	assert_int_equal(start, 1);
+	assert_int_equal(groups[0], 5000);
+	start = 0;
+	assert_int_equal(
+	    orgrbac_snapshot_initgroups(s, "nobody", 100, T1, &start, &size, &groups, 0),
+	    ORGRBAC_SNAP_NOTFOUND);
+	assert_int_equal(
+	    orgrbac_snapshot_initgroups(s, "carol", 100, T2, &start, &size, &groups, 0),
+	    ORGRBAC_SNAP_NOTFOUND);
+	assert_int_equal(start, 0);
+	free(groups);
+	orgrbac_snapshot_close(s);
+}
+
+/* The file, in a buffer aligned as a mapping is. */
+static unsigned char *load(size_t *len)
+{
+	char *text;
+	unsigned char *buf;
+	orgrbac_error err;
+
+	assert_int_equal(orgrbac_read_file(path, 0, ORGRBAC_FILE_MAX, &text, len, &err), 0);
+	buf = aligned_alloc(8, (*len + 7) & ~(size_t)7);
+	assert_non_null(buf);
+	memcpy(buf, text, *len);
+	free(text);
+	return buf;
+}
+
+static void reseal(unsigned char *buf, size_t len)
+{
+	struct header h;
+
+	memcpy(&h, buf, sizeof(h));
+	h.checksum = checksum(buf + 32, len - 32);
+	memcpy(buf, &h, sizeof(h));
+}
+
+/* Refused with a message containing `why`. */
+static void refused(const unsigned char *buf, size_t len, const char *why)
+{
+	struct orgrbac_snapshot *s = NULL;
+	orgrbac_error err = {""};
+
+	assert_int_equal(orgrbac_snapshot_from_buffer(buf, len, &s, &err), -1);
+	assert_null(s);
+	if (strstr(err.msg, why) == NULL)
+		fail_msg("wanted '%s', got '%s'", why, err.msg);
+}
+
+static void corruptions(void **state)
+{
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snapshot *s;
+	orgrbac_error err;
+
+	assert_non_null(b);
+	assert_int_equal(orgrbac_snapshot_from_buffer(good, len, &s, &err), 0);
+	orgrbac_snapshot_close(s);
+
+#define FRESH() memcpy(b, good, len)
+	FRESH();
+	refused(b, 0, "truncated");
+	refused(b, 100, "truncated");
+	refused(b, len - 1, "truncated");
+	refused(b, len - 8, "truncated");
+	FRESH();
+	memcpy(b, "ORGRBSNQ", 8);
+	refused(b, len, "bad magic");
+	FRESH();
+	h->version = 2;
+	reseal(b, len);
+	refused(b, len, "unknown version");
+	FRESH();
+	b[len - 3] ^= 0x40;
+	refused(b, len, "bad checksum");
+	FRESH();
+	b[40] ^= 1; /* the sync time, covered by the checksum */
+	refused(b, len, "bad checksum");
+
+	/* Offsets, counts, indexes and strings out of range, with a valid checksum. */
+	FRESH();
+	h->users.off = (uint32_t)len;
+	reseal(b, len);
+	refused(b, len, "section");
+	FRESH();
+	h->members.n = 1000000;
+	reseal(b, len);
+	refused(b, len, "section");
+	FRESH();
+	h->roles.off += 4; /* misaligned */
+	reseal(b, len);
+	refused(b, len, "section");
+	FRESH();
+	h->strings.n += 8;
+	reseal(b, len);
+	refused(b, len, "section");
+	FRESH();
+	((struct rec_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
+	reseal(b, len);
+	refused(b, len, "user 1 out of range");
+	FRESH();
+	((struct rec_user *)(void *)(b + h->users.off))[0].count = 100;
+	reseal(b, len);
+	refused(b, len, "user 0 out of range");
+	FRESH();
+	((struct rec_member *)(void *)(b + h->members.off))[0].user = 4;
+	reseal(b, len);
+	refused(b, len, "member 0 out of range");
+	FRESH();
+	((struct rec_member *)(void *)(b + h->members.off))[2].role = 7;
+	reseal(b, len);
+	refused(b, len, "out of range");
+	FRESH();
+	((uint32_t *)(void *)(b + h->by_user.off))[0] = 6;
+	reseal(b, len);
+	refused(b, len, "member index 0 out of range");
+	FRESH();
+	((uint32_t *)(void *)(b + h->by_name.off))[1] = 3;
+	reseal(b, len);
+	refused(b, len, "name index 1 out of range");
+	FRESH();
+	((struct rec_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
+	reseal(b, len);
+	refused(b, len, "role 0 out of range");
+	FRESH();
+	((struct rec_role *)(void *)(b + h->roles.off))[2].member_first = 5;
+	((struct rec_role *)(void *)(b + h->roles.off))[2].member_count = 2;
+	reseal(b, len);
+	refused(b, len, "role 2 out of range");
+	/* the name index points first at the last role, whose name is bad: refused, not read */
+	FRESH();
+	((uint32_t *)(void *)(b + h->by_name.off))[0] = 2;
+	((uint32_t *)(void *)(b + h->by_name.off))[2] = 0;
+	((struct rec_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
+	reseal(b, len);
+	refused(b, len, "role 2 out of range");
+	FRESH();
+	((uint32_t *)(void *)(b + h->privs.off))[0] = h->strings.n;
+	reseal(b, len);
+	refused(b, len, "privilege 0 out of range");
+	/* Order: binary search over unsorted tables would answer wrongly. */
+	FRESH();
+	((struct rec_role *)(void *)(b + h->roles.off))[1].gid = 5000;
+	reseal(b, len);
+	refused(b, len, "roles out of order");
+	FRESH();
+	{
+		struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+		uint32_t t = u[0].name;
+
+		u[0].name = u[1].name;
+		u[1].name = t;
+	}
+	reseal(b, len);
+	refused(b, len, "out of order");
+	/* Reserved header bytes must be zero. */
+	FRESH();
+	b[120] = 1;
+	reseal(b, len);
+	refused(b, len, "unknown header fields");
+	free(b);
+	free(good);
+}
+
+/*
+ * Every header byte set to a few values, resealed: refused, or accepted and
+ * then answering lookups without a crash (run under ASan to see it).
+ */
+static void header_bytes(void **state)
+{
+	static const unsigned char values[] = {0x00, 0x01, 0x7f, 0x80, 0xff};
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+
+	assert_non_null(b);
+	for (size_t i = 0; i < SNAP_HEADER_SIZE; i++) {
+		if (i >= 24 && i < 32)
+			continue; /* the checksum itself */
+		for (size_t k = 0; k < sizeof(values); k++) {
+			struct orgrbac_snapshot *s = NULL;
+			orgrbac_error err;
+			struct group gr;
+			char buf[256];
+			long start = 0, size = 0;
+			gid_t *groups = NULL;
+
+			memcpy(b, good, len);
+			b[i] = values[k];
+			reseal(b, len);
+			if (orgrbac_snapshot_from_buffer(b, len, &s, &err) != 0)
+				continue;
+			for (size_t r = 0; r < orgrbac_snapshot_count_roles(s); r++)
+				orgrbac_snapshot_group(s, r, T1, &gr, buf, sizeof(buf));
+			orgrbac_snapshot_find_name(s, "admins");
+			orgrbac_snapshot_find_gid(s, 5001);
+			orgrbac_snapshot_initgroups(s, "bob", 0, T1, &start, &size, &groups, 0);
+			free(groups);
+			orgrbac_snapshot_close(s);
+		}
+	}
+	free(b);
+	free(good);
+}
+
+static void file_checks(void **state)
+{
+	struct orgrbac_snapshot *s = NULL;
+	orgrbac_error err;
+	char link[sizeof(path) + 8], copy[sizeof(path) + 8];
+
+	/* Only root's, unwritable snapshots are read: tests as root see the owner check too. */
+	assert_int_equal(chmod(path, 0664), 0);
+	assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
+	assert_non_null(strstr(err.msg, "owned by root and not writable"));
+	assert_int_equal(chmod(path, 0644), 0);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 0), 0);
+		assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
+		assert_non_null(strstr(err.msg, "owned by root"));
+		assert_int_equal(chown(path, 0, 0), 0);
+	}
+	/* a directory others may write is refused too */
+	if (geteuid() == 0) {
+		assert_int_equal(chmod(dir, 0777), 0);
+		assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
+		assert_non_null(strstr(err.msg, "directory must be owned by root"));
+		assert_int_equal(chmod(dir, 0700), 0);
+	}
+	snprintf(link, sizeof(link), "%s.link", path);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(orgrbac_snapshot_open(link, trust(), &s, &err), -1);
+	unlink(link);
+	assert_int_equal(orgrbac_snapshot_open(dir, trust(), &s, &err), -1);
+	snprintf(copy, sizeof(copy), "%s.none", path);
+	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot open"));
+	/* the module notices a replacement by inode, size or mtime */
+	s = open_ok();
+	{
+		struct stat st;
+
+		assert_int_equal(lstat(path, &st), 0);
+		assert_true(orgrbac_snapshot_is_file(s, &st));
+		st.st_ino++;
+		assert_false(orgrbac_snapshot_is_file(s, &st));
+	}
+	orgrbac_snapshot_close(s);
+}
+
+static void writer(void **state)
+{
+	struct orgrbac_view v;
+	struct orgrbac_snapshot *s;
+	orgrbac_error err;
+	struct stat before, after;
+	char bad[sizeof(dir) + 32];
+
+	/* A view the reader would refuse is never written; the old file stays. */
+	assert_int_equal(stat(path, &before), 0);
+	sample(&v);
+	v.roles[2].gid = 5000;
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 8, T0, 3600, &err), -1);
+	assert_non_null(strstr(err.msg, "gid 5000 appears twice"));
+	orgrbac_view_free(&v);
+	sample(&v);
+	free(v.roles[2].group);
+	v.roles[2].group = strdup("admins");
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 8, T0, 3600, &err), -1);
+	assert_non_null(strstr(err.msg, "group admins appears twice"));
+	orgrbac_view_free(&v);
+	sample(&v);
+	v.members[0].user = 99;
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 8, T0, 3600, &err), -1);
+	orgrbac_view_free(&v);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	s = open_ok();
+	assert_int_equal(orgrbac_snapshot_generation(s), 7);
+	orgrbac_snapshot_close(s);
+
+	/* An unwritable place fails without leaving anything. */
+	snprintf(bad, sizeof(bad), "%s/none/snapshot.db", dir);
+	sample(&v);
+	assert_int_equal(orgrbac_snapshot_write(bad, &v, 8, T0, 3600, &err), -1);
+	orgrbac_view_free(&v);
+
+	/* A good write replaces the file (a new inode), mode 0644. */
+	sample(&v);
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 8, T0, 60, &err), 0);
+	orgrbac_view_free(&v);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_not_equal(before.st_ino, after.st_ino);
+	assert_int_equal(after.st_mode & 07777, 0644);
+	s = open_ok();
+	assert_int_equal(orgrbac_snapshot_generation(s), 8);
+	assert_int_equal(orgrbac_snapshot_max_age(s), 60);
+	orgrbac_snapshot_close(s);
+
+	/* An empty view is a valid snapshot: no groups. */
+	memset(&v, 0, sizeof(v));
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 9, T0, 60, &err), 0);
+	s = open_ok();
+	assert_int_equal(orgrbac_snapshot_count_roles(s), 0);
+	assert_int_equal(orgrbac_snapshot_find_name(s, "admins"), -1);
+	orgrbac_snapshot_close(s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(round_trip),
+	    cmocka_unit_test(time_windows),
+	    cmocka_unit_test(fresh),
+	    cmocka_unit_test(erange),
+	    cmocka_unit_test(initgroups_growth),
+	    cmocka_unit_test(corruptions),
+	    cmocka_unit_test(header_bytes),
+	    cmocka_unit_test(file_checks),
+	    cmocka_unit_test(offline_queries),
+	    cmocka_unit_test(writer),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
