@@ -44,9 +44,11 @@ usec() {
 }
 
 # conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
-# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account) and
-# $WORK/pam.NAME/mfa (auth mfa_exempt) that use it.  The CA is $CA unless
-# CONF_CA names another.
+# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account),
+# $WORK/pam.NAME/mfa (auth mfa_exempt) and $WORK/pam.NAME/local (account
+# with ignore_unknown_user, then pam_permit: users unknown to the directory
+# pass) that use it.  The CA is $CA unless CONF_CA names another; the
+# snapshot is $WORK/snapshot.db.
 conf() {
 	local name=$1 uris=$2 line svc
 	shift 2
@@ -60,6 +62,8 @@ conf() {
 		printf '\n[pam]\nignore_users = root\n'
 		printf '\n[service sshd]\nrequire = host:login || common:org:own\n'
 		printf '[service sudo]\nrequire = host:sudo || common:org:own\n'
+		printf '[service local]\nrequire = host:login || common:org:own\n'
+		printf '\n[nss]\nsnapshot = %s\n' "$WORK/snapshot.db"
 	} >"$WORK/$name.conf"
 	mkdir -p "$WORK/pam.$name"
 	for svc in sshd sudo; do
@@ -68,6 +72,8 @@ conf() {
 	done
 	printf 'auth required %s mfa_exempt config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
 		>"$WORK/pam.$name/mfa"
+	printf 'account required %s ignore_unknown_user config=%s\naccount required pam_permit.so\n' \
+		"$PAM_SO" "$WORK/$name.conf" >"$WORK/pam.$name/local"
 }
 
 # pam_case CASE CONF SERVICE USER WANT [SERVERS]: one decision through libpam in a
@@ -562,6 +568,49 @@ if command -v unshare >/dev/null && command -v ip >/dev/null && command -v pytho
 else
 	printf 'skip 10 a silent name server in private namespaces: no unshare, ip or python3\n'
 fi
+
+echo "# 11. a server that does not hold the base (a replica not yet initialized): UNAVAIL, not unknown"
+# Read as "no such user", it would let every directory user through a stack
+# that passes users unknown to the directory (ignore_unknown_user).
+orgrbac_slapd_start --empty
+conf empty "$LDAP_URI"
+pam_case "11 control: a user unknown to a real directory passes" main local nobody PAM_SUCCESS
+pam_case "11 control: a denied user is denied" main local erin PAM_PERM_DENIED
+pam_case "11 empty server" empty local erin PAM_AUTHINFO_UNAVAIL 1
+pam_case "11 empty server" empty sshd alice PAM_AUTHINFO_UNAVAIL 1
+pam_case "11 empty server" empty mfa grace PAM_AUTHINFO_UNAVAIL 1
+cli_case "11 empty server" empty sshd alice 2 "does not hold the base dc=example,dc=com" 1
+
+echo "# 12. orgrbac sync against a faulty server: the snapshot is left as it was"
+# sync_case CASE CONF EXIT: exits EXIT, says so, and the snapshot is unchanged.
+sync_case() {
+	local case=$1 name=$2 want=$3 out rc t0 t1 secs
+	t0=$(usec)
+	out=$(timeout -s KILL "$HANG" "$ORGRBAC" sync --config "$WORK/$name.conf" 2>&1)
+	rc=$?
+	t1=$(usec)
+	secs=$(((t1 - t0) / 1000000))
+	if [ "$rc" -ne "$want" ]; then
+		ko "$case: orgrbac sync exited $rc, wanted $want: $(tr '\n' ' ' <<<"$out")"
+	elif [ "$want" -ne 0 ] && ! grep -q "left as it was" <<<"$out"; then
+		ko "$case: orgrbac sync: $(tr '\n' ' ' <<<"$out")"
+	elif [ "$want" -ne 0 ] && ! cmp -s "$WORK/snapshot.db" "$WORK/snapshot.good"; then
+		ko "$case: the snapshot changed"
+	elif [ "$secs" -gt "$(bound 1)" ]; then
+		ko "$case: orgrbac sync took ${secs}s, over $(bound 1)s"
+	else
+		ok "$case: orgrbac sync -> exit $rc, snapshot $([ "$want" -eq 0 ] && echo written || echo unchanged) (${secs}s)"
+	fi
+}
+sync_case "12 control" main 0
+cp "$WORK/snapshot.db" "$WORK/snapshot.good"
+sync_case "12 empty server" empty 1
+for mode in reset-search half-search trickle-search silent; do
+	start_fake "$mode"
+	conf "sync-$mode" "ldap://127.0.0.1:$FAKE_PORT/"
+	sync_case "12 $mode" "sync-$mode" 1
+	stop_fake
+done
 
 printf 'faults: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

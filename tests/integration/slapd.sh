@@ -3,7 +3,9 @@
 # Starts and stops a throwaway slapd on 127.0.0.1 that serves the orgrbac
 # schema and the sample organization, for the integration tests and the demo.
 #
-#   slapd.sh start DIR [--no-memberof]   DIR must be absent or empty
+#   slapd.sh start DIR [--no-memberof] [--empty]
+#                                         DIR must be absent or empty; with
+#                                         --empty the database is empty (no base)
 #   slapd.sh stop DIR                     safe to repeat, or after a failed start
 #   slapd.sh check-schema                 slaptest the slapd.conf schema form
 #   slapd.sh start-pair DIR [--no-memberof]
@@ -48,7 +50,7 @@ die() {
 }
 
 usage() {
-	printf 'usage: %s start DIR [--no-memberof]\n       %s stop DIR\n       %s check-schema\n' \
+	printf 'usage: %s start DIR [--no-memberof] [--empty]\n       %s stop DIR\n       %s check-schema\n' \
 		"$PROG" "$PROG" "$PROG" >&2
 	printf '       %s start-pair DIR [--no-memberof]\n       %s restart DIR\n' \
 		"$PROG" "$PROG" >&2
@@ -643,13 +645,16 @@ main() {
 	[ $# -ge 1 ] || usage
 	case $1 in
 	start)
-		if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
-		local memberof=yes
-		if [ $# -eq 3 ]; then
-			[ "$3" = --no-memberof ] || usage
-			memberof=no
-		fi
-		do_start "$2" "$memberof"
+		if [ $# -lt 2 ] || [ $# -gt 4 ]; then usage; fi
+		local memberof=yes empty=no opt
+		for opt in "${@:3}"; do
+			case $opt in
+			--no-memberof) memberof=no ;;
+			--empty) empty=yes ;;
+			*) usage ;;
+			esac
+		done
+		do_start "$2" "$memberof" "" "$empty"
 		;;
 	stop)
 		[ $# -eq 2 ] || usage
