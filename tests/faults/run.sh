@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Fault suite: real slapd servers killed, stopped, silenced, replicated, misconfigured, and
-# fake servers that reset; each case asserts the decision of `orgrbac check` and/or pam_orgrbac.
+# Fault suite: real slapd servers killed, stopped, silenced, replicated, empty or misconfigured,
+# and fake servers that reset or drag; each case asserts the decision of pam_orgrbac (account
+# and the 2FA exemption, through libpam), `orgrbac check` or `orgrbac sync`.
 #
 # Prints one line per case ("ok" or "FAIL", the case, what was seen) and
 # "faults: N passed, M failed".  Needs root: the module trusts only
