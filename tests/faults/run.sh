@@ -48,8 +48,8 @@ usec() {
 # lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account),
 # $WORK/pam.NAME/mfa (auth mfa_exempt) and $WORK/pam.NAME/local (account
 # with ignore_unknown_user, then pam_permit: users unknown to the directory
-# pass) that use it.  The CA is $CA unless CONF_CA names another; the
-# snapshot is $WORK/snapshot.db.
+# pass) that use it.  The CA is $CA unless CONF_CA names another; CONF_PAM
+# adds a line to [pam]; the snapshot is $WORK/snapshot.db.
 conf() {
 	local name=$1 uris=$2 line svc
 	shift 2
@@ -61,6 +61,7 @@ conf() {
 		done
 		printf '\n[host]\norg = acme\nservices = payments, web\nresource = web01.example.com\n'
 		printf '\n[pam]\nignore_users = root\n'
+		[ -z "${CONF_PAM:-}" ] || printf '%s\n' "$CONF_PAM"
 		printf '\n[service sshd]\nrequire = host:login || common:org:own\n'
 		printf '[service sudo]\nrequire = host:sudo || common:org:own\n'
 		printf '[service local]\nrequire = host:login || common:org:own\n'
@@ -574,7 +575,8 @@ echo "# 11. a server that does not hold the base (a replica not yet initialized)
 # Read as "no such user", it would let every directory user through a stack
 # that passes users unknown to the directory (ignore_unknown_user).
 orgrbac_slapd_start --empty
-conf empty "$LDAP_URI"
+EMPTY_URI=$LDAP_URI
+conf empty "$EMPTY_URI"
 pam_case "11 control: a user unknown to a real directory passes" main local nobody PAM_SUCCESS
 pam_case "11 control: a denied user is denied" main local erin PAM_PERM_DENIED
 pam_case "11 empty server" empty local erin PAM_AUTHINFO_UNAVAIL 1
@@ -612,6 +614,29 @@ for mode in reset-search half-search trickle-search silent; do
 	sync_case "12 $mode" "sync-$mode" 1
 	stop_fake
 done
+
+echo "# 13. offline = snapshot: every fault that leaves no server to answer falls back to the snapshot"
+# The snapshot of case 12 (written from the sample organization a moment ago)
+# decides the account question; the 2FA exemption is never granted offline,
+# and a configuration error never falls back.
+start_fake silent
+CONF_PAM="offline = snapshot" conf off-silent "ldap://127.0.0.1:$FAKE_PORT/"
+pam_case "13 silent server, offline" off-silent sshd alice PAM_SUCCESS 1
+pam_case "13 silent server, offline" off-silent sudo bob PAM_PERM_DENIED 1
+pam_case "13 silent server, offline" off-silent mfa grace PAM_AUTHINFO_UNAVAIL 1
+start_fake reset-search
+CONF_PAM="offline = snapshot" conf off-reset "ldap://127.0.0.1:$FAKE_PORT/"
+pam_case "13 reset mid-answer, offline" off-reset sshd alice PAM_SUCCESS 1
+pam_case "13 reset mid-answer, offline" off-reset sudo bob PAM_PERM_DENIED 1
+stop_fake
+CONF_PAM="offline = snapshot" conf off-empty "$EMPTY_URI"
+pam_case "13 empty server, offline" off-empty sshd alice PAM_SUCCESS 1
+pam_case "13 empty server, offline" off-empty sudo bob PAM_PERM_DENIED 1
+CONF_PAM="offline = snapshot" CONF_CA=$WRONG_CA conf off-wrong-ca "$MAIN_LDAPS"
+pam_case "13 wrong CA, offline" off-wrong-ca sshd alice PAM_SUCCESS 1
+CONF_PAM="offline = snapshot" conf off-plain "ldap://ldap.invalid/"
+pam_case "13 plaintext refused: a configuration error, no fallback" off-plain sshd alice \
+	PAM_SERVICE_ERR
 
 printf 'faults: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
