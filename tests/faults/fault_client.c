@@ -165,7 +165,7 @@ static const char *pam_code(int rc)
 	}
 }
 
-/* One account decision through the stack CONFDIR/SERVICE. */
+/* One decision, account or (with `auth`) authentication, through the stack CONFDIR/SERVICE. */
 static int pam_decide(const char *confdir, const char *service, const char *user, bool auth)
 {
 	struct pam_conv c = {conv, NULL};
