@@ -248,6 +248,31 @@ struct load {
 /* Set the error and return the status. */
 #define fail(s, status, ...) (orgrbac_seterr((s)->err, __VA_ARGS__), (status))
 
+/*
+ * Does the server hold the base entry? One that does not (a replica not yet
+ * initialized, another suffix) answers "no such object" to every search,
+ * which must read as an unusable server, never as "no such user" or as a
+ * directory without roles.
+ */
+static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *err)
+{
+	static char *attrs[] = { "1.1", NULL };
+	LDAPMessage *res = NULL;
+	bool held;
+	int rc = orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res,
+				     err);
+
+	if (rc != ORGRBAC_LDAP_OK)
+		return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
+	held = ldap_first_entry(orgrbac_ldap_handle(l), res) != NULL;
+	ldap_msgfree(res);
+	if (!held) {
+		orgrbac_seterr(err, "%s does not hold the base %s", orgrbac_ldap_uri(l), base);
+		return ORGRBAC_DIR_UNAVAIL;
+	}
+	return ORGRBAC_DIR_FOUND;
+}
+
 static int search(struct load *s, const char *base, int scope, const char *filter,
 		  char **attrs, int limit, LDAPMessage **res)
 {
@@ -279,6 +304,9 @@ static int load_user(struct load *s, const char *user)
 	e = ldap_first_entry(s->ld, res);
 	if (e == NULL) {
 		ldap_msgfree(res);
+		rc = base_held(s->l, s->cfg->base, s->err);
+		if (rc != ORGRBAC_DIR_FOUND)
+			return rc;
 		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid '%s'", user);
 	}
 	/* Two entries fit the size limit of 2 without exceeding it; either could be first. */
@@ -1081,6 +1109,11 @@ int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config 
 	if (img->base == NULL) {
 		orgrbac_seterr(err, "base '%s' is not a DN", cfg->base);
 		return ORGRBAC_DIR_ERROR;
+	}
+	rc = base_held(l, cfg->base, err);
+	if (rc != ORGRBAC_DIR_FOUND) {
+		orgrbac_image_free(img);
+		return rc;
 	}
 	/* Every organization: a user of another one may cross into this host's. */
 	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_LDAP_OK; i++)

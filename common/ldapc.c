@@ -252,8 +252,13 @@ static bool is_unavailable(int rc)
 	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
 }
 
+/*
+ * `tls`: this connection will use TLS. Only then is a TLS context built: it
+ * loads the whole CA bundle, which would cost every plaintext loopback or
+ * ldapi decision milliseconds for nothing.
+ */
 static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrbac_ldap *l,
-		       orgrbac_error *err)
+		       bool tls, orgrbac_error *err)
 {
 	struct timeval tv = { cfg->timeout, 0 };
 	int version = LDAP_VERSION3;
@@ -271,14 +276,19 @@ static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrba
 	    ldap_set_option(ld, LDAP_OPT_TIMEOUT, &tv) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_TIMELIMIT, &cfg->timeout) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_SIZELIMIT, &zero) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &reqcert) != LDAP_OPT_SUCCESS ||
+	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &l->conncb) != LDAP_OPT_SUCCESS) {
+		orgrbac_seterr(err, "cannot set LDAP options");
+		return -1;
+	}
+	if (!tls)
+		return 0;
+	if (ldap_set_option(ld, LDAP_OPT_X_TLS_REQUIRE_CERT, &reqcert) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_PROTOCOL_MIN, &tls_min) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTFILE, ca) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CACERTDIR, NULL) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_CERTFILE, NULL) != LDAP_OPT_SUCCESS ||
 	    ldap_set_option(ld, LDAP_OPT_X_TLS_KEYFILE, NULL) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS ||
-	    ldap_set_option(ld, LDAP_OPT_CONNECT_CB, &l->conncb) != LDAP_OPT_SUCCESS) {
+	    ldap_set_option(ld, LDAP_OPT_X_TLS_NEWCTX, &zero) != LDAP_OPT_SUCCESS) {
 		orgrbac_seterr(err, "cannot set LDAP options (TLS CA file %s)", ca);
 		return -1;
 	}
@@ -291,7 +301,7 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 {
 	LDAPURLDesc *lud = NULL;
 	struct berval cred = { 0, NULL };
-	bool plain, ldapi;
+	bool plain, ldapi, starttls;
 	LDAP *ld = NULL;
 	int rc;
 
@@ -312,11 +322,12 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 		orgrbac_seterr(err, "%s: %s", uri, ldap_err2string(rc));
 		return ORGRBAC_LDAP_ERROR;
 	}
-	if (set_options(ld, cfg, l, err) != 0) {
+	starttls = plain && cfg->starttls && !ldapi;
+	if (set_options(ld, cfg, l, (!plain && !ldapi) || starttls, err) != 0) {
 		ldap_unbind_ext_s(ld, NULL, NULL);
 		return ORGRBAC_LDAP_ERROR;
 	}
-	if (plain && cfg->starttls && !ldapi) {
+	if (starttls) {
 		l->round_trips++;
 		watchdog_arm(&l->dog, cfg->timeout);
 		rc = ldap_start_tls_s(ld, NULL, NULL);

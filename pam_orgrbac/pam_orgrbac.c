@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "evaluate.h"
+#include "offline.h"
 #include "pamargs.h"
 
 enum mode {
@@ -101,6 +102,33 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 	}
 }
 
+/*
+ * offline = snapshot: no server answered, so the host snapshot decides the
+ * account question. Only a positive answer from a fresh snapshot allows; a
+ * user it does not know stays PAM_AUTHINFO_UNAVAIL.
+ */
+static int offline(struct call *c, const struct orgrbac_config *cfg, const char *user,
+		   const struct orgrbac_evaluation *ev)
+{
+	struct orgrbac_snapshot *snap = NULL;
+	orgrbac_error err;
+	char why[1024];
+	int rc;
+
+	if (orgrbac_snapshot_open(cfg->snapshot, 0, &snap, &err) != 0) {
+		snprintf(why, sizeof(why), "%.500s; offline: %.500s", ev->err.msg, err.msg);
+		return finish(c, PAM_AUTHINFO_UNAVAIL, why);
+	}
+	switch (orgrbac_offline_decide(snap, user, ev->require, (int64_t)time(NULL),
+				       cfg->offline_max_age, why, sizeof(why))) {
+	case ORGRBAC_OFFLINE_ALLOWED: rc = finish(c, PAM_SUCCESS, why); break;
+	case ORGRBAC_OFFLINE_DENIED: rc = finish(c, PAM_PERM_DENIED, why); break;
+	default: rc = finish(c, PAM_AUTHINFO_UNAVAIL, why); break;
+	}
+	orgrbac_snapshot_close(snap);
+	return rc;
+}
+
 static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
 {
 	struct call c = {
@@ -129,11 +157,6 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 
 	if (orgrbac_config_load(args.config, false, &cfg, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
-	if (cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT) {
-		rc = finish(&c, PAM_SERVICE_ERR,
-			    "offline = snapshot is not available in this version");
-		goto out;
-	}
 	if (orgrbac_config_ignored(cfg, user)) {
 		rc = finish(&c, PAM_IGNORE, "listed in ignore_users");
 		goto out;
@@ -162,7 +185,12 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 	case ORGRBAC_EVAL_BADNAME:
 		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
 		break;
-	case ORGRBAC_EVAL_UNAVAIL: rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg); break;
+	case ORGRBAC_EVAL_UNAVAIL:
+		if (mode == MODE_ACCOUNT && cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT)
+			rc = offline(&c, cfg, user, &ev);
+		else
+			rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
+		break;
 	case ORGRBAC_EVAL_ERROR:
 		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_PERM_DENIED, ev.err.msg);
 		break;

@@ -7,6 +7,7 @@
 #   . "$(dirname "$0")/lib.sh"
 #   orgrbac_require_slapd            # exit 77 when slapd or ldap-utils are missing
 #   orgrbac_slapd_start              # or: orgrbac_slapd_start --no-memberof
+#   orgrbac_slapd_start_pair         # two servers replicating each other
 #   ldapsearch -x -H "$LDAP_URI" -b "$LDAP_BASE" '(uid=bob)'
 #   ldapmodify_admin <<EOF ... EOF    # change data as the directory admin
 #
@@ -107,6 +108,49 @@ orgrbac_slapd_start() {
 	orgrbac_slapd_env "$ORGRBAC_SLAPD_DIR"
 }
 
+# orgrbac_slapd_start_pair [--no-memberof]: starts two servers in
+# multi-provider replication, each with the sample organization (see
+# slapd.sh start-pair), and exports ORGRBAC_PAIR_A and ORGRBAC_PAIR_B, their
+# server directories.  The variables of A are exported; switch with
+# orgrbac_slapd_env.  Both are stopped when the test exits.
+orgrbac_slapd_start_pair() {
+	local dir
+	orgrbac_require_slapd
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-slapd.XXXXXX")
+	orgrbac_at_exit "orgrbac_slapd_stop_pair '$dir'"
+	"$ORGRBAC_SLAPD_SH" start-pair "$dir/pair" "$@" ||
+		fail "could not start a replicated pair in $dir/pair"
+	ORGRBAC_PAIR_A="$dir/pair/a"
+	ORGRBAC_PAIR_B="$dir/pair/b"
+	export ORGRBAC_PAIR_A ORGRBAC_PAIR_B
+	ORGRBAC_SLAPD_DIR=$ORGRBAC_PAIR_A
+	orgrbac_slapd_env "$ORGRBAC_SLAPD_DIR"
+}
+
+# orgrbac_slapd_stop_pair TOP: stops both servers of a pair started by
+# orgrbac_slapd_start_pair in the temporary directory TOP and removes it.
+orgrbac_slapd_stop_pair() {
+	local top=$1 srv
+	for srv in "$top/pair/a" "$top/pair/b"; do
+		orgrbac_slapd_stop_one "$srv"
+	done
+	if [ "${ORGRBAC_KEEP_SLAPD:-0}" != 1 ]; then
+		case $top in
+		*/orgrbac-slapd.*) rm -rf "$top" ;;
+		esac
+	fi
+	return 0
+}
+
+# orgrbac_slapd_restart DIR: starts a stopped or killed server of ours again
+# on its ports; its env then names the new pid, re-exported if it is current.
+orgrbac_slapd_restart() {
+	"$ORGRBAC_SLAPD_SH" restart "$1" || fail "could not restart slapd in $1"
+	if [ "$1" = "$ORGRBAC_SLAPD_DIR" ]; then
+		orgrbac_slapd_env "$1"
+	fi
+}
+
 # orgrbac_slapd_env DIR: exports the variables of DIR/env.
 orgrbac_slapd_env() {
 	[ -r "$1/env" ] || fail "$1/env: no such server"
@@ -120,7 +164,7 @@ orgrbac_slapd_env() {
 # orgrbac_slapd_stop [DIR]: stops the server (default: the newest) and
 # removes its temporary directory.  Safe to call more than once.
 orgrbac_slapd_stop() {
-	local rc=$ORGRBAC_EXIT_STATUS srv top
+	local srv top
 	srv=${1:-$ORGRBAC_SLAPD_DIR}
 	[ -n "$srv" ] || return 0
 	# DIR may be the temporary directory or the server directory in it.
@@ -131,12 +175,7 @@ orgrbac_slapd_stop() {
 		top=$(dirname "$srv")
 	fi
 	[ -d "$srv" ] || { [ -d "$top" ] && rmdir "$top" 2>/dev/null; return 0; }
-	"$ORGRBAC_SLAPD_SH" stop "$srv" || true
-	# A failing test shows what the server said.
-	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -s "$srv/slapd.log" ]; then
-		printf '%s: last lines of %s:\n' "${0##*/}" "$srv/slapd.log" >&2
-		tail -n 20 "$srv/slapd.log" >&2 || true
-	fi
+	orgrbac_slapd_stop_one "$srv"
 	if [ "${ORGRBAC_KEEP_SLAPD:-0}" = 1 ]; then
 		printf '%s: kept %s\n' "${0##*/}" "$srv" >&2
 	else
@@ -145,6 +184,19 @@ orgrbac_slapd_stop() {
 		esac
 	fi
 	return 0
+}
+
+# orgrbac_slapd_stop_one SRV: stops the server in SRV and, when the test
+# is failing, shows the end of its log.
+orgrbac_slapd_stop_one() {
+	local rc=$ORGRBAC_EXIT_STATUS srv=$1
+	[ -d "$srv" ] || return 0
+	"$ORGRBAC_SLAPD_SH" stop "$srv" || true
+	# A failing test shows what the server said.
+	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ] && [ -s "$srv/slapd.log" ]; then
+		printf '%s: last lines of %s:\n' "${0##*/}" "$srv/slapd.log" >&2
+		tail -n 20 "$srv/slapd.log" >&2 || true
+	fi
 }
 
 orgrbac__env_dir() {

@@ -231,9 +231,52 @@ static void arguments(void **state)
 		assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SERVICE_ERR);
 		assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
 				 PAM_SERVICE_ERR);
-		snprintf(arg, sizeof(arg), "config=%s", snap_conf);
-		assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SERVICE_ERR);
 	}
+}
+
+/*
+ * offline = snapshot: with every server down, a fresh snapshot written by
+ * orgrbac sync decides the account question; only a positive answer allows,
+ * a user it does not know and a stale snapshot stay unavailable, and the
+ * 2FA exemption is never granted offline.
+ */
+static void offline_snapshot(void **state)
+{
+	char sync_conf[300], stale_conf[300], extra[600], arg[320], *cmd;
+	const char *orgrbac = getenv("ORGRBAC");
+
+	if (geteuid() != 0 || orgrbac == NULL) {
+		print_message("skipped: the snapshot must be root-owned, and ORGRBAC names the CLI\n");
+		skip();
+	}
+	snprintf(extra, sizeof(extra), "offline = snapshot\n\n[nss]\nsnapshot = %s/snapshot.db\n",
+		 dir);
+	snprintf(sync_conf, sizeof(sync_conf), "%s/sync.conf", dir);
+	write_conf(sync_conf, ldap_uri, extra);
+	write_conf(snap_conf, "ldap://127.0.0.1:1/", extra);
+	snprintf(extra, sizeof(extra),
+		 "offline = snapshot\noffline_max_age = 1\n\n[nss]\nsnapshot = %s/snapshot.db\n",
+		 dir);
+	snprintf(stale_conf, sizeof(stale_conf), "%s/stale.conf", dir);
+	write_conf(stale_conf, "ldap://127.0.0.1:1/", extra);
+	assert_true(asprintf(&cmd, "'%s' sync --config '%s' >/dev/null", orgrbac, sync_conf) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+
+	snprintf(arg, sizeof(arg), "config=%s", snap_conf);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SUCCESS);
+	assert_non_null(strstr(logged.last, "offline"));
+	assert_int_equal(call(acct_fn, "sudo", "alice", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sudo", "bob", arg, NULL), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "nobody", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(call(acct_fn, "sshd", "uma", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
+			 PAM_AUTHINFO_UNAVAIL);
+	/* the snapshot is older than offline_max_age = 1 */
+	sleep(2);
+	snprintf(arg, sizeof(arg), "config=%s", stale_conf);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logged.last, "older than"));
 }
 
 static void hostile_names(void **state)
@@ -652,6 +695,7 @@ int main(void)
 	    cmocka_unit_test(hostile_names),
 	    cmocka_unit_test(mfa_exempt),
 	    cmocka_unit_test(directory_down),
+	    cmocka_unit_test(offline_snapshot),
 	    cmocka_unit_test(silent_servers),
 	    cmocka_unit_test(no_leaks),
 	    cmocka_unit_test(through_the_stack),

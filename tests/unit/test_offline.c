@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Unit tests of common/offline.c: account decisions from a snapshot written for the test. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "offline.h"
+
+#define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
+
+static char dir[] = "/tmp/test_offline.XXXXXX";
+static char path[sizeof(dir) + 32];
+static struct orgrbac_snapshot *snap;
+
+static void add_user(struct orgrbac_view *v, const char *name, int64_t nb, int64_t na)
+{
+	v->users = reallocarray(v->users, v->n_users + 1, sizeof(*v->users));
+	assert_non_null(v->users);
+	v->users[v->n_users++] = (struct orgrbac_view_user){
+	    .name = strdup(name), .external = nb != ORGRBAC_TIME_MIN, .not_before = nb, .not_after = na};
+}
+
+static void add_role(struct orgrbac_view *v, const char *group, uint32_t gid, const char *priv)
+{
+	struct orgrbac_view_role *r;
+
+	v->roles = reallocarray(v->roles, v->n_roles + 1, sizeof(*v->roles));
+	assert_non_null(v->roles);
+	r = &v->roles[v->n_roles++];
+	memset(r, 0, sizeof(*r));
+	r->group = strdup(group);
+	r->cn = strdup(group);
+	r->gid = gid;
+	r->privileges = orgrbac_split_list(priv, &r->n_privileges);
+}
+
+static void add_member(struct orgrbac_view *v, size_t user, size_t role, int64_t nb, int64_t na)
+{
+	v->members = reallocarray(v->members, v->n_members + 1, sizeof(*v->members));
+	assert_non_null(v->members);
+	v->members[v->n_members++] =
+	    (struct orgrbac_view_member){.user = user, .role = role, .not_before = nb, .not_after = na};
+}
+
+/*
+ * alice: admins (host:*); bob: members (host:login) until T0 + 100;
+ * carol: external until T0 + 50, members; dave: known, no roles.
+ */
+static int setup(void **state)
+{
+	struct orgrbac_view v;
+	orgrbac_error err;
+
+	memset(&v, 0, sizeof(v));
+	add_user(&v, "alice", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(&v, "bob", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(&v, "carol", T0 - 1000, T0 + 50);
+	add_user(&v, "dave", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_role(&v, "admins", 5000, "host:* iam:read");
+	add_role(&v, "members", 5001, "host:login");
+	add_member(&v, 0, 0, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_member(&v, 1, 1, ORGRBAC_TIME_MIN, T0 + 100);
+	add_member(&v, 2, 1, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/snapshot.db", dir);
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 1, T0, 3600, &err), 0);
+	orgrbac_view_free(&v);
+	assert_int_equal(orgrbac_snapshot_open(path,
+					       geteuid() != 0 ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0,
+					       &snap, &err),
+			 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	orgrbac_snapshot_close(snap);
+	unlink(path);
+	return rmdir(dir);
+}
+
+static enum orgrbac_offline_verdict decide(const char *user, const char *require, int64_t now,
+					   int64_t max_age, char *why, size_t len)
+{
+	struct orgrbac_expr *e = NULL;
+	orgrbac_error err;
+	enum orgrbac_offline_verdict v;
+
+	assert_int_equal(orgrbac_expr_parse(require, &e, &err), 0);
+	v = orgrbac_offline_decide(snap, user, e, now, max_age, why, len);
+	orgrbac_expr_free(e);
+	return v;
+}
+
+static void test_allow_and_deny(void **state)
+{
+	char why[256];
+
+	assert_int_equal(decide("alice", "host:sudo", T0 + 10, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_non_null(strstr(why, "offline"));
+	assert_int_equal(decide("alice", "host:login && iam:read", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_int_equal(decide("alice", "iam:write", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_DENIED);
+	assert_non_null(strstr(why, "lacks privileges: iam:write"));
+	assert_int_equal(decide("bob", "host:login", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_int_equal(decide("bob", "host:sudo || iam:read", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_DENIED);
+	assert_int_equal(decide("dave", "host:login", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_DENIED);
+	assert_int_equal(decide("dave", "none", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+}
+
+static void test_windows_close_on_time(void **state)
+{
+	char why[256];
+
+	/* bob's membership ends at T0 + 100 */
+	assert_int_equal(decide("bob", "host:login", T0 + 99, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_int_equal(decide("bob", "host:login", T0 + 100, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_DENIED);
+	/* carol's external access ends at T0 + 50: not allowed, and not even known */
+	assert_int_equal(decide("carol", "host:login", T0 + 49, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_int_equal(decide("carol", "host:login", T0 + 50, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_int_equal(decide("carol", "none", T0 + 50, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+}
+
+static void test_unknown_and_stale(void **state)
+{
+	char why[256];
+
+	assert_int_equal(decide("nobody", "none", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_non_null(strstr(why, "nobody"));
+	assert_int_equal(decide("ALICE", "host:login", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_int_equal(decide("alice", "host:login", T0 + 3601, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_non_null(strstr(why, "older than 3600"));
+	/* a snapshot from the future (clock set back) is not trusted either */
+	assert_int_equal(decide("alice", "host:login", T0 - 1, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_allow_and_deny),
+	    cmocka_unit_test(test_windows_close_on_time),
+	    cmocka_unit_test(test_unknown_and_stale),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
