@@ -11,6 +11,7 @@ FUZZ_TARGETS += tests/fuzz/fuzz_gtime
 FUZZ_TARGETS += tests/fuzz/fuzz_names
 FUZZ_TARGETS += tests/fuzz/fuzz_pamargs
 FUZZ_TARGETS += tests/fuzz/fuzz_policy
+FUZZ_TARGETS += tests/fuzz/fuzz_snapshot
 
 if ENABLE_FUZZING
 noinst_PROGRAMS = $(FUZZ_TARGETS)
