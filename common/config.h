@@ -12,7 +12,7 @@
 #define ORGRBAC_CONFIG_PATH "/etc/orgrbac.conf"
 #endif
 
-#define ORGRBAC_MAX_URIS 8
+#define ORGRBAC_MAX_URIS    8
 #define ORGRBAC_TIMEOUT_MAX 60 /* seconds */
 
 enum orgrbac_offline {
@@ -40,7 +40,7 @@ struct orgrbac_config {
 	int timeout;		  /* seconds, 1..ORGRBAC_TIMEOUT_MAX, default 3 */
 
 	/* [host] */
-	char *org; /* required */
+	char *org;	 /* required */
 	char **services; /* NULL-terminated, possibly empty */
 	size_t n_services;
 	char *resource; /* default: the host's FQDN */
@@ -73,8 +73,8 @@ struct orgrbac_config {
  * a bind_password_file that is not root-owned and private - returns -1 and
  * fills err with "PATH:LINE: [section] key: what is wrong" (LINE where known).
  */
-int orgrbac_config_load(const char *path, bool trust_any_owner,
-			struct orgrbac_config **out, orgrbac_error *err);
+int orgrbac_config_load(const char *path, bool trust_any_owner, struct orgrbac_config **out,
+			orgrbac_error *err);
 void orgrbac_config_free(struct orgrbac_config *cfg);
 
 /*
@@ -82,8 +82,7 @@ void orgrbac_config_free(struct orgrbac_config *cfg);
  * default_require, else NULL (a configuration error for the caller).
  * Service names compare case-insensitively.
  */
-const char *orgrbac_config_require(const struct orgrbac_config *cfg,
-				   const char *service);
+const char *orgrbac_config_require(const struct orgrbac_config *cfg, const char *service);
 
 /* Is `user` listed in ignore_users (exact, byte for byte)? */
 bool orgrbac_config_ignored(const struct orgrbac_config *cfg, const char *user);
@@ -93,8 +92,7 @@ bool orgrbac_config_ignored(const struct orgrbac_config *cfg, const char *user);
  * without group/other bits, first line only, trailing newline removed. The
  * caller wipes it with orgrbac_wipe and frees it. 0 or -1 with err.
  */
-int orgrbac_config_read_secret(const struct orgrbac_config *cfg,
-			       bool trust_any_owner, char **secret,
-			       orgrbac_error *err);
+int orgrbac_config_read_secret(const struct orgrbac_config *cfg, bool trust_any_owner,
+			       char **secret, orgrbac_error *err);
 
 #endif

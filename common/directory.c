@@ -8,9 +8,9 @@
 #include "directory.h"
 #include "gtime.h"
 
-#define VALUE_MAX 4096	     /* bytes of one attribute value we accept */
-#define FILTER_BATCH 64	     /* DNs per search filter */
-#define FILTER_MAX (256 * 1024)
+#define VALUE_MAX    4096 /* bytes of one attribute value we accept */
+#define FILTER_BATCH 64	  /* DNs per search filter */
+#define FILTER_MAX   (256 * 1024)
 
 /* A DN as its normalized, lower-cased RDNs, leftmost first, for comparisons. */
 struct dn {
@@ -193,7 +193,7 @@ static void filter_add_value(struct filter *f, const char *value)
 /* "(&(objectClass=CLASS)(|(ATTR=v1)(ATTR=v2)...))" for values[from, from+count). */
 static char *filter_any(const char *cls, const char *attr, char *const *values, size_t count)
 {
-	struct filter f = { 0 };
+	struct filter f = {0};
 
 	filter_add(&f, "(&(objectClass=");
 	filter_add(&f, cls);
@@ -238,7 +238,7 @@ struct load {
 	struct orgrbac_facts *f;
 	struct dn base, user, org;
 	char *org_dn;
-	char **direct;	   /* memberOf values of the user */
+	char **direct; /* memberOf values of the user */
 	size_t n_direct;
 	char **group_norm; /* normalized DNs of facts->groups, same order */
 	size_t cap_norm, cap_groups;
@@ -256,11 +256,11 @@ struct load {
  */
 static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *err)
 {
-	static char *attrs[] = { "1.1", NULL };
+	static char *attrs[] = {"1.1", NULL};
 	LDAPMessage *res = NULL;
 	bool held;
-	int rc = orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res,
-				     err);
+	int rc =
+	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, err);
 
 	if (rc != ORGRBAC_LDAP_OK)
 		return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
@@ -273,8 +273,8 @@ static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *er
 	return ORGRBAC_DIR_FOUND;
 }
 
-static int search(struct load *s, const char *base, int scope, const char *filter,
-		  char **attrs, int limit, LDAPMessage **res)
+static int search(struct load *s, const char *base, int scope, const char *filter, char **attrs,
+		  int limit, LDAPMessage **res)
 {
 	int rc = orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
 
@@ -285,7 +285,7 @@ static int search(struct load *s, const char *base, int scope, const char *filte
 
 static int load_user(struct load *s, const char *user)
 {
-	static char *attrs[] = { "uid", "memberOf", NULL };
+	static char *attrs[] = {"uid", "memberOf", NULL};
 	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *dn;
 	LDAPMessage *res = NULL, *e;
 	struct berval **uids;
@@ -298,7 +298,8 @@ static int load_user(struct load *s, const char *user)
 	rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
 	if (rc != ORGRBAC_DIR_FOUND) {
 		if (strstr(s->err->msg, "more than") != NULL)
-			orgrbac_seterr(s->err, "uid '%s' is ambiguous: several entries match", user);
+			orgrbac_seterr(s->err, "uid '%s' is ambiguous: several entries match",
+				       user);
 		return rc;
 	}
 	e = ldap_first_entry(s->ld, res);
@@ -420,7 +421,7 @@ static int add_group(struct load *s, const char *dn)
  */
 static int groups_memberof(struct load *s)
 {
-	static char *attrs[] = { "memberOf", NULL };
+	static char *attrs[] = {"memberOf", NULL};
 	LDAPMessage *res = NULL, *e;
 	size_t done = 0;
 	int rc;
@@ -470,7 +471,7 @@ static int groups_memberof(struct load *s)
  */
 static int groups_search(struct load *s)
 {
-	static char *attrs[] = { "1.1", NULL };
+	static char *attrs[] = {"1.1", NULL};
 	size_t prev_start = 0, prev_end = 0;
 	int rc = ORGRBAC_DIR_FOUND;
 
@@ -601,8 +602,8 @@ static int add_grant(struct load *s, LDAPMessage *e)
 
 static int load_grants(struct load *s)
 {
-	static char *attrs[] = { "cn",	       "orgGrantedRole", "orgGrantee", "orgScope",
-				 "orgNotBefore", "orgNotAfter",	   NULL };
+	static char *attrs[] = {"cn",		"orgGrantedRole", "orgGrantee", "orgScope",
+				"orgNotBefore", "orgNotAfter",	  NULL};
 	size_t n = s->f->n_groups + 1;
 	char **grantees = calloc(n, sizeof(*grantees));
 	int rc = ORGRBAC_DIR_FOUND;
@@ -674,7 +675,7 @@ static int add_role(struct load *s, LDAPMessage *e)
 
 static int load_roles(struct load *s)
 {
-	static char *attrs[] = { "cn", "orgPrivilege", NULL };
+	static char *attrs[] = {"cn", "orgPrivilege", NULL};
 	struct orgrbac_facts *f = s->f;
 	char **dns = calloc(f->n_grants + 1, sizeof(*dns));
 	size_t n = 0;
@@ -751,8 +752,13 @@ static enum orgrbac_ext_mode ext_mode(const char *v)
 
 static int load_external(struct load *s)
 {
-	static char *attrs[] = { "cn", "orgExternalKind", "orgAccessMode", "orgNotBefore",
-				 "orgNotAfter", "orgRoleManagement", NULL };
+	static char *attrs[] = {"cn",
+				"orgExternalKind",
+				"orgAccessMode",
+				"orgNotBefore",
+				"orgNotAfter",
+				"orgRoleManagement",
+				NULL};
 	LDAPMessage *res = NULL, *e, *best = NULL;
 	size_t best_depth = 0;
 	struct orgrbac_external *x;
@@ -796,8 +802,9 @@ static int load_external(struct load *s)
 		orgrbac_strv_free(cns);
 	}
 	/* Several values where one is expected leave kind or mode unknown: deny. */
-	x->kind = single_value(s->ld, best, "orgExternalKind", &kind) == 0 ? ext_kind(kind)
-									   : ORGRBAC_EXT_KIND_UNKNOWN;
+	x->kind = single_value(s->ld, best, "orgExternalKind", &kind) == 0
+		      ? ext_kind(kind)
+		      : ORGRBAC_EXT_KIND_UNKNOWN;
 	x->mode = single_value(s->ld, best, "orgAccessMode", &mode) == 0 ? ext_mode(mode)
 									 : ORGRBAC_MODE_UNKNOWN;
 	parse_window(s->ld, best, &x->window);
@@ -817,7 +824,7 @@ static int load_external(struct load *s)
 int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
 			   const char *user, struct orgrbac_facts **out, orgrbac_error *err)
 {
-	struct load s = { .l = l, .ld = orgrbac_ldap_handle(l), .cfg = cfg, .err = err };
+	struct load s = {.l = l, .ld = orgrbac_ldap_handle(l), .cfg = cfg, .err = err};
 	const char *why;
 	int rc;
 
@@ -863,7 +870,7 @@ out:
 
 /* ---- the whole directory, for the host snapshot ---- */
 
-#define IMAGE_PAGE 500
+#define IMAGE_PAGE	  500
 #define IMAGE_MAX_ENTRIES 5000000 /* of one kind; far beyond any organization */
 
 static char *dn_norm(const char *s)
@@ -941,8 +948,8 @@ static int image_user(void *ctx, LDAP *ld, LDAPMessage *e)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct orgrbac_img_user *v = grow(img->users, img->n_users, &img->cap_users,
-						  sizeof(*img->users));
+		struct orgrbac_img_user *v =
+		    grow(img->users, img->n_users, &img->cap_users, sizeof(*img->users));
 
 		if (v == NULL)
 			goto nomem;
@@ -1084,23 +1091,23 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
 			    struct orgrbac_image *img, orgrbac_error *err)
 {
-	static char *user_attrs[] = { "uid", NULL };
-	static char *group_attrs[] = { "member", NULL };
-	static char *role_attrs[] = { "cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL };
-	static char *grant_attrs[] = { "orgGrantedRole", "orgGrantee", "orgScope",
-				       "orgNotBefore", "orgNotAfter", NULL };
-	static char *ext_attrs[] = { "orgExternalKind", "orgAccessMode", "orgNotBefore",
-				     "orgNotAfter", NULL };
+	static char *user_attrs[] = {"uid", NULL};
+	static char *group_attrs[] = {"member", NULL};
+	static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
+	static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
+				      "orgNotBefore",	"orgNotAfter", NULL};
+	static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode", "orgNotBefore",
+				    "orgNotAfter", NULL};
 	static const struct {
 		const char *filter;
 		char **attrs;
 		orgrbac_entry_fn fn;
 	} kinds[] = {
-		{ "(objectClass=orgRole)", role_attrs, image_role },
-		{ "(objectClass=orgRoleGrant)", grant_attrs, image_grant },
-		{ "(objectClass=orgExternalAccess)", ext_attrs, image_external },
-		{ "(objectClass=groupOfNames)", group_attrs, image_group },
-		{ "(objectClass=posixAccount)", user_attrs, image_user },
+	    {"(objectClass=orgRole)", role_attrs, image_role},
+	    {"(objectClass=orgRoleGrant)", grant_attrs, image_grant},
+	    {"(objectClass=orgExternalAccess)", ext_attrs, image_external},
+	    {"(objectClass=groupOfNames)", group_attrs, image_group},
+	    {"(objectClass=posixAccount)", user_attrs, image_user},
 	};
 	int rc = ORGRBAC_LDAP_OK;
 

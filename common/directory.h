@@ -8,16 +8,16 @@
 #include "ldapc.h"
 #include "policy.h"
 
-#define ORGRBAC_MAX_GROUPS 1024	  /* transitive groups of one principal */
-#define ORGRBAC_MAX_GROUP_DEPTH 16 /* nesting followed without memberOf */
-#define ORGRBAC_MAX_GRANTS 4096	  /* grants naming one principal */
-#define ORGRBAC_MAX_EXTERNAL 1024  /* external-access entries in one organization */
+#define ORGRBAC_MAX_GROUPS	1024 /* transitive groups of one principal */
+#define ORGRBAC_MAX_GROUP_DEPTH 16   /* nesting followed without memberOf */
+#define ORGRBAC_MAX_GRANTS	4096 /* grants naming one principal */
+#define ORGRBAC_MAX_EXTERNAL	1024 /* external-access entries in one organization */
 
 enum orgrbac_dir_status {
 	ORGRBAC_DIR_FOUND = 0,
-	ORGRBAC_DIR_NOUSER = 1,	    /* no such principal (or a malformed name) */
-	ORGRBAC_DIR_ERROR = -1,	    /* bad data or an answer we cannot trust: deny */
-	ORGRBAC_DIR_UNAVAIL = -2,   /* no server answered */
+	ORGRBAC_DIR_NOUSER = 1,	  /* no such principal (or a malformed name) */
+	ORGRBAC_DIR_ERROR = -1,	  /* bad data or an answer we cannot trust: deny */
+	ORGRBAC_DIR_UNAVAIL = -2, /* no server answered */
 };
 
 /*

@@ -10,10 +10,10 @@
 struct orgrbac_host orgrbac_config_host(const struct orgrbac_config *cfg)
 {
 	struct orgrbac_host host = {
-		.org = cfg->org,
-		.services = (const char *const *)cfg->services,
-		.n_services = cfg->n_services,
-		.resource = cfg->resource,
+	    .org = cfg->org,
+	    .services = (const char *const *)cfg->services,
+	    .n_services = cfg->n_services,
+	    .resource = cfg->resource,
 	};
 
 	return host;
@@ -24,8 +24,8 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 {
 	struct orgrbac_host host = orgrbac_config_host(cfg);
 	struct orgrbac_policy policy = {
-		.mfa_exempt_role = cfg->mfa_exempt_role,
-		.cross_org_privilege = cfg->cross_org_privilege,
+	    .mfa_exempt_role = cfg->mfa_exempt_role,
+	    .cross_org_privilege = cfg->cross_org_privilege,
 	};
 	struct orgrbac_ldap *l = NULL;
 	const char *why;
@@ -49,7 +49,8 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 
 	rc = orgrbac_ldap_open(cfg, trust_any_owner, &l, &ev->err);
 	if (rc != ORGRBAC_LDAP_OK) {
-		ev->status = rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_EVAL_UNAVAIL : ORGRBAC_EVAL_CONFIG;
+		ev->status =
+		    rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_EVAL_UNAVAIL : ORGRBAC_EVAL_CONFIG;
 		return;
 	}
 	snprintf(ev->server, sizeof(ev->server), "%s", orgrbac_ldap_uri(l));
@@ -65,12 +66,8 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 			snprintf(ev->decision.reason, sizeof(ev->decision.reason),
 				 "not in the directory: %.400s", ev->err.msg);
 		break;
-	case ORGRBAC_DIR_UNAVAIL:
-		ev->status = ORGRBAC_EVAL_UNAVAIL;
-		break;
-	default:
-		ev->status = ORGRBAC_EVAL_ERROR;
-		break;
+	case ORGRBAC_DIR_UNAVAIL: ev->status = ORGRBAC_EVAL_UNAVAIL; break;
+	default: ev->status = ORGRBAC_EVAL_ERROR; break;
 	}
 }
 

@@ -22,9 +22,9 @@ struct orgrbac_evaluation {
 	struct orgrbac_decision decision; /* valid when DECIDED */
 	struct orgrbac_facts *facts;	  /* NULL for an unknown user */
 	struct orgrbac_expr *require;
-	char server[256];		  /* the URI that answered */
+	char server[256]; /* the URI that answered */
 	unsigned long round_trips;
-	orgrbac_error err;		  /* why, when not DECIDED; why unknown */
+	orgrbac_error err; /* why, when not DECIDED; why unknown */
 };
 
 /*

@@ -20,10 +20,10 @@
  * "&&" binds tighter than "||" and "+". White space between tokens is
  * ignored. "none" (no privilege required) must stand alone.
  */
-#define ORGRBAC_EXPR_MAX_LEN 1024  /* bytes of text */
-#define ORGRBAC_EXPR_MAX_DEPTH 16  /* nested parentheses */
-#define ORGRBAC_EXPR_MAX_TERMS 64  /* privileges named */
-#define ORGRBAC_PRIVILEGE_MAX 255  /* bytes of one privilege */
+#define ORGRBAC_EXPR_MAX_LEN   1024 /* bytes of text */
+#define ORGRBAC_EXPR_MAX_DEPTH 16   /* nested parentheses */
+#define ORGRBAC_EXPR_MAX_TERMS 64   /* privileges named */
+#define ORGRBAC_PRIVILEGE_MAX  255  /* bytes of one privilege */
 
 struct orgrbac_expr;
 
@@ -31,8 +31,7 @@ struct orgrbac_expr;
  * Parse `text`. On error returns -1 with err naming the 1-based column, e.g.
  * "column 12: expected a privilege after '&&'".
  */
-int orgrbac_expr_parse(const char *text, struct orgrbac_expr **out,
-		       orgrbac_error *err);
+int orgrbac_expr_parse(const char *text, struct orgrbac_expr **out, orgrbac_error *err);
 void orgrbac_expr_free(struct orgrbac_expr *e);
 
 /* True for the requirement "none". */
@@ -54,8 +53,8 @@ struct orgrbac_witness {
  * Evaluate. "none" is true. `w` may be NULL; otherwise on a true result it
  * holds exactly the terms of the branch that satisfied it, in order.
  */
-bool orgrbac_expr_eval(const struct orgrbac_expr *e, orgrbac_holds_fn holds,
-		       void *ctx, struct orgrbac_witness *w);
+bool orgrbac_expr_eval(const struct orgrbac_expr *e, orgrbac_holds_fn holds, void *ctx,
+		       struct orgrbac_witness *w);
 
 /*
  * Is `p` a well-formed privilege? With `pattern`, a role's privilege may also

@@ -206,7 +206,7 @@ static void sigpipe_block(struct sigpipe_guard *g)
 static void sigpipe_restore(struct sigpipe_guard *g)
 {
 	sigset_t set, pending;
-	struct timespec zero = { 0, 0 };
+	struct timespec zero = {0, 0};
 
 	sigpending(&pending);
 	if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
@@ -257,10 +257,10 @@ static bool is_unavailable(int rc)
  * loads the whole CA bundle, which would cost every plaintext loopback or
  * ldapi decision milliseconds for nothing.
  */
-static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrbac_ldap *l,
-		       bool tls, orgrbac_error *err)
+static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrbac_ldap *l, bool tls,
+		       orgrbac_error *err)
 {
-	struct timeval tv = { cfg->timeout, 0 };
+	struct timeval tv = {cfg->timeout, 0};
 	int version = LDAP_VERSION3;
 	int deref = LDAP_DEREF_NEVER;
 	int reqcert = LDAP_OPT_X_TLS_DEMAND;
@@ -300,7 +300,7 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 		   struct orgrbac_ldap *l, orgrbac_error *err)
 {
 	LDAPURLDesc *lud = NULL;
-	struct berval cred = { 0, NULL };
+	struct berval cred = {0, NULL};
 	bool plain, ldapi, starttls;
 	LDAP *ld = NULL;
 	int rc;
@@ -313,8 +313,10 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	ldapi = strcasecmp(lud->lud_scheme, "ldapi") == 0;
 	ldap_free_urldesc(lud);
 	if (plain && !cfg->starttls && !cfg->allow_insecure && !orgrbac_uri_is_local(uri)) {
-		orgrbac_seterr(err, "%s: plaintext LDAP to a non-loopback host refused "
-				    "(use ldaps://, starttls = yes, or allow_insecure = yes)", uri);
+		orgrbac_seterr(err,
+			       "%s: plaintext LDAP to a non-loopback host refused "
+			       "(use ldaps://, starttls = yes, or allow_insecure = yes)",
+			       uri);
 		return ORGRBAC_LDAP_ERROR;
 	}
 	rc = ldap_initialize(&ld, uri);
@@ -346,8 +348,8 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	/* An anonymous bind too: it proves the server answers before we commit to it. */
 	l->round_trips++;
 	watchdog_arm(&l->dog, cfg->timeout);
-	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE,
-			      &cred, NULL, NULL, NULL);
+	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE, &cred,
+			      NULL, NULL, NULL);
 	if (watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
@@ -390,7 +392,7 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 		goto out;
 	}
 	l->timeout = cfg->timeout;
-	l->conncb = (struct ldap_conncb){ conn_added, conn_deleted, &l->dog };
+	l->conncb = (struct ldap_conncb){conn_added, conn_deleted, &l->dog};
 	if (watchdog_start(&l->dog) != 0) {
 		orgrbac_seterr(err, "cannot start the timeout watchdog");
 		free(l);
@@ -418,8 +420,9 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 	if (status == ORGRBAC_LDAP_OK) {
 		*out = l;
 	} else {
-		orgrbac_seterr(err, "%s%s", status == ORGRBAC_LDAP_UNAVAIL ?
-			       "no directory server answered: " : "", tried);
+		orgrbac_seterr(
+		    err, "%s%s",
+		    status == ORGRBAC_LDAP_UNAVAIL ? "no directory server answered: " : "", tried);
 		watchdog_stop(&l->dog);
 		free(l);
 	}
@@ -464,11 +467,10 @@ LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l)
 	return l->ld;
 }
 
-int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
-			const char *filter, char **attrs, int sizelimit,
-			LDAPMessage **res, orgrbac_error *err)
+int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
+			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err)
 {
-	struct timeval tv = { l->timeout, 0 };
+	struct timeval tv = {l->timeout, 0};
 	struct sigpipe_guard guard;
 	LDAPMessage *m;
 	int rc;
@@ -514,16 +516,16 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 			      const char *filter, char **attrs, int page_size, size_t max_entries,
 			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err)
 {
-	struct timeval tv = { l->timeout, 0 };
+	struct timeval tv = {l->timeout, 0};
 	struct berval *cookie = NULL;
 	size_t total = 0;
 	int status = ORGRBAC_LDAP_ERROR;
 
 	do {
-		LDAPControl *page = NULL, *ctrls[2] = { NULL, NULL }, **rctrls = NULL, *resp;
+		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL}, **rctrls = NULL, *resp;
 		struct sigpipe_guard guard;
 		LDAPMessage *res = NULL, *m;
-		struct berval next = { 0, NULL };
+		struct berval next = {0, NULL};
 		ber_int_t estimate = 0;
 		int rc, result = LDAP_SUCCESS;
 
@@ -578,7 +580,7 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 			}
 		}
 		if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) !=
-			    LDAP_SUCCESS ||
+			LDAP_SUCCESS ||
 		    result != LDAP_SUCCESS) {
 			orgrbac_seterr(err, "paged search under %s: %s", base,
 				       ldap_err2string(result));
@@ -591,8 +593,8 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 		ber_bvfree(cookie);
 		cookie = NULL;
 		/* A server that ignores the control sends everything at once: that is the end. */
-		if (resp != NULL &&
-		    ldap_parse_pageresponse_control(l->ld, resp, &estimate, &next) == LDAP_SUCCESS) {
+		if (resp != NULL && ldap_parse_pageresponse_control(l->ld, resp, &estimate,
+								    &next) == LDAP_SUCCESS) {
 			if (next.bv_len > 0)
 				cookie = ber_bvdup(&next);
 			ber_memfree(next.bv_val);

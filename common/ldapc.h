@@ -41,9 +41,8 @@ unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l);
  * reference is an error. No such object is an empty result. The caller frees
  * *res with ldap_msgfree.
  */
-int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
-			const char *filter, char **attrs, int sizelimit,
-			LDAPMessage **res, orgrbac_error *err);
+int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
+			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err);
 
 /* Called for each entry of a paged search; non-zero stops the search as an error. */
 typedef int (*orgrbac_entry_fn)(void *ctx, LDAP *ld, LDAPMessage *entry);

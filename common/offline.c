@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Offline decisions: the account question answered from the host snapshot when no server answers. */
+/* Offline decisions: the account question answered from the host snapshot when no server answers.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -20,8 +21,8 @@ static bool holds(void *ctx, const char *privilege)
 		const char *granted;
 		bool covers = false;
 
-		for (size_t k = 0; !covers && (granted = orgrbac_snapshot_privilege(h->s, i, k)) != NULL;
-		     k++)
+		for (size_t k = 0;
+		     !covers && (granted = orgrbac_snapshot_privilege(h->s, i, k)) != NULL; k++)
 			covers = orgrbac_privilege_covers(granted, privilege);
 		if (covers && orgrbac_snapshot_holds_role(h->s, i, h->user, h->now))
 			return true;
@@ -45,15 +46,15 @@ static bool known(const struct orgrbac_snapshot *s, const char *user, int64_t no
 
 enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapshot *s,
 						    const char *user,
-						    const struct orgrbac_expr *require,
-						    int64_t now, int64_t max_age, char *reason,
-						    size_t len)
+						    const struct orgrbac_expr *require, int64_t now,
+						    int64_t max_age, char *reason, size_t len)
 {
-	struct holder h = { .s = s, .user = user, .now = now };
+	struct holder h = {.s = s, .user = user, .now = now};
 	int64_t synced = orgrbac_snapshot_synced_at(s);
 
 	if (now < synced || now - synced > max_age) {
-		snprintf(reason, len, "offline: the snapshot synced %lld s ago is older than %lld s",
+		snprintf(reason, len,
+			 "offline: the snapshot synced %lld s ago is older than %lld s",
 			 (long long)(now - synced), (long long)max_age);
 		return ORGRBAC_OFFLINE_UNDECIDED;
 	}

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Offline decisions: the account question answered from the host snapshot when no server answers. */
+/* Offline decisions: the account question answered from the host snapshot when no server answers.
+ */
 #ifndef ORGRBAC_OFFLINE_H
 #define ORGRBAC_OFFLINE_H
 
@@ -24,8 +25,7 @@ enum orgrbac_offline_verdict {
  */
 enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapshot *s,
 						    const char *user,
-						    const struct orgrbac_expr *require,
-						    int64_t now, int64_t max_age, char *reason,
-						    size_t len);
+						    const struct orgrbac_expr *require, int64_t now,
+						    int64_t max_age, char *reason, size_t len);
 
 #endif

@@ -31,7 +31,7 @@ struct orgrbac_grant {
 	char *org;  /* the organization the grant lives in */
 	char *role_dn;
 	const struct orgrbac_role *role; /* NULL: missing or out of reach */
-	char **scopes; /* "service:NAME" / "resource:NAME"; none: org-wide */
+	char **scopes;			 /* "service:NAME" / "resource:NAME"; none: org-wide */
 	size_t n_scopes;
 	struct orgrbac_window window;
 	char *via; /* the grantee that matched: the user's DN or a group's */
@@ -63,7 +63,7 @@ struct orgrbac_external {
 struct orgrbac_facts {
 	char *user; /* uid, equal byte for byte to the login name */
 	char *dn;
-	char *org; /* home organization: the o= directly beneath the base */
+	char *org;     /* home organization: the o= directly beneath the base */
 	char **groups; /* DNs of every group it belongs to, transitively */
 	size_t n_groups;
 	struct orgrbac_role *roles;
@@ -87,49 +87,46 @@ struct orgrbac_policy {
 };
 
 enum orgrbac_verdict {
-	ORGRBAC_DENY = 0,  /* lacks the required privileges */
+	ORGRBAC_DENY = 0, /* lacks the required privileges */
 	ORGRBAC_ALLOW,
-	ORGRBAC_EXPIRED,   /* external access disabled or outside its window */
-	ORGRBAC_UNKNOWN,   /* no such principal */
+	ORGRBAC_EXPIRED, /* external access disabled or outside its window */
+	ORGRBAC_UNKNOWN, /* no such principal */
 };
 
 /* One privilege of the requirement and where the principal got it. */
 struct orgrbac_match {
-	const char *required;			/* the requirement's term */
-	const char *granted;			/* the role privilege that covered it */
-	const struct orgrbac_grant *grant;	/* NULL with full access */
+	const char *required;		   /* the requirement's term */
+	const char *granted;		   /* the role privilege that covered it */
+	const struct orgrbac_grant *grant; /* NULL with full access */
 };
 
 struct orgrbac_decision {
 	enum orgrbac_verdict verdict;
-	bool full_access;  /* an external entry with orgRoleManagement FALSE */
-	bool cross_org;	   /* allowed through cross_org_privilege */
-	bool mfa_exempt;   /* holds mfa_exempt_role in scope and window */
+	bool full_access; /* an external entry with orgRoleManagement FALSE */
+	bool cross_org;	  /* allowed through cross_org_privilege */
+	bool mfa_exempt;  /* holds mfa_exempt_role in scope and window */
 	const struct orgrbac_grant *mfa_grant;
 	struct orgrbac_match matches[ORGRBAC_EXPR_MAX_TERMS];
 	size_t n_matches;
-	char reason[512];  /* one line, for syslog and the CLI */
+	char reason[512]; /* one line, for syslog and the CLI */
 };
 
 /*
  * Decide. `facts` NULL means the principal was not found. Pure: no I/O, no
  * clock but `now`. Starts from deny; every path sets a reason.
  */
-void orgrbac_decide(const struct orgrbac_facts *facts,
-		    const struct orgrbac_host *host,
-		    const struct orgrbac_policy *policy, int64_t now,
-		    struct orgrbac_decision *out);
+void orgrbac_decide(const struct orgrbac_facts *facts, const struct orgrbac_host *host,
+		    const struct orgrbac_policy *policy, int64_t now, struct orgrbac_decision *out);
 
 /* notBefore <= now < notAfter; a malformed window contains nothing. */
 bool orgrbac_window_contains(const struct orgrbac_window *w, int64_t now);
 
 /* Does the grant's scope cover this host? No scope: organization-wide. */
-bool orgrbac_grant_covers(const struct orgrbac_grant *g,
-			  const struct orgrbac_host *host);
+bool orgrbac_grant_covers(const struct orgrbac_grant *g, const struct orgrbac_host *host);
 
 /* Is this grant in force for the host at `now` (role present, scope, window)? */
-bool orgrbac_grant_effective(const struct orgrbac_grant *g,
-			     const struct orgrbac_host *host, int64_t now);
+bool orgrbac_grant_effective(const struct orgrbac_grant *g, const struct orgrbac_host *host,
+			     int64_t now);
 
 const char *orgrbac_verdict_name(enum orgrbac_verdict v);
 const char *orgrbac_ext_kind_name(enum orgrbac_ext_kind k);

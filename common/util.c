@@ -34,8 +34,8 @@ char *orgrbac_strdup(const char *s)
 	return s == NULL ? NULL : strdup(s);
 }
 
-int orgrbac_read_file(const char *path, int checks, size_t max, char **out,
-		      size_t *len, orgrbac_error *err)
+int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size_t *len,
+		      orgrbac_error *err)
 {
 	struct stat st;
 	char *buf = NULL;

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ORGRBAC_USER_MAX 256	     /* bytes, without the terminator */
+#define ORGRBAC_USER_MAX 256	       /* bytes, without the terminator */
 #define ORGRBAC_FILE_MAX (1024 * 1024) /* no config or secret file is larger */
 
 /* An error message for the caller to log; every failing function fills one. */
@@ -15,8 +15,7 @@ typedef struct {
 	char msg[512];
 } orgrbac_error;
 
-void orgrbac_seterr(orgrbac_error *err, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+void orgrbac_seterr(orgrbac_error *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Overwrite memory that held a secret; the compiler may not drop it. */
 void orgrbac_wipe(void *p, size_t n);
@@ -34,8 +33,8 @@ enum orgrbac_file_check {
  * checked with fstat against `checks` and `max` bytes. The buffer is
  * NUL-terminated; *len excludes the terminator. 0 on success, -1 with err set.
  */
-int orgrbac_read_file(const char *path, int checks, size_t max, char **out,
-		      size_t *len, orgrbac_error *err);
+int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size_t *len,
+		      orgrbac_error *err);
 
 /*
  * Is `name` acceptable as a login name before any query? Refuses empty, over

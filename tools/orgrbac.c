@@ -277,13 +277,13 @@ static void print_json(const char *user, const char *service, const char *requir
 static int cmd_check(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "service", required_argument, NULL, 's' },
-		{ "require", required_argument, NULL, 'r' },
-		{ "at", required_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"service", required_argument, NULL, 's'},
+	    {"require", required_argument, NULL, 'r'},
+	    {"at", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user;
 	struct orgrbac_config *cfg = NULL;
@@ -336,8 +336,9 @@ static int cmd_check(int argc, char **argv)
 	if (require == NULL)
 		require = orgrbac_config_require(cfg, service);
 	if (require == NULL) {
-		fprintf(stderr, "orgrbac: %s: no requirement for service '%s' "
-				"(no [service %s] require and no default_require)\n",
+		fprintf(stderr,
+			"orgrbac: %s: no requirement for service '%s' "
+			"(no [service %s] require and no default_require)\n",
 			cfg->path, service, service);
 		goto out;
 	}
@@ -362,9 +363,7 @@ static int cmd_check(int argc, char **argv)
 		put_safe(stderr, user);
 		fprintf(stderr, "' refused: %s\n", ev.err.msg);
 		break;
-	default:
-		fprintf(stderr, "orgrbac: %s\n", ev.err.msg);
-		break;
+	default: fprintf(stderr, "orgrbac: %s\n", ev.err.msg); break;
 	}
 	orgrbac_evaluation_free(&ev);
 out:
@@ -376,9 +375,9 @@ out:
 static int config_option(int argc, char **argv, const char **path)
 {
 	static const struct option opts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"config", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -455,8 +454,8 @@ static int cmd_sync(int argc, char **argv)
 	const char *path = NULL;
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_ldap *l = NULL;
-	struct orgrbac_image img = { 0 };
-	struct orgrbac_view view = { 0 };
+	struct orgrbac_image img = {0};
+	struct orgrbac_view view = {0};
 	struct orgrbac_local_group *local = NULL;
 	struct orgrbac_snapshot *prev = NULL;
 	struct orgrbac_view_params params;
@@ -497,13 +496,13 @@ static int cmd_sync(int argc, char **argv)
 		goto out;
 	}
 	params = (struct orgrbac_view_params){
-		.host = orgrbac_config_host(cfg),
-		.cross_org_privilege = cfg->cross_org_privilege,
-		.group_prefix = cfg->group_prefix,
-		.gid_min = cfg->gid_min,
-		.local = local,
-		.n_local = n_local,
-		.warn = warn_stderr,
+	    .host = orgrbac_config_host(cfg),
+	    .cross_org_privilege = cfg->cross_org_privilege,
+	    .group_prefix = cfg->group_prefix,
+	    .gid_min = cfg->gid_min,
+	    .local = local,
+	    .n_local = n_local,
+	    .warn = warn_stderr,
 	};
 	if (orgrbac_view_compute(&img, &params, &view, &err) != 0) {
 		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
@@ -560,7 +559,7 @@ static int cmd_status(int argc, char **argv)
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		/* One server at a time: a copy of the configuration naming only it. */
 		struct orgrbac_config one = *cfg;
-		char *uris[2] = { cfg->uris[i], NULL };
+		char *uris[2] = {cfg->uris[i], NULL};
 		struct orgrbac_ldap *l = NULL;
 		struct timespec t0;
 
@@ -576,8 +575,9 @@ static int cmd_status(int argc, char **argv)
 		}
 	}
 	printf("snapshot:    %s%s\n", cfg->snapshot,
-	       strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) == 0 ? ""
-								: " (not the one the NSS module reads)");
+	       strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) == 0
+		   ? ""
+		   : " (not the one the NSS module reads)");
 	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &snap,
 				  &err) != 0) {
 		printf("state:       unusable: %s\n", err.msg);
@@ -586,10 +586,12 @@ static int cmd_status(int argc, char **argv)
 
 		fresh = orgrbac_snapshot_fresh(snap, now);
 		orgrbac_time_format(at, when, sizeof(when));
-		printf("generation:  %llu\n", (unsigned long long)orgrbac_snapshot_generation(snap));
-		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when, (long long)(now - at),
-		       (long long)orgrbac_snapshot_max_age(snap));
-		printf("state:       %s\n", fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
+		printf("generation:  %llu\n",
+		       (unsigned long long)orgrbac_snapshot_generation(snap));
+		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
+		       (long long)(now - at), (long long)orgrbac_snapshot_max_age(snap));
+		printf("state:       %s\n",
+		       fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
 		printf("counts:      %zu users, %zu groups, %zu memberships\n",
 		       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
 		       orgrbac_snapshot_count_members(snap));

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* libFuzzer target: the snapshot reader over arbitrary (resealed) bytes, then every lookup on what it accepts. */
+/* libFuzzer target: the snapshot reader over arbitrary (resealed) bytes, then every lookup on what
+ * it accepts. */
 #include <grp.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -50,7 +51,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		if (name == NULL)
 			abort(); /* every index below the count has a role */
-		if (orgrbac_snapshot_find_name(s, name) < 0 || orgrbac_snapshot_find_gid(s, gid) < 0)
+		if (orgrbac_snapshot_find_name(s, name) < 0 ||
+		    orgrbac_snapshot_find_gid(s, gid) < 0)
 			abort(); /* what the reader accepted, it must find */
 		for (size_t k = 0; orgrbac_snapshot_privilege(s, i, k) != NULL && k < 64; k++)
 			;

@@ -171,8 +171,8 @@ static void round_trips(void **state)
 		assert_int_equal(nested.trips, flat.trips);
 	else /* one search per level of nesting, plus the empty last one */
 		assert_int_equal(nested.trips, flat.trips + 2);
-	print_message("round trips: flat %lu, nested %lu (memberOf %s)\n", flat.trips,
-		      nested.trips, memberof ? "on" : "off");
+	print_message("round trips: flat %lu, nested %lu (memberOf %s)\n", flat.trips, nested.trips,
+		      memberof ? "on" : "off");
 	unload(&flat);
 	unload(&nested);
 }
@@ -221,11 +221,11 @@ static void externals(void **state)
 		enum orgrbac_ext_mode mode;
 		bool role_management;
 	} cases[] = {
-		{ "vic", "Flexera", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS, true },
-		{ "pat", "Contoso", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_WINDOW, true },
-		{ "ian", "Initech", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_WINDOW, true },
-		{ "uma", "Umbrella", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_DISABLED, true },
-		{ "hank", "Hooli", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_CONTINUOUS, false },
+	    {"vic", "Flexera", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS, true},
+	    {"pat", "Contoso", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_WINDOW, true},
+	    {"ian", "Initech", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_WINDOW, true},
+	    {"uma", "Umbrella", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_DISABLED, true},
+	    {"hank", "Hooli", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_CONTINUOUS, false},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -267,9 +267,9 @@ static void other_organization(void **state)
 
 static void unknown_and_hostile(void **state)
 {
-	static const char *names[] = { "nobody", "ALICE", "Alice", "alice ", " alice", "*",
-				       "alice)(uid=*", "al\x01ice", "-alice", "", "a,b",
-				       "alice\\2a" };
+	static const char *names[] = {"nobody", "ALICE", "Alice",	 "alice ",
+				      " alice", "*",	 "alice)(uid=*", "al\x01ice",
+				      "-alice", "",	 "a,b",		 "alice\\2a"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct loaded x;
@@ -307,7 +307,7 @@ static void failover(void **state)
 /* A server that accepts the connection and never answers holds us no longer than the timeout. */
 static void silent_server(void **state)
 {
-	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct sockaddr_in sa = {.sin_family = AF_INET};
 	socklen_t len = sizeof(sa);
 	struct orgrbac_config *cfg;
 	struct orgrbac_ldap *l = NULL;
@@ -465,14 +465,14 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(direct_grant),	   cmocka_unit_test(nested_groups),
-		cmocka_unit_test(group_cycle),	   cmocka_unit_test(round_trips),
-		cmocka_unit_test(windows_and_scopes), cmocka_unit_test(missing_role),
-		cmocka_unit_test(externals),	   cmocka_unit_test(other_organization),
-		cmocka_unit_test(unknown_and_hostile), cmocka_unit_test(failover),
-		cmocka_unit_test(silent_server),   cmocka_unit_test(tls),
-		cmocka_unit_test(plaintext_refused), cmocka_unit_test(ldapi_socket),
-		cmocka_unit_test(bind_with_secret),
+	    cmocka_unit_test(direct_grant),	   cmocka_unit_test(nested_groups),
+	    cmocka_unit_test(group_cycle),	   cmocka_unit_test(round_trips),
+	    cmocka_unit_test(windows_and_scopes),  cmocka_unit_test(missing_role),
+	    cmocka_unit_test(externals),	   cmocka_unit_test(other_organization),
+	    cmocka_unit_test(unknown_and_hostile), cmocka_unit_test(failover),
+	    cmocka_unit_test(silent_server),	   cmocka_unit_test(tls),
+	    cmocka_unit_test(plaintext_refused),   cmocka_unit_test(ldapi_socket),
+	    cmocka_unit_test(bind_with_secret),
 	};
 
 	ldap_uri = env("LDAP_URI");
@@ -487,7 +487,6 @@ int main(void)
 	setenv("LDAPTLS_REQCERT", "never", 1);
 	setenv("LDAPURI", "ldap://127.0.0.1:1/", 1);
 	setenv("LDAPTLS_CACERT", wrong_ca, 1);
-	return cmocka_run_group_tests_name(memberof ? "directory (memberOf)"
-						    : "directory (no memberOf)",
-					   tests, setup, teardown);
+	return cmocka_run_group_tests_name(
+	    memberof ? "directory (memberOf)" : "directory (no memberOf)", tests, setup, teardown);
 }

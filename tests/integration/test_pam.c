@@ -246,7 +246,8 @@ static void offline_snapshot(void **state)
 	const char *orgrbac = getenv("ORGRBAC");
 
 	if (geteuid() != 0 || orgrbac == NULL) {
-		print_message("skipped: the snapshot must be root-owned, and ORGRBAC names the CLI\n");
+		print_message(
+		    "skipped: the snapshot must be root-owned, and ORGRBAC names the CLI\n");
 		skip();
 	}
 	snprintf(extra, sizeof(extra), "offline = snapshot\n\n[nss]\nsnapshot = %s/snapshot.db\n",

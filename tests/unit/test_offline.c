@@ -23,8 +23,10 @@ static void add_user(struct orgrbac_view *v, const char *name, int64_t nb, int64
 {
 	v->users = reallocarray(v->users, v->n_users + 1, sizeof(*v->users));
 	assert_non_null(v->users);
-	v->users[v->n_users++] = (struct orgrbac_view_user){
-	    .name = strdup(name), .external = nb != ORGRBAC_TIME_MIN, .not_before = nb, .not_after = na};
+	v->users[v->n_users++] = (struct orgrbac_view_user){.name = strdup(name),
+							    .external = nb != ORGRBAC_TIME_MIN,
+							    .not_before = nb,
+							    .not_after = na};
 }
 
 static void add_role(struct orgrbac_view *v, const char *group, uint32_t gid, const char *priv)
@@ -45,8 +47,8 @@ static void add_member(struct orgrbac_view *v, size_t user, size_t role, int64_t
 {
 	v->members = reallocarray(v->members, v->n_members + 1, sizeof(*v->members));
 	assert_non_null(v->members);
-	v->members[v->n_members++] =
-	    (struct orgrbac_view_member){.user = user, .role = role, .not_before = nb, .not_after = na};
+	v->members[v->n_members++] = (struct orgrbac_view_member){
+	    .user = user, .role = role, .not_before = nb, .not_after = na};
 }
 
 /*
@@ -72,9 +74,8 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/snapshot.db", dir);
 	assert_int_equal(orgrbac_snapshot_write(path, &v, 1, T0, 3600, &err), 0);
 	orgrbac_view_free(&v);
-	assert_int_equal(orgrbac_snapshot_open(path,
-					       geteuid() != 0 ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0,
-					       &snap, &err),
+	assert_int_equal(orgrbac_snapshot_open(
+			     path, geteuid() != 0 ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &snap, &err),
 			 0);
 	return 0;
 }

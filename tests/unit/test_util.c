@@ -16,8 +16,8 @@
 
 static void valid_names(void **state)
 {
-	const char *ok[] = { "alice", "bob.smith", "svc_web-01", "Ærøskøbing", "user@realm",
-			     "a", "x$" };
+	const char *ok[] = {"alice",	  "bob.smith", "svc_web-01", "Ærøskøbing",
+			    "user@realm", "a",	       "x$"};
 	const char *why = NULL;
 	char longest[ORGRBAC_USER_MAX + 1];
 
@@ -34,25 +34,25 @@ static void refused_names(void **state)
 		const char *name;
 		const char *why;
 	} bad[] = {
-		{ "", "empty" },
-		{ "*", "*" },
-		{ "alice)(uid=*", "(" },
-		{ "al\x01ice", "control" },
-		{ "alice\n", "control" },
-		{ "al ice", "white space" },
-		{ "alice ", "white space" },
-		{ "\talice", "control" },
-		{ "-alice", "'-'" },
-		{ "a:b", ":" },
-		{ "a,b", ":" },
-		{ "a\\b", ":" },
-		{ "a/b", ":" },
-		{ "al\x7fice", "control" },
-		{ "\xc3", "UTF-8" },	     /* truncated sequence */
-		{ "\xc0\xaf", "UTF-8" },     /* overlong '/' */
-		{ "\xed\xa0\x80", "UTF-8" }, /* surrogate */
-		{ "\xc2\x85", "UTF-8" },     /* C1 control NEL */
-		{ "\xff", "UTF-8" },
+	    {"", "empty"},
+	    {"*", "*"},
+	    {"alice)(uid=*", "("},
+	    {"al\x01ice", "control"},
+	    {"alice\n", "control"},
+	    {"al ice", "white space"},
+	    {"alice ", "white space"},
+	    {"\talice", "control"},
+	    {"-alice", "'-'"},
+	    {"a:b", ":"},
+	    {"a,b", ":"},
+	    {"a\\b", ":"},
+	    {"a/b", ":"},
+	    {"al\x7fice", "control"},
+	    {"\xc3", "UTF-8"},	       /* truncated sequence */
+	    {"\xc0\xaf", "UTF-8"},     /* overlong '/' */
+	    {"\xed\xa0\x80", "UTF-8"}, /* surrogate */
+	    {"\xc2\x85", "UTF-8"},     /* C1 control NEL */
+	    {"\xff", "UTF-8"},
 	};
 	char toolong[ORGRBAC_USER_MAX + 2];
 
@@ -166,23 +166,23 @@ static void read_file(void **state)
 
 	/* private: group/other access refused */
 	if (geteuid() == 0) {
-		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len,
-						   &err), -1);
+		assert_int_equal(
+		    orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len, &err), -1);
 		assert_non_null(strstr(err.msg, "group or others"));
 		assert_int_equal(chmod(path, 0600), 0);
-		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len,
-						   &err), 0);
+		assert_int_equal(
+		    orgrbac_read_file(path, ORGRBAC_FILE_PRIVATE, 100, &buf, &len, &err), 0);
 		free(buf);
 		/* not owned by root */
 		assert_int_equal(chown(path, 65534, 65534), 0);
-		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len,
-						   &err), -1);
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len, &err),
+				 -1);
 		assert_non_null(strstr(err.msg, "owned by root"));
 		/* root-owned but group-writable */
 		assert_int_equal(chown(path, 0, 0), 0);
 		assert_int_equal(chmod(path, 0664), 0);
-		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len,
-						   &err), -1);
+		assert_int_equal(orgrbac_read_file(path, ORGRBAC_FILE_ROOT, 100, &buf, &len, &err),
+				 -1);
 		assert_non_null(strstr(err.msg, "writable"));
 	}
 	unlink(path);
@@ -212,9 +212,9 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(valid_names),	cmocka_unit_test(refused_names),
-		cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
-		cmocka_unit_test(read_file),	cmocka_unit_test(wipe),
+	    cmocka_unit_test(valid_names),   cmocka_unit_test(refused_names),
+	    cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
+	    cmocka_unit_test(read_file),     cmocka_unit_test(wipe),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
