@@ -11,6 +11,8 @@ packages=(
 	openssh-server openssh-client sudo libpam-oath oathtool pamtester
 	# sanitizer, valgrind and fuzzing runs (tests/run-all.sh, tests/fuzz/run.sh)
 	clang libclang-rt-14-dev valgrind
+	# the formatting check of .ci/run
+	clang-format git
 )
 
 missing=()
