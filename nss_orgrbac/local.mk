@@ -37,7 +37,7 @@ dist_man_MANS += man/nss_orgrbac.8
 UNIT_TESTS += tests/unit/test_snapshot tests/unit/test_hostview
 # The reader is compiled into its test, which corrupts files and reseals them with
 # the format's checksum.
-tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c common/snapshot_write.c common/util.c
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h common/snapshot_write.c common/util.c
 tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_LDADD = $(CMOCKA_LIBS)
 tests_unit_test_hostview_SOURCES = tests/unit/test_hostview.c

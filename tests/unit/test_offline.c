@@ -12,44 +12,13 @@
 #include <cmocka.h>
 
 #include "offline.h"
+#include "view.h"
 
 #define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
 
 static char dir[] = "/tmp/test_offline.XXXXXX";
 static char path[sizeof(dir) + 32];
 static struct orgrbac_snapshot *snap;
-
-static void add_user(struct orgrbac_view *v, const char *name, int64_t nb, int64_t na)
-{
-	v->users = reallocarray(v->users, v->n_users + 1, sizeof(*v->users));
-	assert_non_null(v->users);
-	v->users[v->n_users++] = (struct orgrbac_view_user){.name = strdup(name),
-							    .external = nb != ORGRBAC_TIME_MIN,
-							    .not_before = nb,
-							    .not_after = na};
-}
-
-static void add_role(struct orgrbac_view *v, const char *group, uint32_t gid, const char *priv)
-{
-	struct orgrbac_view_role *r;
-
-	v->roles = reallocarray(v->roles, v->n_roles + 1, sizeof(*v->roles));
-	assert_non_null(v->roles);
-	r = &v->roles[v->n_roles++];
-	memset(r, 0, sizeof(*r));
-	r->group = strdup(group);
-	r->cn = strdup(group);
-	r->gid = gid;
-	r->privileges = orgrbac_split_list(priv, &r->n_privileges);
-}
-
-static void add_member(struct orgrbac_view *v, size_t user, size_t role, int64_t nb, int64_t na)
-{
-	v->members = reallocarray(v->members, v->n_members + 1, sizeof(*v->members));
-	assert_non_null(v->members);
-	v->members[v->n_members++] = (struct orgrbac_view_member){
-	    .user = user, .role = role, .not_before = nb, .not_after = na};
-}
 
 /*
  * alice: admins (host:*); bob: members (host:login) until T0 + 100;
