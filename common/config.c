@@ -389,103 +389,96 @@ static int set_long(struct loader *ld, const struct key_def *def, const struct w
 	return 0;
 }
 
-static int set_uris(struct loader *ld, const struct key_def *def, const struct where *w,
-		    const char *value)
-{
-	static const char *const schemes[] = {"ldap://", "ldaps://", "ldapi://"};
-	struct orgrbac_config *cfg = ld->cfg;
-	size_t n = 0;
-	char **v;
+/* Checks one item of a list value; on refusal writes the whole complaint into msg. */
+typedef bool (*item_ok)(const char *item, size_t index, char *msg, size_t len);
 
-	(void)def;
-	v = orgrbac_split_list(value, &n);
+/*
+ * Split a list value, check its count and each item, and replace *dst with
+ * it. Nothing changes on an error.
+ */
+static int set_list(struct loader *ld, const struct where *w, const char *value, size_t min,
+		    size_t max, const char *what, item_ok ok, char ***dst, size_t *n_dst)
+{
+	char msg[160];
+	size_t n = 0;
+	char **v = orgrbac_split_list(value, &n);
+
 	if (v == NULL) {
 		orgrbac_seterr(ld->err, "%.160s: out of memory", ld->path);
 		return -1;
 	}
-	if (n == 0 || n > ORGRBAC_MAX_URIS) {
+	if (n < min || n > max) {
 		orgrbac_strv_free(v);
-		return bad(ld, w, value, "must list 1 to %d URIs", ORGRBAC_MAX_URIS);
+		return bad(ld, w, value, "must list %zu to %zu %s", min, max, what);
 	}
 	for (size_t i = 0; i < n; i++) {
-		bool ok = false;
-
-		for (size_t j = 0; j < sizeof(schemes) / sizeof(schemes[0]); j++)
-			ok = ok || starts_nocase(v[i], schemes[j]);
-		if (!ok || has_control(v[i])) {
-			char tmp[48];
-
-			bad(ld, w, value,
-			    "URI %zu '%s' does not start with ldap://, ldaps:// or ldapi://", i + 1,
-			    orgrbac_printable(v[i], tmp, sizeof(tmp)));
+		if (!ok(v[i], i, msg, sizeof(msg))) {
 			orgrbac_strv_free(v);
-			return -1;
+			return bad(ld, w, value, "%s", msg);
 		}
 	}
-	orgrbac_strv_free(cfg->uris);
-	cfg->uris = v;
-	cfg->n_uris = n;
+	orgrbac_strv_free(*dst);
+	*dst = v;
+	*n_dst = n;
 	return 0;
+}
+
+static bool uri_ok(const char *uri, size_t i, char *msg, size_t len)
+{
+	static const char *const schemes[] = {"ldap://", "ldaps://", "ldapi://"};
+	char tmp[48];
+	bool ok = false;
+
+	for (size_t j = 0; j < sizeof(schemes) / sizeof(schemes[0]); j++)
+		ok = ok || starts_nocase(uri, schemes[j]);
+	if (ok && !has_control(uri))
+		return true;
+	snprintf(msg, len, "URI %zu '%s' does not start with ldap://, ldaps:// or ldapi://", i + 1,
+		 orgrbac_printable(uri, tmp, sizeof(tmp)));
+	return false;
+}
+
+static bool service_ok(const char *name, size_t i, char *msg, size_t len)
+{
+	char tmp[48];
+
+	if (name_valid(name))
+		return true;
+	snprintf(msg, len, "host group '%s' must be 1 to %d of A-Z a-z 0-9 . _ -",
+		 orgrbac_printable(name, tmp, sizeof(tmp)), NAME_LEN_MAX);
+	return false;
+}
+
+static bool user_ok(const char *user, size_t i, char *msg, size_t len)
+{
+	const char *why = NULL;
+	char tmp[48];
+
+	if (orgrbac_username_valid(user, &why))
+		return true;
+	snprintf(msg, len, "'%s': %s", orgrbac_printable(user, tmp, sizeof(tmp)), why);
+	return false;
+}
+
+static int set_uris(struct loader *ld, const struct key_def *def, const struct where *w,
+		    const char *value)
+{
+	return set_list(ld, w, value, 1, ORGRBAC_MAX_URIS, "URIs", uri_ok, &ld->cfg->uris,
+			&ld->cfg->n_uris);
 }
 
 static int set_services(struct loader *ld, const struct key_def *def, const struct where *w,
 			const char *value)
 {
-	struct orgrbac_config *cfg = ld->cfg;
-	size_t n = 0;
-	char **v;
-
-	(void)def;
-	v = orgrbac_split_list(value, &n);
-	if (v == NULL) {
-		orgrbac_seterr(ld->err, "%.160s: out of memory", ld->path);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (!name_valid(v[i])) {
-			char tmp[48];
-
-			bad(ld, w, value, "host group '%s' must be 1 to %d of A-Z a-z 0-9 . _ -",
-			    orgrbac_printable(v[i], tmp, sizeof(tmp)), NAME_LEN_MAX);
-			orgrbac_strv_free(v);
-			return -1;
-		}
-	}
-	orgrbac_strv_free(cfg->services);
-	cfg->services = v;
-	cfg->n_services = n;
-	return 0;
+	return set_list(ld, w, value, 0, SIZE_MAX, "host groups", service_ok, &ld->cfg->services,
+			&ld->cfg->n_services);
 }
 
 static int set_users(struct loader *ld, const struct key_def *def, const struct where *w,
 		     const char *value)
 {
-	struct orgrbac_config *cfg = ld->cfg;
-	size_t n = 0;
-	char **v;
-
-	(void)def;
-	v = orgrbac_split_list(value, &n);
-	if (v == NULL) {
-		orgrbac_seterr(ld->err, "%.160s: out of memory", ld->path);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *why = NULL;
-
-		if (!orgrbac_username_valid(v[i], &why)) {
-			char tmp[48];
-
-			bad(ld, w, value, "'%s': %s", orgrbac_printable(v[i], tmp, sizeof(tmp)),
-			    why);
-			orgrbac_strv_free(v);
-			return -1;
-		}
-	}
-	orgrbac_strv_free(cfg->ignore_users);
-	cfg->ignore_users = v;
-	cfg->n_ignore_users = n;
-	return 0;
+	return set_list(ld, w, value, 0, SIZE_MAX, "users", user_ok, &ld->cfg->ignore_users,
+			&ld->cfg->n_ignore_users);
 }
 
 static int check_expr(struct loader *ld, const struct where *w, const char *value)
