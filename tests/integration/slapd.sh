@@ -230,6 +230,10 @@ write_config() {
 		# Logging goes to stderr (DIR/slapd.log) at the -d level, never
 		# to the host's syslog.
 		printf 'olcLogLevel: 0\n'
+		# Attribute options beyond the built-in lang- (orgNotBefore;x-foo), so that
+		# tests can store what a directory may hold.  Set at start: a later change
+		# of olcAttributeOptions loses lang-.
+		printf 'olcAttributeOptions: x- lang-\n'
 		printf 'olcTLSCACertificateFile: %s/tls/ca.pem\n' "$dir"
 		printf 'olcTLSCertificateFile: %s/tls/server.pem\n' "$dir"
 		printf 'olcTLSCertificateKeyFile: %s/tls/server.key\n' "$dir"
