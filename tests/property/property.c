@@ -48,7 +48,8 @@
 #define DEFAULT_ITERATIONS 15
 #define DEFAULT_MUTATIONS  3
 #define MAX_AGE		   3600
-#define DETAILS_PER_STATE  2 /* violations printed in full for each directory state */
+#define DETAILS_PER_STATE  2  /* violations printed in full for each directory state */
+#define BRIEF_PER_STATE	   12 /* and then on one line each */
 #define N_SERVERS	   2
 
 static const char *const requirements[] = {"host:login", "host:sudo", "host:login && host:sudo",
@@ -611,8 +612,18 @@ static void violation(struct run *run, int property, const char *state, const ch
 	run->violations[property]++;
 	run->state_violations++;
 	run->failed_dir = true;
-	if (run->details++ >= DETAILS_PER_STATE)
+	if (run->details++ >= DETAILS_PER_STATE) {
+		if (run->details <= DETAILS_PER_STATE + BRIEF_PER_STATE)
+			printf("  also (%c): '%s' on the host of %s, require '%s': %s/%s/%s%s\n",
+			       'a' + property, d->principals[p], host->org, requirements[r],
+			       live_names[after->live[0].cls], live_names[after->live[1].cls],
+			       offline_names[after->offline],
+			       before == NULL ? ""
+			       : before->live[0].cls != after->live[0].cls
+				   ? " (live changed)"
+				   : " (exemption or offline changed)");
 		return;
+	}
 	printf("\nVIOLATION (%c) %s\n", 'a' + property, what);
 	printf("  seed %" PRIu64 " iteration %lu, state: %s\n", run->seed, run->iteration, state);
 	printf("  principal '%s', host of %s (services:", d->principals[p], host->org);

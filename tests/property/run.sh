@@ -26,6 +26,12 @@ export ORGRBAC_PROPERTY_ENV1="$env1" ORGRBAC_PROPERTY_ENV2="$env2"
 export ORGRBAC_PROPERTY_WORK="$work"
 export ORGRBAC_PROPERTY_KEEP="${ORGRBAC_PROPERTY_KEEP:-$builddir/tests/property}"
 
+# VALGRIND (a command prefix, e.g. tests/valgrind.sh) runs the program under it, on one
+# directory unless told otherwise: memcheck is some thirty times slower.
+if [ -n "${VALGRIND:-}" ]; then
+	export ORGRBAC_PROPERTY_ITERATIONS="${ORGRBAC_PROPERTY_ITERATIONS:-1}"
+	export ORGRBAC_PROPERTY_MUTATIONS="${ORGRBAC_PROPERTY_MUTATIONS:-1}"
+fi
 status=0
 ${VALGRIND:-} "$prog" || status=$?
 exit "$status"
