@@ -903,7 +903,9 @@ static char *malformed(struct prop_rng *r, const char *attr, const char *value,
 		    xprintf("%.14s,5Z", value), xprintf("%.14s+0100", value),
 		    xprintf("%.14s.Z", value),
 		};
-		size_t n = sizeof(forms) / sizeof(forms[0]), start = prop_rng_below(r, n);
+		size_t n = sizeof(forms) / sizeof(forms[0]);
+		/* a leap second is what slapd stores most surely: try it first, mostly */
+		size_t start = prop_rng_percent(r, 60) ? 0 : prop_rng_below(r, n);
 		char *pick = NULL;
 
 		for (size_t i = 0; i < n && pick == NULL; i++)
@@ -1036,6 +1038,9 @@ void prop_mutate(struct prop_dir *d, struct prop_rng *r, bool (*valid_time)(cons
 		m = M_OPTION_ADD;
 	if (m == M_EXTRA && (cur == NULL || cur->n_values == 0))
 		m = M_MALFORMED;
+	/* slapd checks DN syntax: a DN that does not parse is tried now and then only */
+	if (m == M_MALFORMED && is_dn(attr) && prop_rng_percent(r, 70))
+		m = M_OVERLONG;
 
 	out->entry = target;
 	out->n = m == M_OPTION_MOVE || m == M_OPTION_ADD ? 2 : 1;

@@ -10,3 +10,5 @@ tests_property_property_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
 tests_property_property_LDADD = libdirectory.la libcommon.la -lpthread
 TESTS += tests/property/run.sh
 EXTRA_DIST += tests/property/run.sh
+# The directories of failing runs (ORGRBAC_PROPERTY_KEEP, by default here).
+CLEANFILES += tests/property/property-*.ldif

@@ -16,7 +16,9 @@
  * ORGRBAC_PROPERTY_ITERATIONS, ORGRBAC_PROPERTY_SECONDS (run until then
  * instead), ORGRBAC_PROPERTY_FIRST (first iteration, to replay one),
  * ORGRBAC_PROPERTY_MUTATIONS (per directory), ORGRBAC_PROPERTY_KEEP (where
- * the LDIF of a failing directory is written).
+ * the LDIF of a failing directory is written), ORGRBAC_PROPERTY_SELFCHECK=1
+ * (check the harness: after the mutations are reverted, every decision is
+ * as before them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -45,7 +47,7 @@
 #include "snapshot.h"
 
 #define DEFAULT_SEED	   UINT64_C(20240611)
-#define DEFAULT_ITERATIONS 15
+#define DEFAULT_ITERATIONS 12
 #define DEFAULT_MUTATIONS  3
 #define MAX_AGE		   3600
 #define DETAILS_PER_STATE  2  /* violations printed in full for each directory state */
@@ -100,6 +102,7 @@ struct run {
 	const char *work;
 	const char *keep;
 	bool trust;
+	bool selfcheck;
 	struct orgrbac_expr *req[N_REQ];
 	struct orgrbac_config *cfg[PROP_MAX_ORGS][N_SERVERS];
 	uint64_t generation;
@@ -840,6 +843,27 @@ static void one_directory(struct run *run, unsigned mutations)
 		prop_edit_free(&e);
 	}
 
+	/* ORGRBAC_PROPERTY_SELFCHECK: the reverted directory decides as the generated one. */
+	if (run->selfcheck) {
+		table_init(&cur, run->dir.n_principals, run->dir.n_orgs);
+		decide_all(run, &cur, 0, -1);
+		for (size_t i = 0; i < cur.n_principals * cur.n_hosts * N_REQ; i++) {
+			const struct row *a = &cur.rows[i], *b = &base.rows[i];
+
+			for (int s = 0; s < N_SERVERS; s++)
+				if (a->live[s].cls != b->live[s].cls ||
+				    a->live[s].exempt != b->live[s].exempt)
+					die("self-check: decision %zu differs after the reverts: "
+					    "%s / %s",
+					    i, a->live[s].why, b->live[s].why);
+			if (a->offline != b->offline)
+				die("self-check: offline decision %zu differs after the reverts: "
+				    "%s / %s",
+				    i, a->offline_why, b->offline_why);
+		}
+		free(cur.rows);
+	}
+
 	/* One tenant writes what it likes in its own subtree. */
 	org = prop_rng_below(&rng, run->dir.n_orgs);
 	{
@@ -930,6 +954,7 @@ int main(void)
 	run.work = env_str("ORGRBAC_PROPERTY_WORK");
 	run.keep = getenv("ORGRBAC_PROPERTY_KEEP");
 	run.trust = geteuid() != 0;
+	run.selfcheck = env_u64("ORGRBAC_PROPERTY_SELFCHECK", 0) != 0;
 	server_connect(&run.srv[0], env_str("ORGRBAC_PROPERTY_ENV1"));
 	server_connect(&run.srv[1], env_str("ORGRBAC_PROPERTY_ENV2"));
 	if (!run.srv[0].memberof || run.srv[1].memberof)
