@@ -388,81 +388,124 @@ static bool uid_exact(LDAP *ld, LDAPMessage *e, const char *user)
 
 #define USER_CANDIDATES 16 /* entries one login name may match, case folded */
 
-/*
- * Which entry is the login name? Only entries whose uid equals it byte for
- * byte are candidates; of several, the host organization's. An entry that
- * matches only without case, one outside every organization, and a name held
- * twice in the host organization or in several others are refused: none of
- * them may read as "unknown", which a stack may let through.
- */
-static int load_user(struct load *s, const char *user)
+/* The entries a search found for a login name, sorted out. */
+struct candidates {
+	LDAPMessage *res;
+	LDAPMessage *pick;	/* the last exact match */
+	LDAPMessage *host_pick; /* the last exact match in the host organization */
+	size_t entries, exact, in_host, outside;
+};
+
+static int find_candidates(struct load *s, const char *base, bool may_be_absent, const char *filter,
+			   const char *user, struct candidates *c)
 {
 	static char *attrs[] = {"uid", "memberOf", NULL};
-	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64];
-	LDAPMessage *res = NULL, *e, *pick = NULL, *host_pick = NULL;
-	size_t exact = 0, in_host = 0, outside = 0;
-	char *dn, *org;
 	int rc;
 
-	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
-		return fail(s, ORGRBAC_DIR_NOUSER, "user name too long");
-	snprintf(filter, sizeof(filter), "(&(objectClass=posixAccount)(uid=%s))", esc);
-	rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES, false,
-		    &res);
+	ldap_msgfree(c->res);
+	memset(c, 0, sizeof(*c));
+	rc = search(s, base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES, may_be_absent,
+		    &c->res);
 	if (rc != ORGRBAC_DIR_FOUND) {
 		if (strstr(s->err->msg, "more than") != NULL)
 			orgrbac_seterr(s->err, "uid '%s' is ambiguous: more than %d entries match",
 				       user, USER_CANDIDATES);
 		return rc;
 	}
-	e = ldap_first_entry(s->ld, res);
-	if (e == NULL) {
-		ldap_msgfree(res);
+	for (LDAPMessage *e = c->res != NULL ? ldap_first_entry(s->ld, c->res) : NULL; e != NULL;
+	     e = ldap_next_entry(s->ld, e)) {
+		char *dn, *org = NULL;
+
+		c->entries++;
+		if (!uid_exact(s->ld, e, user))
+			continue;
+		c->exact++;
+		c->pick = e;
+		dn = ldap_get_dn(s->ld, e);
+		if (dn == NULL || org_of(s, dn, &org, NULL) != 0) {
+			c->outside++;
+		} else if (s->cfg->org != NULL && strcasecmp(org, s->cfg->org) == 0) {
+			c->in_host++;
+			c->host_pick = e;
+		}
+		free(org);
+		ldap_memfree(dn);
+	}
+	return ORGRBAC_DIR_FOUND;
+}
+
+/*
+ * Which entry is the login name? Only entries whose uid equals it byte for
+ * byte are candidates, and the host organization's come first: it is
+ * searched on its own, so no other tenant can shadow or lock out its users.
+ * Elsewhere, an entry that matches only without case, one outside every
+ * organization, and a name held several times are refused: none of them may
+ * read as "unknown", which a stack may let through.
+ */
+static int pick_user(struct load *s, const char *user, struct candidates *c)
+{
+	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *host_dn = NULL;
+	int rc = ORGRBAC_DIR_FOUND;
+
+	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
+		return fail(s, ORGRBAC_DIR_NOUSER, "user name too long");
+	snprintf(filter, sizeof(filter), "(&(objectClass=posixAccount)(uid=%s))", esc);
+	/* [host] org is checked to be [A-Za-z0-9._-]: no DN escaping needed */
+	if (s->cfg->org != NULL && asprintf(&host_dn, "o=%s,%s", s->cfg->org, s->cfg->base) < 0)
+		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
+	if (host_dn != NULL)
+		rc = find_candidates(s, host_dn, true, filter, user, c);
+	free(host_dn);
+	if (rc != ORGRBAC_DIR_FOUND)
+		return rc;
+	if (c->in_host == 0)
+		rc = find_candidates(s, s->cfg->base, false, filter, user, c);
+	if (rc != ORGRBAC_DIR_FOUND)
+		return rc;
+	if (c->entries == 0) {
 		rc = base_held(s->l, s->cfg->base, s->err);
 		if (rc != ORGRBAC_DIR_FOUND)
 			return rc;
 		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid '%s'", user);
 	}
-	for (; e != NULL; e = ldap_next_entry(s->ld, e)) {
-		if (!uid_exact(s->ld, e, user))
-			continue;
-		exact++;
-		pick = e;
-		org = NULL;
-		dn = ldap_get_dn(s->ld, e);
-		if (dn == NULL || org_of(s, dn, &org, NULL) != 0) {
-			outside++;
-		} else if (s->cfg->org != NULL && strcasecmp(org, s->cfg->org) == 0) {
-			in_host++;
-			host_pick = e;
-		}
-		free(org);
-		ldap_memfree(dn);
-	}
-	if (exact == 0) {
-		ldap_msgfree(res);
+	if (c->exact == 0)
 		return fail(s, ORGRBAC_DIR_REFUSED,
 			    "uid '%s' matches an entry only without regard to case", user);
-	}
-	if (in_host > 1 || (in_host == 0 && exact > 1)) {
-		ldap_msgfree(res);
+	if (c->in_host > 1 || (c->in_host == 0 && c->exact > 1))
 		return fail(s, ORGRBAC_DIR_REFUSED, "uid '%s' is ambiguous: %zu entries hold it%s",
-			    user, exact,
-			    in_host > 1 ? " in the host organization" : ", none of them here");
+			    user, c->exact,
+			    c->in_host > 1 ? " in the host organization" : ", none of them here");
+	if (c->in_host == 1) {
+		c->pick = c->host_pick;
+	} else if (c->outside > 0) {
+		char *dn = entry_dn(s->ld, c->pick);
+
+		rc = fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization",
+			  dn != NULL ? dn : "?");
+		free(dn);
 	}
-	if (in_host == 1)
-		pick = host_pick;
-	dn = entry_dn(s->ld, pick);
+	return rc;
+}
+
+static int load_user(struct load *s, const char *user)
+{
+	struct candidates c = {0};
+	char *dn;
+	int rc = pick_user(s, user, &c);
+
+	if (rc != ORGRBAC_DIR_FOUND) {
+		ldap_msgfree(c.res);
+		return rc;
+	}
+	dn = entry_dn(s->ld, c.pick);
 	s->f->dn = dn;
 	s->f->user = strdup(user);
-	s->direct = all_values(s->ld, pick, "memberOf", &s->n_direct);
-	ldap_msgfree(res);
+	s->direct = all_values(s->ld, c.pick, "memberOf", &s->n_direct);
+	ldap_msgfree(c.res);
 	if (dn == NULL || s->f->user == NULL || s->direct == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	if (dn_parse(dn, &s->user) != 0 || !dn_below(&s->user, &s->base))
 		return fail(s, ORGRBAC_DIR_ERROR, "entry %s is outside the base", dn);
-	if (in_host == 0 && outside > 0)
-		return fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization", dn);
 	return ORGRBAC_DIR_FOUND;
 }
 

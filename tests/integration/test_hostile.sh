@@ -21,29 +21,20 @@ for f in hostile trust; do
 		fail "loading tests/data/$f.ldif: $(tail -n 3 "$WORK/$f-add.log")"
 done
 {
-	printf 'dn: uid=long-scope,ou=people,%s
-objectClass: inetOrgPerson
-' "$H"
-	printf 'objectClass: posixAccount
-uid: long-scope
-cn: long-scope
-sn: long-scope
-'
-	printf 'uidNumber: 30215
-gidNumber: 10000
-homeDirectory: /home/long-scope
-
-'
-	printf 'dn: cn=long-scope,ou=grants,%s
-objectClass: orgRoleGrant
-cn: long-scope
-' "$H"
-	printf 'orgGrantedRole: cn=Org Admin,ou=roles,dc=example,dc=com
-'
-	printf 'orgGrantee: uid=long-scope,ou=people,%s
-' "$H"
-	printf 'orgScope: resource:%s
-' "$(printf 'x%.0s' $(seq 1 5000))"
+	printf 'dn: uid=long-scope,ou=people,%s\nobjectClass: inetOrgPerson\n' "$H"
+	printf 'objectClass: posixAccount\nuid: long-scope\ncn: long-scope\nsn: long-scope\n'
+	printf 'uidNumber: 30215\ngidNumber: 10000\nhomeDirectory: /home/long-scope\n\n'
+	printf 'dn: cn=long-scope,ou=grants,%s\nobjectClass: orgRoleGrant\ncn: long-scope\n' "$H"
+	printf 'orgGrantedRole: cn=Org Admin,ou=roles,dc=example,dc=com\n'
+	printf 'orgGrantee: uid=long-scope,ou=people,%s\n' "$H"
+	printf 'orgScope: resource:%s\n' "$(printf 'x%.0s' $(seq 1 5000))"
+	# another tenant holds acme's twofold twenty times over, in both cases: no lock-out
+	for i in $(seq 1 20); do
+		printf '\ndn: cn=shadow-%d,ou=people,o=globex,dc=example,dc=com\n' "$i"
+		printf 'objectClass: inetOrgPerson\nobjectClass: posixAccount\ncn: shadow\nsn: x\n'
+		printf 'uid: %s\nuidNumber: %d\ngidNumber: 10000\nhomeDirectory: /nonexistent\n' \
+			"$([ $((i % 2)) -eq 0 ] && echo twofold || echo TWOFOLD)" $((30300 + i))
+	done
 } >"$WORK/long-scope.ldif"
 ldapmodify_admin -a -f "$WORK/long-scope.ldif" >"$WORK/long-scope-add.log" 2>&1 ||
 	fail "loading the over-long scope: $(tail -n 3 "$WORK/long-scope-add.log")"
