@@ -425,6 +425,30 @@ static char *rdn_value(const char *dn)
 	return xprintf("%.*s", (int)(comma - eq - 1), eq + 1);
 }
 
+/*
+ * The same DN spelt otherwise now and then: values in upper case, or the whole
+ * string. DN matching ignores case for every attribute type used here, and
+ * slapd keeps the values' spelling, so readers must compare DNs as LDAP does.
+ */
+static char *dn_spelling(struct prop_rng *r, const char *dn)
+{
+	char *v = xstrdup(dn);
+	bool all, value = false;
+
+	if (r == NULL || !prop_rng_percent(r, 12))
+		return v;
+	all = prop_rng_percent(r, 50);
+	for (char *p = v; *p != '\0'; p++) {
+		if (*p == '=')
+			value = true;
+		else if (*p == ',')
+			value = false;
+		else if ((all || value) && *p >= 'a' && *p <= 'z')
+			*p = (char)(*p - 'a' + 'A');
+	}
+	return v;
+}
+
 static size_t add_container(struct prop_dir *d, const char *dn, int org)
 {
 	size_t e = entry_new(d, dn, PROP_CONTAINER, org);
@@ -541,20 +565,25 @@ static size_t add_grant(struct prop_dir *d, struct prop_rng *r, const char *pare
 			long role, size_t n_grantees, const long *grantees)
 {
 	char *dn = xprintf("cn=g%u,%s", d->next_id++, parent);
-	char *cn = rdn_value(dn);
+	char *cn = rdn_value(dn), *v;
 	size_t e = entry_new(d, dn, PROP_GRANT, org);
 
 	attr_add(&d->entries[e], "objectClass", "orgRoleGrant");
 	attr_add(&d->entries[e], "cn", cn);
-	attr_add(&d->entries[e], "orgGrantedRole", d->entries[role].dn);
+	v = dn_spelling(r, d->entries[role].dn);
+	attr_add(&d->entries[e], "orgGrantedRole", v);
+	free(v);
 	for (size_t i = 0; i < n_grantees; i++) {
 		const struct prop_attr *a = prop_attr_get(&d->entries[e], "orgGrantee");
 		bool dup = false;
 
 		for (size_t k = 0; a != NULL && k < a->n_values; k++)
 			dup = dup || strcasecmp(a->values[k], d->entries[grantees[i]].dn) == 0;
-		if (!dup)
-			attr_add(&d->entries[e], "orgGrantee", d->entries[grantees[i]].dn);
+		if (dup)
+			continue;
+		v = dn_spelling(r, d->entries[grantees[i]].dn);
+		attr_add(&d->entries[e], "orgGrantee", v);
+		free(v);
 	}
 	free(dn);
 	free(cn);
@@ -788,8 +817,12 @@ void prop_generate(struct prop_dir *d, struct prop_rng *r, const char *base, int
 
 			for (size_t j = 0; a != NULL && j < a->n_values; j++)
 				dup = dup || strcasecmp(a->values[j], d->entries[m].dn) == 0;
-			if (!dup)
-				attr_add(&d->entries[i], "member", d->entries[m].dn);
+			if (!dup) {
+				char *v = dn_spelling(r, d->entries[m].dn);
+
+				attr_add(&d->entries[i], "member", v);
+				free(v);
+			}
 		}
 	}
 
