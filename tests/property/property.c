@@ -47,7 +47,7 @@
 #include "snapshot.h"
 
 #define DEFAULT_SEED	   UINT64_C(20240611)
-#define DEFAULT_ITERATIONS 12
+#define DEFAULT_ITERATIONS 10
 #define DEFAULT_MUTATIONS  3
 #define MAX_AGE		   3600
 #define DETAILS_PER_STATE  2  /* violations printed in full for each directory state */
