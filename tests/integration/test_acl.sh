@@ -212,12 +212,16 @@ one_mode() {
 		write "$ALICE" 50 "sets a user's password"
 	modify "$BOB" cn Robert |
 		write "$ALICE" 50 "modifies a user of ou=people"
+	printf 'dn: cn=engineering,ou=groups,o=acme,%s\nchangetype: modify\nadd: objectClass\nobjectClass: posixAccount\n-\nadd: uid\nuid: sneak\n-\n' "$B" |
+		write "$ALICE" 50 "turns a group into a login"
 	person "uid=sneak,ou=groups,o=acme,$B" sneak |
 		write "$ALICE" 50 "adds a person in ou=groups"
 	grant "t-alice" "cn=Flexera,ou=external,o=acme,$B" "$ALICE" |
 		write "$ALICE" 50 "adds a grant outside ou=grants"
 	modify "$VIC" uidNumber 0 |
 		write "$ALICE" 50 "sets an external user's uidNumber"
+	modify "$VIC" uid bob add |
+		write "$ALICE" 50 "gives an external user a second login name"
 	modify "cn=operators,ou=groups,$B" member "$ALICE" add |
 		write "$ALICE" 50 "joins the operators"
 
@@ -241,6 +245,8 @@ one_mode() {
 		write "$VIC" 50 "adds a login with alice's uidNumber"
 	modify "uid=vnew,cn=Flexera,ou=external,o=acme,$B" objectClass extensibleObject add |
 		write "$VIC" 50 "opens an individual to any attribute"
+	modify "$VIC" uid alice add |
+		write "$VIC" 50 "gives itself a second login name"
 	modify "cn=Flexera,ou=external,o=acme,$B" orgRoleManagement FALSE |
 		write "$VIC" 50 "turns role management off"
 	modify "cn=Flexera,ou=external,o=acme,$B" orgAccessMode continuous |
