@@ -716,7 +716,7 @@ static void grant_values_free(struct grant_values *v)
 static int read_grant(LDAP *ld, LDAPMessage *e, struct grant_values *v)
 {
 	size_t dropped_grantees = 0, dropped_scopes = 0;
-	struct dn d;
+	struct dn d = {0};
 
 	memset(v, 0, sizeof(*v));
 	v->grantees = some_values(ld, e, "orgGrantee", &v->n_grantees, &dropped_grantees);

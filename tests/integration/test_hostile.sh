@@ -205,6 +205,38 @@ else
 	ko "cannot list the imports of $module_so (nm missing?)"
 fi
 
+# --- an organization hidden from the host's bind ------------------------------------
+# An ACL that hides o=acme itself (its entries stay readable) makes every search
+# based there answer noSuchObject: "unavailable", never "no external entries". Without
+# this, a disabled partner with require=none would be let in.
+acl_config() {
+	(
+		. "$(orgrbac__env_dir)/env"
+		LDAPNOINIT=1 ldapmodify -x -H "$LDAPI_URI" -D cn=admin,cn=config -w "$LDAP_CONFIG_PW"
+	) >>"$WORK/acl.log" 2>&1
+}
+if acl_config <<'LDIF'
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+add: olcAccess
+olcAccess: {0}to dn.base="o=acme,dc=example,dc=com" by dn.exact="cn=admin,dc=example,dc=com" manage by * none
+LDIF
+then
+	expect 2 "o=acme,dc=example,dc=com does not exist or is hidden" uma
+	out=$("$ORGRBAC" check --require none --at "$AT" --config "$conf" uma 2>&1)
+	status=$?
+	[ "$status" = 2 ] && ok || ko "check uma --require none with o=acme hidden exited $status: $out"
+	acl_config <<'LDIF' || ko "cannot remove the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
+dn: olcDatabase={1}mdb,cn=config
+changetype: modify
+delete: olcAccess
+olcAccess: {0}
+LDIF
+	expect 1 "disabled" uma
+else
+	ko "cannot add the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
+fi
+
 printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
 
 # --- the same data through the PAM module, and the host process's environment ---
