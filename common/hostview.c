@@ -586,6 +586,7 @@ struct who {
 	const struct orgrbac_img_user *u;
 	size_t idx; /* in the view, or SIZE_MAX before its first membership */
 	bool external;
+	bool foreign; /* of another organization than the host's */
 	int64_t not_before, not_after;
 };
 
@@ -613,6 +614,7 @@ static int add_member(struct ctx *c, struct who *w, size_t role, int64_t nb, int
 		if (u->name == NULL)
 			return -1;
 		u->external = w->external;
+		u->foreign = w->foreign;
 		u->not_before = w->not_before;
 		u->not_after = w->not_after;
 		w->idx = v->n_users++;
@@ -708,6 +710,7 @@ static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 		goto out;
 	}
 	home = p->host.org != NULL && strcasecmp(org + 2, p->host.org) == 0;
+	w.foreign = !home;
 	n_groups = user_groups(c, u->dn, org_dn);
 	if (n_groups < 0) {
 		warn(p, "user %s left out: member of more than %d groups", u->uid,

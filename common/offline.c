@@ -30,7 +30,11 @@ static bool holds(void *ctx, const char *privilege)
 	return false;
 }
 
-/* Known to the snapshot, with any external access open at `now`? */
+/*
+ * Known to the snapshot, with any external access open at `now`? A user of
+ * another organization is in it only for its memberships through platform
+ * grants that carry it across, so it is known only while one is in force.
+ */
 static bool known(const struct orgrbac_snapshot *s, const char *user, int64_t now)
 {
 	long start = 0, size = 4;
@@ -41,7 +45,7 @@ static bool known(const struct orgrbac_snapshot *s, const char *user, int64_t no
 		return false;
 	st = orgrbac_snapshot_initgroups(s, user, (gid_t)-1, now, &start, &size, &groups, 1);
 	free(groups);
-	return st == ORGRBAC_SNAP_OK;
+	return st == ORGRBAC_SNAP_OK && (start > 0 || !orgrbac_snapshot_user_foreign(s, user));
 }
 
 enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapshot *s,

@@ -78,7 +78,8 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *   104 u32,u32  privileges: offset, count     (u32 string offsets)
  *   112 zero to 128
  *
- *   user   (32): u32 name, u32 flags (1: external), i64 not_before, i64 not_after,
+ *   user   (32): u32 name, u32 flags (1: external, 2: of another organization),
+ *                 i64 not_before, i64 not_after,
  *                u32 first, u32 count   (a range of members-by-user)
  *   role   (32): u32 gid, u32 group name, u32 cn, u32 first privilege,
  *                u32 privilege count, u32 first member, u32 member count, u32 zero
@@ -431,6 +432,13 @@ const char *orgrbac_snapshot_privilege(const struct orgrbac_snapshot *s, size_t 
 	if (idx >= s->h->roles.n || k >= s->roles[idx].priv_count)
 		return NULL;
 	return str_at(s, s->privs[s->roles[idx].priv_first + k]);
+}
+
+bool orgrbac_snapshot_user_foreign(const struct orgrbac_snapshot *s, const char *user)
+{
+	long ui = find_user(s, user);
+
+	return ui >= 0 && (s->users[ui].flags & SNAP_USER_FOREIGN) != 0;
 }
 
 bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, const char *user,

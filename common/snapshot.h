@@ -30,6 +30,7 @@
 struct orgrbac_view_user {
 	char *name;	    /* login name (uid) */
 	bool external;	    /* beneath an external-access entry */
+	bool foreign;	    /* of another organization: a member only while it may cross */
 	int64_t not_before; /* external access window; open for internal users */
 	int64_t not_after;
 };
@@ -135,6 +136,9 @@ const char *orgrbac_snapshot_role(const struct orgrbac_snapshot *s, size_t idx, 
 const char *orgrbac_snapshot_privilege(const struct orgrbac_snapshot *s, size_t idx, size_t k);
 bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, const char *user,
 				 int64_t now);
+
+/* Is `user` in the snapshot as a principal of another organization than the host's? */
+bool orgrbac_snapshot_user_foreign(const struct orgrbac_snapshot *s, const char *user);
 
 /*
  * Add to (*groups)[*start ..] the gids of the groups `user` is a member of at

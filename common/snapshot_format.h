@@ -12,6 +12,7 @@
 #define SNAP_ROLE_SIZE	   32
 #define SNAP_MEMBER_SIZE   24
 #define SNAP_USER_EXTERNAL 1u
+#define SNAP_USER_FOREIGN  2u /* of another organization than the host's */
 
 struct section {
 	uint32_t off, n;

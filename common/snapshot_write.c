@@ -265,7 +265,8 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 		for (size_t i = 0; i < v->n_users; i++) {
 			struct rec_user r = {0};
 
-			r.flags = v->users[i].external ? SNAP_USER_EXTERNAL : 0;
+			r.flags = (v->users[i].external ? SNAP_USER_EXTERNAL : 0) |
+				  (v->users[i].foreign ? SNAP_USER_FOREIGN : 0);
 			r.not_before = v->users[i].not_before;
 			r.not_after = v->users[i].not_after;
 			r.first = (uint32_t)k;

@@ -61,6 +61,13 @@ echo "== the full explanation for bob (nested groups) and pat (a partner window)
 echo
 "$orgrbac" check pat --service sshd --config "$conf" || true
 echo
+echo "== cross-organization: olga (globex) crosses through the platform grant olga-cross;"
+echo "   gus (globex) does not: globex's own grant of Cross-Org Admin and a platform grant"
+echo "   of common:* are no cross-organization access"
+"$orgrbac" check olga --service sshd --config "$conf" || true
+echo
+"$orgrbac" check gus --service sshd --config "$conf" | grep -E '^(decision|reason)' || true
+echo
 echo "== pat at the end of the partner window, and a hostile user name:"
 "$orgrbac" check pat --at 2036-01-01T00:00:00Z --config "$conf" | grep -E '^(decision|reason)' || true
 "$orgrbac" check 'alice)(uid=*' --config "$conf" || true
@@ -124,4 +131,39 @@ if [ "$(id -u)" -eq 0 ] && [ -e "$build/.libs/libnss_orgrbac.so.2" ] &&
 	done
 	echo
 fi
+# ---- the trust model in the directory: etc/slapd-acl.ldif ----
+echo "== the directory's access control (etc/slapd-acl.ldif), with an operator, a host,"
+echo "   acme's admin alice and Flexera's external admin vic (tests/data/acl-identities.ldif)"
+ldapmodify_admin -a -f "$top/tests/data/acl-identities.ldif" >/dev/null
+LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
+	-f "$top/etc/slapd-acl.ldif" >/dev/null
+B=dc=example,dc=com
+# attempt WHO PASSWORD WHAT [OPTION]: the LDIF on stdin, applied as WHO; prints the result
+attempt() {
+	local out rc=0
+	out=$(LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$1" -w "$2" "${@:4}" 2>&1) || rc=$?
+	printf '%-14s %-40s %s\n' "${1%%,*}" "$3" \
+		"$([ "$rc" -eq 0 ] && echo done || sed -n 's/^ldap_[a-z]*: //p' <<<"$out" | head -n1)"
+}
+grant_ldif() { # NAME PARENT GRANTEE ROLE
+	printf 'dn: cn=%s,%s\nobjectClass: orgRoleGrant\ncn: %s\norgGrantedRole: %s\norgGrantee: %s\n' \
+		"$1" "$2" "$1" "$4" "$3"
+}
+alice="uid=alice,ou=people,o=acme,$B"
+grant_ldif demo-bob-sudo "ou=grants,o=acme,$B" "uid=bob,ou=people,o=acme,$B" \
+	"cn=Resource Owner,ou=roles,o=acme,$B" | attempt "$alice" alice-secret "adds a grant in o=acme" -a
+grant_ldif demo-alice-cross "ou=grants,$B" "$alice" "cn=Cross-Org Admin,ou=roles,$B" |
+	attempt "$alice" alice-secret "adds a platform grant (cross access)" -a
+printf 'dn: cn=Member,ou=roles,%s\nchangetype: modify\nadd: orgPrivilege\norgPrivilege: common:org:cross\n' "$B" |
+	attempt "$alice" alice-secret "adds common:org:cross to a global role"
+grant_ldif demo-alice-globex "ou=grants,o=globex,$B" "$alice" "cn=Member,ou=roles,$B" |
+	attempt "$alice" alice-secret "adds a grant in o=globex" -a
+printf 'dn: cn=Flexera,ou=external,o=acme,%s\nchangetype: modify\nreplace: orgRoleManagement\norgRoleManagement: FALSE\n' "$B" |
+	attempt "uid=vic,cn=Flexera,ou=external,o=acme,$B" vic-secret "turns Flexera's role management off"
+grant_ldif demo-host "ou=grants,o=acme,$B" "cn=host-web01,ou=hosts,$B" "cn=Member,ou=roles,$B" |
+	attempt "cn=host-web01,ou=hosts,$B" host-secret "adds a grant in o=acme" -a
+grant_ldif demo-alice-cross "ou=grants,$B" "$alice" "cn=Cross-Org Admin,ou=roles,$B" |
+	attempt "cn=oper,ou=staff,$B" oper-secret "adds a platform grant" -a
+echo
+
 echo "== stopping slapd"

@@ -77,8 +77,10 @@ check uma sshd 1 "disabled"
 check hank sshd 0 "full access"
 check hank sudo 0 "full access"
 check olga sshd 0 "cross-organization"
+check olga sshd 0 "2FA-exempt: +no"
 check olga sudo 0 "decision: +allow"
 check gus sshd 1 "organization globex: cross-organization access needs a platform grant"
+check gus sudo 1 "organization globex: cross-organization access needs a platform grant"
 check nobody sshd 1 "decision: +unknown"
 check ALICE sshd 1 "refused: uid 'ALICE' matches an entry only without regard to case"
 
@@ -95,6 +97,8 @@ expect 1 "lacks privileges: iam:invitation:create && billing:read" -- \
 	check alice --require 'iam:invitation:create && billing:read' --at "$AT" --config "$conf"
 expect 0 "none" -- check vera --require none --at "$AT" --config "$conf"
 expect 1 "disabled" -- check uma --require none --at "$AT" --config "$conf"
+# abroad, only platform grants count: olga's globex grant of 2FA-exempt does not
+expect 1 "lacks privileges: mfa:exempt" -- check olga --require mfa:exempt --at "$AT" --config "$conf"
 
 # JSON
 out=$("$ORGRBAC" check bob --service sshd --at "$AT" --json --config "$conf")

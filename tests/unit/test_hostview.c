@@ -381,11 +381,16 @@ static void memberships(void **state)
 	assert_string_equal(member(&v, "vera", "org-admin"), "");
 	assert_string_equal(member(&v, "ulf", "member"), "");
 	assert_string_equal(member(&v, "pia", "member"), "[-,-)");
-	for (size_t i = 0; i < v.n_users; i++)
+	for (size_t i = 0; i < v.n_users; i++) {
+		if (strcmp(v.users[i].name, "olga") == 0)
+			assert_true(v.users[i].foreign);
+		if (strcmp(v.users[i].name, "frank") == 0)
+			assert_false(v.users[i].foreign);
 		if (strcmp(v.users[i].name, "pia") == 0) {
 			assert_int_equal(v.users[i].not_before, T0 + 20);
 			assert_int_equal(v.users[i].not_after, T0 + 100);
 		}
+	}
 	/* pat's partner window is the user's, applied by the reader */
 	for (size_t i = 0; i < v.n_users; i++) {
 		if (strcmp(v.users[i].name, "pat") == 0) {

@@ -22,7 +22,8 @@ static struct orgrbac_snapshot *snap;
 
 /*
  * alice: admins (host:*); bob: members (host:login) until T0 + 100;
- * carol: external until T0 + 50, members; dave: known, no roles.
+ * carol: external until T0 + 50, members; dave: known, no roles; olga: of
+ * another organization, members from T0 + 200 (her platform grant's window).
  */
 static int setup(void **state)
 {
@@ -34,11 +35,14 @@ static int setup(void **state)
 	add_user(&v, "bob", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
 	add_user(&v, "carol", T0 - 1000, T0 + 50);
 	add_user(&v, "dave", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_user(&v, "olga", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	v.users[4].foreign = true;
 	add_role(&v, "admins", 5000, "host:* iam:read");
 	add_role(&v, "members", 5001, "host:login");
 	add_member(&v, 0, 0, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
 	add_member(&v, 1, 1, ORGRBAC_TIME_MIN, T0 + 100);
 	add_member(&v, 2, 1, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+	add_member(&v, 4, 1, T0 + 200, ORGRBAC_TIME_MAX);
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/snapshot.db", dir);
 	assert_int_equal(orgrbac_snapshot_write(path, &v, 1, T0, 3600, &err), 0);
@@ -109,6 +113,28 @@ static void test_windows_close_on_time(void **state)
 			 ORGRBAC_OFFLINE_UNDECIDED);
 }
 
+/*
+ * A user of another organization is in the snapshot only through platform
+ * grants that carry it across: until one is in force, even "none" is not
+ * proven, as live refuses it without cross access.
+ */
+static void test_foreign_user(void **state)
+{
+	char why[256];
+
+	assert_int_equal(decide("olga", "none", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_int_equal(decide("olga", "host:login", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_UNDECIDED);
+	assert_int_equal(decide("olga", "none", T0 + 200, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	assert_int_equal(decide("olga", "host:login", T0 + 200, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+	/* a home user with no role is known: "none" holds for it as live says */
+	assert_int_equal(decide("dave", "none", T0, 3600, why, sizeof(why)),
+			 ORGRBAC_OFFLINE_ALLOWED);
+}
+
 static void test_unknown_and_stale(void **state)
 {
 	char why[256];
@@ -131,6 +157,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_allow_and_deny),
 	    cmocka_unit_test(test_windows_close_on_time),
+	    cmocka_unit_test(test_foreign_user),
 	    cmocka_unit_test(test_unknown_and_stale),
 	};
 
