@@ -986,21 +986,23 @@ static char *malformed(struct prop_rng *r, const char *attr, const char *value,
 	return xstrdup(prop_rng_percent(r, 50) ? "maybe" : "false");
 }
 
-/* A second value for a single-valued attribute. */
-static char *extra(const struct prop_dir *d, struct prop_rng *r, const char *attr)
+/* A second value for a single-valued attribute, other than the one it has. */
+static char *extra(const struct prop_dir *d, struct prop_rng *r, const char *attr, const char *have)
 {
 	if (is_time(attr))
 		return gtime(d->now + (prop_rng_percent(r, 50) ? 1 : -1) * 40 * DAY);
 	if (strcasecmp(attr, "orgGrantedRole") == 0) {
 		for (size_t i = 0; i < d->n_entries; i++)
-			if (d->entries[i].kind == PROP_ROLE && d->entries[i].org == -1)
+			if (d->entries[i].kind == PROP_ROLE && d->entries[i].org == -1 &&
+			    strcasecmp(d->entries[i].dn, have) != 0)
 				return xstrdup(d->entries[i].dn);
+		return xprintf("cn=nobody,%s", d->base);
 	}
 	if (strcasecmp(attr, "orgAccessMode") == 0)
-		return xstrdup("continuous");
+		return xstrdup(strcasecmp(have, "continuous") == 0 ? "window" : "continuous");
 	if (strcasecmp(attr, "orgExternalKind") == 0)
-		return xstrdup("partner");
-	return xstrdup("FALSE");
+		return xstrdup(strcasecmp(have, "partner") == 0 ? "vendor" : "partner");
+	return xstrdup(strcmp(have, "FALSE") == 0 ? "TRUE" : "FALSE");
 }
 
 static const char *pick_attr(struct prop_rng *r, enum prop_kind kind)
@@ -1057,10 +1059,10 @@ void prop_mutate(struct prop_dir *d, struct prop_rng *r, bool (*valid_time)(cons
 			target = i;
 	e = &d->entries[target];
 	attr = pick_attr(r, e->kind);
-	m = roll < 30	? M_OPTION_MOVE
-	    : roll < 40 ? M_OPTION_ADD
-	    : roll < 65 ? M_OVERLONG
-	    : roll < 90 ? M_MALFORMED
+	m = roll < 28	? M_OPTION_MOVE
+	    : roll < 38 ? M_OPTION_ADD
+	    : roll < 60 ? M_OVERLONG
+	    : roll < 82 ? M_MALFORMED
 			: M_EXTRA;
 	cur = prop_attr_get(e, attr);
 	if (m == M_OVERLONG && strcasecmp(attr, "orgRoleManagement") == 0)
@@ -1141,7 +1143,8 @@ void prop_mutate(struct prop_dir *d, struct prop_rng *r, bool (*valid_time)(cons
 		struct prop_attr *a = &out->after[0];
 
 		a->values = xrealloc(a->values, a->n_values + 2, sizeof(char *));
-		a->values[a->n_values++] = extra(d, r, attr);
+		a->values[a->n_values] = extra(d, r, attr, a->values[0]);
+		a->n_values++;
 		a->values[a->n_values] = NULL;
 		break;
 	}

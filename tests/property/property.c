@@ -116,6 +116,9 @@ struct run {
 	char *refused_tag[64], *refused_why[64];
 	unsigned long refused_count[64];
 	size_t n_refused_tags;
+	/* mutations applied, by what was done */
+	unsigned long kind_count[8];
+	char *kind_name[8];
 	/* figures */
 	unsigned long directories, directories_failed, decisions, compared, mutations, refused,
 	    tenant_writes, tenant_edits, violations[3];
@@ -767,6 +770,22 @@ static void state_summary(struct run *run, const char *state)
 
 /* ---- one directory ---- */
 
+/* Count a mutation by what was done ("made over-long"), whatever the attribute. */
+static void applied(struct run *run, const char *tag)
+{
+	const char *kind = strchr(tag, ' ') != NULL ? strchr(tag, ' ') + 1 : tag;
+	size_t n = sizeof(run->kind_name) / sizeof(run->kind_name[0]), i;
+
+	for (i = 0; i < n && run->kind_name[i] != NULL; i++)
+		if (strcmp(run->kind_name[i], kind) == 0)
+			break;
+	if (i == n)
+		return;
+	if (run->kind_name[i] == NULL && (run->kind_name[i] = strdup(kind)) == NULL)
+		die("out of memory");
+	run->kind_count[i]++;
+}
+
 static void refused(struct run *run, const char *tag, const char *why)
 {
 	size_t i;
@@ -830,6 +849,7 @@ static void one_directory(struct run *run, unsigned mutations)
 			continue;
 		}
 		run->mutations++;
+		applied(run, e.tag);
 		m++;
 		snprintf(state, sizeof(state), "mutation %u: %s", m, e.what);
 		table_init(&cur, run->dir.n_principals, run->dir.n_orgs);
@@ -985,8 +1005,16 @@ int main(void)
 	printf("property: decisions compared:      %lu\n", run.compared);
 	printf("property: mutations tried:         %lu (and %lu refused by the server's schema)\n",
 	       run.mutations, run.refused);
+	for (size_t i = 0; i < sizeof(run.kind_name) / sizeof(run.kind_name[0]); i++) {
+		if (run.kind_name[i] == NULL)
+			break;
+		printf("property:   %lu x %s\n", run.kind_count[i], run.kind_name[i]);
+		free(run.kind_name[i]);
+	}
+	if (run.n_refused_tags > 0)
+		printf("property:   refused by the server's schema:\n");
 	for (size_t i = 0; i < run.n_refused_tags; i++) {
-		printf("property:   %lu x %s: %s\n", run.refused_count[i], run.refused_tag[i],
+		printf("property:     %lu x %s: %s\n", run.refused_count[i], run.refused_tag[i],
 		       run.refused_why[i]);
 		free(run.refused_tag[i]);
 		free(run.refused_why[i]);

@@ -14,13 +14,21 @@ builddir=${top_builddir:-$ORGRBAC_TOP/build}
 prog="$builddir/tests/property/property"
 [ -x "$prog" ] || fail "$prog not built"
 
+work=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-property.XXXXXX")
+orgrbac_at_exit "rm -rf '$work'"
+
+# Both servers hold the schema without SINGLE-VALUE, so that a second orgNotBefore or
+# orgGrantedRole, which a directory with another schema may hold, reaches the reader
+# (this slapd refuses it otherwise).  Syntax checks stay.
+sed 's/^  SINGLE-VALUE )$/  )/' "$ORGRBAC_TOP/etc/orgrbac.ldif" >"$work/orgrbac-multi.ldif"
+! grep -q 'SINGLE-VALUE' "$work/orgrbac-multi.ldif" ||
+	fail "cannot take SINGLE-VALUE out of etc/orgrbac.ldif"
+export ORGRBAC_SLAPD_SCHEMA="$work/orgrbac-multi.ldif"
 orgrbac_slapd_start
 env1="$ORGRBAC_SLAPD_DIR/env"
 orgrbac_slapd_start --no-memberof
 env2="$ORGRBAC_SLAPD_DIR/env"
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-property.XXXXXX")
-orgrbac_at_exit "rm -rf '$work'"
+unset ORGRBAC_SLAPD_SCHEMA
 mkdir -p "$builddir/tests/property"
 export ORGRBAC_PROPERTY_ENV1="$env1" ORGRBAC_PROPERTY_ENV2="$env2"
 export ORGRBAC_PROPERTY_WORK="$work"
