@@ -490,7 +490,8 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	sigpipe_restore(&guard);
 	/* Only the caller knows whether a missing base means "nothing there" or "unusable". */
 	if (rc == LDAP_NO_SUCH_OBJECT) {
-		orgrbac_seterr(err, "%s does not exist or is hidden from this bind", base);
+		orgrbac_seterr(err, "%s does not hold the base %s (no such object, or hidden)",
+			       orgrbac_ldap_uri(l), base);
 		ldap_msgfree(*res);
 		*res = NULL;
 		return ORGRBAC_LDAP_NOOBJECT;
