@@ -13,6 +13,7 @@
 
 #include "config.h"
 #include "evaluate.h"
+#include "factor.h"
 #include "offline.h"
 #include "pamargs.h"
 
@@ -80,7 +81,7 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 	if (c->mode == MODE_AUTH) {
 		/* Positive confirmation only: a known user, let in at all, holding the role. */
 		if (d->verdict == ORGRBAC_ALLOW && d->mfa_exempt && d->mfa_grant != NULL) {
-			snprintf(why, sizeof(why), "holds role '%s' through grant '%s'",
+			snprintf(why, sizeof(why), "holds role '%s' through grant '%s', key first",
 				 d->mfa_grant->role != NULL ? d->mfa_grant->role->name : "?",
 				 d->mfa_grant->name);
 			return finish(c, PAM_SUCCESS, why);
@@ -159,6 +160,13 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (orgrbac_config_ignored(cfg, user)) {
 		rc = finish(&c, PAM_IGNORE, "listed in ignore_users");
+		goto out;
+	}
+	/* No exemption without a factor verified first; the directory is not asked. */
+	if (mode == MODE_AUTH &&
+	    orgrbac_prior_factor(c.service, pam_getenv(pamh, ORGRBAC_AUTH_INFO_VAR), err.msg,
+				 sizeof(err.msg)) != ORGRBAC_FACTOR_PUBLICKEY) {
+		rc = finish(&c, PAM_IGNORE, err.msg);
 		goto out;
 	}
 	if (mode == MODE_AUTH)

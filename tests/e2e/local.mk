@@ -17,3 +17,10 @@ TESTS += tests/unit/test_pamargs
 tests_unit_test_pamargs_SOURCES = tests/unit/test_pamargs.c common/pamargs.c
 tests_unit_test_pamargs_CFLAGS = $(unit_cflags)
 tests_unit_test_pamargs_LDADD = $(unit_ldadd)
+
+# What proves a factor verified before the 2FA exemption, from its source.
+check_PROGRAMS += tests/unit/test_factor
+TESTS += tests/unit/test_factor
+tests_unit_test_factor_SOURCES = tests/unit/test_factor.c common/factor.c
+tests_unit_test_factor_CFLAGS = $(unit_cflags)
+tests_unit_test_factor_LDADD = $(unit_ldadd)

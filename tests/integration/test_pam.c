@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -32,6 +33,10 @@ static char dir[] = "/tmp/orgrbac-pamtest-XXXXXX";
 static char conf[256], dead_conf[256], snap_conf[256], bad_conf[256];
 static char said[2048]; /* what the module told the user */
 static int call_flags;	/* flags of the next call() */
+
+/* What sshd 9.2 puts into the PAM environment after it verified a key. */
+#define KEY_PROOF "publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOXpg7gf/+8A0Xl7fhqHuQVmvAqru\n"
+static const char *auth_info = KEY_PROOF; /* SSH_AUTH_INFO_0 of the next call(); NULL: unset */
 
 /*
  * pam_syslog ends in syslog(3), which libpam calls as __syslog_chk; the
@@ -108,6 +113,18 @@ static void write_conf(const char *path, const char *uri, const char *extra)
 	fclose(f);
 }
 
+/* Set SSH_AUTH_INFO_0 in the handle's PAM environment, as sshd does. */
+static void put_auth_info(pam_handle_t *pamh, const char *info)
+{
+	char *kv;
+
+	if (info == NULL)
+		return;
+	assert_true(asprintf(&kv, "SSH_AUTH_INFO_0=%s", info) > 0);
+	assert_int_equal(pam_putenv(pamh, kv), PAM_SUCCESS);
+	free(kv);
+}
+
 static bool has_arg(int argc, const char **argv, const char *arg)
 {
 	for (int i = 0; i < argc; i++)
@@ -132,6 +149,7 @@ static int call(sm_fn fn, const char *service, const char *user, ...)
 	said[0] = '\0';
 	memset(&logged, 0, sizeof(logged));
 	assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, auth_info);
 	rc = fn(pamh, call_flags, argc, argv);
 	pam_end(pamh, rc);
 	/* Every decision is one authpriv line with the code and a reason. */
@@ -308,6 +326,54 @@ static void mfa_exempt(void **state)
 	assert_int_equal(AUTH("sshd", "root"), PAM_IGNORE);
 	/* without mfa_exempt the auth mode never says yes */
 	assert_int_equal(call(auth_fn, "sshd", "grace", cfgarg, NULL), PAM_IGNORE);
+}
+
+/*
+ * The exemption needs a factor verified first: under sshd, a publickey line
+ * in SSH_AUTH_INFO_0. Without one, an exempt user must give the code (a
+ * missing AuthenticationMethods line must not let anyone in on nothing), and
+ * the directory is not even asked. No other service reports a prior factor.
+ */
+static void prior_factor(void **state)
+{
+	static const char *const none[] = {
+	    NULL,
+	    "",
+	    "keyboard-interactive/pam\n",
+	    "password\n",
+	    "keyboard-interactive/pam publickey ssh-ed25519 AAAAC3Nz\n",
+	    "publickey ssh-ed25519 AAAAC3Nz", /* not as sshd writes it */
+	    "publickey\n",
+	};
+	char arg[300];
+
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		auth_info = none[i];
+		assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+		assert_non_null(strstr(logged.last, "reason=not granted"));
+	}
+	auth_info = "";
+	assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "no public key was verified"));
+	assert_non_null(
+	    strstr(logged.last, "AuthenticationMethods publickey,keyboard-interactive"));
+	snprintf(arg, sizeof(arg), "config=%s", dead_conf);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL), PAM_IGNORE);
+	auth_info = NULL;
+	assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "no SSH_AUTH_INFO_0"));
+
+	auth_info = KEY_PROOF;
+	assert_int_equal(AUTH("sudo", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "only sshd"));
+	assert_int_equal(AUTH("login", "grace"), PAM_IGNORE);
+	assert_int_equal(AUTH("sshd", "grace"), PAM_SUCCESS);
+	assert_non_null(strstr(logged.last, "key first"));
+	/* a configuration error is reported whatever the environment says */
+	auth_info = NULL;
+	snprintf(arg, sizeof(arg), "config=%s", bad_conf);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL), PAM_SERVICE_ERR);
+	auth_info = KEY_PROOF;
 }
 
 static double since(const struct timespec *t0)
@@ -578,8 +644,9 @@ static void exports(void **state)
  * The documented 2FA stack through libpam, pam_deny standing in for the code
  * module: the exempt user jumps to pam_permit, everyone else meets pam_deny.
  * Without the pam_permit line the stack would end on the jump and fail.
+ * `info` is SSH_AUTH_INFO_0 (NULL: unset).
  */
-static int twofa_stack(const char *name, bool with_permit, const char *user)
+static int twofa_stack(const char *name, bool with_permit, const char *user, const char *info)
 {
 	struct pam_conv c = {conv, NULL};
 	pam_handle_t *pamh = NULL;
@@ -587,14 +654,17 @@ static int twofa_stack(const char *name, bool with_permit, const char *user)
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* a directory of its own: dir/sshd serves the direct calls */
+	snprintf(path, sizeof(path), "%s/stacks/%s", dir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f,
 		"auth [success=1 default=ignore] %s mfa_exempt %s\nauth required pam_deny.so\n%s",
 		module, cfgarg, with_permit ? "auth required pam_permit.so\n" : "");
 	fclose(f);
-	assert_int_equal(pam_start_confdir(name, user, &c, dir, &pamh), PAM_SUCCESS);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir(name, user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
 	rc = pam_authenticate(pamh, 0);
 	pam_end(pamh, rc);
 	return rc;
@@ -602,11 +672,16 @@ static int twofa_stack(const char *name, bool with_permit, const char *user)
 
 static void twofa_bypass_stack(void **state)
 {
-	assert_int_equal(twofa_stack("twofa", true, "grace"), PAM_SUCCESS);
-	assert_int_equal(twofa_stack("twofa", true, "alice"), PAM_AUTH_ERR);
-	assert_int_equal(twofa_stack("twofa", true, "uma"), PAM_AUTH_ERR);
-	assert_int_equal(twofa_stack("twofa", true, "nobody"), PAM_AUTH_ERR);
-	assert_int_not_equal(twofa_stack("twofa-short", false, "grace"), PAM_SUCCESS);
+	assert_int_equal(twofa_stack("sshd", true, "grace", KEY_PROOF), PAM_SUCCESS);
+	assert_int_equal(twofa_stack("sshd", true, "alice", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "uma", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "nobody", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_not_equal(twofa_stack("sshd", false, "grace", KEY_PROOF), PAM_SUCCESS);
+	/* keyboard-interactive first (no AuthenticationMethods): no key, no jump */
+	assert_int_equal(twofa_stack("sshd", true, "grace", ""), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "grace", NULL), PAM_AUTH_ERR);
+	/* another service's stack proves no prior factor */
+	assert_int_equal(twofa_stack("twofa", true, "grace", KEY_PROOF), PAM_AUTH_ERR);
 }
 
 /* Through a real stack: "required" turns every code but success into a denial. */
@@ -660,6 +735,9 @@ static int setup(void **state)
 	snprintf(bad_conf, sizeof(bad_conf), "%s/bad.conf", dir);
 	write_conf(bad_conf, ldap_uri, "frobnicate = yes");
 	snprintf(cfgarg, sizeof(cfgarg), "config=%s", conf);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	if (mkdir(path, 0755) != 0)
+		return -1;
 	/* pam_start_confdir needs a service file even when we call the module directly */
 	for (const char *const *s = (const char *const[]){"sshd", "sudo", "login", "ftp", NULL};
 	     *s != NULL; s++) {
@@ -695,6 +773,7 @@ int main(void)
 	    cmocka_unit_test(arguments),
 	    cmocka_unit_test(hostile_names),
 	    cmocka_unit_test(mfa_exempt),
+	    cmocka_unit_test(prior_factor),
 	    cmocka_unit_test(directory_down),
 	    cmocka_unit_test(offline_snapshot),
 	    cmocka_unit_test(silent_servers),
