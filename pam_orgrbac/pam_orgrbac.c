@@ -4,6 +4,7 @@
 #define PAM_SM_AUTH
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -40,6 +41,8 @@ static const char *code_name(int rc)
 	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
 	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
 	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+	case PAM_BUF_ERR: return "PAM_BUF_ERR";
+	case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
 	default: return "?";
 	}
 }
@@ -52,7 +55,8 @@ static int finish(struct call *c, int rc, const char *reason)
 
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
 		prio = LOG_NOTICE;
-	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL)
+	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_BUF_ERR ||
+		 rc == PAM_SYSTEM_ERR)
 		prio = LOG_ERR; /* the administrator must act */
 	orgrbac_printable(reason, why, sizeof(why));
 	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
@@ -130,10 +134,24 @@ static int offline(struct call *c, const struct orgrbac_config *cfg, const char 
 	return rc;
 }
 
+/* Who and where, for the log line: PAM_SERVICE, and PAM_USER when it is set. */
+static void call_init(struct call *c, pam_handle_t *pamh, enum mode mode)
+{
+	const void *item = NULL;
+
+	*c = (struct call){
+	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
+		c->service = item;
+		orgrbac_printable(c->service, c->service_log, sizeof(c->service_log));
+	}
+	if (pam_get_item(pamh, PAM_USER, &item) == PAM_SUCCESS && item != NULL)
+		orgrbac_printable(item, c->user, sizeof(c->user));
+}
+
 static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
 {
-	struct call c = {
-	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
+	struct call c;
 	struct orgrbac_pam_args args;
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_evaluation ev;
@@ -142,10 +160,7 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 	orgrbac_error err;
 	int rc = PAM_SERVICE_ERR;
 
-	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
-		c.service = item;
-		orgrbac_printable(c.service, c.service_log, sizeof(c.service_log));
-	}
+	call_init(&c, pamh, mode);
 	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (mode == MODE_AUTH && !args.mfa_exempt)
@@ -154,7 +169,6 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 		return finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN,
 			      "no user name");
 	user = item;
-	orgrbac_printable(user, c.user, sizeof(c.user));
 
 	if (orgrbac_config_load(args.config, false, &cfg, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
@@ -210,6 +224,56 @@ out:
 	return rc;
 }
 
+/* What pam_sm_authenticate returned on a handle, kept in that handle for pam_sm_setcred. */
+#define AUTH_RESULT "pam_orgrbac:auth_result"
+
+static void forget_result(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+/*
+ * pam_setcred walks the auth stack again. On a handle where authenticate
+ * ran, libpam takes each line's action from the code authenticate returned
+ * but counts the code setcred returns: a module that answers otherwise
+ * there changes the outcome ("[success=done ...]" then falls through to the
+ * next line's setcred). Where authenticate did not run on the handle,
+ * setcred's own codes steer the jumps. So setcred answers what
+ * authenticate did on this handle, and the place for the answer is taken
+ * before deciding, so that no answer is left unkept.
+ */
+static int authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	int *kept = malloc(sizeof(*kept));
+	int rc = kept != NULL ? pam_set_data(pamh, AUTH_RESULT, kept, forget_result) : PAM_BUF_ERR;
+	struct call c;
+
+	if (rc != PAM_SUCCESS) {
+		/* no answer that setcred could not repeat: no exemption */
+		free(kept);
+		call_init(&c, pamh, MODE_AUTH);
+		return finish(&c, rc,
+			      rc == PAM_BUF_ERR
+				  ? "not asked: out of memory keeping the answer for pam_setcred"
+				  : "not asked: libpam would not keep the answer for pam_setcred "
+				    "(the module must be called through a PAM stack)");
+	}
+	*kept = pam_orgrbac(pamh, MODE_AUTH, flags, argc, argv);
+	return *kept;
+}
+
+/* Nothing authenticated on this handle: nothing to mirror, nothing established. */
+static int setcred(pam_handle_t *pamh)
+{
+	const void *kept = NULL;
+
+	if (pam_get_data(pamh, AUTH_RESULT, &kept) != PAM_SUCCESS || kept == NULL)
+		return PAM_IGNORE;
+	return *(const int *)kept;
+}
+
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return pam_orgrbac(pamh, MODE_ACCOUNT, flags, argc, argv);
@@ -217,10 +281,10 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return pam_orgrbac(pamh, MODE_AUTH, flags, argc, argv);
+	return authenticate(pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return PAM_IGNORE;
+	return setcred(pamh);
 }

@@ -28,7 +28,7 @@ typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
 
 static const char *module, *ldap_uri;
 static void *dl;
-static sm_fn acct_fn, auth_fn;
+static sm_fn acct_fn, auth_fn, setcred_fn;
 static char dir[] = "/tmp/orgrbac-pamtest-XXXXXX";
 static char conf[256], dead_conf[256], snap_conf[256], bad_conf[256];
 static char said[2048]; /* what the module told the user */
@@ -133,7 +133,49 @@ static bool has_arg(int argc, const char **argv, const char *arg)
 	return false;
 }
 
-/* Call one entry point of the module on a real handle; argv ends with NULL. */
+/*
+ * Write DIR/auth/SERVICE: one auth line of the module with these arguments,
+ * each in brackets. "success=ok ignore=ok default=bad" hands the module's
+ * own code back from pam_authenticate and pam_setcred: the module keeps its
+ * answer for setcred with pam_set_data, which libpam allows only inside a
+ * stack, so the auth entry point is never called directly.
+ */
+static void auth_file(const char *service, int argc, const char **argv)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/auth/%s", dir, service);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "auth [success=ok ignore=ok default=bad] %s", module);
+	for (int i = 0; i < argc; i++) {
+		fputs(" [", f);
+		for (const char *p = argv[i]; *p != '\0'; p++)
+			fprintf(f, *p == ']' ? "\\%c" : "%c", *p);
+		fputs("]", f);
+	}
+	fputs("\n", f);
+	fclose(f);
+}
+
+/* A handle on the stacks of DIR/auth, with SSH_AUTH_INFO_0 set to `info` unless NULL. */
+static pam_handle_t *auth_handle(const char *service, const char *user, const char *info)
+{
+	static struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/auth", dir);
+	assert_int_equal(pam_start_confdir(service, user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	return pamh;
+}
+
+/*
+ * Call one entry point of the module on a real handle, the account one
+ * directly, the auth one through pam_authenticate; argv ends with NULL.
+ */
 static int call(sm_fn fn, const char *service, const char *user, ...)
 {
 	struct pam_conv c = {conv, NULL};
@@ -148,9 +190,14 @@ static int call(sm_fn fn, const char *service, const char *user, ...)
 	va_end(ap);
 	said[0] = '\0';
 	memset(&logged, 0, sizeof(logged));
-	assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
-	put_auth_info(pamh, auth_info);
-	rc = fn(pamh, call_flags, argc, argv);
+	if (fn == auth_fn) {
+		auth_file(service, argc, argv);
+		pamh = auth_handle(service, user, auth_info);
+		rc = pam_authenticate(pamh, call_flags);
+	} else {
+		assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
+		rc = fn(pamh, call_flags, argc, argv);
+	}
 	pam_end(pamh, rc);
 	/* Every decision is one authpriv line with the code and a reason. */
 	if (fn == auth_fn && !has_arg(argc, argv, "mfa_exempt")) {
@@ -684,6 +731,129 @@ static void twofa_bypass_stack(void **state)
 	assert_int_equal(twofa_stack("twofa", true, "grace", KEY_PROOF), PAM_AUTH_ERR);
 }
 
+/*
+ * pam_sm_setcred answers what pam_sm_authenticate returned on the same
+ * handle, whatever that was, and PAM_IGNORE on a handle where it did not
+ * run; handles never see each other's answers. Through libpam, with a line
+ * that hands the module's codes back (auth_file).
+ */
+static void setcred_mirrors(void **state)
+{
+	static const struct {
+		const char *user, *info, *conf;
+		int rc;
+	} cases[] = {
+	    {"grace", KEY_PROOF, NULL, PAM_SUCCESS},
+	    {"alice", KEY_PROOF, NULL, PAM_IGNORE},
+	    {"grace", "", NULL, PAM_IGNORE},
+	    {"grace", KEY_PROOF, "dead", PAM_AUTHINFO_UNAVAIL},
+	    {"grace", KEY_PROOF, "bad", PAM_SERVICE_ERR},
+	    {"root", KEY_PROOF, NULL, PAM_IGNORE},
+	};
+	const char *argv[2] = {"mfa_exempt", NULL};
+	char arg[300];
+	pam_handle_t *a, *b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pam_handle_t *h;
+
+		snprintf(arg, sizeof(arg), "config=%s",
+			 cases[i].conf == NULL		      ? conf
+			 : strcmp(cases[i].conf, "dead") == 0 ? dead_conf
+							      : bad_conf);
+		argv[1] = arg;
+		auth_file("sshd", 2, argv);
+		h = auth_handle("sshd", cases[i].user, cases[i].info);
+		assert_int_equal(pam_authenticate(h, 0), cases[i].rc);
+		assert_int_equal(pam_setcred(h, PAM_ESTABLISH_CRED), cases[i].rc);
+		assert_int_equal(pam_setcred(h, PAM_DELETE_CRED), cases[i].rc);
+		pam_end(h, PAM_SUCCESS);
+	}
+	/* without mfa_exempt: PAM_IGNORE, mirrored */
+	auth_file("sshd", 1, (const char *[]){cfgarg});
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	assert_int_equal(pam_authenticate(a, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	/* setcred on a handle where authenticate never ran */
+	auth_file("sshd", 2, (const char *[]){"mfa_exempt", cfgarg});
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	/* two handles at once, interleaved; a handle's later answer counts */
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	b = auth_handle("sshd", "alice", KEY_PROOF);
+	assert_int_equal(pam_authenticate(a, 0), PAM_SUCCESS);
+	assert_int_equal(pam_setcred(b, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	assert_int_equal(pam_authenticate(b, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+	assert_int_equal(pam_setcred(b, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	assert_int_equal(pam_putenv(a, "SSH_AUTH_INFO_0="), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(a, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	pam_end(b, PAM_SUCCESS);
+}
+
+/* Called directly, outside any stack, it cannot keep its answer: no exemption. */
+static void auth_outside_a_stack(void **state)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	const char *argv[] = {"mfa_exempt", cfgarg};
+
+	memset(&logged, 0, sizeof(logged));
+	assert_int_equal(pam_start_confdir("sshd", "grace", &c, dir, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, KEY_PROOF);
+	assert_int_equal(auth_fn(pamh, 0, 2, argv), PAM_SYSTEM_ERR);
+	assert_int_equal(setcred_fn(pamh, 0, 2, argv), PAM_IGNORE);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(logged.n, 1);
+	assert_non_null(strstr(logged.last, "user=grace service=sshd result=PAM_SYSTEM_ERR"));
+}
+
+/*
+ * Through libpam: pam_authenticate, then pam_setcred on the same handle,
+ * with a line that ends the stack on the exemption ("done") and pam_deny
+ * standing in for the code module. setcred reaches pam_deny (whose setcred
+ * fails) unless the module answers in setcred what it did in authenticate.
+ */
+static int auth_then_setcred(const char *user, const char *info, int *setcred_rc)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	char path[300];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/stacks/sshd", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"auth [success=done default=ignore] %s mfa_exempt %s\nauth required pam_deny.so\n",
+		module, cfgarg);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir("sshd", user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	rc = pam_authenticate(pamh, 0);
+	*setcred_rc = pam_setcred(pamh, PAM_ESTABLISH_CRED);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+static void setcred_through_libpam(void **state)
+{
+	int rc;
+
+	assert_int_equal(auth_then_setcred("grace", KEY_PROOF, &rc), PAM_SUCCESS);
+	assert_int_equal(rc, PAM_SUCCESS);
+	assert_int_not_equal(auth_then_setcred("alice", KEY_PROOF, &rc), PAM_SUCCESS);
+	assert_int_not_equal(rc, PAM_SUCCESS);
+	assert_int_not_equal(auth_then_setcred("grace", "", &rc), PAM_SUCCESS);
+	assert_int_not_equal(rc, PAM_SUCCESS);
+}
+
 /* Through a real stack: "required" turns every code but success into a denial. */
 static void through_the_stack(void **state)
 {
@@ -738,6 +908,9 @@ static int setup(void **state)
 	snprintf(path, sizeof(path), "%s/stacks", dir);
 	if (mkdir(path, 0755) != 0)
 		return -1;
+	snprintf(path, sizeof(path), "%s/auth", dir);
+	if (mkdir(path, 0755) != 0)
+		return -1;
 	/* pam_start_confdir needs a service file even when we call the module directly */
 	for (const char *const *s = (const char *const[]){"sshd", "sudo", "login", "ftp", NULL};
 	     *s != NULL; s++) {
@@ -780,6 +953,9 @@ int main(void)
 	    cmocka_unit_test(no_leaks),
 	    cmocka_unit_test(through_the_stack),
 	    cmocka_unit_test(twofa_bypass_stack),
+	    cmocka_unit_test(setcred_mirrors),
+	    cmocka_unit_test(auth_outside_a_stack),
+	    cmocka_unit_test(setcred_through_libpam),
 	    cmocka_unit_test(external_windows),
 	    cmocka_unit_test(membership_revoked),
 	    cmocka_unit_test(revocation_is_immediate),
@@ -804,5 +980,6 @@ int main(void)
 	}
 	acct_fn = (sm_fn)dlsym(dl, "pam_sm_acct_mgmt");
 	auth_fn = (sm_fn)dlsym(dl, "pam_sm_authenticate");
+	setcred_fn = (sm_fn)dlsym(dl, "pam_sm_setcred");
 	return cmocka_run_group_tests_name("pam_orgrbac", tests, setup, teardown);
 }
