@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Build rules of tests/e2e/, included from Makefile.am.
 
-# pam_orgrbac: its manual page, its sample PAM files, and the end-to-end test
-# of those files with real sshd and sudo (root only; it skips otherwise).
+# pam_orgrbac: its manual page, its sample PAM and sshd files, and the
+# end-to-end test of those files with real sshd and sudo (root only; it
+# skips otherwise).
 dist_man_MANS += man/pam_orgrbac.8
 orgrbacpamddir = $(datadir)/orgrbac/pam.d
 dist_orgrbacpamd_DATA = etc/pam.d/sshd etc/pam.d/sudo etc/pam.d/login
+# The sshd settings that the sshd sample needs, for /etc/ssh/sshd_config.d/.
+orgrbacsshddir = $(datadir)/orgrbac/sshd_config.d
+dist_orgrbacsshd_DATA = etc/sshd_config.d/orgrbac.conf
 EXTRA_DIST += tests/e2e/test_sshd_sudo.sh
 if ENABLE_PAM
 TESTS += tests/e2e/test_sshd_sudo.sh

@@ -854,6 +854,113 @@ static void setcred_through_libpam(void **state)
 	assert_int_not_equal(rc, PAM_SUCCESS);
 }
 
+/*
+ * The auth lines of the shipped etc/pam.d/sshd into DIR/stacks/sshd, with
+ * the built module and the test configuration; the code module becomes
+ * `code` (pam_permit: the right code, pam_deny: a wrong one or none), and
+ * auth line number `drop` (from 1; 0: none) is left out. Returns how many
+ * auth lines the file has.
+ */
+static int shipped_auth_lines(int drop, const char *code)
+{
+	const char *top = getenv("top_srcdir");
+	char path[600], line[1024], control[256], mod[256];
+	FILE *in, *out;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/etc/pam.d/sshd", top != NULL ? top : "..");
+	in = fopen(path, "r");
+	assert_non_null(in);
+	snprintf(path, sizeof(path), "%s/stacks/sshd", dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in) != NULL) {
+		char *p = line + 4;
+		size_t k;
+
+		if (strncmp(line, "auth", 4) != 0 || (line[4] != ' ' && line[4] != '\t'))
+			continue;
+		if (++n == drop)
+			continue;
+		p += strspn(p, " \t");
+		k = *p == '[' ? strcspn(p, "]") + 1 : strcspn(p, " \t\n");
+		assert_true(k < sizeof(control));
+		snprintf(control, sizeof(control), "%.*s", (int)k, p);
+		p += k;
+		p += strspn(p, " \t");
+		k = strcspn(p, " \t\n");
+		assert_true(k < sizeof(mod));
+		snprintf(mod, sizeof(mod), "%.*s", (int)k, p);
+		p += k;
+		p[strcspn(p, "\n")] = '\0';
+		if (strcmp(mod, "pam_orgrbac.so") == 0)
+			fprintf(out, "auth %s %s%s %s\n", control, module, p, cfgarg);
+		else if (strcmp(mod, "pam_oath.so") == 0)
+			fprintf(out, "auth %s %s\n", control, code);
+		else
+			fprintf(out, "auth %s %s%s\n", control, mod, p);
+	}
+	fclose(in);
+	fclose(out);
+	return n;
+}
+
+/* pam_authenticate through DIR/stacks/sshd; on success pam_setcred must agree. */
+static int shipped_auth(const char *user, const char *info)
+{
+	pam_handle_t *pamh = NULL;
+	struct pam_conv c = {conv, NULL};
+	char path[300];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir("sshd", user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	rc = pam_authenticate(pamh, 0);
+	if (rc == PAM_SUCCESS)
+		assert_int_equal(pam_setcred(pamh, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+/*
+ * The shipped sshd file through libpam. Whole: the exempt user skips the
+ * code after a key, and only then. With any one auth line left out, still
+ * nobody gets in without the code unless exempt with a key verified first.
+ */
+static void shipped_sshd_stack(void **state)
+{
+	static const char *const users[] = {"grace", "alice", "uma", "nobody", "root"};
+	static const char *const infos[] = {KEY_PROOF, "", NULL};
+	int lines = shipped_auth_lines(0, "pam_deny.so");
+
+	assert_true(lines >= 2);
+	assert_int_equal(shipped_auth("grace", KEY_PROOF), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("grace", ""), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("grace", NULL), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("alice", KEY_PROOF), PAM_SUCCESS);
+	shipped_auth_lines(0, "pam_permit.so");
+	assert_int_equal(shipped_auth("alice", KEY_PROOF), PAM_SUCCESS);
+	assert_int_equal(shipped_auth("grace", ""), PAM_SUCCESS); /* the code, and only it */
+
+	for (int drop = 0; drop <= lines; drop++) {
+		shipped_auth_lines(drop, "pam_deny.so");
+		for (size_t u = 0; u < sizeof(users) / sizeof(users[0]); u++)
+			for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+				bool exempt_with_key = strcmp(users[u], "grace") == 0 &&
+						       infos[i] != NULL &&
+						       strcmp(infos[i], KEY_PROOF) == 0;
+				int rc = shipped_auth(users[u], infos[i]);
+
+				if (rc == PAM_SUCCESS && !exempt_with_key)
+					fail_msg("auth line %d left out: %s got in without a code "
+						 "(SSH_AUTH_INFO_0 %s)",
+						 drop, users[u],
+						 infos[i] == NULL ? "unset" : infos[i]);
+			}
+	}
+}
+
 /* Through a real stack: "required" turns every code but success into a denial. */
 static void through_the_stack(void **state)
 {
@@ -956,6 +1063,7 @@ int main(void)
 	    cmocka_unit_test(setcred_mirrors),
 	    cmocka_unit_test(auth_outside_a_stack),
 	    cmocka_unit_test(setcred_through_libpam),
+	    cmocka_unit_test(shipped_sshd_stack),
 	    cmocka_unit_test(external_windows),
 	    cmocka_unit_test(membership_revoked),
 	    cmocka_unit_test(revocation_is_immediate),
