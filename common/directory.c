@@ -121,8 +121,11 @@ static int single_value(LDAP *ld, LDAPMessage *e, const char *attr, char **out)
 	return rc;
 }
 
-/* Every usable value of `attr` as a NULL-terminated array (possibly empty), or NULL on ENOMEM. */
-static char **all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
+/*
+ * Every usable value of `attr` as a NULL-terminated array (possibly empty),
+ * or NULL on ENOMEM. *dropped (when not NULL) counts the values left out.
+ */
+static char **some_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n, size_t *dropped)
 {
 	struct berval **v = ldap_get_values_len(ld, e, attr);
 	size_t count = v != NULL ? (size_t)ldap_count_values_len(v) : 0, k = 0;
@@ -134,7 +137,42 @@ static char **all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
 				k++;
 	ldap_value_free_len(v);
 	*n = k;
+	if (dropped != NULL)
+		*dropped = count - k;
 	return out;
+}
+
+static char **all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
+{
+	return some_values(ld, e, attr, n, NULL);
+}
+
+/*
+ * Does the entry carry one of `attrs` with options ("orgScope;lang-en")?
+ * Such values are invisible to ldap_get_values_len, so they must void what
+ * they sit on rather than vanish. Writes "ATTR;OPT has options" to why.
+ */
+static bool has_options(LDAP *ld, LDAPMessage *e, const char *const *attrs, char *why, size_t len)
+{
+	BerElement *ber = NULL;
+	bool found = false;
+
+	for (char *a = ldap_first_attribute(ld, e, &ber); a != NULL;
+	     a = ldap_next_attribute(ld, e, ber)) {
+		const char *semi = strchr(a, ';');
+
+		for (size_t i = 0; semi != NULL && !found && attrs[i] != NULL; i++)
+			if (strlen(attrs[i]) == (size_t)(semi - a) &&
+			    strncasecmp(a, attrs[i], (size_t)(semi - a)) == 0) {
+				snprintf(why, len, "%.100s has options", a);
+				found = true;
+			}
+		ldap_memfree(a);
+		if (found)
+			break;
+	}
+	ber_free(ber, 0);
+	return found;
 }
 
 static char *entry_dn(LDAP *ld, LDAPMessage *e)
@@ -262,9 +300,9 @@ static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *er
 	int rc =
 	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, err);
 
-	if (rc != ORGRBAC_LDAP_OK)
+	if (rc != ORGRBAC_LDAP_OK && rc != ORGRBAC_LDAP_NOOBJECT)
 		return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
-	held = ldap_first_entry(orgrbac_ldap_handle(l), res) != NULL;
+	held = res != NULL && ldap_first_entry(orgrbac_ldap_handle(l), res) != NULL;
 	ldap_msgfree(res);
 	if (!held) {
 		orgrbac_seterr(err, "%s does not hold the base %s", orgrbac_ldap_uri(l), base);
@@ -273,65 +311,197 @@ static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *er
 	return ORGRBAC_DIR_FOUND;
 }
 
+/*
+ * One search of the load. A base that does not exist or is hidden: nothing
+ * there when `may_be_absent` (platform grants are optional), otherwise the
+ * directory cannot be read as it must be, which is never "no restrictions".
+ */
 static int search(struct load *s, const char *base, int scope, const char *filter, char **attrs,
-		  int limit, LDAPMessage **res)
+		  int limit, bool may_be_absent, LDAPMessage **res)
 {
 	int rc = orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
 
+	if (rc == ORGRBAC_LDAP_NOOBJECT)
+		return may_be_absent ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_UNAVAIL;
 	if (rc == ORGRBAC_LDAP_UNAVAIL)
 		return ORGRBAC_DIR_UNAVAIL;
 	return rc == ORGRBAC_LDAP_OK ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_ERROR;
 }
 
-static int load_user(struct load *s, const char *user)
+/*
+ * The organization `dn` lies in: the value of the o= RDN directly beneath
+ * the base, and that RDN with the base as a DN. -1 when it lies in none.
+ */
+static int org_of(const struct load *s, const char *dn, char **org, char **org_dn)
 {
-	static char *attrs[] = {"uid", "memberOf", NULL};
-	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *dn;
-	LDAPMessage *res = NULL, *e;
-	struct berval **uids;
-	bool exact = false;
-	int rc;
+	LDAPDN parsed = NULL;
+	struct dn d;
+	size_t n = 0, i;
+	LDAPAVA *ava;
+	int rc = -1;
 
-	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
-		return fail(s, ORGRBAC_DIR_NOUSER, "user name too long");
-	snprintf(filter, sizeof(filter), "(&(objectClass=posixAccount)(uid=%s))", esc);
-	rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, 2, &res);
-	if (rc != ORGRBAC_DIR_FOUND) {
-		if (strstr(s->err->msg, "more than") != NULL)
-			orgrbac_seterr(s->err, "uid '%s' is ambiguous: several entries match",
-				       user);
-		return rc;
+	*org = NULL;
+	if (org_dn != NULL)
+		*org_dn = NULL;
+	if (dn_parse(dn, &d) != 0)
+		return -1;
+	if (!dn_below(&d, &s->base) || d.n < s->base.n + 2) {
+		dn_free(&d);
+		return -1;
 	}
-	e = ldap_first_entry(s->ld, res);
-	if (e == NULL) {
-		ldap_msgfree(res);
-		rc = base_held(s->l, s->cfg->base, s->err);
-		if (rc != ORGRBAC_DIR_FOUND)
-			return rc;
-		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid '%s'", user);
+	dn_free(&d);
+	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
+		return -1;
+	while (parsed[n] != NULL)
+		n++;
+	i = n - s->base.n - 1;
+	ava = parsed[i][0];
+	if (parsed[i][1] == NULL && ava->la_attr.bv_len == 1 &&
+	    (ava->la_attr.bv_val[0] == 'o' || ava->la_attr.bv_val[0] == 'O')) {
+		*org = value_dup(&ava->la_value);
+		if (*org != NULL && org_dn != NULL &&
+		    ldap_dn2str(&parsed[i], org_dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
+			*org_dn = NULL;
+		rc = *org != NULL && (org_dn == NULL || *org_dn != NULL) ? 0 : -1;
+		if (rc != 0) {
+			free(*org);
+			*org = NULL;
+		}
 	}
-	/* Two entries fit the size limit of 2 without exceeding it; either could be first. */
-	if (ldap_next_entry(s->ld, e) != NULL) {
-		ldap_msgfree(res);
-		return fail(s, ORGRBAC_DIR_ERROR, "uid '%s' is ambiguous: several entries match",
-			    user);
-	}
-	/* LDAP matched case-insensitively; the login name must be the uid byte for byte. */
-	uids = ldap_get_values_len(s->ld, e, "uid");
+	ldap_dnfree(parsed);
+	return rc;
+}
+
+/* Does the entry's uid equal the login name byte for byte? LDAP matched without case. */
+static bool uid_exact(LDAP *ld, LDAPMessage *e, const char *user)
+{
+	struct berval **uids = ldap_get_values_len(ld, e, "uid");
+	bool exact = false;
+
 	for (int i = 0; uids != NULL && uids[i] != NULL; i++)
 		if (uids[i]->bv_len == strlen(user) &&
 		    memcmp(uids[i]->bv_val, user, uids[i]->bv_len) == 0)
 			exact = true;
 	ldap_value_free_len(uids);
-	if (!exact) {
-		ldap_msgfree(res);
-		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid exactly '%s'", user);
+	return exact;
+}
+
+#define USER_CANDIDATES 16 /* entries one login name may match, case folded */
+
+/* The entries a search found for a login name, sorted out. */
+struct candidates {
+	LDAPMessage *res;
+	LDAPMessage *pick;	/* the last exact match */
+	LDAPMessage *host_pick; /* the last exact match in the host organization */
+	size_t entries, exact, in_host, outside;
+};
+
+static int find_candidates(struct load *s, const char *base, bool may_be_absent, const char *filter,
+			   const char *user, struct candidates *c)
+{
+	static char *attrs[] = {"uid", "memberOf", NULL};
+	int rc;
+
+	ldap_msgfree(c->res);
+	memset(c, 0, sizeof(*c));
+	rc = search(s, base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES, may_be_absent,
+		    &c->res);
+	if (rc != ORGRBAC_DIR_FOUND) {
+		if (strstr(s->err->msg, "more than") != NULL)
+			orgrbac_seterr(s->err, "uid '%s' is ambiguous: more than %d entries match",
+				       user, USER_CANDIDATES);
+		return rc;
 	}
-	dn = entry_dn(s->ld, e);
+	for (LDAPMessage *e = c->res != NULL ? ldap_first_entry(s->ld, c->res) : NULL; e != NULL;
+	     e = ldap_next_entry(s->ld, e)) {
+		char *dn, *org = NULL;
+
+		c->entries++;
+		if (!uid_exact(s->ld, e, user))
+			continue;
+		c->exact++;
+		c->pick = e;
+		dn = ldap_get_dn(s->ld, e);
+		if (dn == NULL || org_of(s, dn, &org, NULL) != 0) {
+			c->outside++;
+		} else if (s->cfg->org != NULL && strcasecmp(org, s->cfg->org) == 0) {
+			c->in_host++;
+			c->host_pick = e;
+		}
+		free(org);
+		ldap_memfree(dn);
+	}
+	return ORGRBAC_DIR_FOUND;
+}
+
+/*
+ * Which entry is the login name? Only entries whose uid equals it byte for
+ * byte are candidates, and the host organization's come first: it is
+ * searched on its own, so no other tenant can shadow or lock out its users.
+ * Elsewhere, an entry that matches only without case, one outside every
+ * organization, and a name held several times are refused: none of them may
+ * read as "unknown", which a stack may let through.
+ */
+static int pick_user(struct load *s, const char *user, struct candidates *c)
+{
+	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *host_dn = NULL;
+	int rc = ORGRBAC_DIR_FOUND;
+
+	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
+		return fail(s, ORGRBAC_DIR_NOUSER, "user name too long");
+	snprintf(filter, sizeof(filter), "(&(objectClass=posixAccount)(uid=%s))", esc);
+	/* [host] org is checked to be [A-Za-z0-9._-]: no DN escaping needed */
+	if (s->cfg->org != NULL && asprintf(&host_dn, "o=%s,%s", s->cfg->org, s->cfg->base) < 0)
+		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
+	if (host_dn != NULL)
+		rc = find_candidates(s, host_dn, true, filter, user, c);
+	free(host_dn);
+	if (rc != ORGRBAC_DIR_FOUND)
+		return rc;
+	if (c->in_host == 0)
+		rc = find_candidates(s, s->cfg->base, false, filter, user, c);
+	if (rc != ORGRBAC_DIR_FOUND)
+		return rc;
+	if (c->entries == 0) {
+		rc = base_held(s->l, s->cfg->base, s->err);
+		if (rc != ORGRBAC_DIR_FOUND)
+			return rc;
+		return fail(s, ORGRBAC_DIR_NOUSER, "no entry with uid '%s'", user);
+	}
+	if (c->exact == 0)
+		return fail(s, ORGRBAC_DIR_REFUSED,
+			    "uid '%s' matches an entry only without regard to case", user);
+	if (c->in_host > 1 || (c->in_host == 0 && c->exact > 1))
+		return fail(s, ORGRBAC_DIR_REFUSED, "uid '%s' is ambiguous: %zu entries hold it%s",
+			    user, c->exact,
+			    c->in_host > 1 ? " in the host organization" : ", none of them here");
+	if (c->in_host == 1) {
+		c->pick = c->host_pick;
+	} else if (c->outside > 0) {
+		char *dn = entry_dn(s->ld, c->pick);
+
+		rc = fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization",
+			  dn != NULL ? dn : "?");
+		free(dn);
+	}
+	return rc;
+}
+
+static int load_user(struct load *s, const char *user)
+{
+	struct candidates c = {0};
+	char *dn;
+	int rc = pick_user(s, user, &c);
+
+	if (rc != ORGRBAC_DIR_FOUND) {
+		ldap_msgfree(c.res);
+		return rc;
+	}
+	dn = entry_dn(s->ld, c.pick);
 	s->f->dn = dn;
 	s->f->user = strdup(user);
-	s->direct = all_values(s->ld, e, "memberOf", &s->n_direct);
-	ldap_msgfree(res);
+	s->direct = all_values(s->ld, c.pick, "memberOf", &s->n_direct);
+	ldap_msgfree(c.res);
 	if (dn == NULL || s->f->user == NULL || s->direct == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	if (dn_parse(dn, &s->user) != 0 || !dn_below(&s->user, &s->base))
@@ -342,32 +512,10 @@ static int load_user(struct load *s, const char *user)
 /* The home organization: the o= RDN directly beneath the base. */
 static int find_org(struct load *s)
 {
-	LDAPDN parsed = NULL;
-	size_t n = 0, i;
-	LDAPAVA *ava;
-	int rc = ORGRBAC_DIR_NOUSER;
-
-	if (ldap_str2dn(s->f->dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
-		return fail(s, ORGRBAC_DIR_ERROR, "cannot parse DN %s", s->f->dn);
-	while (parsed[n] != NULL)
-		n++;
-	i = n - s->base.n - 1;
-	ava = parsed[i][0];
-	if (parsed[i][1] == NULL && ava->la_attr.bv_len == 1 &&
-	    (ava->la_attr.bv_val[0] == 'o' || ava->la_attr.bv_val[0] == 'O') && i > 0) {
-		s->f->org = value_dup(&ava->la_value);
-		if (s->f->org != NULL &&
-		    ldap_dn2str(&parsed[i], &s->org_dn, LDAP_DN_FORMAT_LDAPV3) == LDAP_SUCCESS &&
-		    dn_parse(s->org_dn, &s->org) == 0)
-			rc = ORGRBAC_DIR_FOUND;
-		else
-			rc = fail(s, ORGRBAC_DIR_ERROR, "cannot read the organization of %s",
-				  s->f->dn);
-	} else {
-		orgrbac_seterr(s->err, "entry %s is not inside an organization", s->f->dn);
-	}
-	ldap_dnfree(parsed);
-	return rc;
+	if (org_of(s, s->f->dn, &s->f->org, &s->org_dn) != 0 || dn_parse(s->org_dn, &s->org) != 0)
+		return fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization",
+			    s->f->dn);
+	return ORGRBAC_DIR_FOUND;
 }
 
 static bool is_group(struct load *s, const char *norm)
@@ -378,7 +526,7 @@ static bool is_group(struct load *s, const char *norm)
 	return false;
 }
 
-/* Record a group once; 1 if new, 0 if known or unparsable, -1 on error. */
+/* Record a group of the home organization once; 1 if new, 0 if not, -1 on error. */
 static int add_group(struct load *s, const char *dn)
 {
 	struct dn d;
@@ -387,7 +535,8 @@ static int add_group(struct load *s, const char *dn)
 
 	if (dn_parse(dn, &d) != 0)
 		return 0;
-	if (is_group(s, d.str)) {
+	/* Groups of other organizations give nothing here: on every path alike. */
+	if (!dn_below(&d, &s->org) || is_group(s, d.str)) {
 		dn_free(&d);
 		return 0;
 	}
@@ -430,7 +579,7 @@ static int groups_memberof(struct load *s)
 		if (add_group(s, s->direct[i]) < 0)
 			return ORGRBAC_DIR_ERROR;
 	rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, "(&(objectClass=groupOfNames)(memberOf=*))",
-		    attrs, ORGRBAC_MAX_GROUPS * 4, &res);
+		    attrs, ORGRBAC_MAX_GROUPS * 4, false, &res);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
 	/* Closure: walk the groups found so far, adding the parents of each. */
@@ -491,7 +640,7 @@ static int groups_search(struct load *s)
 			if (filter == NULL)
 				return fail(s, ORGRBAC_DIR_ERROR, "group filter too long");
 			rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, filter, attrs,
-				    ORGRBAC_MAX_GROUPS, &res);
+				    ORGRBAC_MAX_GROUPS, false, &res);
 			free(filter);
 			if (rc != ORGRBAC_DIR_FOUND)
 				return rc;
@@ -514,7 +663,7 @@ static int groups_search(struct load *s)
 	return rc;
 }
 
-static int parse_window(LDAP *ld, LDAPMessage *e, struct orgrbac_window *w)
+static void parse_window(LDAP *ld, LDAPMessage *e, struct orgrbac_window *w)
 {
 	char *nb = NULL, *na = NULL;
 
@@ -534,16 +683,80 @@ static int parse_window(LDAP *ld, LDAPMessage *e, struct orgrbac_window *w)
 	}
 	free(nb);
 	free(na);
+}
+
+/* The attributes whose every value a grant depends on. */
+static const char *const grant_security_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
+						   "orgNotBefore",   "orgNotAfter", NULL};
+
+/*
+ * The security values of a grant entry, read in full or not at all: any
+ * value we cannot read (options, over-long, a NUL, several where one is
+ * allowed, a DN or time that does not parse, a scope of an unknown kind)
+ * leaves `why` set and the grant void. 0, or -1 on ENOMEM.
+ */
+struct grant_values {
+	char *role_dn;
+	char **grantees;
+	size_t n_grantees;
+	char **scopes;
+	size_t n_scopes;
+	struct orgrbac_window window;
+	char why[ORGRBAC_UNREADABLE_MAX];
+};
+
+static void grant_values_free(struct grant_values *v)
+{
+	free(v->role_dn);
+	orgrbac_strv_free(v->grantees);
+	orgrbac_strv_free(v->scopes);
+	memset(v, 0, sizeof(*v));
+}
+
+static int read_grant(LDAP *ld, LDAPMessage *e, struct grant_values *v)
+{
+	size_t dropped_grantees = 0, dropped_scopes = 0;
+	struct dn d = {0};
+
+	memset(v, 0, sizeof(*v));
+	v->grantees = some_values(ld, e, "orgGrantee", &v->n_grantees, &dropped_grantees);
+	v->scopes = some_values(ld, e, "orgScope", &v->n_scopes, &dropped_scopes);
+	if (v->grantees == NULL || v->scopes == NULL)
+		return -1;
+	parse_window(ld, e, &v->window);
+	if (has_options(ld, e, grant_security_attrs, v->why, sizeof(v->why)))
+		return 0;
+	if (single_value(ld, e, "orgGrantedRole", &v->role_dn) != 0 || v->role_dn == NULL)
+		snprintf(v->why, sizeof(v->why),
+			 "orgGrantedRole is missing, repeated or unreadable");
+	else if (dn_parse(v->role_dn, &d) != 0)
+		snprintf(v->why, sizeof(v->why), "orgGrantedRole is not a DN");
+	else if (dropped_grantees > 0 || dropped_scopes > 0)
+		snprintf(v->why, sizeof(v->why), "an %s value is over %d bytes or holds a NUL",
+			 dropped_grantees > 0 ? "orgGrantee" : "orgScope", VALUE_MAX);
+	else if (v->window.malformed)
+		snprintf(v->why, sizeof(v->why),
+			 "orgNotBefore or orgNotAfter is repeated or not GeneralizedTime");
+	dn_free(&d);
+	for (size_t i = 0; v->why[0] == '\0' && i < v->n_grantees; i++) {
+		if (dn_parse(v->grantees[i], &d) != 0)
+			snprintf(v->why, sizeof(v->why), "an orgGrantee value is not a DN");
+		dn_free(&d);
+	}
+	for (size_t i = 0; v->why[0] == '\0' && i < v->n_scopes; i++)
+		if (!orgrbac_scope_valid(v->scopes[i]))
+			snprintf(v->why, sizeof(v->why),
+				 "orgScope '%.60s' is not service:NAME or resource:NAME",
+				 v->scopes[i]);
 	return 0;
 }
 
 /* The grantee value that names the user or one of its groups. */
-static char *grant_via(struct load *s, LDAP *ld, LDAPMessage *e)
+static char *grant_via(struct load *s, char *const *grantees, size_t n)
 {
-	size_t n;
-	char **grantees = all_values(ld, e, "orgGrantee", &n), *via = NULL;
+	char *via = NULL;
 
-	for (size_t i = 0; grantees != NULL && i < n && via == NULL; i++) {
+	for (size_t i = 0; i < n && via == NULL; i++) {
 		struct dn d;
 
 		if (dn_parse(grantees[i], &d) != 0)
@@ -552,14 +765,14 @@ static char *grant_via(struct load *s, LDAP *ld, LDAPMessage *e)
 			via = strdup(grantees[i]);
 		dn_free(&d);
 	}
-	orgrbac_strv_free(grantees);
 	return via;
 }
 
-static int add_grant(struct load *s, LDAPMessage *e)
+static int add_grant(struct load *s, LDAPMessage *e, bool platform)
 {
 	struct orgrbac_facts *f = s->f;
 	struct orgrbac_grant *g, *grown;
+	struct grant_values v;
 	char *dn = entry_dn(s->ld, e);
 
 	if (dn == NULL)
@@ -587,65 +800,86 @@ static int add_grant(struct load *s, LDAPMessage *e)
 		free(g->name);
 		g->name = strdup(dn);
 	}
-	g->org = strdup(f->org);
-	if (single_value(s->ld, e, "orgGrantedRole", &g->role_dn) != 0) {
-		free(g->role_dn);
-		g->role_dn = NULL;
+	g->platform = platform;
+	g->org = platform ? NULL : strdup(f->org);
+	if (read_grant(s->ld, e, &v) != 0) {
+		grant_values_free(&v);
+		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	}
-	g->scopes = all_values(s->ld, e, "orgScope", &g->n_scopes);
-	parse_window(s->ld, e, &g->window);
-	g->via = grant_via(s, s->ld, e);
-	if (g->name == NULL || g->org == NULL || g->scopes == NULL || g->via == NULL)
+	memcpy(g->unreadable, v.why, sizeof(g->unreadable));
+	g->role_dn = v.role_dn;
+	g->scopes = v.scopes;
+	g->n_scopes = v.n_scopes;
+	g->window = v.window;
+	g->via = grant_via(s, v.grantees, v.n_grantees);
+	orgrbac_strv_free(v.grantees);
+	if (g->via == NULL && g->unreadable[0] == '\0')
+		snprintf(g->unreadable, sizeof(g->unreadable),
+			 "no orgGrantee value names the user or its groups");
+	if (g->name == NULL || (!platform && g->org == NULL))
 		return fail(s, ORGRBAC_DIR_ERROR, "cannot read grant %s", dn);
 	return ORGRBAC_DIR_FOUND;
 }
 
+/*
+ * The grants naming the user or its groups: its organization's, then the
+ * platform's in ou=grants beneath the base, which a directory may not have.
+ */
 static int load_grants(struct load *s)
 {
 	static char *attrs[] = {"cn",		"orgGrantedRole", "orgGrantee", "orgScope",
 				"orgNotBefore", "orgNotAfter",	  NULL};
 	size_t n = s->f->n_groups + 1;
-	char **grantees = calloc(n, sizeof(*grantees));
+	char **grantees = calloc(n, sizeof(*grantees)), *platform_dn = NULL;
 	int rc = ORGRBAC_DIR_FOUND;
 
-	if (grantees == NULL)
+	if (grantees == NULL || asprintf(&platform_dn, "ou=grants,%s", s->cfg->base) < 0) {
+		free(grantees);
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
+	}
 	grantees[0] = s->f->dn;
 	for (size_t i = 1; i < n; i++)
 		grantees[i] = s->f->groups[i - 1];
-	for (size_t i = 0; i < n && rc == ORGRBAC_DIR_FOUND; i += FILTER_BATCH) {
-		size_t batch = n - i < FILTER_BATCH ? n - i : FILTER_BATCH;
-		char *filter = filter_any("orgRoleGrant", "orgGrantee", grantees + i, batch);
-		LDAPMessage *res = NULL, *e;
+	for (int platform = 0; platform < 2; platform++)
+		for (size_t i = 0; i < n && rc == ORGRBAC_DIR_FOUND; i += FILTER_BATCH) {
+			size_t batch = n - i < FILTER_BATCH ? n - i : FILTER_BATCH;
+			char *filter =
+			    filter_any("orgRoleGrant", "orgGrantee", grantees + i, batch);
+			LDAPMessage *res = NULL, *e;
 
-		if (filter == NULL) {
-			rc = fail(s, ORGRBAC_DIR_ERROR, "grant filter too long");
-			break;
+			if (filter == NULL) {
+				rc = fail(s, ORGRBAC_DIR_ERROR, "grant filter too long");
+				break;
+			}
+			rc = search(s, platform ? platform_dn : s->org_dn, LDAP_SCOPE_SUBTREE,
+				    filter, attrs, ORGRBAC_MAX_GRANTS, platform, &res);
+			free(filter);
+			/* res stays NULL for a platform subtree the directory does not have */
+			for (e = res != NULL ? ldap_first_entry(s->ld, res) : NULL;
+			     rc == ORGRBAC_DIR_FOUND && e != NULL; e = ldap_next_entry(s->ld, e))
+				rc = add_grant(s, e, platform);
+			ldap_msgfree(res);
 		}
-		rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, filter, attrs, ORGRBAC_MAX_GRANTS,
-			    &res);
-		free(filter);
-		for (e = ldap_first_entry(s->ld, res); rc == ORGRBAC_DIR_FOUND && e != NULL;
-		     e = ldap_next_entry(s->ld, e))
-			rc = add_grant(s, e);
-		ldap_msgfree(res);
-	}
 	free(grantees);
+	free(platform_dn);
 	return rc;
 }
 
-/* May a grant of the home organization use this role? Global roles or the org's own. */
-static bool role_in_reach(struct load *s, const char *role_dn)
+/*
+ * May this grant use this role? Global roles always; the organization's own
+ * roles only from the organization's own grants, never from platform grants.
+ */
+static bool role_in_reach(struct load *s, const struct orgrbac_grant *g)
 {
 	struct dn d, global;
 	bool ok = false;
 	char *global_dn;
 
-	if (dn_parse(role_dn, &d) != 0)
+	if (g->role_dn == NULL || dn_parse(g->role_dn, &d) != 0)
 		return false;
 	if (asprintf(&global_dn, "ou=roles,%s", s->cfg->base) >= 0) {
 		if (dn_parse(global_dn, &global) == 0) {
-			ok = dn_below(&d, &global) || dn_below(&d, &s->org);
+			ok = dn_below(&d, &global) || (!g->platform && dn_below(&d, &s->org));
 			dn_free(&global);
 		}
 		free(global_dn);
@@ -686,7 +920,7 @@ static int load_roles(struct load *s)
 	for (size_t i = 0; i < f->n_grants; i++) {
 		bool seen = false;
 
-		if (f->grants[i].role_dn == NULL || !role_in_reach(s, f->grants[i].role_dn))
+		if (!role_in_reach(s, &f->grants[i]))
 			continue;
 		for (size_t j = 0; j < n && !seen; j++)
 			seen = dn_same(dns[j], f->grants[i].role_dn);
@@ -707,7 +941,8 @@ static int load_roles(struct load *s)
 			rc = fail(s, ORGRBAC_DIR_ERROR, "role filter too long");
 			break;
 		}
-		rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, (int)batch, &res);
+		rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, (int)batch, false,
+			    &res);
 		free(filter);
 		for (e = ldap_first_entry(s->ld, res); rc == ORGRBAC_DIR_FOUND && e != NULL;
 		     e = ldap_next_entry(s->ld, e))
@@ -721,7 +956,7 @@ static int load_roles(struct load *s)
 	for (size_t i = 0; i < f->n_grants; i++) {
 		struct orgrbac_grant *g = &f->grants[i];
 
-		if (g->role_dn == NULL || !role_in_reach(s, g->role_dn))
+		if (!role_in_reach(s, g))
 			continue;
 		for (size_t j = 0; j < f->n_roles && g->role == NULL; j++)
 			if (dn_same(f->roles[j].dn, g->role_dn))
@@ -750,6 +985,53 @@ static enum orgrbac_ext_mode ext_mode(const char *v)
 	return ORGRBAC_MODE_UNKNOWN;
 }
 
+/*
+ * The access values of an external-access entry. Options on, or several
+ * values of, the mode, kind or window close the entry; role management is off
+ * only for a single, plain "FALSE".
+ */
+static void read_external(LDAP *ld, LDAPMessage *e, struct orgrbac_external *x)
+{
+	static const char *const closing[] = {"orgExternalKind", "orgAccessMode", "orgNotBefore",
+					      "orgNotAfter", NULL};
+	static const char *const management[] = {"orgRoleManagement", NULL};
+	char *kind = NULL, *mode = NULL, *rm = NULL, ignored[ORGRBAC_UNREADABLE_MAX];
+	bool kind_ok = single_value(ld, e, "orgExternalKind", &kind) == 0;
+	bool mode_ok = single_value(ld, e, "orgAccessMode", &mode) == 0;
+
+	x->kind = kind_ok ? ext_kind(kind) : ORGRBAC_EXT_KIND_UNKNOWN;
+	x->mode = mode_ok ? ext_mode(mode) : ORGRBAC_MODE_UNKNOWN;
+	parse_window(ld, e, &x->window);
+	x->unreadable[0] = '\0';
+	if (!has_options(ld, e, closing, x->unreadable, sizeof(x->unreadable)) &&
+	    (!kind_ok || !mode_ok))
+		snprintf(x->unreadable, sizeof(x->unreadable),
+			 "orgExternalKind or orgAccessMode is repeated or unreadable");
+	x->role_management = true;
+	if (single_value(ld, e, "orgRoleManagement", &rm) == 0 && rm != NULL &&
+	    strcmp(rm, "FALSE") == 0 && !has_options(ld, e, management, ignored, sizeof(ignored)))
+		x->role_management = false;
+	free(kind);
+	free(mode);
+	free(rm);
+}
+
+static int cmp_external_depth(const void *a, const void *b)
+{
+	const struct orgrbac_external *x = a, *y = b;
+	struct dn dx, dy;
+	size_t nx = 0, ny = 0;
+
+	if (dn_parse(x->dn, &dx) == 0)
+		nx = dx.n;
+	if (dn_parse(y->dn, &dy) == 0)
+		ny = dy.n;
+	dn_free(&dx);
+	dn_free(&dy);
+	return nx < ny ? 1 : nx > ny ? -1 : 0; /* deepest, the nearest, first */
+}
+
+/* Every external-access entry above the user, nearest first: each one must be open. */
 static int load_external(struct load *s)
 {
 	static char *attrs[] = {"cn",
@@ -759,65 +1041,51 @@ static int load_external(struct load *s)
 				"orgNotAfter",
 				"orgRoleManagement",
 				NULL};
-	LDAPMessage *res = NULL, *e, *best = NULL;
-	size_t best_depth = 0;
-	struct orgrbac_external *x;
-	char *kind = NULL, *mode = NULL, *rm = NULL;
+	LDAPMessage *res = NULL, *e;
+	struct orgrbac_facts *f = s->f;
 	int rc;
 
 	rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, "(objectClass=orgExternalAccess)", attrs,
-		    ORGRBAC_MAX_EXTERNAL, &res);
+		    ORGRBAC_MAX_EXTERNAL, false, &res);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
-	/* The nearest external-access entry above the user governs it. */
-	for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
-		char *dn = ldap_get_dn(s->ld, e);
-		struct dn d;
-
-		if (dn != NULL && dn_parse(dn, &d) == 0) {
-			if (dn_below(&s->user, &d) && d.n > best_depth) {
-				best = e;
-				best_depth = d.n;
-			}
-			dn_free(&d);
-		}
-		ldap_memfree(dn);
-	}
-	if (best == NULL) {
-		ldap_msgfree(res);
-		return ORGRBAC_DIR_FOUND;
-	}
-	x = calloc(1, sizeof(*x));
-	if (x == NULL) {
+	f->external = calloc((size_t)ldap_count_entries(s->ld, res) + 1, sizeof(*f->external));
+	if (f->external == NULL) {
 		ldap_msgfree(res);
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	}
-	s->f->external = x;
-	x->dn = entry_dn(s->ld, best);
-	{
+	for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
+		struct orgrbac_external *x = &f->external[f->n_external];
+		char *dn = ldap_get_dn(s->ld, e), **cns;
+		struct dn d;
+		bool above = false;
 		size_t n;
-		char **cns = all_values(s->ld, best, "cn", &n);
 
+		if (dn != NULL && dn_parse(dn, &d) == 0) {
+			above = dn_below(&s->user, &d);
+			dn_free(&d);
+		}
+		ldap_memfree(dn);
+		if (!above)
+			continue;
+		f->n_external++;
+		x->dn = entry_dn(s->ld, e);
+		cns = all_values(s->ld, e, "cn", &n);
 		x->name = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
 		orgrbac_strv_free(cns);
+		read_external(s->ld, e, x);
+		if (x->dn == NULL || x->name == NULL) {
+			ldap_msgfree(res);
+			return fail(s, ORGRBAC_DIR_ERROR, "cannot read external-access entry");
+		}
 	}
-	/* Several values where one is expected leave kind or mode unknown: deny. */
-	x->kind = single_value(s->ld, best, "orgExternalKind", &kind) == 0
-		      ? ext_kind(kind)
-		      : ORGRBAC_EXT_KIND_UNKNOWN;
-	x->mode = single_value(s->ld, best, "orgAccessMode", &mode) == 0 ? ext_mode(mode)
-									 : ORGRBAC_MODE_UNKNOWN;
-	parse_window(s->ld, best, &x->window);
-	x->role_management = true;
-	if (single_value(s->ld, best, "orgRoleManagement", &rm) == 0 && rm != NULL &&
-	    strcmp(rm, "FALSE") == 0)
-		x->role_management = false;
-	free(kind);
-	free(mode);
-	free(rm);
 	ldap_msgfree(res);
-	if (x->dn == NULL || x->name == NULL)
-		return fail(s, ORGRBAC_DIR_ERROR, "cannot read external-access entry");
+	if (f->n_external == 0) {
+		free(f->external);
+		f->external = NULL;
+	}
+	if (f->n_external > 1)
+		qsort(f->external, f->n_external, sizeof(*f->external), cmp_external_depth);
 	return ORGRBAC_DIR_FOUND;
 }
 
@@ -1038,7 +1306,8 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_grant *g;
-	char *dn = entry_dn_norm(ld, e), *role = NULL;
+	struct grant_values v;
+	char *dn = entry_dn_norm(ld, e);
 
 	if (dn == NULL)
 		return 0;
@@ -1050,15 +1319,19 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->grants = g;
 	g = &img->grants[img->n_grants++];
 	g->dn = dn;
-	if (single_value(ld, e, "orgGrantedRole", &role) == 0 && role != NULL)
-		g->role_dn = dn_norm(role);
-	free(role);
-	g->grantees = all_values(ld, e, "orgGrantee", &g->n_grantees);
-	g->scopes = all_values(ld, e, "orgScope", &g->n_scopes);
-	if (g->grantees == NULL || g->scopes == NULL)
+	if (read_grant(ld, e, &v) != 0) {
+		grant_values_free(&v);
 		return -1;
+	}
+	memcpy(g->unreadable, v.why, sizeof(g->unreadable));
+	g->role_dn = v.role_dn != NULL ? dn_norm(v.role_dn) : NULL;
+	g->grantees = v.grantees;
+	g->n_grantees = v.n_grantees;
+	g->scopes = v.scopes;
+	g->n_scopes = v.n_scopes;
+	g->window = v.window;
+	free(v.role_dn);
 	norm_all(g->grantees, &g->n_grantees);
-	parse_window(ld, e, &g->window);
 	return 0;
 }
 
@@ -1066,7 +1339,7 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_external *x;
-	char *dn = entry_dn_norm(ld, e), *kind = NULL, *mode = NULL;
+	char *dn = entry_dn_norm(ld, e);
 
 	if (dn == NULL)
 		return 0;
@@ -1078,13 +1351,7 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->externals = x;
 	x = &img->externals[img->n_externals++];
 	x->dn = dn;
-	x->kind = single_value(ld, e, "orgExternalKind", &kind) == 0 ? ext_kind(kind)
-								     : ORGRBAC_EXT_KIND_UNKNOWN;
-	x->mode = single_value(ld, e, "orgAccessMode", &mode) == 0 ? ext_mode(mode)
-								   : ORGRBAC_MODE_UNKNOWN;
-	free(kind);
-	free(mode);
-	parse_window(ld, e, &x->window);
+	read_external(ld, e, &x->access);
 	return 0;
 }
 
@@ -1096,8 +1363,8 @@ int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config 
 	static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
 	static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
 				      "orgNotBefore",	"orgNotAfter", NULL};
-	static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode", "orgNotBefore",
-				    "orgNotAfter", NULL};
+	static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
+				    "orgNotAfter",     "orgRoleManagement", NULL};
 	static const struct {
 		const char *filter;
 		char **attrs;

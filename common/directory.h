@@ -16,18 +16,22 @@
 enum orgrbac_dir_status {
 	ORGRBAC_DIR_FOUND = 0,
 	ORGRBAC_DIR_NOUSER = 1,	  /* no such principal (or a malformed name) */
+	ORGRBAC_DIR_REFUSED = 2,  /* an entry that may not log in: err says why */
 	ORGRBAC_DIR_ERROR = -1,	  /* bad data or an answer we cannot trust: deny */
 	ORGRBAC_DIR_UNAVAIL = -2, /* no server answered */
 };
 
 /*
  * Read the principal `user` and everything the policy needs: its entry
- * (uid equal byte for byte), home organization, transitive groups (memberOf
- * where the server keeps it, else a bounded level-by-level search), the
- * grants of its home organization naming it or its groups, their roles, and
- * the external-access entry above it. A fixed number of round trips where
- * memberOf is available. On FOUND *out holds facts to free with
- * orgrbac_facts_free; on NOUSER err says why.
+ * (uid equal byte for byte; of several, the host organization's), home
+ * organization, transitive groups within that organization (memberOf where
+ * the server keeps it, else a bounded level-by-level search), the grants of
+ * its home organization and the platform grants naming it or its groups,
+ * their roles, and every external-access entry above it. A fixed number of
+ * round trips where memberOf is available. On FOUND *out holds facts to free
+ * with orgrbac_facts_free; on NOUSER and REFUSED err says why: REFUSED for an
+ * entry that matches only case-insensitively, lies outside every
+ * organization, or a name that several entries hold.
  */
 int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
 			   const char *user, struct orgrbac_facts **out, orgrbac_error *err);

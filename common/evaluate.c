@@ -66,6 +66,13 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 			snprintf(ev->decision.reason, sizeof(ev->decision.reason),
 				 "not in the directory: %.400s", ev->err.msg);
 		break;
+	case ORGRBAC_DIR_REFUSED:
+		/* A known name that may not log in: a denial, never "unknown". */
+		ev->status = ORGRBAC_EVAL_DECIDED;
+		ev->decision.verdict = ORGRBAC_DENY;
+		snprintf(ev->decision.reason, sizeof(ev->decision.reason), "refused: %.400s",
+			 ev->err.msg);
+		break;
 	case ORGRBAC_DIR_UNAVAIL: ev->status = ORGRBAC_EVAL_UNAVAIL; break;
 	default: ev->status = ORGRBAC_EVAL_ERROR; break;
 	}

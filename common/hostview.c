@@ -254,8 +254,9 @@ struct ctx {
 	const struct orgrbac_image *img;
 	const struct orgrbac_view_params *p;
 	struct orgrbac_view *out;
-	char *global_roles; /* "ou=roles," + base */
-	char *host_org;	    /* "o=" + the host's organization + "," + base */
+	char *global_roles;    /* "ou=roles," + base */
+	char *platform_grants; /* "ou=grants," + base */
+	char *host_org;	       /* "o=" + the host's organization + "," + base */
 	struct pair *groups, *edges, *grantees, *roles, *externals, *uids;
 	size_t n_edges, n_grantees;
 	long *exposed; /* per image role: view role index or -1 */
@@ -508,7 +509,7 @@ static void user_groups_reset(struct ctx *c, size_t n)
 		c->group_seen[c->queue[i]] = 0;
 }
 
-/* Grants of the user's home organization naming the user or one of its groups. */
+/* Grants of the user's home organization or the platform naming the user or one of its groups. */
 static size_t user_grants(struct ctx *c, const char *user_dn, size_t n_groups, const char *org_dn)
 {
 	size_t n = 0;
@@ -519,8 +520,10 @@ static size_t user_grants(struct ctx *c, const char *user_dn, size_t n_groups, c
 		for (size_t i = pair_lower(c->grantees, c->n_grantees, who);
 		     i < c->n_grantees && strcmp(c->grantees[i].key, who) == 0; i++) {
 			size_t g = c->grantees[i].idx;
+			const char *dn = c->img->grants[g].dn;
 
-			if (c->grant_seen[g] || !dn_below(c->img->grants[g].dn, org_dn))
+			if (c->grant_seen[g] ||
+			    (!dn_below(dn, org_dn) && !dn_below(dn, c->platform_grants)))
 				continue;
 			c->grant_seen[g] = 1;
 			c->grants[n++] = g;
@@ -531,21 +534,41 @@ static size_t user_grants(struct ctx *c, const char *user_dn, size_t n_groups, c
 	return n;
 }
 
-/* The grant's role, when it exists and a grant of this organization may use it. */
+static bool is_platform(const struct ctx *c, const struct orgrbac_img_grant *g)
+{
+	return dn_below(g->dn, c->platform_grants);
+}
+
+/*
+ * The grant's role, when the grant is readable, the role exists, and the
+ * grant may use it: global roles, and the organization's own roles from
+ * the organization's own grants (never from platform grants).
+ */
 static const struct orgrbac_img_role *grant_role(struct ctx *c, const struct orgrbac_img_grant *g,
 						 const char *org_dn, long *idx)
 {
 	long r;
 
-	if (g->role_dn == NULL)
+	if (g->unreadable[0] != '\0' || g->role_dn == NULL)
 		return NULL;
-	if (!dn_below(g->role_dn, c->global_roles) && !dn_below(g->role_dn, org_dn))
+	if (!dn_below(g->role_dn, c->global_roles) &&
+	    (is_platform(c, g) || !dn_below(g->role_dn, org_dn)))
 		return NULL;
 	r = pair_find(c->roles, c->img->n_roles, g->role_dn);
 	if (r < 0)
 		return NULL;
 	*idx = r;
 	return &c->img->roles[r];
+}
+
+/* Does the grant, readable, cover this host? As orgrbac_grant_covers in policy.c. */
+static bool grant_covers(const struct orgrbac_img_grant *g, const struct orgrbac_host *host)
+{
+	struct orgrbac_grant pg = {
+	    .scopes = g->scopes, .n_scopes = g->n_scopes, .window = g->window};
+
+	memcpy(pg.unreadable, g->unreadable, sizeof(pg.unreadable));
+	return orgrbac_grant_covers(&pg, host);
 }
 
 static int64_t lo_bound(const struct orgrbac_window *w)
@@ -558,14 +581,21 @@ static int64_t hi_bound(const struct orgrbac_window *w)
 	return w->has_not_after ? w->not_after : ORGRBAC_TIME_MAX;
 }
 
-static int add_member(struct ctx *c, size_t *user, const struct orgrbac_img_user *iu,
-		      const struct orgrbac_img_external *x, size_t role, int64_t nb, int64_t na)
+/* A user being placed in the view, with its external-access window. */
+struct who {
+	const struct orgrbac_img_user *u;
+	size_t idx; /* in the view, or SIZE_MAX before its first membership */
+	bool external;
+	int64_t not_before, not_after;
+};
+
+static int add_member(struct ctx *c, struct who *w, size_t role, int64_t nb, int64_t na)
 {
 	struct orgrbac_view *v = c->out;
 
 	if (nb >= na)
 		return 0; /* an empty window: never a member */
-	if (*user == SIZE_MAX) {
+	if (w->idx == SIZE_MAX) {
 		struct orgrbac_view_user *u;
 
 		if (v->n_users == v->cap_users) {
@@ -579,17 +609,13 @@ static int add_member(struct ctx *c, size_t *user, const struct orgrbac_img_user
 		}
 		u = &v->users[v->n_users];
 		memset(u, 0, sizeof(*u));
-		u->name = strdup(iu->uid);
+		u->name = strdup(w->u->uid);
 		if (u->name == NULL)
 			return -1;
-		u->external = x != NULL;
-		u->not_before = ORGRBAC_TIME_MIN;
-		u->not_after = ORGRBAC_TIME_MAX;
-		if (x != NULL && x->mode == ORGRBAC_MODE_WINDOW) {
-			u->not_before = x->window.not_before;
-			u->not_after = x->window.not_after;
-		}
-		*user = v->n_users++;
+		u->external = w->external;
+		u->not_before = w->not_before;
+		u->not_after = w->not_after;
+		w->idx = v->n_users++;
 	}
 	if (v->n_members == v->cap_members) {
 		size_t ncap = v->cap_members == 0 ? 256 : v->cap_members * 2;
@@ -601,31 +627,15 @@ static int add_member(struct ctx *c, size_t *user, const struct orgrbac_img_user
 		v->cap_members = ncap;
 	}
 	v->members[v->n_members++] = (struct orgrbac_view_member){
-	    .user = *user, .role = role, .not_before = nb, .not_after = na};
+	    .user = w->idx, .role = role, .not_before = nb, .not_after = na};
 	return 0;
 }
 
-/* The nearest external-access entry above the user, or NULL. */
-static const struct orgrbac_img_external *external_of(struct ctx *c, const char *dn)
+/* May users beneath this entry be members at all? As external_open in policy.c. */
+static bool external_usable(const struct orgrbac_external *x)
 {
-	for (const char *p = dn; (p = strchr(p, ',')) != NULL; p++) {
-		size_t k = 0;
-		long x;
-
-		while (p - k > dn && p[-1 - (long)k] == '\\')
-			k++;
-		if (k % 2 != 0)
-			continue;
-		x = pair_find(c->externals, c->img->n_externals, p + 1);
-		if (x >= 0)
-			return &c->img->externals[x];
-	}
-	return NULL;
-}
-
-/* May users beneath this entry be members at all, and when? As external_open in policy.c. */
-static bool external_usable(const struct orgrbac_img_external *x)
-{
+	if (x->unreadable[0] != '\0')
+		return false;
 	if (x->kind != ORGRBAC_EXT_VENDOR && x->kind != ORGRBAC_EXT_PARTNER)
 		return false;
 	if (x->mode == ORGRBAC_MODE_CONTINUOUS)
@@ -634,19 +644,63 @@ static bool external_usable(const struct orgrbac_img_external *x)
 	       x->window.has_not_after;
 }
 
+/*
+ * Every external-access entry above the user must be usable; the user's
+ * window is the intersection of theirs. false when the user is shut out.
+ */
+static bool external_window(struct ctx *c, struct who *w)
+{
+	const char *dn = w->u->dn;
+
+	w->external = false;
+	w->not_before = ORGRBAC_TIME_MIN;
+	w->not_after = ORGRBAC_TIME_MAX;
+	for (const char *p = dn; (p = strchr(p, ',')) != NULL; p++) {
+		const struct orgrbac_external *x;
+		size_t k = 0;
+		long i;
+
+		while (p - k > dn && p[-1 - (long)k] == '\\')
+			k++;
+		if (k % 2 != 0 || (i = pair_find(c->externals, c->img->n_externals, p + 1)) < 0)
+			continue;
+		x = &c->img->externals[i].access;
+		w->external = true;
+		if (!external_usable(x))
+			return false;
+		if (x->mode == ORGRBAC_MODE_WINDOW) {
+			if (x->window.not_before > w->not_before)
+				w->not_before = x->window.not_before;
+			if (x->window.not_after < w->not_after)
+				w->not_after = x->window.not_after;
+		}
+	}
+	return w->not_before < w->not_after;
+}
+
+/* Does the role hold `privilege` literally (no wildcard confers it)? */
+static bool role_holds_literally(const struct orgrbac_img_role *r, const char *privilege)
+{
+	for (size_t j = 0; j < r->n_privileges; j++)
+		if (strcmp(r->privileges[j], privilege) == 0)
+			return true;
+	return false;
+}
+
 static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 {
 	const struct orgrbac_view_params *p = c->p;
-	const struct orgrbac_img_external *x = external_of(c, u->dn);
+	const char *cross = p->cross_org_privilege;
 	char *org = org_of(u->dn, c->img->base), *org_dn = NULL;
-	size_t vu = SIZE_MAX, n_grants;
+	struct who w = {.u = u, .idx = SIZE_MAX};
+	size_t n_grants;
 	long n_groups;
 	bool home;
 	int rc = 0;
 
 	if (org == NULL)
 		return 0; /* not inside an organization: nobody on any host */
-	if (x != NULL && !external_usable(x))
+	if (!external_window(c, &w))
 		goto out;
 	if (asprintf(&org_dn, "%s,%s", org, c->img->base) < 0) {
 		org_dn = NULL;
@@ -665,40 +719,30 @@ static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 	user_groups_reset(c, (size_t)n_groups);
 	for (size_t i = 0; i < n_grants && rc == 0; i++) {
 		const struct orgrbac_img_grant *g = &c->img->grants[c->grants[i]];
-		const struct orgrbac_img_role *r;
-		struct orgrbac_grant pg = {.scopes = g->scopes, .n_scopes = g->n_scopes};
 		long ri = -1;
 
-		if (g->window.malformed || (r = grant_role(c, g, org_dn, &ri)) == NULL ||
-		    c->exposed[ri] < 0)
+		if (grant_role(c, g, org_dn, &ri) == NULL || c->exposed[ri] < 0 ||
+		    !grant_covers(g, &p->host))
 			continue;
 		if (home) {
-			if (orgrbac_grant_covers(&pg, &p->host))
-				rc = add_member(c, &vu, u, x, (size_t)c->exposed[ri],
-						lo_bound(&g->window), hi_bound(&g->window));
+			rc = add_member(c, &w, (size_t)c->exposed[ri], lo_bound(&g->window),
+					hi_bound(&g->window));
 			continue;
 		}
 		/*
-		 * Another organization's user: its organization-wide home grants count
-		 * while it also holds cross_org_privilege there; one membership per
-		 * pair of windows, as the reader takes any membership in force.
+		 * Another organization's user: only platform grants count here, while
+		 * a platform grant on this host gives cross_org_privilege literally;
+		 * one membership per pair of windows, as the reader takes any in force.
 		 */
-		if (g->n_scopes != 0 || p->cross_org_privilege == NULL ||
-		    p->cross_org_privilege[0] == '\0')
+		if (!is_platform(c, g) || cross == NULL || cross[0] == '\0')
 			continue;
 		for (size_t k = 0; k < n_grants && rc == 0; k++) {
 			const struct orgrbac_img_grant *cg = &c->img->grants[c->grants[k]];
 			const struct orgrbac_img_role *cr;
 			long cri = -1;
-			bool crosses = false;
 
-			if (cg->n_scopes != 0 || cg->window.malformed ||
-			    (cr = grant_role(c, cg, org_dn, &cri)) == NULL)
-				continue;
-			for (size_t j = 0; j < cr->n_privileges && !crosses; j++)
-				crosses = orgrbac_privilege_covers(cr->privileges[j],
-								   p->cross_org_privilege);
-			if (!crosses)
+			if (!is_platform(c, cg) || (cr = grant_role(c, cg, org_dn, &cri)) == NULL ||
+			    !grant_covers(cg, &p->host) || !role_holds_literally(cr, cross))
 				continue;
 			int64_t nb = lo_bound(&g->window), na = hi_bound(&g->window);
 
@@ -706,13 +750,48 @@ static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 				nb = lo_bound(&cg->window);
 			if (hi_bound(&cg->window) < na)
 				na = hi_bound(&cg->window);
-			rc = add_member(c, &vu, u, x, (size_t)c->exposed[ri], nb, na);
+			rc = add_member(c, &w, (size_t)c->exposed[ri], nb, na);
 		}
 	}
 out:
 	free(org);
 	free(org_dn);
 	return rc;
+}
+
+/*
+ * Of the entries holding `uid` (sorted pairs from `first`), the one that is
+ * the login name on this host, as orgrbac_directory_load picks it: the host
+ * organization's; else the only one, if it lies inside an organization.
+ * NULL, with a warning, when the name is ambiguous.
+ */
+static const struct orgrbac_img_user *login_entry(struct ctx *c, size_t first)
+{
+	const struct orgrbac_image *img = c->img;
+	const char *uid = c->uids[first].key;
+	const struct orgrbac_img_user *host = NULL, *any = NULL;
+	size_t total = 0, in_host = 0;
+
+	for (size_t i = first; i < img->n_users && strcmp(c->uids[i].key, uid) == 0; i++) {
+		const struct orgrbac_img_user *u = &img->users[c->uids[i].idx];
+		char *org = org_of(u->dn, img->base);
+
+		total++;
+		any = u;
+		if (org != NULL && c->p->host.org != NULL &&
+		    strcasecmp(org + 2, c->p->host.org) == 0) {
+			in_host++;
+			host = u;
+		}
+		free(org);
+	}
+	if (in_host == 1)
+		return host;
+	if (in_host == 0 && total == 1)
+		return any;
+	warn(c->p, "user %s left out: %zu entries hold this uid%s", uid, total,
+	     in_host > 1 ? " in the host organization" : "");
+	return NULL;
 }
 
 int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_view_params *p,
@@ -724,6 +803,11 @@ int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_v
 	memset(out, 0, sizeof(*out));
 	if (img->base == NULL || asprintf(&c.global_roles, "ou=roles,%s", img->base) < 0) {
 		c.global_roles = NULL;
+		orgrbac_seterr(err, "out of memory");
+		goto out;
+	}
+	if (asprintf(&c.platform_grants, "ou=grants,%s", img->base) < 0) {
+		c.platform_grants = NULL;
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
@@ -741,21 +825,22 @@ int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_v
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < img->n_users; i++) {
-		const struct orgrbac_img_user *u = &img->users[i];
+	for (size_t first = 0, next; first < img->n_users; first = next) {
+		const struct orgrbac_img_user *u;
 		const char *why;
-		size_t first = pair_lower(c.uids, img->n_users, u->uid);
 
-		if (!orgrbac_username_valid(u->uid, &why)) {
-			warn(p, "user entry %s left out: uid %s", u->dn, why);
+		for (next = first + 1;
+		     next < img->n_users && strcmp(c.uids[next].key, c.uids[first].key) == 0;
+		     next++)
+			;
+		if (!orgrbac_username_valid(c.uids[first].key, &why)) {
+			warn(p, "user entry %s left out: uid %s", img->users[c.uids[first].idx].dn,
+			     why);
 			continue;
 		}
-		/* Two entries with one uid: the login name is ambiguous, so neither counts. */
-		if (first + 1 < img->n_users && strcmp(c.uids[first + 1].key, u->uid) == 0) {
-			warn(p, "user %s left out: several entries have this uid", u->uid);
-			continue;
-		}
-		if (one_user(&c, u) != 0) {
+		/* One entry per uid is the login name here; the others are not users of it. */
+		u = login_entry(&c, first);
+		if (u != NULL && one_user(&c, u) != 0) {
 			orgrbac_seterr(err, "out of memory");
 			goto out;
 		}
@@ -765,6 +850,7 @@ out:
 	if (rc != 0)
 		orgrbac_view_free(out);
 	free(c.global_roles);
+	free(c.platform_grants);
 	free(c.host_org);
 	free(c.groups);
 	free(c.edges);

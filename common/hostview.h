@@ -39,7 +39,8 @@ struct orgrbac_img_role {
 
 struct orgrbac_img_grant {
 	char *dn;
-	char *role_dn; /* NULL: none or several */
+	char unreadable[ORGRBAC_UNREADABLE_MAX]; /* non-empty: void, and why */
+	char *role_dn;				 /* NULL: none or several */
 	char **grantees;
 	size_t n_grantees;
 	char **scopes;
@@ -49,9 +50,7 @@ struct orgrbac_img_grant {
 
 struct orgrbac_img_external {
 	char *dn;
-	enum orgrbac_ext_kind kind;
-	enum orgrbac_ext_mode mode;
-	struct orgrbac_window window;
+	struct orgrbac_external access; /* kind, mode, window, role management, unreadable */
 };
 
 struct orgrbac_image {

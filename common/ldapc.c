@@ -488,8 +488,13 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	if (watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	sigpipe_restore(&guard);
-	if (rc == LDAP_NO_SUCH_OBJECT)
-		rc = LDAP_SUCCESS;
+	/* Only the caller knows whether a missing base means "nothing there" or "unusable". */
+	if (rc == LDAP_NO_SUCH_OBJECT) {
+		orgrbac_seterr(err, "%s does not exist or is hidden from this bind", base);
+		ldap_msgfree(*res);
+		*res = NULL;
+		return ORGRBAC_LDAP_NOOBJECT;
+	}
 	if (rc != LDAP_SUCCESS) {
 		if (rc == LDAP_SIZELIMIT_EXCEEDED)
 			orgrbac_seterr(err, "search under %s matched more than %d entries", base,

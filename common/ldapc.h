@@ -11,6 +11,7 @@
 
 enum orgrbac_ldap_status {
 	ORGRBAC_LDAP_OK = 0,
+	ORGRBAC_LDAP_NOOBJECT = 1, /* the search base does not exist, or is hidden from us */
 	ORGRBAC_LDAP_ERROR = -1,   /* the server answered, but not usefully: deny */
 	ORGRBAC_LDAP_UNAVAIL = -2, /* no server answered in time */
 };
@@ -38,8 +39,9 @@ unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l);
 /*
  * Search with the configured timeout and at most `sizelimit` entries.
  * Exceeding the size limit, a partial result, a referral or a search
- * reference is an error. No such object is an empty result. The caller frees
- * *res with ldap_msgfree.
+ * reference is an error. A base that does not exist (or that an ACL hides) is
+ * ORGRBAC_LDAP_NOOBJECT with *res NULL: the caller says what it means. The
+ * caller frees *res with ldap_msgfree.
  */
 int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
 			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err);

@@ -70,39 +70,71 @@ bool orgrbac_window_contains(const struct orgrbac_window *w, int64_t now)
 	return true;
 }
 
-static bool scope_covers(const char *scope, const struct orgrbac_host *host)
+static const char scope_service[] = "service:", scope_resource[] = "resource:";
+
+bool orgrbac_scope_valid(const char *scope)
 {
-	static const char service[] = "service:", resource[] = "resource:";
 	const char *name;
 
 	if (scope == NULL)
 		return false;
-	if (strncmp(scope, service, sizeof(service) - 1) == 0) {
-		name = scope + sizeof(service) - 1;
-		if (name[0] == '\0' || host->services == NULL)
+	if (strncmp(scope, scope_service, sizeof(scope_service) - 1) == 0)
+		name = scope + sizeof(scope_service) - 1;
+	else if (strncmp(scope, scope_resource, sizeof(scope_resource) - 1) == 0)
+		name = scope + sizeof(scope_resource) - 1;
+	else
+		return false;
+	if (name[0] == '\0')
+		return false;
+	for (; *name != '\0'; name++)
+		if ((unsigned char)*name <= 0x20 || *name == 0x7f)
+			return false;
+	return true;
+}
+
+const char *orgrbac_grant_void_reason(const struct orgrbac_grant *g)
+{
+	if (g == NULL)
+		return "no grant";
+	if (g->unreadable[0] != '\0')
+		return g->unreadable;
+	/* A scope list we cannot read must not widen into organization-wide. */
+	if (g->n_scopes > 0 && g->scopes == NULL)
+		return "its scopes cannot be read";
+	for (size_t i = 0; i < g->n_scopes; i++)
+		if (!orgrbac_scope_valid(g->scopes[i]))
+			return "an orgScope value is not service:NAME or resource:NAME";
+	if (g->window.malformed)
+		return "its window is not valid GeneralizedTime";
+	return NULL;
+}
+
+static bool scope_covers(const char *scope, const struct orgrbac_host *host)
+{
+	const char *name;
+
+	if (!orgrbac_scope_valid(scope))
+		return false;
+	if (strncmp(scope, scope_service, sizeof(scope_service) - 1) == 0) {
+		name = scope + sizeof(scope_service) - 1;
+		if (host->services == NULL)
 			return false;
 		for (size_t i = 0; i < host->n_services; i++)
 			if (host->services[i] != NULL && strcmp(host->services[i], name) == 0)
 				return true;
 		return false;
 	}
-	if (strncmp(scope, resource, sizeof(resource) - 1) == 0) {
-		name = scope + sizeof(resource) - 1;
-		/* host names compare without regard to case */
-		return name[0] != '\0' && same_ci(name, host->resource);
-	}
-	return false;
+	name = scope + sizeof(scope_resource) - 1;
+	/* host names compare without regard to case */
+	return same_ci(name, host->resource);
 }
 
 bool orgrbac_grant_covers(const struct orgrbac_grant *g, const struct orgrbac_host *host)
 {
-	if (g == NULL || host == NULL)
+	if (g == NULL || host == NULL || orgrbac_grant_void_reason(g) != NULL)
 		return false;
 	if (g->n_scopes == 0)
 		return true;
-	/* A scope list we cannot read must not widen into organization-wide. */
-	if (g->scopes == NULL)
-		return false;
 	for (size_t i = 0; i < g->n_scopes; i++)
 		if (scope_covers(g->scopes[i], host))
 			return true;
@@ -154,22 +186,22 @@ struct judge {
 	const struct orgrbac_host *host;
 	const struct orgrbac_policy *policy;
 	int64_t now;
-	bool cross;	  /* host of another organization: home grants count */
-	bool full_access; /* an external entry of this organization with role management off */
+	bool cross;	  /* host of another organization: platform grants only */
+	bool full_access; /* role management off on every external entry above the user */
 };
 
 /*
- * Does this grant count for the decision? On the home organization's hosts,
- * its grants in force there; elsewhere, only home grants that are
- * organization-wide, because a home grant's scope names hosts of the home
- * organization and means nothing here.
+ * Does this grant count for the decision? Platform grants in force on this
+ * host always do; a grant of the principal's organization only on that
+ * organization's own hosts, never abroad.
  */
 static bool counted(const struct judge *j, const struct orgrbac_grant *g)
 {
-	if (j->cross)
-		return same_ci(g->org, j->f->org) && g->n_scopes == 0 && g->role != NULL &&
-		       orgrbac_window_contains(&g->window, j->now);
-	return same_ci(g->org, j->host->org) && orgrbac_grant_effective(g, j->host, j->now);
+	if (!orgrbac_grant_effective(g, j->host, j->now))
+		return false;
+	if (g->platform)
+		return true;
+	return !j->cross && same_ci(g->org, j->host->org) && same_ci(g->org, j->f->org);
 }
 
 /* The first counted grant, in order, with a role privilege that covers `p`. */
@@ -208,13 +240,15 @@ static bool holds(void *ctx, const char *p)
 }
 
 /* External access: may users beneath this entry log in at all, now? */
-static bool external_open(const struct judge *j, struct orgrbac_decision *out, struct text *t)
+static bool external_open(const struct judge *j, const struct orgrbac_external *x, struct text *t)
 {
-	const struct orgrbac_external *x = j->f->external;
 	const char *kind = orgrbac_ext_kind_name(x->kind), *name = str(x->name);
 	char when[32];
 
-	out->verdict = ORGRBAC_EXPIRED;
+	if (x->unreadable[0] != '\0') {
+		put(t, "external access '%s' is closed: %s", name, x->unreadable);
+		return false;
+	}
 	if (x->mode != ORGRBAC_MODE_CONTINUOUS && x->mode != ORGRBAC_MODE_WINDOW &&
 	    x->mode != ORGRBAC_MODE_DISABLED) {
 		put(t, "external access '%s' has an unknown access mode", name);
@@ -245,25 +279,63 @@ static bool external_open(const struct judge *j, struct orgrbac_decision *out, s
 			return false;
 		}
 	}
-	out->verdict = ORGRBAC_DENY;
 	return true;
 }
 
-/* A principal of another organization crosses only with cross_org_privilege at home. */
+/* Every external entry above the principal must be open; the most restrictive wins. */
+static bool externals_open(const struct judge *j, struct orgrbac_decision *out, struct text *t)
+{
+	const struct orgrbac_facts *f = j->f;
+
+	for (size_t i = f->n_external; i-- > 0;)
+		if (!external_open(j, &f->external[i], t)) {
+			out->verdict = ORGRBAC_EXPIRED;
+			return false;
+		}
+	return true;
+}
+
+/* Full access needs role management off on every external entry above the principal. */
+static bool externals_full_access(const struct orgrbac_facts *f)
+{
+	if (f->external == NULL || f->n_external == 0)
+		return false;
+	for (size_t i = 0; i < f->n_external; i++)
+		if (f->external[i].role_management || f->external[i].unreadable[0] != '\0')
+			return false;
+	return true;
+}
+
+/*
+ * A principal of another organization crosses only through a platform grant
+ * in force on this host whose role holds cross_org_privilege literally: a
+ * wildcard does not confer it, and nothing its own organization wrote can.
+ */
 static bool may_cross(struct judge *j, struct text *t)
 {
 	const char *priv = j->policy->cross_org_privilege;
-	const struct orgrbac_grant *g;
-	const char *granted;
+	const struct orgrbac_facts *f = j->f;
 
 	j->cross = true;
-	if (present(priv) && find_cover(j, priv, &g, &granted))
-		return true;
-	if (present(priv))
-		put(t, "member of organization %s without %s", str(j->f->org), priv);
-	else
+	if (!present(priv)) {
 		put(t, "member of organization %s: no cross-organization privilege is configured",
-		    str(j->f->org));
+		    str(f->org));
+		return false;
+	}
+	for (size_t i = 0; f->grants != NULL && i < f->n_grants; i++) {
+		const struct orgrbac_grant *g = &f->grants[i];
+
+		if (!g->platform || !counted(j, g) || g->role->privileges == NULL)
+			continue;
+		for (size_t k = 0; k < g->role->n_privileges; k++)
+			if (g->role->privileges[k] != NULL &&
+			    strcmp(g->role->privileges[k], priv) == 0)
+				return true;
+	}
+	put(t,
+	    "member of organization %s: cross-organization access needs a platform grant "
+	    "of a role holding %s",
+	    str(f->org), priv);
 	return false;
 }
 
@@ -340,7 +412,8 @@ static void mfa(const struct judge *j, struct orgrbac_decision *out)
 	const char *role = j->policy->mfa_exempt_role;
 	const struct orgrbac_facts *f = j->f;
 
-	if (!present(role) || f->grants == NULL)
+	/* A home organization's exemption never counts abroad. */
+	if (!present(role) || f->grants == NULL || j->cross)
 		return;
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
@@ -350,6 +423,22 @@ static void mfa(const struct judge *j, struct orgrbac_decision *out)
 			out->mfa_grant = g;
 			return;
 		}
+	}
+}
+
+/* On a deny, name the grants that gave nothing because they cannot be read. */
+static void explain_void(const struct judge *j, struct text *t)
+{
+	const struct orgrbac_facts *f = j->f;
+	size_t shown = 0;
+
+	for (size_t i = 0; f->grants != NULL && i < f->n_grants && shown < 3; i++) {
+		const char *why = orgrbac_grant_void_reason(&f->grants[i]);
+
+		if (why == NULL)
+			continue;
+		put(t, "; grant '%s' is void: %s", str(f->grants[i].name), why);
+		shown++;
 	}
 }
 
@@ -366,7 +455,7 @@ static void decide(struct judge *j, struct orgrbac_decision *out, struct text *t
 		put(t, "no host or policy configuration");
 		return;
 	}
-	if (f->external != NULL && !external_open(j, out, t))
+	if (!externals_open(j, out, t))
 		return;
 	if (!present(j->host->org)) {
 		put(t, "the host has no organization configured");
@@ -380,15 +469,17 @@ static void decide(struct judge *j, struct orgrbac_decision *out, struct text *t
 		if (!may_cross(j, t))
 			return;
 		out->cross_org = true;
-	} else if (f->external != NULL && !f->external->role_management) {
-		/* The entry's organization gave full access to itself, not to others. */
+	} else if (externals_full_access(f)) {
+		/* The entries' organization gave full access to itself, not to others. */
 		j->full_access = true;
 		out->full_access = true;
 	}
 	check_requirement(j, out, t);
 	mfa(j, out);
+	if (out->verdict != ORGRBAC_ALLOW)
+		explain_void(j, t);
 	if (out->cross_org)
-		put(t, " (cross-organization from %s)", f->org);
+		put(t, " (cross-organization from %s by platform grant)", f->org);
 }
 
 void orgrbac_decide(const struct orgrbac_facts *facts, const struct orgrbac_host *host,
@@ -441,10 +532,10 @@ void orgrbac_facts_free(struct orgrbac_facts *f)
 		free(g->via);
 	}
 	free(f->grants);
-	if (f->external != NULL) {
-		free(f->external->dn);
-		free(f->external->name);
-		free(f->external);
+	for (size_t i = 0; f->external != NULL && i < f->n_external; i++) {
+		free(f->external[i].dn);
+		free(f->external[i].name);
 	}
+	free(f->external);
 	free(f);
 }

@@ -25,10 +25,15 @@ struct orgrbac_role {
 	size_t n_privileges;
 };
 
+/* Room for why a grant or an external-access entry cannot be read. */
+#define ORGRBAC_UNREADABLE_MAX 160
+
 struct orgrbac_grant {
 	char *dn;
-	char *name; /* cn */
-	char *org;  /* the organization the grant lives in */
+	char *name;    /* cn */
+	char *org;     /* the organization the grant lives in; NULL for a platform grant */
+	bool platform; /* kept in ou=grants beneath the base: applies on every host */
+	char unreadable[ORGRBAC_UNREADABLE_MAX]; /* non-empty: void, and why */
 	char *role_dn;
 	const struct orgrbac_role *role; /* NULL: missing or out of reach */
 	char **scopes;			 /* "service:NAME" / "resource:NAME"; none: org-wide */
@@ -57,6 +62,7 @@ struct orgrbac_external {
 	enum orgrbac_ext_mode mode;
 	struct orgrbac_window window;
 	bool role_management; /* FALSE: the external users hold every privilege */
+	char unreadable[ORGRBAC_UNREADABLE_MAX]; /* non-empty: closed, and why */
 };
 
 /* What the directory says about one principal. */
@@ -70,7 +76,9 @@ struct orgrbac_facts {
 	size_t n_roles;
 	struct orgrbac_grant *grants; /* grants naming the user or its groups */
 	size_t n_grants;
-	struct orgrbac_external *external; /* NULL: not an external user */
+	/* Every external-access entry above the principal, nearest first; NULL: internal. */
+	struct orgrbac_external *external;
+	size_t n_external;
 };
 
 struct orgrbac_host {
@@ -103,7 +111,7 @@ struct orgrbac_match {
 struct orgrbac_decision {
 	enum orgrbac_verdict verdict;
 	bool full_access; /* an external entry with orgRoleManagement FALSE */
-	bool cross_org;	  /* allowed through cross_org_privilege */
+	bool cross_org;	  /* another organization's principal, crossing by a platform grant */
 	bool mfa_exempt;  /* holds mfa_exempt_role in scope and window */
 	const struct orgrbac_grant *mfa_grant;
 	struct orgrbac_match matches[ORGRBAC_EXPR_MAX_TERMS];
@@ -121,10 +129,19 @@ void orgrbac_decide(const struct orgrbac_facts *facts, const struct orgrbac_host
 /* notBefore <= now < notAfter; a malformed window contains nothing. */
 bool orgrbac_window_contains(const struct orgrbac_window *w, int64_t now);
 
+/* Is `scope` a scope we can read: "service:NAME" or "resource:NAME"? */
+bool orgrbac_scope_valid(const char *scope);
+
+/*
+ * Why a grant grants nothing whatever the host and time (unreadable data, a
+ * scope of an unknown kind), or NULL when it is readable.
+ */
+const char *orgrbac_grant_void_reason(const struct orgrbac_grant *g);
+
 /* Does the grant's scope cover this host? No scope: organization-wide. */
 bool orgrbac_grant_covers(const struct orgrbac_grant *g, const struct orgrbac_host *host);
 
-/* Is this grant in force for the host at `now` (role present, scope, window)? */
+/* Is this grant in force for the host at `now` (readable, role present, scope, window)? */
 bool orgrbac_grant_effective(const struct orgrbac_grant *g, const struct orgrbac_host *host,
 			     int64_t now);
 

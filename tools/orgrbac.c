@@ -81,16 +81,18 @@ static const char *role_name(const struct orgrbac_grant *g)
 static const char *grant_state(const struct orgrbac_grant *g, const struct orgrbac_host *host,
 			       const char *home_org, int64_t now)
 {
+	if (orgrbac_grant_void_reason(g) != NULL)
+		return "void";
 	if (g->role == NULL)
-		return g->role_dn == NULL ? "no role named" : "role missing or out of reach";
-	if (g->window.malformed)
-		return "window malformed";
+		return g->role_dn == NULL ? "no role named"
+		       : g->platform	  ? "role missing or not global"
+					  : "role missing or out of reach";
 	if (g->window.has_not_before && now < g->window.not_before)
 		return "not yet in force";
 	if (g->window.has_not_after && now >= g->window.not_after)
 		return "expired";
-	if (strcasecmp(home_org, host->org) != 0)
-		return g->n_scopes == 0 ? "in force in home organization" : "scoped to home hosts";
+	if (!g->platform && strcasecmp(home_org, host->org) != 0)
+		return "home organization only";
 	if (!orgrbac_grant_covers(g, host))
 		return "scope does not cover this host";
 	return "in force";
@@ -170,15 +172,27 @@ static void print_text(const char *user, const char *service, const char *requir
 			printf("%s", j ? " " : "");
 			put_safe(stdout, g->scopes[j]);
 		}
-		printf(", %s, %s\n", win, grant_state(g, host, f->org, now));
+		printf(", %s, %s%s", win, g->platform ? "platform grant, " : "",
+		       grant_state(g, host, f->org, now));
+		if (orgrbac_grant_void_reason(g) != NULL) {
+			printf(": ");
+			put_safe(stdout, orgrbac_grant_void_reason(g));
+		}
+		printf("\n");
 	}
-	if (f->external != NULL) {
-		window_text(&f->external->window, win, sizeof(win));
-		printf("external:     %s '", orgrbac_ext_kind_name(f->external->kind));
-		put_safe(stdout, f->external->name);
-		printf("', %s, window %s, role management %s\n",
-		       orgrbac_ext_mode_name(f->external->mode), win,
-		       f->external->role_management ? "on" : "off");
+	for (size_t i = 0; f->external != NULL && i < f->n_external; i++) {
+		const struct orgrbac_external *x = &f->external[i];
+
+		window_text(&x->window, win, sizeof(win));
+		printf("external:     %s '", orgrbac_ext_kind_name(x->kind));
+		put_safe(stdout, x->name);
+		printf("', %s, window %s, role management %s", orgrbac_ext_mode_name(x->mode), win,
+		       x->role_management ? "on" : "off");
+		if (x->unreadable[0] != '\0') {
+			printf(", closed: ");
+			put_safe(stdout, x->unreadable);
+		}
+		printf("\n");
 	}
 	printf("2FA-exempt:   %s", d->mfa_exempt ? "yes" : "no");
 	if (d->mfa_grant != NULL) {
@@ -189,11 +203,31 @@ static void print_text(const char *user, const char *service, const char *requir
 	printf("\n");
 }
 
+static void put_external_json(const struct orgrbac_external *x)
+{
+	char a[32], b[32];
+
+	printf("{\"name\":");
+	put_json(stdout, x->name);
+	printf(",\"kind\":\"%s\",\"mode\":\"%s\",\"role_management\":%s",
+	       orgrbac_ext_kind_name(x->kind), orgrbac_ext_mode_name(x->mode),
+	       x->role_management ? "true" : "false");
+	orgrbac_time_format(x->window.not_before, a, sizeof(a));
+	orgrbac_time_format(x->window.not_after, b, sizeof(b));
+	printf(",\"not_before\":");
+	put_json(stdout, x->window.has_not_before ? a : NULL);
+	printf(",\"not_after\":");
+	put_json(stdout, x->window.has_not_after ? b : NULL);
+	printf(",\"closed\":");
+	put_json(stdout, x->unreadable[0] != '\0' ? x->unreadable : NULL);
+	printf("}");
+}
+
 static void print_json(const char *user, const char *service, const char *require,
 		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
 		       const struct orgrbac_decision *d, int64_t now)
 {
-	char when[32], a[32], b[32];
+	char when[32];
 
 	orgrbac_time_format(now, when, sizeof(when));
 	printf("{\"user\":");
@@ -248,30 +282,24 @@ static void print_json(const char *user, const char *service, const char *requir
 			printf("%s", j ? "," : "");
 			put_json(stdout, g->scopes[j]);
 		}
-		printf("],\"state\":");
+		printf("],\"platform\":%s,\"state\":", g->platform ? "true" : "false");
 		put_json(stdout, grant_state(g, host, f->org, now));
+		printf(",\"void\":");
+		put_json(stdout, orgrbac_grant_void_reason(g));
 		printf("}");
 	}
+	/* "external": the nearest entry; "externals": every one above, nearest first. */
 	printf("],\"external\":");
-	if (f == NULL || f->external == NULL) {
+	if (f == NULL || f->external == NULL)
 		printf("null");
-	} else {
-		const struct orgrbac_external *x = f->external;
-
-		printf("{\"name\":");
-		put_json(stdout, x->name);
-		printf(",\"kind\":\"%s\",\"mode\":\"%s\",\"role_management\":%s",
-		       orgrbac_ext_kind_name(x->kind), orgrbac_ext_mode_name(x->mode),
-		       x->role_management ? "true" : "false");
-		orgrbac_time_format(x->window.not_before, a, sizeof(a));
-		orgrbac_time_format(x->window.not_after, b, sizeof(b));
-		printf(",\"not_before\":");
-		put_json(stdout, x->window.has_not_before ? a : NULL);
-		printf(",\"not_after\":");
-		put_json(stdout, x->window.has_not_after ? b : NULL);
-		printf("}");
+	else
+		put_external_json(&f->external[0]);
+	printf(",\"externals\":[");
+	for (size_t i = 0; f != NULL && f->external != NULL && i < f->n_external; i++) {
+		printf("%s", i ? "," : "");
+		put_external_json(&f->external[i]);
 	}
-	printf("}\n");
+	printf("]}\n");
 }
 
 static int cmd_check(int argc, char **argv)

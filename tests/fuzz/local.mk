@@ -32,5 +32,5 @@ tests_integration_test_hardening_CFLAGS = $(unit_cflags) $(LDAP_CFLAGS)
 tests_integration_test_hardening_LDADD = libcommon.la $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) \
 	-ldl -lpthread
 endif
-EXTRA_DIST += tests/integration/test_hostile.sh tests/data/hostile.ldif \
+EXTRA_DIST += tests/integration/test_hostile.sh tests/data/hostile.ldif tests/data/trust.ldif \
 	tests/valgrind.sh tests/valgrind.supp

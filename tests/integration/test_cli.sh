@@ -78,9 +78,9 @@ check hank sshd 0 "full access"
 check hank sudo 0 "full access"
 check olga sshd 0 "cross-organization"
 check olga sudo 0 "decision: +allow"
-check gus sshd 1 "organization globex without common:org:cross"
+check gus sshd 1 "organization globex: cross-organization access needs a platform grant"
 check nobody sshd 1 "decision: +unknown"
-check ALICE sshd 1 "decision: +unknown"
+check ALICE sshd 1 "refused: uid 'ALICE' matches an entry only without regard to case"
 
 # windows: the same user at other times
 expect 0 "decision: +allow" -- check pat --at 2030-06-01T00:00:00Z --config "$conf"

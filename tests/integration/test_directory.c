@@ -165,8 +165,8 @@ static void round_trips(void **state)
 	load(&nested, "bob");
 	assert_int_equal(flat.rc, ORGRBAC_DIR_FOUND);
 	assert_int_equal(nested.rc, ORGRBAC_DIR_FOUND);
-	/* user, groups, grants, roles, external */
-	assert_int_equal(flat.trips, 5);
+	/* user, groups, grants of the organization and of the platform, roles, external */
+	assert_int_equal(flat.trips, 6);
 	if (memberof)
 		assert_int_equal(nested.trips, flat.trips);
 	else /* one search per level of nesting, plus the empty last one */
@@ -260,16 +260,19 @@ static void other_organization(void **state)
 	assert_string_equal(x.f->org, "globex");
 	g = grant(x.f, "olga-cross");
 	assert_non_null(g);
-	assert_string_equal(g->org, "globex");
+	assert_true(g->platform);
+	assert_null(g->org);
+	assert_string_equal(g->unreadable, "");
 	assert_string_equal(g->role->name, "Cross-Org Admin");
 	unload(&x);
 }
 
 static void unknown_and_hostile(void **state)
 {
-	static const char *names[] = {"nobody", "ALICE", "Alice",	 "alice ",
-				      " alice", "*",	 "alice)(uid=*", "al\x01ice",
-				      "-alice", "",	 "a,b",		 "alice\\2a"};
+	static const char *names[] = {"nobody",	   "alice ", " alice", "*",   "alice)(uid=*",
+				      "al\x01ice", "-alice", "",       "a,b", "alice\\2a"};
+	/* known names in another case: refused, never unknown */
+	static const char *variants[] = {"ALICE", "Alice", "aLiCe"};
 
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		struct loaded x;
@@ -278,6 +281,15 @@ static void unknown_and_hostile(void **state)
 		assert_int_equal(x.rc, ORGRBAC_DIR_NOUSER);
 		assert_null(x.f);
 		assert_true(strlen(x.err.msg) > 0);
+		unload(&x);
+	}
+	for (size_t i = 0; i < sizeof(variants) / sizeof(variants[0]); i++) {
+		struct loaded x;
+
+		load(&x, variants[i]);
+		assert_int_equal(x.rc, ORGRBAC_DIR_REFUSED);
+		assert_null(x.f);
+		assert_non_null(strstr(x.err.msg, "only without regard to case"));
 		unload(&x);
 	}
 }

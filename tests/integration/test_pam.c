@@ -238,7 +238,10 @@ static void return_codes(void **state)
 	assert_int_equal(ACCT("sshd", "ian"), PAM_ACCT_EXPIRED); /* after its window */
 	assert_non_null(strstr(said, "ended on 2025-01-01"));
 	assert_int_equal(ACCT("sshd", "nobody"), PAM_USER_UNKNOWN);
-	assert_int_equal(ACCT("sshd", "ALICE"), PAM_USER_UNKNOWN);
+	/* a known user in another case is refused, with or without ignore_unknown_user */
+	assert_int_equal(ACCT("sshd", "ALICE"), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "ALICE", cfgarg, "ignore_unknown_user", NULL),
+			 PAM_PERM_DENIED);
 	assert_int_equal(call(acct_fn, "sshd", "nobody", cfgarg, "ignore_unknown_user", NULL),
 			 PAM_IGNORE);
 	assert_int_equal(ACCT("sshd", "root"), PAM_IGNORE);

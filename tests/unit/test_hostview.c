@@ -16,6 +16,7 @@
 #define ACME   "o=acme," BASE
 #define GLOBEX "o=globex," BASE
 #define GROLES "ou=roles," BASE
+#define PGRANT "ou=grants," BASE
 #define T0     ((int64_t)1794744000)
 
 static const char *const services[] = {"payments", "web"};
@@ -106,11 +107,13 @@ static void external(struct orgrbac_image *img, const char *dn, enum orgrbac_ext
 
 	memset(x, 0, sizeof(*x));
 	x->dn = xdup(dn);
-	x->kind = ORGRBAC_EXT_PARTNER;
-	x->mode = mode;
-	x->window.has_not_before = x->window.has_not_after = mode == ORGRBAC_MODE_WINDOW;
-	x->window.not_before = nb;
-	x->window.not_after = na;
+	x->access.kind = ORGRBAC_EXT_PARTNER;
+	x->access.mode = mode;
+	x->access.window.has_not_before = x->access.window.has_not_after =
+	    mode == ORGRBAC_MODE_WINDOW;
+	x->access.window.not_before = nb;
+	x->access.window.not_after = na;
+	x->access.role_management = true;
 }
 
 static char warnings[4096];
@@ -134,7 +137,8 @@ static void sample(struct orgrbac_image *img)
 	img->base = xdup(BASE);
 	role(img, "cn=org admin," GROLES, "Org Admin", 20002, NULL, "host:*");
 	role(img, "cn=member," GROLES, "Member", 20003, NULL, "host:login");
-	role(img, "cn=cross," GROLES, "Cross", -1, NULL, "common:org:*"); /* no gid */
+	role(img, "cn=cross," GROLES, "Cross", -1, NULL, "common:org:cross"); /* no gid */
+	role(img, "cn=wild," GROLES, "Wild", -1, NULL, "common:*");	      /* does not cross */
 	role(img, "cn=sec admin,ou=roles," ACME, "Sec Admin", 21020, "secadmin", "x:y");
 	role(img, "cn=low," GROLES, "Low", 999, NULL, "x");	  /* below gid_min */
 	role(img, "cn=sudo," GROLES, "Sudo", 27001, NULL, "x");	  /* name in /etc/group */
@@ -145,6 +149,8 @@ static void sample(struct orgrbac_image *img)
 	role(img, "cn=globex op,ou=roles," GLOBEX, "Globex Op", 22001, NULL, "host:login");
 	/* the same gid in another organization is no clash: gids are per organization */
 	role(img, "cn=acme op,ou=roles," ACME, "Acme Op", 22001, NULL, "host:login");
+	/* globex's own role with the literal cross privilege: worth nothing on acme */
+	role(img, "cn=globex cross,ou=roles," GLOBEX, "Globex Cross", -1, NULL, "common:org:cross");
 
 	user(img, "alice", "uid=alice,ou=people," ACME);
 	user(img, "bob", "uid=bob,ou=people," ACME);
@@ -159,6 +165,14 @@ static void sample(struct orgrbac_image *img)
 	user(img, "twin", "uid=twin2,ou=people," ACME);
 	user(img, "bad:name", "uid=bad,ou=people," ACME);
 	user(img, "esc", "cn=x\\,o=acme,dc=example,dc=com");
+	user(img, "frank", "uid=frank,ou=people," GLOBEX); /* acme's frank is the one here */
+	user(img, "frank", "uid=frank,ou=people," ACME);
+	user(img, "sam", "uid=sam,ou=people," GLOBEX); /* two elsewhere, none here */
+	user(img, "sam", "uid=sam,ou=people,o=initech," BASE);
+	user(img, "vera", "uid=vera,ou=people," ACME);
+	user(img, "ulf", "uid=ulf,cn=team,cn=umbrella,ou=external," ACME);
+	user(img, "pia", "uid=pia,cn=sub,cn=contoso,ou=external," ACME);
+	user(img, "nobody", "uid=nobody,ou=people," BASE); /* outside every organization */
 
 	/* bob in payments-team in engineering; ivan in a cycle */
 	group(img, "cn=payments-team,ou=groups," ACME, "uid=bob,ou=people," ACME, NULL);
@@ -171,6 +185,12 @@ static void sample(struct orgrbac_image *img)
 
 	external(img, "cn=contoso,ou=external," ACME, ORGRBAC_MODE_WINDOW, T0, T0 + 100);
 	external(img, "cn=umbrella,ou=external," ACME, ORGRBAC_MODE_DISABLED, 0, 0);
+	/* nested: a continuous entry beneath a disabled one stays closed */
+	external(img, "cn=team,cn=umbrella,ou=external," ACME, ORGRBAC_MODE_CONTINUOUS, 0, 0);
+	img->externals[img->n_externals - 1].access.role_management = false;
+	/* nested windows: the intersection */
+	external(img, "cn=sub,cn=contoso,ou=external," ACME, ORGRBAC_MODE_WINDOW, T0 + 20,
+		 T0 + 200);
 
 	grant(img, "cn=g1,ou=grants," ACME, "cn=org admin," GROLES, "uid=alice,ou=people," ACME,
 	      NULL);
@@ -196,20 +216,45 @@ static void sample(struct orgrbac_image *img)
 	grant(img, "cn=g10,ou=grants," ACME, "cn=member," GROLES, "uid=twin,ou=people," ACME, NULL);
 	grant(img, "cn=g11,ou=grants," ACME, "cn=member," GROLES, "cn=x\\,o=acme,dc=example,dc=com",
 	      NULL);
-	/* globex: olga crosses (from T0 + 10), gus does not; a scoped home grant never counts */
-	g = grant(img, "cn=o1,ou=grants," GLOBEX, "cn=cross," GROLES, "uid=olga,ou=people," GLOBEX,
-		  NULL);
+	/* globex: olga crosses by a platform grant (from T0 + 10), gus does not */
+	g = grant(img, "cn=p1," PGRANT, "cn=cross," GROLES, "uid=olga,ou=people," GLOBEX, NULL);
 	g->window.has_not_before = true;
 	g->window.not_before = T0 + 10;
-	grant(img, "cn=o2,ou=grants," GLOBEX, "cn=member," GROLES, "uid=olga,ou=people," GLOBEX,
-	      NULL);
+	grant(img, "cn=p2," PGRANT, "cn=member," GROLES, "uid=olga,ou=people," GLOBEX, NULL);
+	grant(img, "cn=p3," PGRANT, "cn=org admin," GROLES, "uid=olga,ou=people," GLOBEX,
+	      "service:db"); /* a platform grant's scope is this host's: not covered */
+	/* home grants never count abroad, scoped or not */
+	grant(img, "cn=o2,ou=grants," GLOBEX, "cn=acme op,ou=roles," ACME,
+	      "uid=olga,ou=people," GLOBEX, NULL);
 	grant(img, "cn=o3,ou=grants," GLOBEX, "cn=org admin," GROLES, "uid=olga,ou=people," GLOBEX,
 	      "service:web");
-	grant(img, "cn=o4,ou=grants," GLOBEX, "cn=member," GROLES, "uid=gus,ou=people," GLOBEX,
-	      NULL);
+	/* gus: platform Member, but crossing only from his own organization or a wildcard */
+	grant(img, "cn=p4," PGRANT, "cn=member," GROLES, "uid=gus,ou=people," GLOBEX, NULL);
+	grant(img, "cn=p5," PGRANT, "cn=wild," GROLES, "uid=gus,ou=people," GLOBEX, NULL);
+	grant(img, "cn=o4,ou=grants," GLOBEX, "cn=globex cross,ou=roles," GLOBEX,
+	      "uid=gus,ou=people," GLOBEX, NULL);
+	/* a platform grant may not use an organization's role */
+	grant(img, "cn=p6," PGRANT, "cn=acme op,ou=roles," ACME, "uid=alice,ou=people," ACME, NULL);
 	/* an acme grant naming a globex user gives nothing: grants are of the home organization */
 	grant(img, "cn=g12,ou=grants," ACME, "cn=org admin," GROLES, "uid=gus,ou=people," GLOBEX,
 	      NULL);
+	grant(img, "cn=g13,ou=grants," ACME, "cn=member," GROLES, "uid=frank,ou=people," ACME,
+	      NULL);
+	grant(img, "cn=o5,ou=grants," GLOBEX, "cn=org admin," GROLES, "uid=frank,ou=people," GLOBEX,
+	      NULL);
+	grant(img, "cn=p7," PGRANT, "cn=cross," GROLES, "uid=sam,ou=people," GLOBEX, NULL);
+	grant(img, "cn=p8," PGRANT, "cn=member," GROLES, "uid=sam,ou=people," GLOBEX, NULL);
+	/* unreadable: void */
+	g = grant(img, "cn=g14,ou=grants," ACME, "cn=member," GROLES, "uid=vera,ou=people," ACME,
+		  NULL);
+	snprintf(g->unreadable, sizeof(g->unreadable), "orgScope;lang-en has options");
+	g = grant(img, "cn=g15,ou=grants," ACME, "cn=org admin," GROLES, "uid=vera,ou=people," ACME,
+		  "host:web01");
+	grant(img, "cn=g16,ou=grants," ACME, "cn=member," GROLES,
+	      "uid=ulf,cn=team,cn=umbrella,ou=external," ACME, NULL);
+	grant(img, "cn=g17,ou=grants," ACME, "cn=member," GROLES,
+	      "uid=pia,cn=sub,cn=contoso,ou=external," ACME, NULL);
+	grant(img, "cn=p9," PGRANT, "cn=member," GROLES, "uid=nobody,ou=people," BASE, NULL);
 }
 
 static struct orgrbac_local_group local[] = {{"sudo", 27}, {"docker", 998}};
@@ -315,13 +360,32 @@ static void memberships(void **state)
 	assert_string_equal(member(&v, "twin", "member"), ""); /* ambiguous uid */
 	assert_string_equal(member(&v, "esc", "member"), "");  /* escaped ',' is no org */
 	assert_string_equal(member(&v, "alice", "member"), "");
-	assert_non_null(strstr(warnings, "user twin left out: several entries"));
+	assert_string_equal(member(&v, "alice", "acme-op"), ""); /* platform grant, org role */
+	assert_non_null(
+	    strstr(warnings, "user twin left out: 2 entries hold this uid in the host"));
 	assert_non_null(strstr(warnings, "uid=bad,ou=people,o=acme,dc=example,dc=com left out"));
-	/* cross-organization: organization-wide home grants, while crossing is allowed */
+	/* cross-organization: platform grants only, while a platform grant crosses */
 	assert_string_equal(member(&v, "olga", "member"), "[10,-1)");
-	assert_string_equal(member(&v, "olga", "org-admin"), ""); /* scoped home grant */
+	assert_string_equal(member(&v, "olga", "org-admin"), "");
+	assert_string_equal(member(&v, "olga", "acme-op"), "");
 	assert_string_equal(member(&v, "gus", "member"), "");
 	assert_string_equal(member(&v, "gus", "org-admin"), "");
+	/* one uid in two organizations: the host organization's user, and only its grants */
+	assert_string_equal(member(&v, "frank", "member"), "[-,-)");
+	assert_string_equal(member(&v, "frank", "org-admin"), "");
+	assert_string_equal(member(&v, "sam", "member"), "");
+	assert_non_null(strstr(warnings, "user sam left out: 2 entries hold this uid"));
+	assert_string_equal(member(&v, "nobody", "member"), "");
+	/* void grants, nested external entries */
+	assert_string_equal(member(&v, "vera", "member"), "");
+	assert_string_equal(member(&v, "vera", "org-admin"), "");
+	assert_string_equal(member(&v, "ulf", "member"), "");
+	assert_string_equal(member(&v, "pia", "member"), "[-,-)");
+	for (size_t i = 0; i < v.n_users; i++)
+		if (strcmp(v.users[i].name, "pia") == 0) {
+			assert_int_equal(v.users[i].not_before, T0 + 20);
+			assert_int_equal(v.users[i].not_after, T0 + 100);
+		}
 	/* pat's partner window is the user's, applied by the reader */
 	for (size_t i = 0; i < v.n_users; i++) {
 		if (strcmp(v.users[i].name, "pat") == 0) {

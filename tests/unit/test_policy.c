@@ -125,7 +125,24 @@ static struct orgrbac_external *set_external(struct orgrbac_facts *f, const char
 	x->mode = mode;
 	x->role_management = true;
 	f->external = x;
+	f->n_external = 1;
 	return x;
+}
+
+/* A platform grant (ou=grants beneath the base) of `role`, to the user unless `via` is given. */
+static struct orgrbac_grant *add_platform_grant(struct orgrbac_facts *f, const char *name,
+						const struct orgrbac_role *role, const char *via)
+{
+	struct orgrbac_grant *g = add_grant(f, name, "platform", role, via);
+	char dn[256];
+
+	snprintf(dn, sizeof(dn), "cn=%s,ou=grants,dc=example,dc=com", name);
+	free(g->dn);
+	g->dn = xdup(dn);
+	free(g->org);
+	g->org = NULL;
+	g->platform = true;
+	return g;
 }
 
 /*
@@ -299,10 +316,12 @@ static void test_grant_covers(void **state)
 	scopes[0] = "service:payments";
 	h.services = NULL; /* a count without an array is no service at all */
 	assert_false(orgrbac_grant_covers(&g, &h));
-	/* a scope entry missing from a counted list is skipped, not fatal */
+	/* a scope entry missing from a counted list voids the grant, even beside one that covers */
 	g.n_scopes = 2;
 	scopes[0] = NULL;
 	scopes[1] = "resource:web01.example.com";
+	assert_false(orgrbac_grant_covers(&g, &host));
+	scopes[0] = "service:payments";
 	assert_true(orgrbac_grant_covers(&g, &host));
 	/* a scoped grant whose scopes cannot be read is not organization-wide */
 	g.scopes = NULL;
@@ -725,43 +744,53 @@ static void test_cross_org(void **state)
 	(void)state;
 	add_grant(f, "mallory-member", "globex", login, NULL);
 	add_grant(f, "mallory-2fa", "globex", mfa, NULL);
+	/* its own organization cannot send it across, not even with the literal privilege */
+	add_grant(f, "mallory-cross-home", "globex", cross, ADMINS);
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "member of organization globex without common:org:cross");
+	assert_string_equal(d.reason,
+			    "member of organization globex: cross-organization access needs a "
+			    "platform grant of a role holding common:org:cross");
 	assert_false(d.cross_org);
 	assert_false(d.mfa_exempt);
 	assert_null(d.mfa_grant);
-	/* the configured name is the one that counts and the one reported */
-	judge_as(f, &host, "host:login", "2FA-exempt", "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge_as(f, &host, "host:login", "2FA-exempt", "tenant:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "member of organization globex without tenant:cross");
 	judge_as(f, &host, "none", "2FA-exempt", NULL, NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	judge_as(f, &host, "none", "2FA-exempt", "", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 
-	add_grant(f, "mallory-cross", "globex", cross, ADMINS);
+	add_platform_grant(f, "mallory-cross", cross, ADMINS);
+	/* across, only platform-granted privileges: the home Member role gives nothing */
+	judge(f, "host:login", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_contains(d.reason, "lacks privileges: host:login");
+	assert_true(d.cross_org);
+	/* and a home 2FA exemption never counts abroad */
+	assert_false(d.mfa_exempt);
+	judge(f, "none", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	assert_false(d.mfa_exempt);
+	add_platform_grant(f, "mallory-login", login, NULL);
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	assert_true(d.cross_org);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[0]);
-	assert_string_equal(d.reason, "host:login from role 'Member' via grant 'mallory-member'"
-				      " (cross-organization from globex)");
-	assert_true(d.mfa_exempt);
-	assert_ptr_equal(d.mfa_grant, &f->grants[1]);
-	/* home privileges only: still nothing it lacks at home */
-	judge(f, "host:sudo", NOW, &d);
+	assert_ptr_equal(d.matches[0].grant, &f->grants[4]);
+	assert_string_equal(d.reason, "host:login from role 'Member' via grant 'mallory-login'"
+				      " (cross-organization from globex by platform grant)");
+	/* a platform-granted exemption does not count abroad either */
+	add_platform_grant(f, "mallory-2fa-platform", mfa, NULL);
+	judge(f, "host:login", NOW, &d);
+	assert_false(d.mfa_exempt);
+	/* the configured name is the one that counts and the one reported */
+	judge_as(f, &host, "host:login", "2FA-exempt", "tenant:cross", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason,
-			    "lacks privileges: host:sudo (cross-organization from globex)");
-	assert_true(d.mfa_exempt);
-	/* the host's organization compares without regard to case */
+	assert_contains(d.reason, "a role holding tenant:cross");
+	/* the host's organization compares without regard to case: at home, home grants */
 	judge_as(f, &(struct orgrbac_host){.org = "GLOBEX"}, "host:login", "2FA-exempt",
 		 "common:org:cross", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	assert_false(d.cross_org);
+	assert_true(d.mfa_exempt);
 	orgrbac_facts_free(f);
 }
 
@@ -771,13 +800,17 @@ static void test_cross_org_wildcard(void **state)
 	struct orgrbac_decision d;
 
 	(void)state;
-	add_grant(f, "mallory-common", "globex", add_role(f, "Common", "common:*", "host:login"),
-		  NULL);
+	/* a wildcard does not confer the cross privilege, even from a platform grant */
+	add_platform_grant(f, "mallory-common", add_role(f, "Common", "common:*", "host:login"),
+			   NULL);
 	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.cross_org);
-	/* even "*" at home does not cross when no cross privilege is configured */
-	add_grant(f, "mallory-owner", "globex", add_role(f, "Org Owner", "*", NULL), NULL);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_false(d.cross_org);
+	assert_contains(d.reason, "needs a platform grant");
+	add_platform_grant(f, "mallory-owner", add_role(f, "Org Owner", "*", NULL), NULL);
+	judge(f, "host:login", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_false(d.cross_org);
 	judge_as(f, &host, "none", "2FA-exempt", "", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	judge_as(f, &host, "none", "2FA-exempt", NULL, NOW, &d);
@@ -786,38 +819,47 @@ static void test_cross_org_wildcard(void **state)
 	orgrbac_facts_free(f);
 }
 
-static void test_cross_org_scoped_home_grant(void **state)
+static void test_cross_org_scoped_platform_grant(void **state)
 {
 	struct orgrbac_facts *f = stranger();
 	struct orgrbac_role *cross = add_role(f, "Global Admin", "common:org:cross", "host:login");
 	struct orgrbac_role *ops = add_role(f, "Operator", "host:sudo", NULL);
-	struct orgrbac_grant *g = add_grant(f, "mallory-cross-web", "globex", cross, NULL);
+	struct orgrbac_grant *g = add_platform_grant(f, "mallory-cross-db", cross, NULL);
 	struct orgrbac_decision d;
 
 	(void)state;
-	/* the scope names globex's service "web", not this host's */
-	add_scope(g, "service:web");
+	/* a platform grant's scope is matched against this host: "db" is not one of its services */
+	add_scope(g, "service:db");
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "without common:org:cross");
+	assert_contains(d.reason, "needs a platform grant");
 
-	add_grant(f, "mallory-cross", "globex", cross, NULL);
-	g = add_grant(f, "mallory-ops-web", "globex", ops, NULL);
-	add_scope(g, "resource:web01.example.com");
+	g = add_platform_grant(f, "mallory-cross-web", cross, NULL);
+	add_scope(g, "service:web");
+	g = add_platform_grant(f, "mallory-ops-db02", ops, NULL);
+	add_scope(g, "resource:db02.example.com");
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	assert_ptr_equal(d.matches[0].grant, &f->grants[1]);
-	/* a scoped home grant brings nothing across, even naming this very host */
 	judge(f, "host:sudo", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	/* a scoped home grant brings nothing across, even naming this very host */
+	g = add_grant(f, "mallory-ops-web01", "globex", ops, NULL);
+	add_scope(g, "resource:web01.example.com");
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	g = add_platform_grant(f, "mallory-ops-web01-platform", ops, NULL);
+	add_scope(g, "resource:WEB01.example.com");
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	orgrbac_facts_free(f);
 }
 
-static void test_cross_org_windowed_home_grant(void **state)
+static void test_cross_org_windowed_platform_grant(void **state)
 {
 	struct orgrbac_facts *f = stranger();
 	struct orgrbac_role *cross = add_role(f, "Global Admin", "common:org:cross", "host:login");
-	struct orgrbac_grant *g = add_grant(f, "mallory-cross", "globex", cross, NULL);
+	struct orgrbac_grant *g = add_platform_grant(f, "mallory-cross", cross, NULL);
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -828,11 +870,10 @@ static void test_cross_org_windowed_home_grant(void **state)
 	judge(f, "host:login", NOV_30, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	assert_false(d.cross_org);
-	assert_contains(d.reason, "without common:org:cross");
+	assert_contains(d.reason, "needs a platform grant");
 	judge(f, "host:login", NOV_01 - 1, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	/* a role out of reach carries nothing either */
-	set_window(&g->window, NOV_01, NOV_30);
 	g->role = NULL;
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
@@ -850,11 +891,11 @@ static void test_cross_org_full_access_stays_home(void **state)
 	x->role_management = false;
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "without common:org:cross");
+	assert_contains(d.reason, "needs a platform grant");
 	assert_false(d.full_access);
 
-	add_grant(f, "hooli-cross", "globex",
-		  add_role(f, "Global Admin", "common:org:cross", "host:login"), NULL);
+	add_platform_grant(f, "hooli-cross",
+			   add_role(f, "Global Admin", "common:org:cross", "host:login"), NULL);
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
 	assert_true(d.cross_org);
@@ -867,6 +908,139 @@ static void test_cross_org_full_access_stays_home(void **state)
 	judge(f, "host:login", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
 	assert_false(d.cross_org);
+	orgrbac_facts_free(f);
+}
+
+/* A role of its own organization named like the exemption, with every privilege. */
+static void test_tenant_role_stays_home(void **state)
+{
+	struct orgrbac_facts *f = stranger();
+	struct orgrbac_role *all = add_role(f, "2FA-exempt", "*", NULL);
+	struct orgrbac_decision d;
+
+	(void)state;
+	free(all->dn);
+	all->dn = xdup("cn=2FA-exempt,ou=roles,o=globex,dc=example,dc=com");
+	add_grant(f, "mallory-everything", "globex", all, NULL);
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_false(d.mfa_exempt);
+	judge(f, "none", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	/* at home it is that organization's own business */
+	judge_as(f, &(struct orgrbac_host){.org = "globex"}, "host:sudo", "2FA-exempt",
+		 "common:org:cross", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	assert_true(d.mfa_exempt);
+	orgrbac_facts_free(f);
+}
+
+/* Unreadable data narrows: a void grant gives nothing, and the reason names it. */
+static void test_void_grant(void **state)
+{
+	struct orgrbac_facts *f = member();
+	struct orgrbac_role *sudo = add_role(f, "Ops", "host:sudo", NULL);
+	struct orgrbac_grant *g = add_grant(f, "alice-ops", "acme", sudo, NULL);
+	struct orgrbac_decision d;
+
+	(void)state;
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	snprintf(g->unreadable, sizeof(g->unreadable), "orgScope;lang-en has options");
+	assert_false(orgrbac_grant_covers(g, &host));
+	assert_false(orgrbac_grant_effective(g, &host, NOW));
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_contains(d.reason, "grant 'alice-ops' is void: orgScope;lang-en has options");
+	/* a scope of an unknown kind voids the whole grant, even beside one that covers */
+	g->unreadable[0] = '\0';
+	add_scope(g, "service:web");
+	add_scope(g, "host:web01");
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_contains(d.reason, "is void: an orgScope value is not service:NAME");
+	/* a malformed window, as a void grant, never an open one */
+	g->n_scopes = 1;
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	g->window.malformed = true;
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_contains(d.reason, "is void");
+	orgrbac_facts_free(f);
+}
+
+static void test_scope_valid(void **state)
+{
+	static const struct {
+		const char *scope;
+		bool valid;
+	} cases[] = {
+	    {"service:web", true},    {"resource:db01.example.com", true},
+	    {"service:", false},      {"resource:", false},
+	    {"Service:web", false},   {"scope:web", false},
+	    {"web", false},	      {"", false},
+	    {"service:we b", false},  {"service:web\n", false},
+	    {"resource:\x7f", false}, {"service:payments-eu", true},
+	};
+
+	(void)state;
+	assert_false(orgrbac_scope_valid(NULL));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (orgrbac_scope_valid(cases[i].scope) != cases[i].valid)
+			fail_msg("scope '%s': expected %s", cases[i].scope,
+				 cases[i].valid ? "valid" : "invalid");
+}
+
+/* Nested external entries: every one above must be open; full access needs all of them off. */
+static void test_nested_external(void **state)
+{
+	struct orgrbac_facts *f = member();
+	struct orgrbac_external *x = calloc(2, sizeof(*x));
+	struct orgrbac_decision d;
+
+	(void)state;
+	assert_non_null(x);
+	f->external = x;
+	f->n_external = 2;
+	/* nearest first: a continuous entry with role management off, beneath a disabled one */
+	x[0] = (struct orgrbac_external){.dn = xdup("cn=team,cn=Hooli,ou=external,o=acme"),
+					 .name = xdup("team"),
+					 .kind = ORGRBAC_EXT_VENDOR,
+					 .mode = ORGRBAC_MODE_CONTINUOUS,
+					 .role_management = false};
+	x[1] = (struct orgrbac_external){.dn = xdup("cn=Hooli,ou=external,o=acme"),
+					 .name = xdup("Hooli"),
+					 .kind = ORGRBAC_EXT_VENDOR,
+					 .mode = ORGRBAC_MODE_DISABLED,
+					 .role_management = true};
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	assert_string_equal(d.reason, "access for vendor Hooli is disabled");
+	assert_false(d.full_access);
+	/* the outer one open, with role management on: no full access */
+	x[1].mode = ORGRBAC_MODE_CONTINUOUS;
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	assert_false(d.full_access);
+	/* off on both: full access */
+	x[1].role_management = false;
+	judge(f, "host:sudo", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	assert_true(d.full_access);
+	/* an outer window that is over closes the inner continuous entry */
+	x[1].mode = ORGRBAC_MODE_WINDOW;
+	set_window(&x[1].window, NOV_01, NOV_30);
+	judge(f, "host:login", DEC_01, &d);
+	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	assert_contains(d.reason, "ended on");
+	/* an entry that cannot be read is closed, whatever its mode says */
+	x[1].mode = ORGRBAC_MODE_CONTINUOUS;
+	snprintf(x[0].unreadable, sizeof(x[0].unreadable), "orgAccessMode;lang-en has options");
+	judge(f, "host:login", NOW, &d);
+	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	assert_string_equal(d.reason,
+			    "external access 'team' is closed: orgAccessMode;lang-en has options");
 	orgrbac_facts_free(f);
 }
 
@@ -1110,9 +1284,13 @@ int main(void)
 	    cmocka_unit_test_teardown(test_full_access, free_expr),
 	    cmocka_unit_test_teardown(test_cross_org, free_expr),
 	    cmocka_unit_test_teardown(test_cross_org_wildcard, free_expr),
-	    cmocka_unit_test_teardown(test_cross_org_scoped_home_grant, free_expr),
-	    cmocka_unit_test_teardown(test_cross_org_windowed_home_grant, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_scoped_platform_grant, free_expr),
+	    cmocka_unit_test_teardown(test_cross_org_windowed_platform_grant, free_expr),
 	    cmocka_unit_test_teardown(test_cross_org_full_access_stays_home, free_expr),
+	    cmocka_unit_test_teardown(test_tenant_role_stays_home, free_expr),
+	    cmocka_unit_test_teardown(test_void_grant, free_expr),
+	    cmocka_unit_test(test_scope_valid),
+	    cmocka_unit_test_teardown(test_nested_external, free_expr),
 	    cmocka_unit_test_teardown(test_third_org_ignored, free_expr),
 	    cmocka_unit_test_teardown(test_mfa_exempt, free_expr),
 	    cmocka_unit_test_teardown(test_no_requirement, free_expr),
