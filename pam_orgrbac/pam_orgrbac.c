@@ -251,7 +251,7 @@ static int authenticate(pam_handle_t *pamh, int flags, int argc, const char **ar
 	struct call c;
 
 	if (rc != PAM_SUCCESS) {
-		/* no answer that setcred could not repeat: no exemption */
+		/* an answer setcred could not repeat is no answer: no exemption */
 		free(kept);
 		call_init(&c, pamh, MODE_AUTH);
 		return finish(&c, rc,
