@@ -45,9 +45,9 @@ usec() {
 }
 
 # conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
-# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account),
-# $WORK/pam.NAME/mfa (auth mfa_exempt) and $WORK/pam.NAME/local (account
-# with ignore_unknown_user, then pam_permit: users unknown to the directory
+# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account; sshd also
+# auth mfa_exempt) and $WORK/pam.NAME/local (account with
+# ignore_unknown_user, then pam_permit: users unknown to the directory
 # pass) that use it.  The CA is $CA unless CONF_CA names another; CONF_PAM
 # adds a line to [pam]; the snapshot is $WORK/snapshot.db.
 conf() {
@@ -72,8 +72,9 @@ conf() {
 		printf 'account required %s config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
 			>"$WORK/pam.$name/$svc"
 	done
+	# the exemption is only ever granted under sshd
 	printf 'auth required %s mfa_exempt config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
-		>"$WORK/pam.$name/mfa"
+		>>"$WORK/pam.$name/sshd"
 	printf 'account required %s ignore_unknown_user config=%s\naccount required pam_permit.so\n' \
 		"$PAM_SO" "$WORK/$name.conf" >"$WORK/pam.$name/local"
 }
@@ -81,12 +82,14 @@ conf() {
 # pam_case CASE CONF SERVICE USER WANT [SERVERS]: one decision through libpam in a
 # process that keeps SIGPIPE at its default; it must end as WANT, leave no
 # connection open, and take no longer than bound(SERVERS) when SERVERS is given.
-# SERVICE mfa is pam_authenticate through "auth required ... mfa_exempt".
+# SERVICE mfa is pam_authenticate through the "auth required ... mfa_exempt"
+# line of the sshd stack, after a verified key.
 pam_case() {
 	local case=$1 name=$2 svc=$3 user=$4 want=$5 servers=${6:-} out rc t0 t1 secs auth=()
-	[ "$svc" != mfa ] || auth=(auth)
+	local service=$svc
+	[ "$svc" != mfa ] || { auth=(auth); service=sshd; }
 	t0=$(usec)
-	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$svc" "$user" "${auth[@]}" 2>&1)
+	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$service" "$user" "${auth[@]}" 2>&1)
 	rc=$?
 	t1=$(usec)
 	secs=$(((t1 - t0) / 1000000))
