@@ -314,6 +314,68 @@ static void refused(const unsigned char *buf, size_t len, const char *why)
 		fail_msg("wanted '%s', got '%s'", why, err.msg);
 }
 
+/*
+ * The header's sync time and max_age are the file's word: every extreme
+ * value, with the checksum resealed, must saturate, never wrap into fresh.
+ */
+static void fresh_extremes(void **state)
+{
+	static const struct {
+		int64_t synced_at, max_age, now;
+		bool fresh;
+	} cases[] = {
+	    /* the ordinary bounds, for reference */
+	    {T0, 3600, T0 + 3600, true},
+	    {T0, 3600, T0 + 3601, false},
+	    {T0, 3600, T0 - 3600, true},
+	    {T0, 3600, T0 - 3601, false},
+	    /* a sync at the dawn of int64: now - synced_at does not fit */
+	    {INT64_MIN, 3600, T0, false},
+	    {INT64_MIN, INT64_MAX, T0, false},
+	    {INT64_MIN, INT64_MAX, INT64_MAX, false},
+	    {INT64_MIN + 2, INT64_MAX, 0, true},  /* INT64_MAX - 1 s old: fits, and is in */
+	    {INT64_MIN + 1, INT64_MAX, 0, false}, /* INT64_MAX is the clamp: never fresh */
+	    {INT64_MIN + 1, INT64_MAX, 1, false}, /* one more does not fit */
+	    {-1, INT64_MAX, INT64_MAX, false},
+	    /* a sync at the end of int64: in the future, far beyond max_age */
+	    {INT64_MAX, 3600, T0, false},
+	    {INT64_MAX, 3600, INT64_MIN, false},
+	    {INT64_MAX, INT64_MAX, INT64_MIN, false},
+	    /* a clock set to the extremes against an ordinary header */
+	    {T0, 3600, INT64_MAX, false},
+	    {T0, 3600, INT64_MIN, false},
+	    {T0, INT64_MAX, INT64_MIN, false},
+	    {T0, INT64_MAX, INT64_MAX, true}, /* INT64_MAX - T0 s old fits, and is in */
+	    /* no usable max_age */
+	    {T0, 0, T0, false},
+	    {T0, -1, T0, false},
+	    {T0, INT64_MIN, T0, false},
+	    {INT64_MIN, INT64_MIN, INT64_MAX, false},
+	};
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct header *h = (struct header *)(void *)b;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct orgrbac_snapshot *s = NULL;
+		orgrbac_error err;
+
+		memcpy(b, good, len);
+		h->synced_at = cases[i].synced_at;
+		h->max_age = cases[i].max_age;
+		reseal(b, len);
+		assert_int_equal(orgrbac_snapshot_from_buffer(b, len, &s, &err), 0);
+		if (orgrbac_snapshot_fresh(s, cases[i].now) != cases[i].fresh)
+			fail_msg("case %zu: synced_at %lld, max_age %lld, now %lld: wanted %s", i,
+				 (long long)cases[i].synced_at, (long long)cases[i].max_age,
+				 (long long)cases[i].now, cases[i].fresh ? "fresh" : "stale");
+		orgrbac_snapshot_close(s);
+	}
+	free(b);
+	free(good);
+}
+
 static void corruptions(void **state)
 {
 	size_t len;
@@ -577,15 +639,11 @@ static void writer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(round_trip),
-	    cmocka_unit_test(time_windows),
-	    cmocka_unit_test(fresh),
-	    cmocka_unit_test(erange),
-	    cmocka_unit_test(initgroups_growth),
-	    cmocka_unit_test(corruptions),
-	    cmocka_unit_test(header_bytes),
-	    cmocka_unit_test(file_checks),
-	    cmocka_unit_test(offline_queries),
+	    cmocka_unit_test(round_trip),  cmocka_unit_test(time_windows),
+	    cmocka_unit_test(fresh),	   cmocka_unit_test(fresh_extremes),
+	    cmocka_unit_test(erange),	   cmocka_unit_test(initgroups_growth),
+	    cmocka_unit_test(corruptions), cmocka_unit_test(header_bytes),
+	    cmocka_unit_test(file_checks), cmocka_unit_test(offline_queries),
 	    cmocka_unit_test(writer),
 	};
 
