@@ -111,6 +111,42 @@ grep -q '^root:' <<<"$all" && ok || ko "enumeration lacks the files groups"
 out=$(in_ns ${VALGRIND:-} "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
 	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && ok ||
 	ko "the entry points called directly: $out"
+# the snapshot truncated in place (same inode) in the middle of an enumeration:
+# the enumeration ends or fails, lookups answer UNAVAIL, nothing dies of SIGBUS;
+# a snapshot renamed over it (a sync) leaves the enumeration reading the old one
+cp "$snap" "$W/pre-change.db"
+for how in glibc direct; do
+	for change in truncate=0 truncate=1000 rename; do
+		cp "$W/pre-change.db" "$W/snap/snapshot.db.new" && mv "$W/snap/snapshot.db.new" "$snap"
+		args=(glibc "$ORGRBAC_SNAPSHOT_PATH")
+		[ "$how" = glibc ] ||
+			args=(direct "$ORGRBAC_SNAPSHOT_PATH" "$W/lib/libnss_orgrbac.so.2")
+		want="; 0 more of the module's groups"
+		wlookup='(not found|error)'
+		wnew=0
+		if [ "$change" = rename ]; then
+			cp "$W/pre-change.db" "$W/snap/snapshot.db.next"
+			change="rename=$(dirname "$ORGRBAC_SNAPSHOT_PATH")/snapshot.db.next"
+			want="end after org-admin; 10 more of the module's groups" # of 12
+			wlookup=found
+			wnew=12
+		fi
+		out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_truncate" "${args[@]}" "$change" 2>&1)
+		rc=$?
+		if [ "$rc" -ne 0 ]; then
+			ko "$change under an enumeration ($how): exit $rc$([ "$rc" -ne 135 ] || echo ' (SIGBUS)'): $out"
+		elif ! grep -q "$want" <<<"$out" ||
+			! grep -qE "^lookup .*: $wlookup\$" <<<"$out" ||
+			! grep -q "^new enumeration: $wnew " <<<"$out"; then
+			ko "$change under an enumeration ($how): $out"
+		else
+			ok
+		fi
+	done
+done
+cp "$W/pre-change.db" "$W/snap/snapshot.db.new" && mv "$W/snap/snapshot.db.new" "$snap"
+want_out "after the changes, a replaced snapshot answers" '^org-admin:x:20002:alice$' \
+	getent group org-admin
 want_out "id alice" 'groups=10000\([^)]*\),20002\(org-admin\)$' id alice
 want_out "id bob" 'groups=10000\([^)]*\),20003\(member\)$' id bob
 want_out "id grace" '20003\(member\),20005\(2fa-exempt\)|20005\(2fa-exempt\),20003\(member\)' id grace
