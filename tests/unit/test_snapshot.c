@@ -494,6 +494,81 @@ static void corruptions(void **state)
 }
 
 /*
+ * Offsets and counts are the file's words: at the ends of uint32_t their
+ * sums and products must not wrap into range (they are computed in 64 bits),
+ * and the file size at the end of uint64_t is a size mismatch.
+ */
+static void offsets_at_the_limits(void **state)
+{
+	enum { STRINGS, USERS, ROLES, MEMBERS, PRIVS, USER0, ROLE0_PRIV, ROLE0_MEMBER, SIZE };
+	static const struct {
+		int what;
+		uint32_t a, b;
+		const char *why;
+	} cases[] = {
+	    {STRINGS, 0xfffffff8, 16, "section"},
+	    {STRINGS, 128, 0xffffffff, "section"},
+	    {USERS, 0xfffffff8, 1, "section"},
+	    {USERS, 128, 0x08000000, "section"}, /* 32 * 2^27 = 2^32: wraps to 0 in 32 bits */
+	    {USERS, 128, 0xffffffff, "section"},
+	    {ROLES, 0xfffffff8, 0xffffffff, "section"},
+	    {MEMBERS, 128, 0x0aaaaaab, "section"}, /* 24 * n wraps to 8 in 32 bits */
+	    {PRIVS, 128, 0x40000000, "section"},   /* 4 * 2^30 = 2^32 */
+	    {USER0, 0xffffffff, 1, "user 0 out of range"},
+	    {USER0, 1, 0xffffffff, "user 0 out of range"},
+	    {ROLE0_PRIV, 0xffffffff, 2, "role 0 out of range"},
+	    {ROLE0_MEMBER, 0xfffffff0, 0x20, "role 0 out of range"},
+	    {SIZE, 0xffffffff, 0xffffffff, "truncated or padded"},
+	};
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct header *h = (struct header *)(void *)b;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct section *sec = NULL;
+
+		memcpy(b, good, len);
+		switch (cases[i].what) {
+		case STRINGS: sec = &h->strings; break;
+		case USERS: sec = &h->users; break;
+		case ROLES: sec = &h->roles; break;
+		case MEMBERS: sec = &h->members; break;
+		case PRIVS: sec = &h->privs; break;
+		case USER0: {
+			struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+
+			u[0].first = cases[i].a;
+			u[0].count = cases[i].b;
+			break;
+		}
+		case ROLE0_PRIV:
+		case ROLE0_MEMBER: {
+			struct rec_role *r = (struct rec_role *)(void *)(b + h->roles.off);
+
+			if (cases[i].what == ROLE0_PRIV) {
+				r[0].priv_first = cases[i].a;
+				r[0].priv_count = cases[i].b;
+			} else {
+				r[0].member_first = cases[i].a;
+				r[0].member_count = cases[i].b;
+			}
+			break;
+		}
+		case SIZE: h->file_size = UINT64_MAX; break;
+		}
+		if (sec != NULL) {
+			sec->off = cases[i].a;
+			sec->n = cases[i].b;
+		}
+		reseal(b, len);
+		refused(b, len, cases[i].why);
+	}
+	free(b);
+	free(good);
+}
+
+/*
  * Every header byte set to a few values, resealed: refused, or accepted and
  * then answering lookups without a crash (run under ASan to see it).
  */
@@ -639,12 +714,12 @@ static void writer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(round_trip),  cmocka_unit_test(time_windows),
-	    cmocka_unit_test(fresh),	   cmocka_unit_test(fresh_extremes),
-	    cmocka_unit_test(erange),	   cmocka_unit_test(initgroups_growth),
-	    cmocka_unit_test(corruptions), cmocka_unit_test(header_bytes),
-	    cmocka_unit_test(file_checks), cmocka_unit_test(offline_queries),
-	    cmocka_unit_test(writer),
+	    cmocka_unit_test(round_trip),      cmocka_unit_test(time_windows),
+	    cmocka_unit_test(fresh),	       cmocka_unit_test(fresh_extremes),
+	    cmocka_unit_test(erange),	       cmocka_unit_test(initgroups_growth),
+	    cmocka_unit_test(corruptions),     cmocka_unit_test(offsets_at_the_limits),
+	    cmocka_unit_test(header_bytes),    cmocka_unit_test(file_checks),
+	    cmocka_unit_test(offline_queries), cmocka_unit_test(writer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
