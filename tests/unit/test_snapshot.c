@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 /* The reader compiled in, so that corruptions can carry a valid checksum. */
-#include "../../common/snapshot.c"
+#include "../../common/store/snapshot.c"
 #include "view.h"
 
 #define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
