@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/snapshot.c: round trip, every corruption refused, buffers, windows. */
+/* Unit tests of common/store/snapshot.c: round trip, every corruption refused, buffers, windows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
