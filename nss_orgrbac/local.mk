@@ -17,7 +17,7 @@ EXTRA_DIST += nss_orgrbac/nss_orgrbac.map
 dist_man_MANS += man/nss_orgrbac.8
 
 # The .la file is of no use for a module loaded by glibc by its soname.
-install-data-hook: install-nss-hook
+install-exec-hook: install-nss-hook
 install-nss-hook:
 	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.la
 .PHONY: install-nss-hook

@@ -16,8 +16,7 @@ EXTRA_pam_orgrbac_la_DEPENDENCIES = $(srcdir)/pam_orgrbac/pam_orgrbac.map
 endif
 EXTRA_DIST += pam_orgrbac/pam_orgrbac.map
 
-# pamlibdir and nsslibdir are data directories to automake: installed after the exec hooks.
-install-data-hook: install-pam-hook
+install-exec-hook: install-pam-hook
 install-pam-hook:
 	rm -f $(DESTDIR)$(pamlibdir)/pam_orgrbac.la
 .PHONY: install-pam-hook
