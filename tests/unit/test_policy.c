@@ -960,6 +960,8 @@ static void test_void_grant(void **state)
 	assert_int_equal(d.verdict, ORGRBAC_DENY);
 	assert_contains(d.reason, "is void: an orgScope value is not service:NAME");
 	/* a malformed window, as a void grant, never an open one */
+	free(g->scopes[1]);
+	g->scopes[1] = NULL;
 	g->n_scopes = 1;
 	judge(f, "host:sudo", NOW, &d);
 	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
