@@ -127,6 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ext.role_management = byte(&in) & 1;
 		window(&in, &ext.window);
 		f.external = &ext;
+		f.n_external = 1;
 	}
 	if (orgrbac_expr_parse(PICK(&in, requirements), &e, &err) != 0)
 		abort();
