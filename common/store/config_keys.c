@@ -166,28 +166,34 @@ static bool parse_number(const char *s, unsigned long long min, unsigned long lo
 	return true;
 }
 
+/* A number into an int or a long field. */
+static int set_number(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
+		      const struct orgrbac_conf_where *w, const char *value, bool is_long)
+{
+	void *dst = (char *)c->cfg + def->off;
+	unsigned long long v;
+
+	if (def->max > (is_long ? (unsigned long long)LONG_MAX : INT_MAX) ||
+	    !parse_number(value, def->min, def->max, &v))
+		return orgrbac_conf_bad(c, w, value, "must be a whole number from %llu to %llu",
+					def->min, def->max);
+	if (is_long)
+		*(long *)dst = (long)v;
+	else
+		*(int *)dst = (int)v;
+	return 0;
+}
+
 static int set_int(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
 		   const struct orgrbac_conf_where *w, const char *value)
 {
-	unsigned long long v;
-
-	if (def->max > INT_MAX || !parse_number(value, def->min, def->max, &v))
-		return orgrbac_conf_bad(c, w, value, "must be a whole number from %llu to %llu",
-					def->min, def->max);
-	*(int *)(void *)((char *)c->cfg + def->off) = (int)v;
-	return 0;
+	return set_number(c, def, w, value, false);
 }
 
 static int set_long(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
 		    const struct orgrbac_conf_where *w, const char *value)
 {
-	unsigned long long v;
-
-	if (def->max > LONG_MAX || !parse_number(value, def->min, def->max, &v))
-		return orgrbac_conf_bad(c, w, value, "must be a whole number from %llu to %llu",
-					def->min, def->max);
-	*(long *)(void *)((char *)c->cfg + def->off) = (long)v;
-	return 0;
+	return set_number(c, def, w, value, true);
 }
 
 /* Checks one item of a list value; on refusal writes the whole complaint into msg. */
