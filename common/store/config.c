@@ -1,16 +1,16 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The reader of /etc/orgrbac.conf: defaults, then the file via iniparser, every value checked. */
+/*
+ * The reader of /etc/orgrbac.conf: defaults, then the file, read once into
+ * iniparser's dictionary with the line of every entry, every value checked.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,138 +18,137 @@
 
 #include "config.h"
 #include "config_keys.h"
+#include "config_parse.h"
 
-/* iniparser 4.1 refuses longer lines; saying so ourselves gives a clearer message. */
-#define LINE_CHARS_MAX 1022
-#define SERVICES_MAX   256  /* [service NAME] sections */
-#define SECRET_MAX     1024 /* bytes of the bind password */
+#define SERVICES_MAX 256  /* [service NAME] sections */
+#define SECRET_MAX   1024 /* bytes of the bind password */
 
+/*
+ * The file as iniparser would hold it, and where each entry was met: `vals`
+ * maps "section" to "" and "section:key" to the last value set, in the order
+ * first met; `lines` maps the same names to "FIRST SECOND", the lines of the
+ * first two headers or settings, 0 where there is none.
+ */
 struct loader {
 	struct orgrbac_conf_ctx c;
-	const char *text; /* the file as read and checked, NUL-terminated */
+	dictionary *vals;
+	dictionary *lines;
+	char sec[ORGRBAC_INI_LINE_MAX + 1]; /* the section being read */
 };
+
+/* The line of the first header or setting of `name`; the second one's in *second. */
+static unsigned line_of(const struct loader *ld, const char *name, unsigned *second)
+{
+	const char *seen = dictionary_get(ld->lines, name, NULL);
+	unsigned first = 0, again = 0;
+
+	if (seen == NULL || sscanf(seen, "%u %u", &first, &again) != 2)
+		first = again = 0;
+	if (second != NULL)
+		*second = again;
+	return first;
+}
 
 /*
- * The lines of the file as iniparser 4.1 interprets them: white space trimmed
- * at both ends, blank and comment (';', '#') lines skipped, and a line ending
- * in '\' continued by the next one, whose text is then not a line of its own.
+ * Keep a section or a setting, with its lines. A key set a second time is an
+ * error whatever its value, so a third setting changes nothing; until then the
+ * last value wins, as in iniparser.
  */
-struct cursor {
-	const char *p;
-	unsigned line;
-	bool cont;
-};
-
-static bool next_line(struct cursor *c, const char **s, size_t *n, unsigned *line)
+static int record(struct loader *ld, const struct orgrbac_ini_item *it)
 {
-	while (*c->p != '\0') {
-		const char *b = c->p, *e = strchrnul(b, '\n');
-		bool tail = c->cont;
+	char name[2 * sizeof(ld->sec)], at[32];
+	unsigned first, second;
 
-		c->p = *e != '\0' ? e + 1 : e;
-		c->line++;
-		while (b < e && isspace((unsigned char)*b))
-			b++;
-		while (e > b && isspace((unsigned char)e[-1]))
-			e--;
-		c->cont = e > b && e[-1] == '\\';
-		if (tail || b == e || *b == ';' || *b == '#')
-			continue;
-		*s = b;
-		*n = (size_t)(e - b);
-		*line = c->line;
-		return true;
+	if (it->section != NULL) {
+		snprintf(ld->sec, sizeof(ld->sec), "%s", it->section);
+		snprintf(name, sizeof(name), "%s", it->section);
+	} else {
+		snprintf(name, sizeof(name), "%s:%s", ld->sec, it->key);
 	}
-	return false;
+	first = line_of(ld, name, &second);
+	if (second != 0)
+		return 0;
+	if (first == 0)
+		first = it->line;
+	else
+		second = it->line;
+	snprintf(at, sizeof(at), "%u %u", first, second);
+	/* iniparser does not say when it could not copy a key or a value */
+	if (dictionary_set(ld->vals, name, it->section != NULL ? "" : it->value) != 0 ||
+	    dictionary_set(ld->lines, name, at) != 0 ||
+	    dictionary_get(ld->vals, name, NULL) == NULL ||
+	    dictionary_get(ld->lines, name, NULL) == NULL)
+		return orgrbac_conf_oom(&ld->c);
+	return 0;
 }
 
-/* A "[name]" line: the trimmed name between the brackets, as iniparser takes it. */
-static bool header(const char *s, size_t n, const char **name, size_t *len)
+/* The complaint for an error of the scanner. */
+static void scan_error(struct loader *ld, enum orgrbac_ini_kind kind,
+		       const struct orgrbac_ini_item *it)
 {
-	const char *b, *e;
+	struct orgrbac_conf_where w = {.line = it->line};
+	char text[128], out[72];
 
-	if (n < 2 || s[0] != '[' || s[n - 1] != ']')
-		return false;
-	b = s + 1;
-	e = memchr(b, ']', n - 1);
-	while (b < e && isspace((unsigned char)*b))
-		b++;
-	while (e > b && isspace((unsigned char)e[-1]))
-		e--;
-	*name = b;
-	*len = (size_t)(e - b);
-	return true;
+	switch (kind) {
+	case ORGRBAC_INI_NUL: orgrbac_conf_bad(&ld->c, &w, NULL, "contains a NUL byte"); break;
+	case ORGRBAC_INI_LONG_LINE:
+		orgrbac_conf_bad(&ld->c, &w, NULL, "line longer than %d characters",
+				 ORGRBAC_INI_LINE_MAX);
+		break;
+	case ORGRBAC_INI_EMPTY_NAME:
+		orgrbac_conf_bad(&ld->c, &w, NULL, "empty section name");
+		break;
+	case ORGRBAC_INI_COLON_NAME:
+		orgrbac_conf_bad(&ld->c, &w, NULL, "':' in a section name");
+		break;
+	case ORGRBAC_INI_JOINED_LONG:
+		orgrbac_conf_bad(&ld->c, &w, NULL, "syntax error: line too long");
+		break;
+	default:
+		snprintf(text, sizeof(text), "%.*s",
+			 (int)(it->text_len < sizeof(text) ? it->text_len : sizeof(text) - 1),
+			 it->text != NULL ? it->text : "");
+		orgrbac_conf_bad(&ld->c, &w, NULL,
+				 "syntax error: expected [section], key = value or a comment, "
+				 "each alone on its line (found '%s')",
+				 orgrbac_printable(text, out, sizeof(out)));
+	}
 }
 
 /*
- * iniparser keeps no line numbers, so find them: the lines that set `key` in
- * `sec` (key NULL: the section's header lines). lines[0] is the first, lines[1]
- * the second, 0 where there is none. The file is at most ORGRBAC_FILE_MAX bytes.
+ * Read the text, once: sections and settings into the dictionaries, in the
+ * order met, with their lines. The error reported is the most serious one of
+ * the file (orgrbac_ini_severity), so that a later stray byte is not hidden
+ * by an earlier typo.
  */
-static void find_lines(const struct loader *ld, const char *sec, const char *key, unsigned lines[2])
+static int scan(struct loader *ld, const char *text, size_t len)
 {
-	struct cursor c = {.p = ld->text};
-	bool inside = sec[0] == '\0';
-	const char *s, *name;
-	size_t n, len;
-	unsigned line, found = 0;
+	/* every section and key of a valid file, and one more */
+	const int most = 4 + (int)orgrbac_conf_n_keys() + 2 * SERVICES_MAX;
+	enum orgrbac_ini_kind kind, worst = ORGRBAC_INI_END;
+	struct orgrbac_ini_scan s;
+	struct orgrbac_ini_item it;
 
-	lines[0] = lines[1] = 0;
-	while (found < 2 && next_line(&c, &s, &n, &line)) {
-		if (header(s, n, &name, &len)) {
-			inside = orgrbac_conf_same_nocase(name, len, sec);
-			if (inside && key == NULL)
-				lines[found++] = line;
-		} else if (inside && key != NULL) {
-			const char *eq = memchr(s, '=', n);
-
-			if (eq == NULL)
-				continue;
-			while (eq > s && isspace((unsigned char)eq[-1]))
-				eq--;
-			if (orgrbac_conf_same_nocase(s, (size_t)(eq - s), key))
-				lines[found++] = line;
+	ld->vals = dictionary_new(0);
+	ld->lines = dictionary_new(0);
+	if (ld->vals == NULL || ld->lines == NULL)
+		return orgrbac_conf_oom(&ld->c);
+	orgrbac_ini_start(&s, text, len);
+	while ((kind = orgrbac_ini_next(&s, &it)) != ORGRBAC_INI_END) {
+		if (orgrbac_ini_severity(kind) > orgrbac_ini_severity(worst)) {
+			worst = kind;
+			scan_error(ld, kind, &it);
+		} else if (worst == ORGRBAC_INI_END && ld->vals->n <= most &&
+			   record(ld, &it) != 0) {
+			return -1;
 		}
-	}
-}
-
-static unsigned line_of(const struct loader *ld, const char *sec, const char *key)
-{
-	unsigned lines[2];
-
-	find_lines(ld, sec, key, lines);
-	return lines[0];
-}
-
-/* What iniparser would accept silently or report vaguely, refused with its line. */
-static int check_text(struct loader *ld, size_t len)
-{
-	struct orgrbac_conf_where w = {0};
-	struct cursor c = {.p = ld->text};
-	const char *p = ld->text, *s, *name;
-	size_t n, nlen;
-
-	for (w.line = 1; *p != '\0'; w.line++) {
-		const char *e = strchrnul(p, '\n');
-
-		if (e - p > LINE_CHARS_MAX)
-			return orgrbac_conf_bad(&ld->c, &w, NULL, "line longer than %d characters",
-						LINE_CHARS_MAX);
-		if (*e == '\0')
+		if (kind == ORGRBAC_INI_NUL || kind == ORGRBAC_INI_LONG_LINE)
 			break;
-		p = e + 1;
 	}
-	if ((size_t)(p + strlen(p) - ld->text) != len)
-		return orgrbac_conf_bad(&ld->c, &w, NULL, "contains a NUL byte");
-
-	while (next_line(&c, &s, &n, &w.line)) {
-		if (!header(s, n, &name, &nlen))
-			continue;
-		if (nlen == 0)
-			return orgrbac_conf_bad(&ld->c, &w, NULL, "empty section name");
-		if (memchr(name, ':', nlen) != NULL)
-			return orgrbac_conf_bad(&ld->c, &w, NULL, "':' in a section name");
-	}
+	if (worst != ORGRBAC_INI_END)
+		return -1;
+	if (ld->vals->n > most)
+		return orgrbac_conf_bad(&ld->c, NULL, NULL, "more than %d sections and keys", most);
 	return 0;
 }
 
@@ -249,9 +248,9 @@ static int apply_key(struct loader *ld, const char *entry, const char *value)
 {
 	const char *colon = strchr(entry, ':'), *name = NULL;
 	const struct orgrbac_conf_key *def = NULL;
-	char sec[LINE_CHARS_MAX + 1];
+	char sec[ORGRBAC_INI_LINE_MAX + 1];
 	struct orgrbac_conf_where w = {0};
-	unsigned lines[2];
+	unsigned second;
 	size_t len;
 	enum orgrbac_conf_section kind;
 
@@ -266,8 +265,7 @@ static int apply_key(struct loader *ld, const char *entry, const char *value)
 		return apply_section(ld, sec);
 	w.sec = kind == ORGRBAC_SEC_NONE ? NULL : sec;
 	w.key = colon + 1;
-	find_lines(ld, sec, w.key, lines);
-	w.line = lines[0];
+	w.line = line_of(ld, entry, &second);
 	if (kind == ORGRBAC_SEC_NONE)
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set outside any [section]");
 	def = orgrbac_conf_key_find(kind, w.key);
@@ -277,9 +275,11 @@ static int apply_key(struct loader *ld, const char *entry, const char *value)
 	if (kind != ORGRBAC_SEC_SERVICE && def == NULL)
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "unknown key");
 	/* iniparser keeps the last of two settings silently; an admin may not expect that */
-	if (lines[1] != 0) {
-		w.line = lines[1];
-		return orgrbac_conf_bad(&ld->c, &w, NULL, "set twice (first on line %u)", lines[0]);
+	if (second != 0) {
+		unsigned first = w.line;
+
+		w.line = second;
+		return orgrbac_conf_bad(&ld->c, &w, NULL, "set twice (first on line %u)", first);
 	}
 	if (kind == ORGRBAC_SEC_SERVICE)
 		return set_service_require(ld, &w, name, value);
@@ -287,172 +287,22 @@ static int apply_key(struct loader *ld, const char *entry, const char *value)
 }
 
 /* The dictionary keeps the file's order, so the first error reported is the first met. */
-static int apply(struct loader *ld, const dictionary *d)
+static int apply(struct loader *ld)
 {
-	/* every section and key of a valid file, so the line scans below stay few */
-	const int most = 4 + (int)orgrbac_conf_n_keys() + 2 * SERVICES_MAX;
+	const dictionary *d = ld->vals;
 
-	if (d->n > most)
-		return orgrbac_conf_bad(&ld->c, NULL, NULL, "more than %d sections and keys", most);
 	for (ssize_t i = 0; i < d->size; i++) {
 		int rc;
 
 		if (d->key[i] == NULL)
 			continue;
-		if (d->val[i] == NULL)
+		if (strchr(d->key[i], ':') == NULL)
 			rc = apply_section(ld, d->key[i]);
 		else
 			rc = apply_key(ld, d->key[i], d->val[i]);
 		if (rc != 0)
 			return -1;
 	}
-	return 0;
-}
-
-/* iniparser reports through one process-wide callback with no context: keep the first message. */
-static __thread char ini_msg[256];
-static __thread bool ini_seen;
-/*
- * Held from setting the callback to resetting it: otherwise one thread's reset
- * sends another's errors to iniparser's default, which writes to descriptor 2.
- */
-static pthread_mutex_t ini_lock = PTHREAD_MUTEX_INITIALIZER;
-static pthread_once_t ini_once = PTHREAD_ONCE_INIT;
-
-/* A fork while another thread parses must not leave the child's lock held by nobody. */
-static void ini_fork_prepare(void)
-{
-	pthread_mutex_lock(&ini_lock);
-}
-
-static void ini_fork_parent(void)
-{
-	pthread_mutex_unlock(&ini_lock);
-}
-
-static void ini_fork_child(void)
-{
-	pthread_mutex_init(&ini_lock, NULL);
-}
-
-/* glibc drops the handlers of a module when it is unloaded. */
-static void ini_init(void)
-{
-	pthread_atfork(ini_fork_prepare, ini_fork_parent, ini_fork_child);
-}
-
-static int ini_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static int ini_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (ini_seen)
-		return 0;
-	va_start(ap, fmt);
-	vsnprintf(ini_msg, sizeof(ini_msg), fmt, ap);
-	va_end(ap);
-	ini_seen = true;
-	return 0;
-}
-
-/* The trimmed text of line `line`, made printable, for a syntax error. */
-static char *line_text(const struct loader *ld, unsigned line, char *out, size_t outlen)
-{
-	const char *p = ld->text, *e;
-	char tmp[128];
-	size_t n;
-
-	for (unsigned i = 1; i < line; i++) {
-		e = strchrnul(p, '\n');
-		if (*e == '\0')
-			break;
-		p = e + 1;
-	}
-	e = strchrnul(p, '\n');
-	while (p < e && isspace((unsigned char)*p))
-		p++;
-	while (e > p && isspace((unsigned char)e[-1]))
-		e--;
-	n = (size_t)(e - p) < sizeof(tmp) - 1 ? (size_t)(e - p) : sizeof(tmp) - 1;
-	memcpy(tmp, p, n);
-	tmp[n] = '\0';
-	return orgrbac_printable(tmp, out, outlen);
-}
-
-static int ini_failed(struct loader *ld, const char *name)
-{
-	const char *at = ini_seen ? strstr(ini_msg, name) : NULL;
-	struct orgrbac_conf_where w = {0};
-	char tmp[72];
-
-	if (at != NULL && strncmp(at + strlen(name), " (", 2) == 0) {
-		unsigned long v;
-		char *end;
-
-		errno = 0;
-		v = strtoul(at + strlen(name) + 2, &end, 10);
-		if (errno == 0 && *end == ')' && v <= UINT_MAX)
-			w.line = (unsigned)v;
-	}
-	if (w.line > 0 && strstr(ini_msg, "syntax error") != NULL)
-		return orgrbac_conf_bad(
-		    &ld->c, &w, NULL,
-		    "syntax error: expected [section], key = value or a comment, "
-		    "each alone on its line (found '%s')",
-		    line_text(ld, w.line, tmp, sizeof(tmp)));
-	if (w.line > 0 && strstr(ini_msg, "too long") != NULL)
-		return orgrbac_conf_bad(&ld->c, &w, NULL, "syntax error: line too long");
-	if (ini_seen && strstr(ini_msg, "memory") != NULL)
-		return orgrbac_conf_bad(&ld->c, NULL, NULL, "out of memory while parsing");
-	return orgrbac_conf_bad(&ld->c, NULL, NULL, "cannot parse: %s",
-				ini_seen ? orgrbac_printable(ini_msg, tmp, sizeof(tmp))
-					 : "no reason given");
-}
-
-/*
- * iniparser 4.1 only loads by path. Handing it the path again would let the
- * file change between our checks and its read, so it reads a sealed-off
- * in-memory copy of exactly the text we checked, through /proc/self/fd.
- */
-static int parse(struct loader *ld, size_t len, dictionary **out)
-{
-	char name[40];
-	size_t done = 0;
-	int fd;
-
-	*out = NULL;
-	fd = memfd_create("orgrbac.conf", MFD_CLOEXEC);
-	if (fd < 0)
-		return orgrbac_conf_bad(&ld->c, NULL, NULL, "cannot parse: memfd_create: %s",
-					strerror(errno));
-	while (done < len) {
-		ssize_t r = write(fd, ld->text + done, len - done);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int e = r < 0 ? errno : EIO;
-
-			close(fd);
-			return orgrbac_conf_bad(&ld->c, NULL, NULL,
-						"cannot parse: copying the text: %s", strerror(e));
-		}
-		done += (size_t)r;
-	}
-	snprintf(name, sizeof(name), "/proc/self/fd/%d", fd);
-	ini_seen = false;
-	ini_msg[0] = '\0';
-	pthread_once(&ini_once, ini_init);
-	pthread_mutex_lock(&ini_lock);
-	iniparser_set_error_callback(ini_error);
-	*out = iniparser_load(name);
-	/* the setting is process-wide: leave no pointer into this module behind */
-	iniparser_set_error_callback(NULL);
-	pthread_mutex_unlock(&ini_lock);
-	close(fd);
-	if (*out == NULL)
-		return ini_failed(ld, name);
 	return 0;
 }
 
@@ -495,12 +345,12 @@ static int finish(struct loader *ld)
 	}
 	if (cfg->bind_dn != NULL && cfg->bind_password_file == NULL) {
 		w.key = "bind_dn";
-		w.line = line_of(ld, "ldap", "bind_dn");
+		w.line = line_of(ld, "ldap:bind_dn", NULL);
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set without bind_password_file");
 	}
 	if (cfg->bind_dn == NULL && cfg->bind_password_file != NULL) {
 		w.key = "bind_password_file";
-		w.line = line_of(ld, "ldap", "bind_password_file");
+		w.line = line_of(ld, "ldap:bind_password_file", NULL);
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set without bind_dn");
 	}
 	if (cfg->org == NULL) {
@@ -561,7 +411,6 @@ int orgrbac_config_load(const char *path, bool trust_any_owner, struct orgrbac_c
 {
 	struct orgrbac_config *cfg;
 	struct loader ld = {.c.err = err};
-	dictionary *d = NULL;
 	char *text = NULL;
 	size_t len = 0;
 	int rc = -1;
@@ -585,16 +434,14 @@ int orgrbac_config_load(const char *path, bool trust_any_owner, struct orgrbac_c
 		explain_open_failure(path, err);
 		goto out;
 	}
-	ld.text = text;
-	if (check_text(&ld, len) != 0 || parse(&ld, len, &d) != 0 || apply(&ld, d) != 0 ||
-	    finish(&ld) != 0)
+	if (scan(&ld, text, len) != 0 || apply(&ld) != 0 || finish(&ld) != 0)
 		goto out;
 	*out = cfg;
 	cfg = NULL;
 	rc = 0;
 out:
-	if (d != NULL)
-		iniparser_freedict(d);
+	dictionary_del(ld.vals);
+	dictionary_del(ld.lines);
 	free(text);
 	orgrbac_config_free(cfg);
 	return rc;

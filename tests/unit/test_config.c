@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_parse.h"
 
 static char dir[] = "/tmp/orgrbac-config-XXXXXX";
 static bool as_root;
@@ -506,6 +507,205 @@ static void bad_text(void **state)
 	free(longline);
 }
 
+/* The scanner's reading of `len` bytes, one "[section]@LINE", "key=<value>@LINE" or "!ERROR@LINE"
+ * each. */
+static char *scanned(const char *text, size_t len)
+{
+	static const char *const names[] = {
+	    [ORGRBAC_INI_SYNTAX] = "SYNTAX",	     [ORGRBAC_INI_JOINED_LONG] = "JOINED_LONG",
+	    [ORGRBAC_INI_EMPTY_NAME] = "EMPTY_NAME", [ORGRBAC_INI_COLON_NAME] = "COLON_NAME",
+	    [ORGRBAC_INI_LONG_LINE] = "LONG_LINE",   [ORGRBAC_INI_NUL] = "NUL",
+	};
+	struct orgrbac_ini_scan s;
+	struct orgrbac_ini_item it;
+	enum orgrbac_ini_kind kind;
+	char *out = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&out, &n);
+
+	assert_non_null(f);
+	orgrbac_ini_start(&s, text, len);
+	while ((kind = orgrbac_ini_next(&s, &it)) != ORGRBAC_INI_END) {
+		if (kind == ORGRBAC_INI_SECTION)
+			fprintf(f, " [%s]@%u", it.section, it.line);
+		else if (kind == ORGRBAC_INI_VALUE)
+			fprintf(f, " %s=<%s>@%u", it.key, it.value, it.line);
+		else if (kind == ORGRBAC_INI_SYNTAX)
+			fprintf(f, " !SYNTAX(%.*s)@%u", (int)it.text_len, it.text, it.line);
+		else
+			fprintf(f, " !%s@%u", names[kind], it.line);
+	}
+	assert_int_equal(fclose(f), 0);
+	return out;
+}
+
+static void expect_scan(const char *text, const char *want)
+{
+	char *got = scanned(text, strlen(text));
+
+	if (strcmp(got[0] == ' ' ? got + 1 : got, want) != 0)
+		fail_msg("scanning '%s': got '%s', want '%s'", text, got, want);
+	free(got);
+}
+
+/* The line scanner alone: what iniparser 4.1 makes of each line, and its number. */
+static void scanner(void **state)
+{
+	static const struct {
+		const char *text, *want;
+	} c[] = {
+	    {"", ""},
+	    {"\n\n  \n\t\n", ""},
+	    {"# c\n; c\n  # indented\n", ""},
+	    {"[a]\nk = v\n", "[a]@1 k=<v>@2"},
+	    /* the last line needs no newline */
+	    {"[a]\nk = v", "[a]@1 k=<v>@2"},
+	    {"[a]\r\nk = v\r\n", "[a]@1 k=<v>@2"},
+	    {"k = v\n[a]\n", "k=<v>@1 [a]@2"},
+	    {"\n# c\n\n[ Sec  Tion ]\n", "[sec  tion]@4"},
+	    {"[a]b]\n", "[a]@1"},
+	    {"KeY = VaLue\n", "key=<VaLue>@1"},
+	    {"k=v\n", "k=<v>@1"},
+	    {"k = a=b\n", "k=<a=b>@1"},
+	    {"k = a ; c\nl = b # c\n", "k=<a>@1 l=<b>@2"},
+	    {"k =\nl = ;c\nm = #c\nn = \"\"\no = ''\n", "k=<>@1 l=<>@2 m=<>@3 n=<>@4 o=<>@5"},
+	    {"k = \"a;b # c\" ; d\n", "k=<a;b # c>@1"},
+	    {"k = ' x '\n", "k=< x >@1"},
+	    {"k = \"abc\n", "k=<abc>@1"},
+	    {"k = \"\n", "k=<\">@1"},
+	    {"k = \"\"x\n", "k=<\"\"x>@1"},
+	    {"a b = c d\n", "a b=<c d>@1"},
+	    {"uri:x = 1\n", "uri:x=<1>@1"},
+	    /* a line ending in '\' goes on on the next one, comments too */
+	    {"k = a \\\n  b\nl = c\n", "k=<a   b>@1 l=<c>@3"},
+	    {"; c \\\nk = v\nl = w\n", "l=<w>@3"},
+	    {"[ser\\\nvice x]\n", "[service x]@1"},
+	    {"\\\n[a]\n", "[a]@2"},
+	    {"k = a\\\n\\\nb\n", "k=<ab>@1"},
+	    /* and the last one with nothing */
+	    {"k = v \\", "k=<v>@1"},
+	    {"k = v \\\n", "k=<v>@1"},
+	    /* errors, and the scan goes on */
+	    {"[a]\nno equals sign\nk = v\n", "[a]@1 !SYNTAX(no equals sign)@2 k=<v>@3"},
+	    {"= 5\n", "!SYNTAX(= 5)@1"},
+	    {"[nss] ; c\n", "!SYNTAX([nss] ; c)@1"},
+	    {"[a\n", "!SYNTAX([a)@1"},
+	    {"x", "!SYNTAX(x)@1"},
+	    {"[a]\nx", "[a]@1 !SYNTAX(x)@2"},
+	    {"no \\\n  equals  \n", "!SYNTAX(equals)@2"},
+	    {"[]\n[ ]\n[a:b]\n", "!EMPTY_NAME@1 !EMPTY_NAME@2 !COLON_NAME@3"},
+	};
+	char line[ORGRBAC_INI_LINE_MAX + 16];
+	char *got;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		expect_scan(c[i].text, c[i].want);
+
+	/* a line of ORGRBAC_INI_LINE_MAX characters, a carriage return counted */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "k = ", 4);
+	strcpy(line + ORGRBAC_INI_LINE_MAX - 1, "\r\n");
+	got = scanned(line, strlen(line));
+	assert_non_null(strstr(got, "k=<xxx"));
+	free(got);
+	/* one more is too long, with or without a newline, and stops nothing */
+	strcpy(line + ORGRBAC_INI_LINE_MAX, "\r\nk = v\n");
+	expect_scan(line, "!LONG_LINE@1 k=<v>@2");
+	line[ORGRBAC_INI_LINE_MAX + 1] = '\0';
+	expect_scan(line, "!LONG_LINE@1");
+
+	/* lines joined by '\' share the room of one */
+	memset(line, 'x', sizeof(line));
+	memcpy(line, "k = ", 4);
+	strcpy(line + 1000, "\\\n");
+	memset(line + 1002, 'y', 22);
+	strcpy(line + 1024, "\nl = v\n");
+	got = scanned(line, strlen(line));
+	assert_non_null(strstr(got, "yyyyyyyyyyyyyyyyyyyyyy>@1 l=<v>@3"));
+	free(got);
+	line[1024] = 'y';
+	strcpy(line + 1025, "\n");
+	expect_scan(line, "!JOINED_LONG@2");
+
+	/* a NUL byte, on the line it is on */
+	got = scanned("k = v\nl = a\0b\nm = c\n", 20);
+	assert_string_equal(got, " k=<v>@1 !NUL@2 m=<c>@3");
+	free(got);
+}
+
+/* Which error the loader names when a file has several: the worst, then the first. */
+static void severity(void **state)
+{
+	(void)state;
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_END), 0);
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_SECTION), 0);
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_VALUE), 0);
+	assert_true(orgrbac_ini_severity(ORGRBAC_INI_SYNTAX) > 0);
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_SYNTAX),
+			 orgrbac_ini_severity(ORGRBAC_INI_JOINED_LONG));
+	assert_true(orgrbac_ini_severity(ORGRBAC_INI_EMPTY_NAME) >
+		    orgrbac_ini_severity(ORGRBAC_INI_SYNTAX));
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_EMPTY_NAME),
+			 orgrbac_ini_severity(ORGRBAC_INI_COLON_NAME));
+	assert_true(orgrbac_ini_severity(ORGRBAC_INI_NUL) >
+		    orgrbac_ini_severity(ORGRBAC_INI_EMPTY_NAME));
+	assert_int_equal(orgrbac_ini_severity(ORGRBAC_INI_NUL),
+			 orgrbac_ini_severity(ORGRBAC_INI_LONG_LINE));
+
+	check_error(LDAP_OK "oops\n" HOST_OK "[ ]\n", 8, NULL, "empty section name");
+	check_error(LDAP_OK "[a:b]\n[ ]\n" HOST_OK, 4, NULL, "':' in a section name");
+	check_error(LDAP_OK "oops\n" HOST_OK "more oops\n", 4, NULL, "(found 'oops')");
+	{
+		static const char nul[] = LDAP_OK "[ ]\n" HOST_OK "x = \0\n";
+		struct orgrbac_config *cfg = NULL;
+		orgrbac_error err;
+		char *path = write_file(nul, sizeof(nul) - 1, 0644);
+
+		assert_int_equal(load(path, &cfg, &err), -1);
+		assert_non_null(strstr(err.msg, ":8: contains a NUL byte"));
+		free(path);
+	}
+}
+
+/*
+ * Lines joined by '\' are one line, as iniparser reads them: a key or a
+ * header split in two is found, on the line where it starts.
+ */
+static void joined_lines(void **state)
+{
+	struct orgrbac_config *cfg;
+
+	(void)state;
+	cfg = load_ok(LDAP_OK "[ho\\\nst]\norg = ac\\\nme\n");
+	assert_string_equal(cfg->org, "acme");
+	orgrbac_config_free(cfg);
+	check_error(LDAP_OK HOST_OK "[pam]\noffline \\\n = deny\noffline = snapshot\n", 10,
+		    "[pam] offline", "set twice (first on line 8)");
+	check_error(LDAP_OK "[ho\\\nst]\norg = acme\norg = b\n", 7, "[host] org",
+		    "set twice (first on line 6)");
+	check_error(LDAP_OK "\\\n[host]\norg = acme\nuri = ldap://x\n", 7, "[host] uri",
+		    "unknown key");
+	check_error(LDAP_OK HOST_OK "[pam]\nignore_users = a \\\n\\\n  b\ntimeout = 3\n", 11,
+		    "[pam] timeout", "unknown key");
+}
+
+/* The last line is a line like any other, with or without its newline. */
+static void last_line(void **state)
+{
+	struct orgrbac_config *cfg;
+
+	(void)state;
+	cfg = load_ok(LDAP_OK "[host]\norg = acme");
+	assert_string_equal(cfg->org, "acme");
+	orgrbac_config_free(cfg);
+	cfg = load_ok(LDAP_OK HOST_OK "[pam]\noffline = snapshot \\");
+	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_SNAPSHOT);
+	orgrbac_config_free(cfg);
+	check_error(LDAP_OK HOST_OK "x", 7, NULL, "syntax error");
+	check_error(LDAP_OK HOST_OK "[pam]\ntimeout = 3", 8, "[pam] timeout", "unknown key");
+}
+
 /* LDAP_OK HOST_OK then `count` sections [service sN], each with `body` (a key line or ""). */
 static char *repeated(const char *body, unsigned count)
 {
@@ -895,6 +1095,10 @@ int main(void)
 	    cmocka_unit_test(bad_ldap),
 	    cmocka_unit_test(bad_host_pam_nss),
 	    cmocka_unit_test(bad_text),
+	    cmocka_unit_test(scanner),
+	    cmocka_unit_test(severity),
+	    cmocka_unit_test(joined_lines),
+	    cmocka_unit_test(last_line),
 	    cmocka_unit_test(limits),
 	    cmocka_unit_test(bad_files),
 	    cmocka_unit_test(unreadable_file),
