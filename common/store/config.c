@@ -495,51 +495,13 @@ bool orgrbac_config_ignored(const struct orgrbac_config *cfg, const char *user)
 	return false;
 }
 
-int orgrbac_config_read_secret(const struct orgrbac_config *cfg, bool trust_any_owner,
-			       char **secret, orgrbac_error *err)
+/* The first line of the open file `fd`, without its line end, checked. */
+static int first_line(int fd, const char *path, char **secret, orgrbac_error *err)
 {
-	char buf[SECRET_MAX + 1];
-	const char *path;
-	struct stat st;
+	char buf[SECRET_MAX + 1], *nl;
 	size_t got = 0, n;
-	char *nl;
-	int fd, rc = -1;
+	int rc = -1;
 
-	if (secret == NULL) {
-		orgrbac_seterr(err, "orgrbac_config_read_secret: no place for the result");
-		return -1;
-	}
-	*secret = NULL;
-	if (cfg == NULL || cfg->bind_password_file == NULL) {
-		orgrbac_seterr(err, "%.160s: [ldap] bind_password_file: not set",
-			       cfg != NULL && cfg->path != NULL ? cfg->path : "configuration");
-		return -1;
-	}
-	path = cfg->bind_password_file;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0) {
-		orgrbac_seterr(err, "%.160s: cannot open: %s", path, strerror(errno));
-		explain_open_failure(path, err);
-		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		orgrbac_seterr(err, "%.160s: cannot stat: %s", path, strerror(errno));
-		goto out;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		orgrbac_seterr(err, "%.160s: not a regular file", path);
-		goto out;
-	}
-	if (!trust_any_owner && st.st_uid != 0) {
-		orgrbac_seterr(err, "%.160s: must be owned by root (owner uid %lu)", path,
-			       (unsigned long)st.st_uid);
-		goto out;
-	}
-	if ((st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		orgrbac_seterr(err, "%.160s: must not be accessible by group or others (mode %04o)",
-			       path, (unsigned)(st.st_mode & 07777));
-		goto out;
-	}
 	/* One byte more than a secret may have tells a long line from a full one. */
 	while (got < sizeof(buf)) {
 		ssize_t r = read(fd, buf + got, sizeof(buf) - got);
@@ -562,24 +524,45 @@ int orgrbac_config_read_secret(const struct orgrbac_config *cfg, bool trust_any_
 	}
 	if (n > 0 && buf[n - 1] == '\r')
 		n--;
-	if (memchr(buf, '\0', n) != NULL) {
+	if (memchr(buf, '\0', n) != NULL)
 		orgrbac_seterr(err, "%.160s: the secret contains a NUL byte", path);
-		goto out;
-	}
-	if (n == 0) {
+	else if (n == 0)
 		orgrbac_seterr(err, "%.160s: empty secret (the first line is empty)", path);
-		goto out;
-	}
-	*secret = malloc(n + 1);
-	if (*secret == NULL) {
+	else if ((*secret = malloc(n + 1)) == NULL)
 		orgrbac_seterr(err, "%.160s: out of memory", path);
-		goto out;
+	else {
+		memcpy(*secret, buf, n);
+		(*secret)[n] = '\0';
+		rc = 0;
 	}
-	memcpy(*secret, buf, n);
-	(*secret)[n] = '\0';
-	rc = 0;
 out:
 	orgrbac_wipe(buf, sizeof(buf));
+	return rc;
+}
+
+int orgrbac_config_read_secret(const struct orgrbac_config *cfg, bool trust_any_owner,
+			       char **secret, orgrbac_error *err)
+{
+	int checks = ORGRBAC_FILE_PRIVATE | (trust_any_owner ? ORGRBAC_FILE_ANY_OWNER : 0);
+	struct stat st;
+	int fd, rc;
+
+	if (secret == NULL) {
+		orgrbac_seterr(err, "orgrbac_config_read_secret: no place for the result");
+		return -1;
+	}
+	*secret = NULL;
+	if (cfg == NULL || cfg->bind_password_file == NULL) {
+		orgrbac_seterr(err, "%.160s: [ldap] bind_password_file: not set",
+			       cfg != NULL && cfg->path != NULL ? cfg->path : "configuration");
+		return -1;
+	}
+	fd = orgrbac_open_checked(cfg->bind_password_file, checks, &st, err);
+	if (fd < 0) {
+		explain_open_failure(cfg->bind_password_file, err);
+		return -1;
+	}
+	rc = first_line(fd, cfg->bind_password_file, secret, err);
 	close(fd);
 	return rc;
 }

@@ -928,6 +928,29 @@ static void secret_refusals(void **state)
 	orgrbac_config_free(cfg);
 	free(link);
 	free(path);
+
+	/* each mode refused says what is wrong with it */
+	path = write_file("pw\n", 3, 0640);
+	cfg = with_secret(path);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	assert_non_null(strstr(err.msg, "must not be accessible by group or others (mode 0640)"));
+	assert_int_equal(chmod(path, 0660), 0);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	assert_non_null(strstr(err.msg, "must not be writable by group or others (mode 0660)"));
+	orgrbac_config_free(cfg);
+	free(path);
+
+	/* a FIFO in the file's place is refused, not waited on for a writer */
+	assert_true(asprintf(&path, "%s/fifo.secret", dir) > 0);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	cfg = with_secret(path);
+	alarm(10);
+	assert_int_equal(orgrbac_config_read_secret(cfg, true, &secret, &err), -1);
+	alarm(0);
+	assert_null(secret);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	orgrbac_config_free(cfg);
+	free(path);
 }
 
 static void secret_owner(void **state)
