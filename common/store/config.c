@@ -447,31 +447,39 @@ out:
 	return rc;
 }
 
-void orgrbac_config_free(struct orgrbac_config *cfg)
+/* What a configuration owns, then the configuration. */
+static void config_free(struct orgrbac_config *cfg)
 {
-	if (cfg == NULL)
-		return;
-	free(cfg->path);
-	orgrbac_strv_free(cfg->uris);
-	free(cfg->base);
-	free(cfg->bind_dn);
-	free(cfg->bind_password_file);
-	free(cfg->tls_ca_file);
-	free(cfg->org);
-	orgrbac_strv_free(cfg->services);
-	free(cfg->resource);
-	free(cfg->default_require);
-	free(cfg->mfa_exempt_role);
-	free(cfg->cross_org_privilege);
-	orgrbac_strv_free(cfg->ignore_users);
+	char *strings[] = {cfg->path,
+			   cfg->base,
+			   cfg->bind_dn,
+			   cfg->bind_password_file,
+			   cfg->tls_ca_file,
+			   cfg->org,
+			   cfg->resource,
+			   cfg->default_require,
+			   cfg->mfa_exempt_role,
+			   cfg->cross_org_privilege,
+			   cfg->snapshot,
+			   cfg->group_prefix};
+	char **lists[] = {cfg->uris, cfg->services, cfg->ignore_users};
+
+	for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++)
+		free(strings[i]);
+	for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+		orgrbac_strv_free(lists[i]);
 	for (size_t i = 0; i < cfg->n_svc; i++) {
 		free(cfg->svc[i].name);
 		free(cfg->svc[i].require);
 	}
 	free(cfg->svc);
-	free(cfg->snapshot);
-	free(cfg->group_prefix);
 	free(cfg);
+}
+
+void orgrbac_config_free(struct orgrbac_config *cfg)
+{
+	if (cfg != NULL)
+		config_free(cfg);
 }
 
 const char *orgrbac_config_require(const struct orgrbac_config *cfg, const char *service)
