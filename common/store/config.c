@@ -34,6 +34,7 @@ struct loader {
 	dictionary *vals;
 	dictionary *lines;
 	char sec[ORGRBAC_INI_LINE_MAX + 1]; /* the section being read */
+	size_t svc_cap;			    /* room in cfg->svc */
 };
 
 /* The line of the first header or setting of `name`; the second one's in *second. */
@@ -199,12 +200,11 @@ static int add_service(struct loader *ld, const struct orgrbac_conf_where *w, co
 	if (cfg->n_svc >= SERVICES_MAX)
 		return orgrbac_conf_bad(&ld->c, w, NULL, "more than %d [service NAME] sections",
 					SERVICES_MAX);
-	svc = reallocarray(cfg->svc, cfg->n_svc + 1, sizeof(*svc));
+	svc = orgrbac_grow(cfg->svc, &ld->svc_cap, cfg->n_svc + 1, sizeof(*svc));
 	if (svc == NULL)
 		return orgrbac_conf_oom(&ld->c);
 	cfg->svc = svc;
 	svc[cfg->n_svc].name = orgrbac_strdup(name);
-	svc[cfg->n_svc].require = NULL;
 	if (svc[cfg->n_svc].name == NULL)
 		return orgrbac_conf_oom(&ld->c);
 	cfg->n_svc++;
