@@ -14,7 +14,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#ifdef HAVE_INIPARSER_INIPARSER_H
+#include <iniparser/iniparser.h> /* where Debian keeps it (configure.ac) */
+#else
 #include <iniparser.h>
+#endif
 
 #include "config.h"
 #include "config_keys.h"
