@@ -6,100 +6,11 @@
 #include <strings.h>
 
 #include "directory.h"
+#include "dn.h"
 #include "gtime.h"
 
-#define VALUE_MAX    4096 /* bytes of one attribute value we accept */
-#define FILTER_BATCH 64	  /* DNs per search filter */
+#define FILTER_BATCH 64 /* DNs per search filter */
 #define FILTER_MAX   (256 * 1024)
-
-/* A DN as its normalized, lower-cased RDNs, leftmost first, for comparisons. */
-struct dn {
-	char **rdn;
-	size_t n;
-	char *str; /* the RDNs joined with ',' */
-};
-
-static void dn_free(struct dn *d)
-{
-	if (d->rdn != NULL)
-		for (size_t i = 0; i < d->n; i++)
-			ldap_memfree(d->rdn[i]);
-	free(d->rdn);
-	free(d->str);
-	memset(d, 0, sizeof(*d));
-}
-
-static int dn_parse(const char *s, struct dn *d)
-{
-	LDAPDN parsed = NULL;
-	size_t n = 0, len = 0;
-
-	memset(d, 0, sizeof(*d));
-	if (s == NULL || ldap_str2dn(s, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
-		return -1;
-	while (parsed != NULL && parsed[n] != NULL)
-		n++;
-	d->rdn = calloc(n + 1, sizeof(*d->rdn));
-	if (d->rdn == NULL)
-		goto fail;
-	for (d->n = 0; d->n < n; d->n++) {
-		if (ldap_rdn2str(parsed[d->n], &d->rdn[d->n], LDAP_DN_FORMAT_LDAPV3) !=
-		    LDAP_SUCCESS)
-			goto fail;
-		for (char *p = d->rdn[d->n]; *p != '\0'; p++)
-			if (*p >= 'A' && *p <= 'Z')
-				*p = (char)(*p - 'A' + 'a');
-		len += strlen(d->rdn[d->n]) + 1;
-	}
-	d->str = calloc(len + 1, 1);
-	if (d->str == NULL)
-		goto fail;
-	for (size_t i = 0; i < n; i++) {
-		if (i > 0)
-			strcat(d->str, ",");
-		strcat(d->str, d->rdn[i]);
-	}
-	ldap_dnfree(parsed);
-	return 0;
-fail:
-	ldap_dnfree(parsed);
-	dn_free(d);
-	return -1;
-}
-
-/* Is `child` strictly beneath `parent`? */
-static bool dn_below(const struct dn *child, const struct dn *parent)
-{
-	if (child->n <= parent->n)
-		return false;
-	for (size_t i = 0; i < parent->n; i++)
-		if (strcmp(child->rdn[child->n - parent->n + i], parent->rdn[i]) != 0)
-			return false;
-	return true;
-}
-
-static bool dn_same(const char *a, const char *b)
-{
-	struct dn da, db;
-	bool same = false;
-
-	if (dn_parse(a, &da) != 0)
-		return false;
-	if (dn_parse(b, &db) == 0) {
-		same = strcmp(da.str, db.str) == 0;
-		dn_free(&db);
-	}
-	dn_free(&da);
-	return same;
-}
-
-/* A NUL-terminated copy of a value, or NULL when it holds a NUL or is too long. */
-static char *value_dup(const struct berval *bv)
-{
-	if (bv->bv_len > VALUE_MAX || memchr(bv->bv_val, '\0', bv->bv_len) != NULL)
-		return NULL;
-	return strndup(bv->bv_val, bv->bv_len);
-}
 
 /* The single value of `attr`: 0 with *out (NULL if absent), -1 if several or unusable. */
 static int single_value(LDAP *ld, LDAPMessage *e, const char *attr, char **out)
@@ -111,7 +22,7 @@ static int single_value(LDAP *ld, LDAPMessage *e, const char *attr, char **out)
 	if (v == NULL)
 		return 0;
 	if (v[0] != NULL && v[1] == NULL) {
-		*out = value_dup(v[0]);
+		*out = orgrbac_value_dup(v[0]);
 		if (*out == NULL)
 			rc = -1;
 	} else if (v[0] != NULL) {
@@ -133,7 +44,7 @@ static char **some_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n,
 
 	if (out != NULL)
 		for (size_t i = 0; i < count; i++)
-			if ((out[k] = value_dup(v[i])) != NULL)
+			if ((out[k] = orgrbac_value_dup(v[i])) != NULL)
 				k++;
 	ldap_value_free_len(v);
 	*n = k;
@@ -274,7 +185,7 @@ struct load {
 	LDAP *ld;
 	const struct orgrbac_config *cfg;
 	struct orgrbac_facts *f;
-	struct dn base, user, org;
+	struct orgrbac_dn base, user, org;
 	char *org_dn;
 	char **direct; /* memberOf values of the user */
 	size_t n_direct;
@@ -330,50 +241,6 @@ static int search(struct load *s, const char *base, int scope, const char *filte
 	return rc == ORGRBAC_LDAP_OK ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_ERROR;
 }
 
-/*
- * The organization `dn` lies in: the value of the o= RDN directly beneath
- * the base, and that RDN with the base as a DN. -1 when it lies in none.
- */
-static int org_of(const struct load *s, const char *dn, char **org, char **org_dn)
-{
-	LDAPDN parsed = NULL;
-	struct dn d;
-	size_t n = 0, i;
-	LDAPAVA *ava;
-	int rc = -1;
-
-	*org = NULL;
-	if (org_dn != NULL)
-		*org_dn = NULL;
-	if (dn_parse(dn, &d) != 0)
-		return -1;
-	if (!dn_below(&d, &s->base) || d.n < s->base.n + 2) {
-		dn_free(&d);
-		return -1;
-	}
-	dn_free(&d);
-	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
-		return -1;
-	while (parsed[n] != NULL)
-		n++;
-	i = n - s->base.n - 1;
-	ava = parsed[i][0];
-	if (parsed[i][1] == NULL && ava->la_attr.bv_len == 1 &&
-	    (ava->la_attr.bv_val[0] == 'o' || ava->la_attr.bv_val[0] == 'O')) {
-		*org = value_dup(&ava->la_value);
-		if (*org != NULL && org_dn != NULL &&
-		    ldap_dn2str(&parsed[i], org_dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
-			*org_dn = NULL;
-		rc = *org != NULL && (org_dn == NULL || *org_dn != NULL) ? 0 : -1;
-		if (rc != 0) {
-			free(*org);
-			*org = NULL;
-		}
-	}
-	ldap_dnfree(parsed);
-	return rc;
-}
-
 /* Does the entry's uid equal the login name byte for byte? LDAP matched without case. */
 static bool uid_exact(LDAP *ld, LDAPMessage *e, const char *user)
 {
@@ -423,7 +290,7 @@ static int find_candidates(struct load *s, const char *base, bool *absent, const
 		c->exact++;
 		c->pick = e;
 		dn = ldap_get_dn(s->ld, e);
-		if (dn == NULL || org_of(s, dn, &org, NULL) != 0) {
+		if (dn == NULL || orgrbac_dn_org_of(&s->base, dn, &org, NULL) != 0) {
 			c->outside++;
 		} else if (s->cfg->org != NULL && strcasecmp(org, s->cfg->org) == 0) {
 			c->in_host++;
@@ -517,7 +384,7 @@ static int load_user(struct load *s, const char *user)
 	ldap_msgfree(c.res);
 	if (dn == NULL || s->f->user == NULL || s->direct == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
-	if (dn_parse(dn, &s->user) != 0 || !dn_below(&s->user, &s->base))
+	if (orgrbac_dn_parse(dn, &s->user) != 0 || !orgrbac_dn_below(&s->user, &s->base))
 		return fail(s, ORGRBAC_DIR_ERROR, "entry %s is outside the base", dn);
 	return ORGRBAC_DIR_FOUND;
 }
@@ -525,7 +392,8 @@ static int load_user(struct load *s, const char *user)
 /* The home organization: the o= RDN directly beneath the base. */
 static int find_org(struct load *s)
 {
-	if (org_of(s, s->f->dn, &s->f->org, &s->org_dn) != 0 || dn_parse(s->org_dn, &s->org) != 0)
+	if (orgrbac_dn_org_of(&s->base, s->f->dn, &s->f->org, &s->org_dn) != 0 ||
+	    orgrbac_dn_parse(s->org_dn, &s->org) != 0)
 		return fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization",
 			    s->f->dn);
 	return ORGRBAC_DIR_FOUND;
@@ -542,24 +410,24 @@ static bool is_group(struct load *s, const char *norm)
 /* Record a group of the home organization once; 1 if new, 0 if not, -1 on error. */
 static int add_group(struct load *s, const char *dn)
 {
-	struct dn d;
+	struct orgrbac_dn d;
 	char *copy, *norm;
 	size_t n = s->f->n_groups;
 
-	if (dn_parse(dn, &d) != 0)
+	if (orgrbac_dn_parse(dn, &d) != 0)
 		return 0;
 	/* Groups of other organizations give nothing here: on every path alike. */
-	if (!dn_below(&d, &s->org) || is_group(s, d.str)) {
-		dn_free(&d);
+	if (!orgrbac_dn_below(&d, &s->org) || is_group(s, d.str)) {
+		orgrbac_dn_free(&d);
 		return 0;
 	}
-	dn_free(&d);
+	orgrbac_dn_free(&d);
 	if (n >= ORGRBAC_MAX_GROUPS)
 		return fail(s, -1, "%s belongs to more than %d groups", s->f->user,
 			    ORGRBAC_MAX_GROUPS);
 	copy = strdup(dn);
-	norm = dn_parse(dn, &d) == 0 ? strdup(d.str) : NULL;
-	dn_free(&d);
+	norm = orgrbac_dn_parse(dn, &d) == 0 ? strdup(d.str) : NULL;
+	orgrbac_dn_free(&d);
 	/* group_norm may end one longer than groups on failure; both stay freeable. */
 	if (copy == NULL || norm == NULL ||
 	    strv_push(&s->group_norm, &n, &s->cap_norm, norm) != 0) {
@@ -601,12 +469,12 @@ static int groups_memberof(struct load *s)
 
 		for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
 			char *dn = ldap_get_dn(s->ld, e);
-			struct dn d;
+			struct orgrbac_dn d;
 			bool match = false;
 
-			if (dn != NULL && dn_parse(dn, &d) == 0) {
+			if (dn != NULL && orgrbac_dn_parse(dn, &d) == 0) {
 				match = strcmp(d.str, norm) == 0;
-				dn_free(&d);
+				orgrbac_dn_free(&d);
 			}
 			ldap_memfree(dn);
 			if (!match)
@@ -729,7 +597,7 @@ static void grant_values_free(struct grant_values *v)
 static int read_grant(LDAP *ld, LDAPMessage *e, struct grant_values *v)
 {
 	size_t dropped_grantees = 0, dropped_scopes = 0;
-	struct dn d = {0};
+	struct orgrbac_dn d = {0};
 
 	memset(v, 0, sizeof(*v));
 	v->grantees = some_values(ld, e, "orgGrantee", &v->n_grantees, &dropped_grantees);
@@ -742,19 +610,19 @@ static int read_grant(LDAP *ld, LDAPMessage *e, struct grant_values *v)
 	if (single_value(ld, e, "orgGrantedRole", &v->role_dn) != 0 || v->role_dn == NULL)
 		snprintf(v->why, sizeof(v->why),
 			 "orgGrantedRole is missing, repeated or unreadable");
-	else if (dn_parse(v->role_dn, &d) != 0)
+	else if (orgrbac_dn_parse(v->role_dn, &d) != 0)
 		snprintf(v->why, sizeof(v->why), "orgGrantedRole is not a DN");
 	else if (dropped_grantees > 0 || dropped_scopes > 0)
 		snprintf(v->why, sizeof(v->why), "an %s value is over %d bytes or holds a NUL",
-			 dropped_grantees > 0 ? "orgGrantee" : "orgScope", VALUE_MAX);
+			 dropped_grantees > 0 ? "orgGrantee" : "orgScope", ORGRBAC_VALUE_MAX);
 	else if (v->window.malformed)
 		snprintf(v->why, sizeof(v->why),
 			 "orgNotBefore or orgNotAfter is repeated or not GeneralizedTime");
-	dn_free(&d);
+	orgrbac_dn_free(&d);
 	for (size_t i = 0; v->why[0] == '\0' && i < v->n_grantees; i++) {
-		if (dn_parse(v->grantees[i], &d) != 0)
+		if (orgrbac_dn_parse(v->grantees[i], &d) != 0)
 			snprintf(v->why, sizeof(v->why), "an orgGrantee value is not a DN");
-		dn_free(&d);
+		orgrbac_dn_free(&d);
 	}
 	for (size_t i = 0; v->why[0] == '\0' && i < v->n_scopes; i++)
 		if (!orgrbac_scope_valid(v->scopes[i]))
@@ -770,13 +638,13 @@ static char *grant_via(struct load *s, char *const *grantees, size_t n)
 	char *via = NULL;
 
 	for (size_t i = 0; i < n && via == NULL; i++) {
-		struct dn d;
+		struct orgrbac_dn d;
 
-		if (dn_parse(grantees[i], &d) != 0)
+		if (orgrbac_dn_parse(grantees[i], &d) != 0)
 			continue;
 		if (strcmp(d.str, s->user.str) == 0 || is_group(s, d.str))
 			via = strdup(grantees[i]);
-		dn_free(&d);
+		orgrbac_dn_free(&d);
 	}
 	return via;
 }
@@ -791,7 +659,7 @@ static int add_grant(struct load *s, LDAPMessage *e, bool platform)
 	if (dn == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	for (size_t i = 0; i < f->n_grants; i++)
-		if (dn_same(f->grants[i].dn, dn)) {
+		if (orgrbac_dn_same(f->grants[i].dn, dn)) {
 			free(dn);
 			return ORGRBAC_DIR_FOUND;
 		}
@@ -889,20 +757,21 @@ static int load_grants(struct load *s)
  */
 static bool role_in_reach(struct load *s, const struct orgrbac_grant *g)
 {
-	struct dn d, global;
+	struct orgrbac_dn d, global;
 	bool ok = false;
 	char *global_dn;
 
-	if (g->role_dn == NULL || dn_parse(g->role_dn, &d) != 0)
+	if (g->role_dn == NULL || orgrbac_dn_parse(g->role_dn, &d) != 0)
 		return false;
 	if (asprintf(&global_dn, "ou=roles,%s", s->cfg->base) >= 0) {
-		if (dn_parse(global_dn, &global) == 0) {
-			ok = dn_below(&d, &global) || (!g->platform && dn_below(&d, &s->org));
-			dn_free(&global);
+		if (orgrbac_dn_parse(global_dn, &global) == 0) {
+			ok = orgrbac_dn_below(&d, &global) ||
+			     (!g->platform && orgrbac_dn_below(&d, &s->org));
+			orgrbac_dn_free(&global);
 		}
 		free(global_dn);
 	}
-	dn_free(&d);
+	orgrbac_dn_free(&d);
 	return ok;
 }
 
@@ -941,7 +810,7 @@ static int load_roles(struct load *s)
 		if (!role_in_reach(s, &f->grants[i]))
 			continue;
 		for (size_t j = 0; j < n && !seen; j++)
-			seen = dn_same(dns[j], f->grants[i].role_dn);
+			seen = orgrbac_dn_same(dns[j], f->grants[i].role_dn);
 		if (!seen)
 			dns[n++] = f->grants[i].role_dn;
 	}
@@ -978,7 +847,7 @@ static int load_roles(struct load *s)
 		if (!role_in_reach(s, g))
 			continue;
 		for (size_t j = 0; j < f->n_roles && g->role == NULL; j++)
-			if (dn_same(f->roles[j].dn, g->role_dn))
+			if (orgrbac_dn_same(f->roles[j].dn, g->role_dn))
 				g->role = &f->roles[j];
 	}
 	return ORGRBAC_DIR_FOUND;
@@ -1038,15 +907,15 @@ static void read_external(LDAP *ld, LDAPMessage *e, struct orgrbac_external *x)
 static int cmp_external_depth(const void *a, const void *b)
 {
 	const struct orgrbac_external *x = a, *y = b;
-	struct dn dx, dy;
+	struct orgrbac_dn dx, dy;
 	size_t nx = 0, ny = 0;
 
-	if (dn_parse(x->dn, &dx) == 0)
+	if (orgrbac_dn_parse(x->dn, &dx) == 0)
 		nx = dx.n;
-	if (dn_parse(y->dn, &dy) == 0)
+	if (orgrbac_dn_parse(y->dn, &dy) == 0)
 		ny = dy.n;
-	dn_free(&dx);
-	dn_free(&dy);
+	orgrbac_dn_free(&dx);
+	orgrbac_dn_free(&dy);
 	return nx < ny ? 1 : nx > ny ? -1 : 0; /* deepest, the nearest, first */
 }
 
@@ -1076,13 +945,13 @@ static int load_external(struct load *s)
 	for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
 		struct orgrbac_external *x = &f->external[f->n_external];
 		char *dn = ldap_get_dn(s->ld, e), **cns;
-		struct dn d;
+		struct orgrbac_dn d;
 		bool above = false;
 		size_t n;
 
-		if (dn != NULL && dn_parse(dn, &d) == 0) {
-			above = dn_below(&s->user, &d);
-			dn_free(&d);
+		if (dn != NULL && orgrbac_dn_parse(dn, &d) == 0) {
+			above = orgrbac_dn_below(&s->user, &d);
+			orgrbac_dn_free(&d);
 		}
 		ldap_memfree(dn);
 		if (!above)
@@ -1125,7 +994,7 @@ int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *
 		orgrbac_seterr(err, "out of memory");
 		return ORGRBAC_DIR_ERROR;
 	}
-	if (dn_parse(cfg->base, &s.base) != 0) {
+	if (orgrbac_dn_parse(cfg->base, &s.base) != 0) {
 		rc = fail(&s, ORGRBAC_DIR_ERROR, "base '%s' is not a DN", cfg->base);
 		goto out;
 	}
@@ -1147,9 +1016,9 @@ out:
 		orgrbac_facts_free(s.f);
 	orgrbac_strv_free(s.direct);
 	orgrbac_strv_free(s.group_norm);
-	dn_free(&s.base);
-	dn_free(&s.user);
-	dn_free(&s.org);
+	orgrbac_dn_free(&s.base);
+	orgrbac_dn_free(&s.user);
+	orgrbac_dn_free(&s.org);
 	if (s.org_dn != NULL)
 		ldap_memfree(s.org_dn);
 	return rc;
@@ -1160,26 +1029,13 @@ out:
 #define IMAGE_PAGE	  500
 #define IMAGE_MAX_ENTRIES 5000000 /* of one kind; far beyond any organization */
 
-static char *dn_norm(const char *s)
-{
-	struct dn d;
-	char *out;
-
-	if (dn_parse(s, &d) != 0)
-		return NULL;
-	out = d.str;
-	d.str = NULL;
-	dn_free(&d);
-	return out;
-}
-
 static char *entry_dn_norm(LDAP *ld, LDAPMessage *e)
 {
 	char *dn = ldap_get_dn(ld, e), *norm;
 
 	if (dn == NULL)
 		return NULL;
-	norm = dn_norm(dn);
+	norm = orgrbac_dn_norm(dn);
 	ldap_memfree(dn);
 	return norm;
 }
@@ -1190,7 +1046,7 @@ static void norm_all(char **v, size_t *n)
 	size_t k = 0;
 
 	for (size_t i = 0; i < *n; i++) {
-		char *d = dn_norm(v[i]);
+		char *d = orgrbac_dn_norm(v[i]);
 
 		free(v[i]);
 		if (d != NULL)
@@ -1343,7 +1199,7 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 		return -1;
 	}
 	memcpy(g->unreadable, v.why, sizeof(g->unreadable));
-	g->role_dn = v.role_dn != NULL ? dn_norm(v.role_dn) : NULL;
+	g->role_dn = v.role_dn != NULL ? orgrbac_dn_norm(v.role_dn) : NULL;
 	g->grantees = v.grantees;
 	g->n_grantees = v.n_grantees;
 	g->scopes = v.scopes;
@@ -1398,7 +1254,7 @@ int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config 
 	int rc = ORGRBAC_LDAP_OK;
 
 	memset(img, 0, sizeof(*img));
-	img->base = dn_norm(cfg->base);
+	img->base = orgrbac_dn_norm(cfg->base);
 	if (img->base == NULL) {
 		orgrbac_seterr(err, "base '%s' is not a DN", cfg->base);
 		return ORGRBAC_DIR_ERROR;
