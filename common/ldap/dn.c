@@ -15,19 +15,17 @@ void orgrbac_dn_free(struct orgrbac_dn *d)
 	memset(d, 0, sizeof(*d));
 }
 
-int orgrbac_dn_parse(const char *s, struct orgrbac_dn *d)
+/* The normalized RDNs of a parsed DN (NULL for the empty DN): 0, or -1 with *d empty. */
+static int dn_from_parsed(LDAPDN parsed, struct orgrbac_dn *d)
 {
-	LDAPDN parsed = NULL;
 	size_t n = 0, len = 0;
 
 	memset(d, 0, sizeof(*d));
-	if (s == NULL || ldap_str2dn(s, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
-		return -1;
 	while (parsed != NULL && parsed[n] != NULL)
 		n++;
 	d->rdn = calloc(n + 1, sizeof(*d->rdn));
 	if (d->rdn == NULL)
-		goto fail;
+		return -1;
 	for (d->n = 0; d->n < n; d->n++) {
 		if (ldap_rdn2str(parsed[d->n], &d->rdn[d->n], LDAP_DN_FORMAT_LDAPV3) !=
 		    LDAP_SUCCESS)
@@ -45,12 +43,23 @@ int orgrbac_dn_parse(const char *s, struct orgrbac_dn *d)
 			strcat(d->str, ",");
 		strcat(d->str, d->rdn[i]);
 	}
-	ldap_dnfree(parsed);
 	return 0;
 fail:
-	ldap_dnfree(parsed);
 	orgrbac_dn_free(d);
 	return -1;
+}
+
+int orgrbac_dn_parse(const char *s, struct orgrbac_dn *d)
+{
+	LDAPDN parsed = NULL;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (s == NULL || ldap_str2dn(s, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
+		return -1;
+	rc = dn_from_parsed(parsed, d);
+	ldap_dnfree(parsed);
+	return rc;
 }
 
 bool orgrbac_dn_below(const struct orgrbac_dn *child, const struct orgrbac_dn *parent)
@@ -91,41 +100,42 @@ char *orgrbac_dn_norm(const char *s)
 	return out;
 }
 
+/* An RDN of one o= value: 0 with its value and (when org_dn) the DN from it to the end. */
+static int org_rdn(LDAPDN from, char **org, char **org_dn)
+{
+	LDAPAVA *ava = from[0][0];
+
+	if (from[0][1] != NULL || ava->la_attr.bv_len != 1 ||
+	    (ava->la_attr.bv_val[0] != 'o' && ava->la_attr.bv_val[0] != 'O'))
+		return -1;
+	*org = orgrbac_value_dup(&ava->la_value);
+	if (*org == NULL)
+		return -1;
+	if (org_dn != NULL && ldap_dn2str(from, org_dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS) {
+		*org_dn = NULL;
+		free(*org);
+		*org = NULL;
+		return -1;
+	}
+	return 0;
+}
+
 int orgrbac_dn_org_of(const struct orgrbac_dn *base, const char *dn, char **org, char **org_dn)
 {
 	LDAPDN parsed = NULL;
 	struct orgrbac_dn d;
-	size_t n = 0, i;
-	LDAPAVA *ava;
 	int rc = -1;
 
 	*org = NULL;
 	if (org_dn != NULL)
 		*org_dn = NULL;
-	if (orgrbac_dn_parse(dn, &d) != 0)
+	if (dn == NULL || ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
 		return -1;
-	if (!orgrbac_dn_below(&d, base) || d.n < base->n + 2) {
+	/* The RDNs compared are those of the same parse the o= value is read from. */
+	if (dn_from_parsed(parsed, &d) == 0) {
+		if (orgrbac_dn_below(&d, base) && d.n >= base->n + 2)
+			rc = org_rdn(&parsed[d.n - base->n - 1], org, org_dn);
 		orgrbac_dn_free(&d);
-		return -1;
-	}
-	orgrbac_dn_free(&d);
-	if (ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAP) != LDAP_SUCCESS)
-		return -1;
-	while (parsed[n] != NULL)
-		n++;
-	i = n - base->n - 1;
-	ava = parsed[i][0];
-	if (parsed[i][1] == NULL && ava->la_attr.bv_len == 1 &&
-	    (ava->la_attr.bv_val[0] == 'o' || ava->la_attr.bv_val[0] == 'O')) {
-		*org = orgrbac_value_dup(&ava->la_value);
-		if (*org != NULL && org_dn != NULL &&
-		    ldap_dn2str(&parsed[i], org_dn, LDAP_DN_FORMAT_LDAPV3) != LDAP_SUCCESS)
-			*org_dn = NULL;
-		rc = *org != NULL && (org_dn == NULL || *org_dn != NULL) ? 0 : -1;
-		if (rc != 0) {
-			free(*org);
-			*org = NULL;
-		}
 	}
 	ldap_dnfree(parsed);
 	return rc;
