@@ -7,95 +7,10 @@
 
 #include "directory.h"
 #include "dn.h"
-#include "gtime.h"
+#include "entry.h"
 
 #define FILTER_BATCH 64 /* DNs per search filter */
 #define FILTER_MAX   (256 * 1024)
-
-/* The single value of `attr`: 0 with *out (NULL if absent), -1 if several or unusable. */
-static int single_value(LDAP *ld, LDAPMessage *e, const char *attr, char **out)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	int rc = 0;
-
-	*out = NULL;
-	if (v == NULL)
-		return 0;
-	if (v[0] != NULL && v[1] == NULL) {
-		*out = orgrbac_value_dup(v[0]);
-		if (*out == NULL)
-			rc = -1;
-	} else if (v[0] != NULL) {
-		rc = -1;
-	}
-	ldap_value_free_len(v);
-	return rc;
-}
-
-/*
- * Every usable value of `attr` as a NULL-terminated array (possibly empty),
- * or NULL on ENOMEM. *dropped (when not NULL) counts the values left out.
- */
-static char **some_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n, size_t *dropped)
-{
-	struct berval **v = ldap_get_values_len(ld, e, attr);
-	size_t count = v != NULL ? (size_t)ldap_count_values_len(v) : 0, k = 0;
-	char **out = calloc(count + 1, sizeof(*out));
-
-	if (out != NULL)
-		for (size_t i = 0; i < count; i++)
-			if ((out[k] = orgrbac_value_dup(v[i])) != NULL)
-				k++;
-	ldap_value_free_len(v);
-	*n = k;
-	if (dropped != NULL)
-		*dropped = count - k;
-	return out;
-}
-
-static char **all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
-{
-	return some_values(ld, e, attr, n, NULL);
-}
-
-/*
- * Does the entry carry one of `attrs` with options ("orgScope;lang-en")?
- * Such values are invisible to ldap_get_values_len, so they must void what
- * they sit on rather than vanish. Writes "ATTR;OPT has options" to why.
- */
-static bool has_options(LDAP *ld, LDAPMessage *e, const char *const *attrs, char *why, size_t len)
-{
-	BerElement *ber = NULL;
-	bool found = false;
-
-	for (char *a = ldap_first_attribute(ld, e, &ber); a != NULL;
-	     a = ldap_next_attribute(ld, e, ber)) {
-		const char *semi = strchr(a, ';');
-
-		for (size_t i = 0; semi != NULL && !found && attrs[i] != NULL; i++)
-			if (strlen(attrs[i]) == (size_t)(semi - a) &&
-			    strncasecmp(a, attrs[i], (size_t)(semi - a)) == 0) {
-				snprintf(why, len, "%.100s has options", a);
-				found = true;
-			}
-		ldap_memfree(a);
-		if (found)
-			break;
-	}
-	ber_free(ber, 0);
-	return found;
-}
-
-static char *entry_dn(LDAP *ld, LDAPMessage *e)
-{
-	char *dn = ldap_get_dn(ld, e), *copy;
-
-	if (dn == NULL)
-		return NULL;
-	copy = strdup(dn);
-	ldap_memfree(dn);
-	return copy;
-}
 
 /* A growing filter string with a hard bound. */
 struct filter {
@@ -358,7 +273,7 @@ static int pick_user(struct load *s, const char *user, struct candidates *c)
 	if (c->in_host == 1) {
 		c->pick = c->host_pick;
 	} else if (c->outside > 0) {
-		char *dn = entry_dn(s->ld, c->pick);
+		char *dn = orgrbac_entry_dn(s->ld, c->pick);
 
 		rc = fail(s, ORGRBAC_DIR_REFUSED, "entry %s is not inside an organization",
 			  dn != NULL ? dn : "?");
@@ -377,10 +292,10 @@ static int load_user(struct load *s, const char *user)
 		ldap_msgfree(c.res);
 		return rc;
 	}
-	dn = entry_dn(s->ld, c.pick);
+	dn = orgrbac_entry_dn(s->ld, c.pick);
 	s->f->dn = dn;
 	s->f->user = strdup(user);
-	s->direct = all_values(s->ld, c.pick, "memberOf", &s->n_direct);
+	s->direct = orgrbac_all_values(s->ld, c.pick, "memberOf", &s->n_direct);
 	ldap_msgfree(c.res);
 	if (dn == NULL || s->f->user == NULL || s->direct == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
@@ -480,7 +395,7 @@ static int groups_memberof(struct load *s)
 			if (!match)
 				continue;
 			size_t n;
-			char **parents = all_values(s->ld, e, "memberOf", &n);
+			char **parents = orgrbac_all_values(s->ld, e, "memberOf", &n);
 
 			for (size_t i = 0; parents != NULL && i < n; i++)
 				if (add_group(s, parents[i]) < 0) {
@@ -544,94 +459,6 @@ static int groups_search(struct load *s)
 	return rc;
 }
 
-static void parse_window(LDAP *ld, LDAPMessage *e, struct orgrbac_window *w)
-{
-	char *nb = NULL, *na = NULL;
-
-	memset(w, 0, sizeof(*w));
-	if (single_value(ld, e, "orgNotBefore", &nb) != 0 ||
-	    single_value(ld, e, "orgNotAfter", &na) != 0)
-		w->malformed = true;
-	if (nb != NULL) {
-		w->has_not_before = true;
-		if (orgrbac_gtime_parse(nb, &w->not_before) != 0)
-			w->malformed = true;
-	}
-	if (na != NULL) {
-		w->has_not_after = true;
-		if (orgrbac_gtime_parse(na, &w->not_after) != 0)
-			w->malformed = true;
-	}
-	free(nb);
-	free(na);
-}
-
-/* The attributes whose every value a grant depends on. */
-static const char *const grant_security_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
-						   "orgNotBefore",   "orgNotAfter", NULL};
-
-/*
- * The security values of a grant entry, read in full or not at all: any
- * value we cannot read (options, over-long, a NUL, several where one is
- * allowed, a DN or time that does not parse, a scope of an unknown kind)
- * leaves `why` set and the grant void. 0, or -1 on ENOMEM.
- */
-struct grant_values {
-	char *role_dn;
-	char **grantees;
-	size_t n_grantees;
-	char **scopes;
-	size_t n_scopes;
-	struct orgrbac_window window;
-	char why[ORGRBAC_UNREADABLE_MAX];
-};
-
-static void grant_values_free(struct grant_values *v)
-{
-	free(v->role_dn);
-	orgrbac_strv_free(v->grantees);
-	orgrbac_strv_free(v->scopes);
-	memset(v, 0, sizeof(*v));
-}
-
-static int read_grant(LDAP *ld, LDAPMessage *e, struct grant_values *v)
-{
-	size_t dropped_grantees = 0, dropped_scopes = 0;
-	struct orgrbac_dn d = {0};
-
-	memset(v, 0, sizeof(*v));
-	v->grantees = some_values(ld, e, "orgGrantee", &v->n_grantees, &dropped_grantees);
-	v->scopes = some_values(ld, e, "orgScope", &v->n_scopes, &dropped_scopes);
-	if (v->grantees == NULL || v->scopes == NULL)
-		return -1;
-	parse_window(ld, e, &v->window);
-	if (has_options(ld, e, grant_security_attrs, v->why, sizeof(v->why)))
-		return 0;
-	if (single_value(ld, e, "orgGrantedRole", &v->role_dn) != 0 || v->role_dn == NULL)
-		snprintf(v->why, sizeof(v->why),
-			 "orgGrantedRole is missing, repeated or unreadable");
-	else if (orgrbac_dn_parse(v->role_dn, &d) != 0)
-		snprintf(v->why, sizeof(v->why), "orgGrantedRole is not a DN");
-	else if (dropped_grantees > 0 || dropped_scopes > 0)
-		snprintf(v->why, sizeof(v->why), "an %s value is over %d bytes or holds a NUL",
-			 dropped_grantees > 0 ? "orgGrantee" : "orgScope", ORGRBAC_VALUE_MAX);
-	else if (v->window.malformed)
-		snprintf(v->why, sizeof(v->why),
-			 "orgNotBefore or orgNotAfter is repeated or not GeneralizedTime");
-	orgrbac_dn_free(&d);
-	for (size_t i = 0; v->why[0] == '\0' && i < v->n_grantees; i++) {
-		if (orgrbac_dn_parse(v->grantees[i], &d) != 0)
-			snprintf(v->why, sizeof(v->why), "an orgGrantee value is not a DN");
-		orgrbac_dn_free(&d);
-	}
-	for (size_t i = 0; v->why[0] == '\0' && i < v->n_scopes; i++)
-		if (!orgrbac_scope_valid(v->scopes[i]))
-			snprintf(v->why, sizeof(v->why),
-				 "orgScope '%.60s' is not service:NAME or resource:NAME",
-				 v->scopes[i]);
-	return 0;
-}
-
 /* The grantee value that names the user or one of its groups. */
 static char *grant_via(struct load *s, char *const *grantees, size_t n)
 {
@@ -653,8 +480,8 @@ static int add_grant(struct load *s, LDAPMessage *e, bool platform)
 {
 	struct orgrbac_facts *f = s->f;
 	struct orgrbac_grant *g, *grown;
-	struct grant_values v;
-	char *dn = entry_dn(s->ld, e);
+	struct orgrbac_grant_values v;
+	char *dn = orgrbac_entry_dn(s->ld, e);
 
 	if (dn == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
@@ -676,15 +503,15 @@ static int add_grant(struct load *s, LDAPMessage *e, bool platform)
 	g = &f->grants[f->n_grants++];
 	memset(g, 0, sizeof(*g));
 	g->dn = dn;
-	if (single_value(s->ld, e, "cn", &g->name) != 0 || g->name == NULL) {
+	if (orgrbac_single_value(s->ld, e, "cn", &g->name) != 0 || g->name == NULL) {
 		/* several cn values: name it by its DN */
 		free(g->name);
 		g->name = strdup(dn);
 	}
 	g->platform = platform;
 	g->org = platform ? NULL : strdup(f->org);
-	if (read_grant(s->ld, e, &v) != 0) {
-		grant_values_free(&v);
+	if (orgrbac_read_grant(s->ld, e, &v) != 0) {
+		orgrbac_grant_values_free(&v);
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	}
 	memcpy(g->unreadable, v.why, sizeof(g->unreadable));
@@ -783,11 +610,11 @@ static int add_role(struct load *s, LDAPMessage *e)
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
-	r->dn = entry_dn(s->ld, e);
-	cns = all_values(s->ld, e, "cn", &n);
+	r->dn = orgrbac_entry_dn(s->ld, e);
+	cns = orgrbac_all_values(s->ld, e, "cn", &n);
 	r->name = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
 	orgrbac_strv_free(cns);
-	r->privileges = all_values(s->ld, e, "orgPrivilege", &r->n_privileges);
+	r->privileges = orgrbac_all_values(s->ld, e, "orgPrivilege", &r->n_privileges);
 	f->n_roles++;
 	if (r->dn == NULL || r->name == NULL || r->privileges == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "cannot read role %s", r->dn ? r->dn : "?");
@@ -853,57 +680,6 @@ static int load_roles(struct load *s)
 	return ORGRBAC_DIR_FOUND;
 }
 
-static enum orgrbac_ext_kind ext_kind(const char *v)
-{
-	if (v != NULL && strcasecmp(v, "vendor") == 0)
-		return ORGRBAC_EXT_VENDOR;
-	if (v != NULL && strcasecmp(v, "partner") == 0)
-		return ORGRBAC_EXT_PARTNER;
-	return ORGRBAC_EXT_KIND_UNKNOWN;
-}
-
-static enum orgrbac_ext_mode ext_mode(const char *v)
-{
-	if (v != NULL && strcasecmp(v, "continuous") == 0)
-		return ORGRBAC_MODE_CONTINUOUS;
-	if (v != NULL && strcasecmp(v, "window") == 0)
-		return ORGRBAC_MODE_WINDOW;
-	if (v != NULL && strcasecmp(v, "disabled") == 0)
-		return ORGRBAC_MODE_DISABLED;
-	return ORGRBAC_MODE_UNKNOWN;
-}
-
-/*
- * The access values of an external-access entry. Options on, or several
- * values of, the mode, kind or window close the entry; role management is off
- * only for a single, plain "FALSE".
- */
-static void read_external(LDAP *ld, LDAPMessage *e, struct orgrbac_external *x)
-{
-	static const char *const closing[] = {"orgExternalKind", "orgAccessMode", "orgNotBefore",
-					      "orgNotAfter", NULL};
-	static const char *const management[] = {"orgRoleManagement", NULL};
-	char *kind = NULL, *mode = NULL, *rm = NULL, ignored[ORGRBAC_UNREADABLE_MAX];
-	bool kind_ok = single_value(ld, e, "orgExternalKind", &kind) == 0;
-	bool mode_ok = single_value(ld, e, "orgAccessMode", &mode) == 0;
-
-	x->kind = kind_ok ? ext_kind(kind) : ORGRBAC_EXT_KIND_UNKNOWN;
-	x->mode = mode_ok ? ext_mode(mode) : ORGRBAC_MODE_UNKNOWN;
-	parse_window(ld, e, &x->window);
-	x->unreadable[0] = '\0';
-	if (!has_options(ld, e, closing, x->unreadable, sizeof(x->unreadable)) &&
-	    (!kind_ok || !mode_ok))
-		snprintf(x->unreadable, sizeof(x->unreadable),
-			 "orgExternalKind or orgAccessMode is repeated or unreadable");
-	x->role_management = true;
-	if (single_value(ld, e, "orgRoleManagement", &rm) == 0 && rm != NULL &&
-	    strcmp(rm, "FALSE") == 0 && !has_options(ld, e, management, ignored, sizeof(ignored)))
-		x->role_management = false;
-	free(kind);
-	free(mode);
-	free(rm);
-}
-
 static int cmp_external_depth(const void *a, const void *b)
 {
 	const struct orgrbac_external *x = a, *y = b;
@@ -957,11 +733,11 @@ static int load_external(struct load *s)
 		if (!above)
 			continue;
 		f->n_external++;
-		x->dn = entry_dn(s->ld, e);
-		cns = all_values(s->ld, e, "cn", &n);
+		x->dn = orgrbac_entry_dn(s->ld, e);
+		cns = orgrbac_all_values(s->ld, e, "cn", &n);
 		x->name = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
 		orgrbac_strv_free(cns);
-		read_external(s->ld, e, x);
+		orgrbac_read_external(s->ld, e, x);
 		if (x->dn == NULL || x->name == NULL) {
 			ldap_msgfree(res);
 			return fail(s, ORGRBAC_DIR_ERROR, "cannot read external-access entry");
@@ -1029,17 +805,6 @@ out:
 #define IMAGE_PAGE	  500
 #define IMAGE_MAX_ENTRIES 5000000 /* of one kind; far beyond any organization */
 
-static char *entry_dn_norm(LDAP *ld, LDAPMessage *e)
-{
-	char *dn = ldap_get_dn(ld, e), *norm;
-
-	if (dn == NULL)
-		return NULL;
-	norm = orgrbac_dn_norm(dn);
-	ldap_memfree(dn);
-	return norm;
-}
-
 /* Normalize DNs in place; the ones that do not parse are dropped. */
 static void norm_all(char **v, size_t *n)
 {
@@ -1080,12 +845,12 @@ static void *grow(void *v, size_t n, size_t *cap, size_t size)
 static int image_user(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
-	char *dn = entry_dn_norm(ld, e), **uids;
+	char *dn = orgrbac_entry_dn_norm(ld, e), **uids;
 	size_t n;
 
 	if (dn == NULL)
 		return 0;
-	uids = all_values(ld, e, "uid", &n);
+	uids = orgrbac_all_values(ld, e, "uid", &n);
 	if (uids == NULL) {
 		free(dn);
 		return -1;
@@ -1118,7 +883,7 @@ static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_group *g;
-	char *dn = entry_dn_norm(ld, e);
+	char *dn = orgrbac_entry_dn_norm(ld, e);
 
 	if (dn == NULL)
 		return 0;
@@ -1130,7 +895,7 @@ static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->groups = g;
 	g = &img->groups[img->n_groups++];
 	g->dn = dn;
-	g->members = all_values(ld, e, "member", &g->n_members);
+	g->members = orgrbac_all_values(ld, e, "member", &g->n_members);
 	if (g->members == NULL)
 		return -1;
 	norm_all(g->members, &g->n_members);
@@ -1141,7 +906,7 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_role *r;
-	char *dn = entry_dn_norm(ld, e), *gid = NULL, **cns;
+	char *dn = orgrbac_entry_dn_norm(ld, e), *gid = NULL, **cns;
 	size_t n;
 
 	if (dn == NULL)
@@ -1154,14 +919,14 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->roles = r;
 	r = &img->roles[img->n_roles++];
 	r->dn = dn;
-	cns = all_values(ld, e, "cn", &n);
+	cns = orgrbac_all_values(ld, e, "cn", &n);
 	r->cn = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
 	orgrbac_strv_free(cns);
-	r->privileges = all_values(ld, e, "orgPrivilege", &r->n_privileges);
+	r->privileges = orgrbac_all_values(ld, e, "orgPrivilege", &r->n_privileges);
 	if (r->privileges == NULL)
 		return -1;
 	/* An unreadable gidNumber or orgGroupName: the role is no group. */
-	if (single_value(ld, e, "gidNumber", &gid) == 0 && gid != NULL) {
+	if (orgrbac_single_value(ld, e, "gidNumber", &gid) == 0 && gid != NULL) {
 		char *end;
 		long long v = strtoll(gid, &end, 10);
 
@@ -1169,7 +934,7 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 		r->gid = v;
 	}
 	free(gid);
-	if (single_value(ld, e, "orgGroupName", &r->group_name) != 0) {
+	if (orgrbac_single_value(ld, e, "orgGroupName", &r->group_name) != 0) {
 		r->has_gid = false;
 		free(r->group_name);
 		r->group_name = NULL;
@@ -1181,8 +946,8 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_grant *g;
-	struct grant_values v;
-	char *dn = entry_dn_norm(ld, e);
+	struct orgrbac_grant_values v;
+	char *dn = orgrbac_entry_dn_norm(ld, e);
 
 	if (dn == NULL)
 		return 0;
@@ -1194,8 +959,8 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->grants = g;
 	g = &img->grants[img->n_grants++];
 	g->dn = dn;
-	if (read_grant(ld, e, &v) != 0) {
-		grant_values_free(&v);
+	if (orgrbac_read_grant(ld, e, &v) != 0) {
+		orgrbac_grant_values_free(&v);
 		return -1;
 	}
 	memcpy(g->unreadable, v.why, sizeof(g->unreadable));
@@ -1214,7 +979,7 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_external *x;
-	char *dn = entry_dn_norm(ld, e);
+	char *dn = orgrbac_entry_dn_norm(ld, e);
 
 	if (dn == NULL)
 		return 0;
@@ -1226,7 +991,7 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->externals = x;
 	x = &img->externals[img->n_externals++];
 	x->dn = dn;
-	read_external(ld, e, &x->access);
+	orgrbac_read_external(ld, e, &x->access);
 	return 0;
 }
 

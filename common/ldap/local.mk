@@ -4,5 +4,6 @@ noinst_LTLIBRARIES += libdirectory.la
 libdirectory_la_SOURCES = \
 	common/ldap/ldapc.c common/ldap/ldapc.h \
 	common/ldap/dn.c common/ldap/dn.h \
+	common/ldap/entry.c common/ldap/entry.h \
 	common/ldap/directory.c common/ldap/directory.h
 libdirectory_la_CPPFLAGS = $(ldap_includes) $(ORGRBAC_DEFS)
