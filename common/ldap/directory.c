@@ -606,17 +606,13 @@ static int add_role(struct load *s, LDAPMessage *e)
 {
 	struct orgrbac_facts *f = s->f;
 	struct orgrbac_role *r = &f->roles[f->n_roles];
-	char **cns;
-	size_t n;
+	int rc;
 
 	memset(r, 0, sizeof(*r));
 	r->dn = orgrbac_entry_dn(s->ld, e);
-	cns = orgrbac_all_values(s->ld, e, "cn", &n);
-	r->name = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
-	orgrbac_strv_free(cns);
-	r->privileges = orgrbac_all_values(s->ld, e, "orgPrivilege", &r->n_privileges);
+	rc = orgrbac_read_role(s->ld, e, &r->name, &r->privileges, &r->n_privileges);
 	f->n_roles++;
-	if (r->dn == NULL || r->name == NULL || r->privileges == NULL)
+	if (r->dn == NULL || r->name == NULL || rc != 0)
 		return fail(s, ORGRBAC_DIR_ERROR, "cannot read role %s", r->dn ? r->dn : "?");
 	return ORGRBAC_DIR_FOUND;
 }
@@ -720,10 +716,9 @@ static int load_external(struct load *s)
 	}
 	for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
 		struct orgrbac_external *x = &f->external[f->n_external];
-		char *dn = ldap_get_dn(s->ld, e), **cns;
+		char *dn = ldap_get_dn(s->ld, e);
 		struct orgrbac_dn d;
 		bool above = false;
-		size_t n;
 
 		if (dn != NULL && orgrbac_dn_parse(dn, &d) == 0) {
 			above = orgrbac_dn_below(&s->user, &d);
@@ -734,9 +729,7 @@ static int load_external(struct load *s)
 			continue;
 		f->n_external++;
 		x->dn = orgrbac_entry_dn(s->ld, e);
-		cns = orgrbac_all_values(s->ld, e, "cn", &n);
-		x->name = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
-		orgrbac_strv_free(cns);
+		x->name = orgrbac_first_value(s->ld, e, "cn");
 		orgrbac_read_external(s->ld, e, x);
 		if (x->dn == NULL || x->name == NULL) {
 			ldap_msgfree(res);
@@ -906,8 +899,7 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 {
 	struct orgrbac_image *img = ctx;
 	struct orgrbac_img_role *r;
-	char *dn = orgrbac_entry_dn_norm(ld, e), *gid = NULL, **cns;
-	size_t n;
+	char *dn = orgrbac_entry_dn_norm(ld, e), *gid = NULL;
 
 	if (dn == NULL)
 		return 0;
@@ -919,11 +911,7 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 	img->roles = r;
 	r = &img->roles[img->n_roles++];
 	r->dn = dn;
-	cns = orgrbac_all_values(ld, e, "cn", &n);
-	r->cn = cns != NULL && n > 0 ? strdup(cns[0]) : NULL;
-	orgrbac_strv_free(cns);
-	r->privileges = orgrbac_all_values(ld, e, "orgPrivilege", &r->n_privileges);
-	if (r->privileges == NULL)
+	if (orgrbac_read_role(ld, e, &r->cn, &r->privileges, &r->n_privileges) != 0)
 		return -1;
 	/* An unreadable gidNumber or orgGroupName: the role is no group. */
 	if (orgrbac_single_value(ld, e, "gidNumber", &gid) == 0 && gid != NULL) {

@@ -54,6 +54,17 @@ char **orgrbac_all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n)
 	return some_values(ld, e, attr, n, NULL);
 }
 
+char *orgrbac_first_value(LDAP *ld, LDAPMessage *e, const char *attr)
+{
+	struct berval **v = ldap_get_values_len(ld, e, attr);
+	char *out = NULL;
+
+	for (size_t i = 0; v != NULL && v[i] != NULL && out == NULL; i++)
+		out = orgrbac_value_dup(v[i]);
+	ldap_value_free_len(v);
+	return out;
+}
+
 /*
  * Does the entry carry one of `attrs` with options ("orgScope;lang-en")?
  * Such values are invisible to ldap_get_values_len, so they must void what
@@ -220,4 +231,11 @@ char *orgrbac_entry_dn_norm(LDAP *ld, LDAPMessage *e)
 	norm = orgrbac_dn_norm(dn);
 	ldap_memfree(dn);
 	return norm;
+}
+
+int orgrbac_read_role(LDAP *ld, LDAPMessage *e, char **name, char ***privileges, size_t *n)
+{
+	*name = orgrbac_first_value(ld, e, "cn");
+	*privileges = orgrbac_all_values(ld, e, "orgPrivilege", n);
+	return *privileges != NULL ? 0 : -1;
 }

@@ -15,6 +15,9 @@ int orgrbac_single_value(LDAP *ld, LDAPMessage *e, const char *attr, char **out)
 /* Every usable value of `attr` as a NULL-terminated array (possibly empty), or NULL on ENOMEM. */
 char **orgrbac_all_values(LDAP *ld, LDAPMessage *e, const char *attr, size_t *n);
 
+/* The first usable value of `attr`; NULL when it has none (or on ENOMEM). */
+char *orgrbac_first_value(LDAP *ld, LDAPMessage *e, const char *attr);
+
 /* The entry's DN as given (free it), or normalized; NULL on ENOMEM or one that does not parse. */
 char *orgrbac_entry_dn(LDAP *ld, LDAPMessage *e);
 char *orgrbac_entry_dn_norm(LDAP *ld, LDAPMessage *e);
@@ -44,5 +47,12 @@ void orgrbac_grant_values_free(struct orgrbac_grant_values *v);
  * only for a single, plain "FALSE".
  */
 void orgrbac_read_external(LDAP *ld, LDAPMessage *e, struct orgrbac_external *x);
+
+/*
+ * A role, for one principal and for the whole directory alike: its name (the
+ * first usable cn, or NULL) and every usable orgPrivilege. 0, or -1 when the
+ * privileges cannot be kept (ENOMEM); free what was read either way.
+ */
+int orgrbac_read_role(LDAP *ld, LDAPMessage *e, char **name, char ***privileges, size_t *n);
 
 #endif
