@@ -22,22 +22,16 @@ struct filter {
 static void filter_add(struct filter *f, const char *text)
 {
 	size_t n = strlen(text);
+	char *s;
 
 	if (f->failed)
 		return;
-	if (f->len + n + 1 > f->cap) {
-		size_t cap = f->cap == 0 ? 1024 : f->cap;
-		char *s;
-
-		while (cap < f->len + n + 1)
-			cap *= 2;
-		if (cap > FILTER_MAX || (s = realloc(f->s, cap)) == NULL) {
-			f->failed = true;
-			return;
-		}
-		f->s = s;
-		f->cap = cap;
+	if (f->len + n + 1 > FILTER_MAX ||
+	    (s = orgrbac_grow(f->s, &f->cap, f->len + n + 1, 1)) == NULL) {
+		f->failed = true;
+		return;
 	}
+	f->s = s;
 	memcpy(f->s + f->len, text, n + 1);
 	f->len += n;
 }
@@ -80,15 +74,11 @@ static char *filter_any(const char *cls, const char *attr, char *const *values, 
 /* Append a string to a NULL-terminated array that has room for `cap` entries. */
 static int strv_push(char ***v, size_t *n, size_t *cap, char *s)
 {
-	if (*n + 1 >= *cap) {
-		size_t ncap = *cap == 0 ? 16 : *cap * 2;
-		char **nv = reallocarray(*v, ncap, sizeof(**v));
+	char **nv = orgrbac_grow(*v, cap, *n + 2, sizeof(**v));
 
-		if (nv == NULL)
-			return -1;
-		*v = nv;
-		*cap = ncap;
-	}
+	if (nv == NULL)
+		return -1;
+	*v = nv;
 	(*v)[(*n)++] = s;
 	(*v)[*n] = NULL;
 	return 0;
@@ -105,7 +95,7 @@ struct load {
 	char **direct; /* memberOf values of the user */
 	size_t n_direct;
 	char **group_norm; /* normalized DNs of facts->groups, same order */
-	size_t cap_norm, cap_groups;
+	size_t cap_norm, cap_groups, cap_grants;
 	orgrbac_error *err;
 };
 
@@ -494,7 +484,7 @@ static int add_grant(struct load *s, LDAPMessage *e, bool platform)
 		free(dn);
 		return fail(s, ORGRBAC_DIR_ERROR, "more than 4096 grants name %s", f->user);
 	}
-	grown = reallocarray(f->grants, f->n_grants + 1, sizeof(*f->grants));
+	grown = orgrbac_grow(f->grants, &s->cap_grants, f->n_grants + 1, sizeof(*f->grants));
 	if (grown == NULL) {
 		free(dn);
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
@@ -814,23 +804,6 @@ static void norm_all(char **v, size_t *n)
 	*n = k;
 }
 
-/* Room for one more element in an array that grows by doubling. */
-static void *grow(void *v, size_t n, size_t *cap, size_t size)
-{
-	void *g;
-	size_t ncap;
-
-	if (n < *cap)
-		return v;
-	ncap = *cap == 0 ? 64 : *cap * 2;
-	g = reallocarray(v, ncap, size);
-	if (g == NULL)
-		return NULL;
-	memset((char *)g + n * size, 0, (ncap - n) * size);
-	*cap = ncap;
-	return g;
-}
-
 /*
  * The entry callbacks below keep what they can read; an entry they cannot
  * read is left out (so it grants nothing), an allocation failure stops sync.
@@ -849,8 +822,8 @@ static int image_user(void *ctx, LDAP *ld, LDAPMessage *e)
 		return -1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		struct orgrbac_img_user *v =
-		    grow(img->users, img->n_users, &img->cap_users, sizeof(*img->users));
+		struct orgrbac_img_user *v = orgrbac_grow(img->users, &img->cap_users,
+							  img->n_users + 1, sizeof(*img->users));
 
 		if (v == NULL)
 			goto nomem;
@@ -880,7 +853,7 @@ static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
 
 	if (dn == NULL)
 		return 0;
-	g = grow(img->groups, img->n_groups, &img->cap_groups, sizeof(*g));
+	g = orgrbac_grow(img->groups, &img->cap_groups, img->n_groups + 1, sizeof(*g));
 	if (g == NULL) {
 		free(dn);
 		return -1;
@@ -903,7 +876,7 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 
 	if (dn == NULL)
 		return 0;
-	r = grow(img->roles, img->n_roles, &img->cap_roles, sizeof(*r));
+	r = orgrbac_grow(img->roles, &img->cap_roles, img->n_roles + 1, sizeof(*r));
 	if (r == NULL) {
 		free(dn);
 		return -1;
@@ -939,7 +912,7 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 
 	if (dn == NULL)
 		return 0;
-	g = grow(img->grants, img->n_grants, &img->cap_grants, sizeof(*g));
+	g = orgrbac_grow(img->grants, &img->cap_grants, img->n_grants + 1, sizeof(*g));
 	if (g == NULL) {
 		free(dn);
 		return -1;
@@ -971,7 +944,7 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 
 	if (dn == NULL)
 		return 0;
-	x = grow(img->externals, img->n_externals, &img->cap_externals, sizeof(*x));
+	x = orgrbac_grow(img->externals, &img->cap_externals, img->n_externals + 1, sizeof(*x));
 	if (x == NULL) {
 		free(dn);
 		return -1;
