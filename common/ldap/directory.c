@@ -102,22 +102,35 @@ struct load {
 /* Set the error and return the status. */
 #define fail(s, status, ...) (orgrbac_seterr((s)->err, __VA_ARGS__), (status))
 
+enum orgrbac_dir_status orgrbac_dir_status_from_ldap(enum orgrbac_ldap_status st)
+{
+	switch (st) {
+	case ORGRBAC_LDAP_OK: return ORGRBAC_DIR_FOUND;
+	/* a base the caller needs is missing or hidden: that server cannot answer */
+	case ORGRBAC_LDAP_NOOBJECT:
+	case ORGRBAC_LDAP_UNAVAIL: return ORGRBAC_DIR_UNAVAIL;
+	case ORGRBAC_LDAP_ERROR: return ORGRBAC_DIR_ERROR;
+	}
+	return ORGRBAC_DIR_ERROR;
+}
+
 /*
  * Does the server hold the base entry? One that does not (a replica not yet
  * initialized, another suffix) answers "no such object" to every search,
  * which must read as an unusable server, never as "no such user" or as a
  * directory without roles.
  */
-static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *err)
+static enum orgrbac_dir_status base_held(struct orgrbac_ldap *l, const char *base,
+					 orgrbac_error *err)
 {
 	static char *attrs[] = {"1.1", NULL};
 	LDAPMessage *res = NULL;
 	bool held;
-	int rc =
+	enum orgrbac_ldap_status rc =
 	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, err);
 
 	if (rc != ORGRBAC_LDAP_OK && rc != ORGRBAC_LDAP_NOOBJECT)
-		return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
+		return orgrbac_dir_status_from_ldap(rc);
 	held = res != NULL && ldap_first_entry(orgrbac_ldap_handle(l), res) != NULL;
 	ldap_msgfree(res);
 	if (!held) {
@@ -132,18 +145,18 @@ static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *er
  * `absent` the caller is told (and the result is empty), otherwise the
  * directory cannot be read as it must be, which is never "no restrictions".
  */
-static int search(struct load *s, const char *base, int scope, const char *filter, char **attrs,
-		  int limit, bool *absent, LDAPMessage **res)
+static enum orgrbac_dir_status search(struct load *s, const char *base, int scope,
+				      const char *filter, char **attrs, int limit, bool *absent,
+				      LDAPMessage **res)
 {
-	int rc = orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
+	enum orgrbac_ldap_status rc =
+	    orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
 
 	if (absent != NULL)
 		*absent = rc == ORGRBAC_LDAP_NOOBJECT;
-	if (rc == ORGRBAC_LDAP_NOOBJECT)
-		return absent != NULL ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_UNAVAIL;
-	if (rc == ORGRBAC_LDAP_UNAVAIL)
-		return ORGRBAC_DIR_UNAVAIL;
-	return rc == ORGRBAC_LDAP_OK ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_ERROR;
+	if (rc == ORGRBAC_LDAP_NOOBJECT && absent != NULL)
+		return ORGRBAC_DIR_FOUND;
+	return orgrbac_dir_status_from_ldap(rc);
 }
 
 /* Does the entry's uid equal the login name byte for byte? LDAP matched without case. */
@@ -170,11 +183,12 @@ struct candidates {
 	size_t entries, exact, in_host, outside;
 };
 
-static int find_candidates(struct load *s, const char *base, bool *absent, const char *filter,
-			   const char *user, struct candidates *c)
+static enum orgrbac_dir_status find_candidates(struct load *s, const char *base, bool *absent,
+					       const char *filter, const char *user,
+					       struct candidates *c)
 {
 	static char *attrs[] = {"uid", "memberOf", NULL};
-	int rc;
+	enum orgrbac_dir_status rc;
 
 	ldap_msgfree(c->res);
 	memset(c, 0, sizeof(*c));
@@ -215,11 +229,11 @@ static int find_candidates(struct load *s, const char *base, bool *absent, const
  * organization, and a name held several times are refused: none of them may
  * read as "unknown", which a stack may let through.
  */
-static int pick_user(struct load *s, const char *user, struct candidates *c)
+static enum orgrbac_dir_status pick_user(struct load *s, const char *user, struct candidates *c)
 {
 	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *host_dn = NULL;
 	bool absent = false;
-	int rc = ORGRBAC_DIR_FOUND;
+	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
 
 	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
 		return fail(s, ORGRBAC_DIR_NOUSER, "user name too long");
@@ -272,11 +286,11 @@ static int pick_user(struct load *s, const char *user, struct candidates *c)
 	return rc;
 }
 
-static int load_user(struct load *s, const char *user)
+static enum orgrbac_dir_status load_user(struct load *s, const char *user)
 {
 	struct candidates c = {0};
 	char *dn;
-	int rc = pick_user(s, user, &c);
+	enum orgrbac_dir_status rc = pick_user(s, user, &c);
 
 	if (rc != ORGRBAC_DIR_FOUND) {
 		ldap_msgfree(c.res);
@@ -295,7 +309,7 @@ static int load_user(struct load *s, const char *user)
 }
 
 /* The home organization: the o= RDN directly beneath the base. */
-static int find_org(struct load *s)
+static enum orgrbac_dir_status find_org(struct load *s)
 {
 	if (orgrbac_dn_org_of(&s->base, s->f->dn, &s->f->org, &s->org_dn) != 0 ||
 	    orgrbac_dn_parse(s->org_dn, &s->org) != 0)
@@ -354,12 +368,12 @@ static int add_group(struct load *s, const char *dn)
  * search for the nested groups of the organization (those that have memberOf
  * themselves) gives every edge of the group graph, whatever its depth.
  */
-static int groups_memberof(struct load *s)
+static enum orgrbac_dir_status groups_memberof(struct load *s)
 {
 	static char *attrs[] = {"memberOf", NULL};
 	LDAPMessage *res = NULL, *e;
 	size_t done = 0;
-	int rc;
+	enum orgrbac_dir_status rc;
 
 	for (size_t i = 0; i < s->n_direct; i++)
 		if (add_group(s, s->direct[i]) < 0)
@@ -404,11 +418,11 @@ static int groups_memberof(struct load *s)
  * Without memberOf: search level by level for groups whose member is in the
  * frontier. Cycles end because a group is visited once; depth is bounded.
  */
-static int groups_search(struct load *s)
+static enum orgrbac_dir_status groups_search(struct load *s)
 {
 	static char *attrs[] = {"1.1", NULL};
 	size_t prev_start = 0, prev_end = 0;
-	int rc = ORGRBAC_DIR_FOUND;
+	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
 
 	for (int depth = 0; depth < ORGRBAC_MAX_GROUP_DEPTH; depth++) {
 		size_t count = depth == 0 ? 1 : prev_end - prev_start;
@@ -466,7 +480,7 @@ static char *grant_via(struct load *s, char *const *grantees, size_t n)
 	return via;
 }
 
-static int add_grant(struct load *s, LDAPMessage *e, bool platform)
+static enum orgrbac_dir_status add_grant(struct load *s, LDAPMessage *e, bool platform)
 {
 	struct orgrbac_facts *f = s->f;
 	struct orgrbac_grant *g, *grown;
@@ -523,14 +537,14 @@ static int add_grant(struct load *s, LDAPMessage *e, bool platform)
  * The grants naming the user or its groups: its organization's, then the
  * platform's in ou=grants beneath the base, which a directory may not have.
  */
-static int load_grants(struct load *s)
+static enum orgrbac_dir_status load_grants(struct load *s)
 {
 	static char *attrs[] = {"cn",		"orgGrantedRole", "orgGrantee", "orgScope",
 				"orgNotBefore", "orgNotAfter",	  NULL};
 	size_t n = s->f->n_groups + 1;
 	char **grantees = calloc(n, sizeof(*grantees)), *platform_dn = NULL;
 	bool absent; /* a directory without platform grants: none */
-	int rc = ORGRBAC_DIR_FOUND;
+	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
 
 	if (grantees == NULL || asprintf(&platform_dn, "ou=grants,%s", s->cfg->base) < 0) {
 		free(grantees);
@@ -592,28 +606,28 @@ static bool role_in_reach(struct load *s, const struct orgrbac_grant *g)
 	return ok;
 }
 
-static int add_role(struct load *s, LDAPMessage *e)
+static enum orgrbac_dir_status add_role(struct load *s, LDAPMessage *e)
 {
 	struct orgrbac_facts *f = s->f;
 	struct orgrbac_role *r = &f->roles[f->n_roles];
-	int rc;
+	bool read;
 
 	memset(r, 0, sizeof(*r));
 	r->dn = orgrbac_entry_dn(s->ld, e);
-	rc = orgrbac_read_role(s->ld, e, &r->name, &r->privileges, &r->n_privileges);
+	read = orgrbac_read_role(s->ld, e, &r->name, &r->privileges, &r->n_privileges) == 0;
 	f->n_roles++;
-	if (r->dn == NULL || r->name == NULL || rc != 0)
+	if (r->dn == NULL || r->name == NULL || !read)
 		return fail(s, ORGRBAC_DIR_ERROR, "cannot read role %s", r->dn ? r->dn : "?");
 	return ORGRBAC_DIR_FOUND;
 }
 
-static int load_roles(struct load *s)
+static enum orgrbac_dir_status load_roles(struct load *s)
 {
 	static char *attrs[] = {"cn", "orgPrivilege", NULL};
 	struct orgrbac_facts *f = s->f;
 	char **dns = calloc(f->n_grants + 1, sizeof(*dns));
 	size_t n = 0;
-	int rc = ORGRBAC_DIR_FOUND;
+	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
 
 	if (dns == NULL)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
@@ -682,7 +696,7 @@ static int cmp_external_depth(const void *a, const void *b)
 }
 
 /* Every external-access entry above the user, nearest first: each one must be open. */
-static int load_external(struct load *s)
+static enum orgrbac_dir_status load_external(struct load *s)
 {
 	static char *attrs[] = {"cn",
 				"orgExternalKind",
@@ -693,7 +707,7 @@ static int load_external(struct load *s)
 				NULL};
 	LDAPMessage *res = NULL, *e;
 	struct orgrbac_facts *f = s->f;
-	int rc;
+	enum orgrbac_dir_status rc;
 
 	rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, "(objectClass=orgExternalAccess)", attrs,
 		    ORGRBAC_MAX_EXTERNAL, NULL, &res);
@@ -736,12 +750,13 @@ static int load_external(struct load *s)
 	return ORGRBAC_DIR_FOUND;
 }
 
-int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
-			   const char *user, struct orgrbac_facts **out, orgrbac_error *err)
+enum orgrbac_dir_status orgrbac_directory_load(struct orgrbac_ldap *l,
+					       const struct orgrbac_config *cfg, const char *user,
+					       struct orgrbac_facts **out, orgrbac_error *err)
 {
 	struct load s = {.l = l, .ld = orgrbac_ldap_handle(l), .cfg = cfg, .err = err};
 	const char *why;
-	int rc;
+	enum orgrbac_dir_status rc;
 
 	*out = NULL;
 	if (!orgrbac_username_valid(user, &why)) {
@@ -956,8 +971,9 @@ static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
 	return 0;
 }
 
-int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
-			    struct orgrbac_image *img, orgrbac_error *err)
+enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
+						const struct orgrbac_config *cfg,
+						struct orgrbac_image *img, orgrbac_error *err)
 {
 	static char *user_attrs[] = {"uid", NULL};
 	static char *group_attrs[] = {"member", NULL};
@@ -977,7 +993,7 @@ int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config 
 	    {"(objectClass=groupOfNames)", group_attrs, image_group},
 	    {"(objectClass=posixAccount)", user_attrs, image_user},
 	};
-	int rc = ORGRBAC_LDAP_OK;
+	enum orgrbac_dir_status rc;
 
 	memset(img, 0, sizeof(*img));
 	img->base = orgrbac_dn_norm(cfg->base);
@@ -986,17 +1002,12 @@ int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config 
 		return ORGRBAC_DIR_ERROR;
 	}
 	rc = base_held(l, cfg->base, err);
-	if (rc != ORGRBAC_DIR_FOUND) {
-		orgrbac_image_free(img);
-		return rc;
-	}
 	/* Every organization: a user of another one may cross into this host's. */
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_LDAP_OK; i++)
-		rc = orgrbac_ldap_search_paged(l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter,
-					       kinds[i].attrs, IMAGE_PAGE, IMAGE_MAX_ENTRIES,
-					       kinds[i].fn, img, err);
-	if (rc == ORGRBAC_LDAP_OK)
-		return ORGRBAC_DIR_FOUND;
-	orgrbac_image_free(img);
-	return rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_DIR_UNAVAIL : ORGRBAC_DIR_ERROR;
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_DIR_FOUND; i++)
+		rc = orgrbac_dir_status_from_ldap(orgrbac_ldap_search_paged(
+		    l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter, kinds[i].attrs, IMAGE_PAGE,
+		    IMAGE_MAX_ENTRIES, kinds[i].fn, img, err));
+	if (rc != ORGRBAC_DIR_FOUND)
+		orgrbac_image_free(img);
+	return rc;
 }

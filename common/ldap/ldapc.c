@@ -344,8 +344,9 @@ static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrba
 }
 
 /* Connect and bind to one server: OK, UNAVAIL (try the next) or ERROR (refused by policy). */
-static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char *secret,
-		   struct orgrbac_ldap *l, orgrbac_error *err)
+static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const char *uri,
+					const char *secret, struct orgrbac_ldap *l,
+					orgrbac_error *err)
 {
 	LDAPURLDesc *lud = NULL;
 	struct berval cred = {0, NULL};
@@ -416,14 +417,14 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	return ORGRBAC_LDAP_OK;
 }
 
-int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
-		      struct orgrbac_ldap **out, orgrbac_error *err)
+enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+					   struct orgrbac_ldap **out, orgrbac_error *err)
 {
 	struct orgrbac_ldap *l;
 	struct sigpipe_guard guard;
 	char *secret = NULL;
 	char tried[sizeof(err->msg)] = "";
-	int status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
 
 	*out = NULL;
 	pthread_once(&global_once, global_init);
@@ -450,7 +451,7 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 	sigpipe_block(&guard);
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		orgrbac_error one;
-		int rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
+		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
 		size_t used = strlen(tried);
 
 		if (rc == ORGRBAC_LDAP_OK) {
@@ -515,8 +516,9 @@ LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l)
 	return l->ld;
 }
 
-int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
-			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err)
+enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
+					     const char *filter, char **attrs, int sizelimit,
+					     LDAPMessage **res, orgrbac_error *err)
 {
 	struct timeval tv = {l->timeout, 0};
 	struct sigpipe_guard guard;
@@ -564,14 +566,16 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	return ORGRBAC_LDAP_OK;
 }
 
-int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
-			      const char *filter, char **attrs, int page_size, size_t max_entries,
-			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err)
+enum orgrbac_ldap_status orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base,
+						   int scope, const char *filter, char **attrs,
+						   int page_size, size_t max_entries,
+						   orgrbac_entry_fn fn, void *ctx,
+						   orgrbac_error *err)
 {
 	struct timeval tv = {l->timeout, 0};
 	struct berval *cookie = NULL;
 	size_t total = 0;
-	int status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
 
 	do {
 		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL}, **rctrls = NULL, *resp;
