@@ -224,12 +224,9 @@ void orgrbac_read_external(LDAP *ld, LDAPMessage *e, struct orgrbac_external *x)
 
 char *orgrbac_entry_dn_norm(LDAP *ld, LDAPMessage *e)
 {
-	char *dn = ldap_get_dn(ld, e), *norm;
+	char *dn = orgrbac_entry_dn(ld, e), *norm = dn != NULL ? orgrbac_dn_norm(dn) : NULL;
 
-	if (dn == NULL)
-		return NULL;
-	norm = orgrbac_dn_norm(dn);
-	ldap_memfree(dn);
+	free(dn);
 	return norm;
 }
 
