@@ -28,62 +28,69 @@ static void norm_all(char **v, size_t *n)
 }
 
 /*
- * The entry callbacks below keep what they can read; an entry they cannot
- * read is left out (so it grants nothing), an allocation failure stops sync.
+ * NAME(img, dn): a new element at the end of img->FIELD, zeroed but for its
+ * dn, counted in n_FIELD; NULL (and dn freed) on ENOMEM. The image's arrays
+ * differ in their element type only, so one definition serves them all.
  */
-static int image_user(void *ctx, LDAP *ld, LDAPMessage *e)
+#define IMAGE_APPENDER(NAME, TYPE, FIELD)                                                          \
+	static TYPE *NAME(struct orgrbac_image *img, char *dn)                                     \
+	{                                                                                          \
+		TYPE *v =                                                                          \
+		    orgrbac_grow(img->FIELD, &img->cap_##FIELD, img->n_##FIELD + 1, sizeof(*v));   \
+                                                                                                   \
+		if (v == NULL) {                                                                   \
+			free(dn);                                                                  \
+			return NULL;                                                               \
+		}                                                                                  \
+		img->FIELD = v;                                                                    \
+		v[img->n_##FIELD].dn = dn;                                                         \
+		return &v[img->n_##FIELD++];                                                       \
+	}
+
+IMAGE_APPENDER(append_user, struct orgrbac_img_user, users)
+IMAGE_APPENDER(append_group, struct orgrbac_img_group, groups)
+IMAGE_APPENDER(append_role, struct orgrbac_img_role, roles)
+IMAGE_APPENDER(append_grant, struct orgrbac_img_grant, grants)
+IMAGE_APPENDER(append_external, struct orgrbac_img_external, externals)
+
+/*
+ * Each kind of entry has a reader: it gets the entry's normalized DN, which
+ * it keeps or frees, and returns 0, or -1 on ENOMEM, which stops sync. What
+ * it cannot read it leaves out, so that it grants nothing.
+ */
+typedef int (*image_reader)(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn);
+
+/* One element for each uid of the entry. */
+static int image_user(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
-	struct orgrbac_image *img = ctx;
-	char *dn = orgrbac_entry_dn_norm(ld, e), **uids;
 	size_t n;
+	char **uids = orgrbac_all_values(ld, e, "uid", &n);
+	int rc = uids != NULL ? 0 : -1;
 
-	if (dn == NULL)
-		return 0;
-	uids = orgrbac_all_values(ld, e, "uid", &n);
-	if (uids == NULL) {
-		free(dn);
-		return -1;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct orgrbac_img_user *v = orgrbac_grow(img->users, &img->cap_users,
-							  img->n_users + 1, sizeof(*img->users));
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char *copy = strdup(dn);
+		struct orgrbac_img_user *u = copy != NULL ? append_user(img, copy) : NULL;
 
-		if (v == NULL)
-			goto nomem;
-		img->users = v;
-		v[img->n_users].dn = strdup(dn);
-		if (v[img->n_users].dn == NULL)
-			goto nomem;
-		v[img->n_users++].uid = uids[i];
-		uids[i] = NULL;
+		if (u == NULL) {
+			rc = -1;
+		} else {
+			u->uid = uids[i];
+			uids[i] = NULL;
+		}
 	}
-	free(dn);
-	orgrbac_strv_free(uids);
-	return 0;
-nomem:
 	free(dn);
 	for (size_t i = 0; i < n; i++)
 		free(uids[i]);
 	free(uids);
-	return -1;
+	return rc;
 }
 
-static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
+static int image_group(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
-	struct orgrbac_image *img = ctx;
-	struct orgrbac_img_group *g;
-	char *dn = orgrbac_entry_dn_norm(ld, e);
+	struct orgrbac_img_group *g = append_group(img, dn);
 
-	if (dn == NULL)
-		return 0;
-	g = orgrbac_grow(img->groups, &img->cap_groups, img->n_groups + 1, sizeof(*g));
-	if (g == NULL) {
-		free(dn);
+	if (g == NULL)
 		return -1;
-	}
-	img->groups = g;
-	g = &img->groups[img->n_groups++];
-	g->dn = dn;
 	g->members = orgrbac_all_values(ld, e, "member", &g->n_members);
 	if (g->members == NULL)
 		return -1;
@@ -91,23 +98,12 @@ static int image_group(void *ctx, LDAP *ld, LDAPMessage *e)
 	return 0;
 }
 
-static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
+static int image_role(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
-	struct orgrbac_image *img = ctx;
-	struct orgrbac_img_role *r;
-	char *dn = orgrbac_entry_dn_norm(ld, e), *gid = NULL;
+	struct orgrbac_img_role *r = append_role(img, dn);
+	char *gid = NULL;
 
-	if (dn == NULL)
-		return 0;
-	r = orgrbac_grow(img->roles, &img->cap_roles, img->n_roles + 1, sizeof(*r));
-	if (r == NULL) {
-		free(dn);
-		return -1;
-	}
-	img->roles = r;
-	r = &img->roles[img->n_roles++];
-	r->dn = dn;
-	if (orgrbac_read_role(ld, e, &r->cn, &r->privileges, &r->n_privileges) != 0)
+	if (r == NULL || orgrbac_read_role(ld, e, &r->cn, &r->privileges, &r->n_privileges) != 0)
 		return -1;
 	/* An unreadable gidNumber or orgGroupName: the role is no group. */
 	if (orgrbac_single_value(ld, e, "gidNumber", &gid) == 0 && gid != NULL) {
@@ -126,23 +122,13 @@ static int image_role(void *ctx, LDAP *ld, LDAPMessage *e)
 	return 0;
 }
 
-static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
+static int image_grant(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
-	struct orgrbac_image *img = ctx;
-	struct orgrbac_img_grant *g;
+	struct orgrbac_img_grant *g = append_grant(img, dn);
 	struct orgrbac_grant_values v;
-	char *dn = orgrbac_entry_dn_norm(ld, e);
 
-	if (dn == NULL)
-		return 0;
-	g = orgrbac_grow(img->grants, &img->cap_grants, img->n_grants + 1, sizeof(*g));
-	if (g == NULL) {
-		free(dn);
+	if (g == NULL)
 		return -1;
-	}
-	img->grants = g;
-	g = &img->grants[img->n_grants++];
-	g->dn = dn;
 	if (orgrbac_read_grant(ld, e, &v) != 0) {
 		orgrbac_grant_values_free(&v);
 		return -1;
@@ -159,24 +145,29 @@ static int image_grant(void *ctx, LDAP *ld, LDAPMessage *e)
 	return 0;
 }
 
-static int image_external(void *ctx, LDAP *ld, LDAPMessage *e)
+static int image_external(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
-	struct orgrbac_image *img = ctx;
-	struct orgrbac_img_external *x;
-	char *dn = orgrbac_entry_dn_norm(ld, e);
+	struct orgrbac_img_external *x = append_external(img, dn);
 
-	if (dn == NULL)
-		return 0;
-	x = orgrbac_grow(img->externals, &img->cap_externals, img->n_externals + 1, sizeof(*x));
-	if (x == NULL) {
-		free(dn);
+	if (x == NULL)
 		return -1;
-	}
-	img->externals = x;
-	x = &img->externals[img->n_externals++];
-	x->dn = dn;
 	orgrbac_read_external(ld, e, &x->access);
 	return 0;
+}
+
+/* One paged search: the image and the reader of its kind. */
+struct image_pass {
+	struct orgrbac_image *img;
+	image_reader read;
+};
+
+/* An entry whose DN does not parse is left out. */
+static int image_entry(void *ctx, LDAP *ld, LDAPMessage *e)
+{
+	const struct image_pass *p = ctx;
+	char *dn = orgrbac_entry_dn_norm(ld, e);
+
+	return dn != NULL ? p->read(p->img, ld, e, dn) : 0;
 }
 
 enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
@@ -193,7 +184,7 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 	static const struct {
 		const char *filter;
 		char **attrs;
-		orgrbac_entry_fn fn;
+		image_reader read;
 	} kinds[] = {
 	    {"(objectClass=orgRole)", role_attrs, image_role},
 	    {"(objectClass=orgRoleGrant)", grant_attrs, image_grant},
@@ -211,10 +202,13 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 	}
 	rc = orgrbac_dir_base_held(l, cfg->base, err);
 	/* Every organization: a user of another one may cross into this host's. */
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_DIR_FOUND; i++)
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_DIR_FOUND; i++) {
+		struct image_pass pass = {img, kinds[i].read};
+
 		rc = orgrbac_dir_status_from_ldap(orgrbac_ldap_search_paged(
 		    l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter, kinds[i].attrs, IMAGE_PAGE,
-		    IMAGE_MAX_ENTRIES, kinds[i].fn, img, err));
+		    IMAGE_MAX_ENTRIES, image_entry, &pass, err));
+	}
 	if (rc != ORGRBAC_DIR_FOUND)
 		orgrbac_image_free(img);
 	return rc;
