@@ -516,53 +516,181 @@ LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l)
 	return l->ld;
 }
 
+/*
+ * One search exchange, under the watchdog and with SIGPIPE held: libldap's
+ * code, or LDAP_TIMEOUT when the deadline passed. *res may hold a partial
+ * answer.
+ */
+static int exchange(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
+		    char **attrs, LDAPControl **ctrls, int sizelimit, LDAPMessage **res)
+{
+	struct timeval tv = {l->timeout, 0};
+	struct sigpipe_guard guard;
+	int rc;
+
+	l->round_trips++;
+	sigpipe_block(&guard);
+	watchdog_arm(&l->dog, l->timeout);
+	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, sizelimit,
+			       res);
+	if (watchdog_disarm(&l->dog))
+		rc = LDAP_TIMEOUT;
+	sigpipe_restore(&guard);
+	return rc;
+}
+
+/*
+ * What an exchange that ended with `rc` gives: OK, NOOBJECT for a base that
+ * does not exist or is hidden (and no answer at all), else UNAVAIL or ERROR
+ * with err. Only the caller knows whether a missing base means "nothing
+ * there" or "unusable". On anything but OK, *res is freed.
+ */
+static enum orgrbac_ldap_status answered(struct orgrbac_ldap *l, const char *what, const char *base,
+					 int rc, int sizelimit, LDAPMessage **res,
+					 orgrbac_error *err)
+{
+	enum orgrbac_ldap_status st;
+	int answers;
+
+	if (rc == LDAP_SUCCESS)
+		return ORGRBAC_LDAP_OK;
+	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
+	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
+		no_base(l, base, err);
+		st = ORGRBAC_LDAP_NOOBJECT;
+	} else {
+		search_failed(err, what, base, rc, sizelimit, answers);
+		st = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
+	}
+	ldap_msgfree(*res);
+	*res = NULL;
+	return st;
+}
+
+static void reference_refused(orgrbac_error *err, const char *base)
+{
+	orgrbac_seterr(
+	    err, "search under %s returned a search reference (a referral), not followed", base);
+}
+
 enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
 					     const char *filter, char **attrs, int sizelimit,
 					     LDAPMessage **res, orgrbac_error *err)
 {
-	struct timeval tv = {l->timeout, 0};
-	struct sigpipe_guard guard;
-	LDAPMessage *m;
-	int rc, answers;
+	enum orgrbac_ldap_status st;
+	int rc;
 
 	*res = NULL;
 	if (sizelimit <= 0) {
 		orgrbac_seterr(err, "internal error: search without a size limit");
 		return ORGRBAC_LDAP_ERROR;
 	}
-	l->round_trips++;
-	sigpipe_block(&guard);
-	watchdog_arm(&l->dog, l->timeout);
-	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, &tv, sizelimit,
-			       res);
-	if (watchdog_disarm(&l->dog))
-		rc = LDAP_TIMEOUT;
-	sigpipe_restore(&guard);
-	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
-	/* Only the caller knows whether a missing base means "nothing there" or "unusable". */
-	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
-		no_base(l, base, err);
-		ldap_msgfree(*res);
-		*res = NULL;
-		return ORGRBAC_LDAP_NOOBJECT;
-	}
-	if (rc != LDAP_SUCCESS) {
-		search_failed(err, "search", base, rc, sizelimit, answers);
-		ldap_msgfree(*res);
-		*res = NULL;
-		return is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
-	}
-	for (m = ldap_first_message(l->ld, *res); m != NULL; m = ldap_next_message(l->ld, m)) {
+	rc = exchange(l, base, scope, filter, attrs, NULL, sizelimit, res);
+	st = answered(l, "search", base, rc, sizelimit, res, err);
+	if (st != ORGRBAC_LDAP_OK)
+		return st;
+	for (LDAPMessage *m = ldap_first_message(l->ld, *res); m != NULL;
+	     m = ldap_next_message(l->ld, m)) {
 		if (ldap_msgtype(m) == LDAP_RES_SEARCH_REFERENCE) {
-			orgrbac_seterr(err,
-				       "search under %s returned a search reference (a referral), "
-				       "not followed",
-				       base);
+			reference_refused(err, base);
 			ldap_msgfree(*res);
 			*res = NULL;
 			return ORGRBAC_LDAP_ERROR;
 		}
 	}
+	return ORGRBAC_LDAP_OK;
+}
+
+/* A paged search: what it asks, and what it hands each entry to. */
+struct paged {
+	const char *base;
+	int scope;
+	const char *filter;
+	char **attrs;
+	int page_size;
+	size_t max_entries, total;
+	orgrbac_entry_fn fn;
+	void *ctx;
+};
+
+/*
+ * Ask for one page, after the one `cookie` ends (NULL: the first). A base
+ * that does not exist or is hidden, on any page, is a server that cannot
+ * answer.
+ */
+static enum orgrbac_ldap_status page_search(struct orgrbac_ldap *l, const struct paged *q,
+					    struct berval *cookie, LDAPMessage **res,
+					    orgrbac_error *err)
+{
+	LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
+	enum orgrbac_ldap_status st;
+	int rc;
+
+	*res = NULL;
+	if (ldap_create_page_control(l->ld, q->page_size, cookie, 1, &page) != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "cannot create a paged-results control");
+		return ORGRBAC_LDAP_ERROR;
+	}
+	ctrls[0] = page;
+	rc = exchange(l, q->base, q->scope, q->filter, q->attrs, ctrls, 0, res);
+	ldap_control_free(page);
+	st = answered(l, "paged search", q->base, rc, 0, res, err);
+	return st == ORGRBAC_LDAP_NOOBJECT ? ORGRBAC_LDAP_UNAVAIL : st;
+}
+
+/* Hand each entry of a page to q->fn, in order; a search reference is an error. */
+static enum orgrbac_ldap_status page_entries(struct orgrbac_ldap *l, struct paged *q,
+					     LDAPMessage *res, orgrbac_error *err)
+{
+	for (LDAPMessage *m = ldap_first_message(l->ld, res); m != NULL;
+	     m = ldap_next_message(l->ld, m)) {
+		int type = ldap_msgtype(m);
+
+		if (type == LDAP_RES_SEARCH_REFERENCE) {
+			reference_refused(err, q->base);
+			return ORGRBAC_LDAP_ERROR;
+		}
+		if (type != LDAP_RES_SEARCH_ENTRY)
+			continue;
+		if (++q->total > q->max_entries) {
+			orgrbac_seterr(err, "search under %s matched more than %zu entries",
+				       q->base, q->max_entries);
+			return ORGRBAC_LDAP_ERROR;
+		}
+		if (q->fn(q->ctx, l->ld, m) != 0) {
+			orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)", q->base);
+			return ORGRBAC_LDAP_ERROR;
+		}
+	}
+	return ORGRBAC_LDAP_OK;
+}
+
+/* The page's own result, and the cookie of the next page in *next: NULL after the last. */
+static enum orgrbac_ldap_status page_next(struct orgrbac_ldap *l, const char *base,
+					  LDAPMessage *res, struct berval **next,
+					  orgrbac_error *err)
+{
+	LDAPControl **rctrls = NULL, *resp;
+	struct berval cookie = {0, NULL};
+	ber_int_t estimate = 0;
+	int result = LDAP_SUCCESS;
+
+	*next = NULL;
+	if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) != LDAP_SUCCESS ||
+	    result != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "paged search under %s: %s", base, ldap_err2string(result));
+		ldap_controls_free(rctrls);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
+	/* A server that ignores the control sends everything at once: that is the end. */
+	if (resp != NULL &&
+	    ldap_parse_pageresponse_control(l->ld, resp, &estimate, &cookie) == LDAP_SUCCESS) {
+		if (cookie.bv_len > 0)
+			*next = ber_bvdup(&cookie);
+		ber_memfree(cookie.bv_val);
+	}
+	ldap_controls_free(rctrls);
 	return ORGRBAC_LDAP_OK;
 }
 
@@ -572,97 +700,23 @@ enum orgrbac_ldap_status orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const
 						   orgrbac_entry_fn fn, void *ctx,
 						   orgrbac_error *err)
 {
-	struct timeval tv = {l->timeout, 0};
+	struct paged q = {base, scope, filter, attrs, page_size, max_entries, 0, fn, ctx};
 	struct berval *cookie = NULL;
-	size_t total = 0;
-	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status st;
 
 	do {
-		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL}, **rctrls = NULL, *resp;
-		struct sigpipe_guard guard;
-		LDAPMessage *res = NULL, *m;
-		struct berval next = {0, NULL};
-		ber_int_t estimate = 0;
-		int rc, result = LDAP_SUCCESS, answers;
+		LDAPMessage *res = NULL;
+		struct berval *next = NULL;
 
-		if (ldap_create_page_control(l->ld, page_size, cookie, 1, &page) != LDAP_SUCCESS) {
-			orgrbac_seterr(err, "cannot create a paged-results control");
-			goto out;
-		}
-		ctrls[0] = page;
-		l->round_trips++;
-		sigpipe_block(&guard);
-		watchdog_arm(&l->dog, l->timeout);
-		rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, 0,
-				       &res);
-		if (watchdog_disarm(&l->dog))
-			rc = LDAP_TIMEOUT;
-		sigpipe_restore(&guard);
-		ldap_control_free(page);
-		answers = res != NULL ? count_answers(l->ld, res) : 0;
-		if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
-			no_base(l, base, err);
-			ldap_msgfree(res);
-			status = ORGRBAC_LDAP_UNAVAIL;
-			goto out;
-		}
-		if (rc != LDAP_SUCCESS) {
-			search_failed(err, "paged search", base, rc, 0, answers);
-			ldap_msgfree(res);
-			status = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
-			goto out;
-		}
-		for (m = ldap_first_message(l->ld, res); m != NULL;
-		     m = ldap_next_message(l->ld, m)) {
-			int type = ldap_msgtype(m);
-
-			if (type == LDAP_RES_SEARCH_REFERENCE) {
-				orgrbac_seterr(err,
-					       "search under %s returned a search reference (a "
-					       "referral), not followed",
-					       base);
-				ldap_msgfree(res);
-				goto out;
-			}
-			if (type != LDAP_RES_SEARCH_ENTRY)
-				continue;
-			if (++total > max_entries) {
-				orgrbac_seterr(err, "search under %s matched more than %zu entries",
-					       base, max_entries);
-				ldap_msgfree(res);
-				goto out;
-			}
-			if (fn(ctx, l->ld, m) != 0) {
-				orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)",
-					       base);
-				ldap_msgfree(res);
-				goto out;
-			}
-		}
-		if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) !=
-			LDAP_SUCCESS ||
-		    result != LDAP_SUCCESS) {
-			orgrbac_seterr(err, "paged search under %s: %s", base,
-				       ldap_err2string(result));
-			ldap_controls_free(rctrls);
-			ldap_msgfree(res);
-			goto out;
-		}
+		st = page_search(l, &q, cookie, &res, err);
+		if (st == ORGRBAC_LDAP_OK)
+			st = page_entries(l, &q, res, err);
+		if (st == ORGRBAC_LDAP_OK)
+			st = page_next(l, base, res, &next, err);
 		ldap_msgfree(res);
-		resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
 		ber_bvfree(cookie);
-		cookie = NULL;
-		/* A server that ignores the control sends everything at once: that is the end. */
-		if (resp != NULL && ldap_parse_pageresponse_control(l->ld, resp, &estimate,
-								    &next) == LDAP_SUCCESS) {
-			if (next.bv_len > 0)
-				cookie = ber_bvdup(&next);
-			ber_memfree(next.bv_val);
-		}
-		ldap_controls_free(rctrls);
-	} while (cookie != NULL);
-	status = ORGRBAC_LDAP_OK;
-out:
+		cookie = next;
+	} while (st == ORGRBAC_LDAP_OK && cookie != NULL);
 	ber_bvfree(cookie);
-	return status;
+	return st;
 }
