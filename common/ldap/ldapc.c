@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The LDAP client: failover across URIs, TLS policy, timeouts, bounded searches. */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,156 +8,20 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <time.h>
 
+#include "guard.h"
 #include "ldapc.h"
 
 #define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-
-/*
- * libldap bounds connect() and the wait for each result, but with GnuTLS it
- * spins forever in the TLS handshake with a peer that accepts the connection
- * and never answers (ldaps://, and after StartTLS). So every exchange with
- * the server runs under a watchdog: a thread that shuts the socket down at
- * the deadline, which turns any blocked or spinning read into an end of file
- * and the operation into "server down". The thread lives as long as the
- * handle, never beyond one call of ours, and takes no signals.
- */
-struct watchdog {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int fd; /* the connection's socket while libldap has one, else -1 */
-	bool armed;
-	bool fired;
-	bool stop;
-	struct timespec deadline; /* CLOCK_MONOTONIC */
-};
 
 struct orgrbac_ldap {
 	LDAP *ld;
 	char *uri;
 	int timeout;
 	unsigned long round_trips;
-	struct watchdog dog;
+	struct orgrbac_watchdog dog;
 	struct ldap_conncb conncb; /* tells the watchdog the socket; outlives ld */
 };
-
-static void *watchdog_run(void *arg)
-{
-	struct watchdog *w = arg;
-	struct timespec now;
-
-	pthread_mutex_lock(&w->mu);
-	while (!w->stop) {
-		if (!w->armed) {
-			pthread_cond_wait(&w->cv, &w->mu);
-			continue;
-		}
-		pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (w->armed && !w->stop &&
-		    (now.tv_sec > w->deadline.tv_sec ||
-		     (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec))) {
-			if (w->fd >= 0)
-				shutdown(w->fd, SHUT_RDWR);
-			w->fired = true;
-			w->armed = false;
-		}
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static int watchdog_start(struct watchdog *w)
-{
-	pthread_condattr_t ca;
-	sigset_t all, old;
-	int rc;
-
-	w->fd = -1;
-	if (pthread_condattr_init(&ca) != 0)
-		return -1;
-	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&w->cv, &ca) != 0) {
-		pthread_condattr_destroy(&ca);
-		return -1;
-	}
-	pthread_condattr_destroy(&ca);
-	if (pthread_mutex_init(&w->mu, NULL) != 0) {
-		pthread_cond_destroy(&w->cv);
-		return -1;
-	}
-	/* The host's signals stay with the host's threads. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->thread, NULL, watchdog_run, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
-		return -1;
-	}
-	return 0;
-}
-
-static void watchdog_stop(struct watchdog *w)
-{
-	pthread_mutex_lock(&w->mu);
-	w->stop = true;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-}
-
-static void watchdog_arm(struct watchdog *w, int seconds)
-{
-	pthread_mutex_lock(&w->mu);
-	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-	w->deadline.tv_sec += seconds;
-	w->armed = true;
-	w->fired = false;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Returns true when the deadline passed and the socket was shut down. */
-static bool watchdog_disarm(struct watchdog *w)
-{
-	bool fired;
-
-	pthread_mutex_lock(&w->mu);
-	w->armed = false;
-	fired = w->fired;
-	w->fired = false;
-	pthread_mutex_unlock(&w->mu);
-	return fired;
-}
-
-static int conn_added(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
-		      struct ldap_conncb *ctx)
-{
-	struct watchdog *w = ctx->lc_arg;
-	ber_socket_t fd = -1;
-
-	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) != 1)
-		fd = -1;
-	pthread_mutex_lock(&w->mu);
-	w->fd = fd;
-	pthread_mutex_unlock(&w->mu);
-	return 0;
-}
-
-static void conn_deleted(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
-{
-	struct watchdog *w = ctx->lc_arg;
-
-	pthread_mutex_lock(&w->mu);
-	w->fd = -1;
-	pthread_mutex_unlock(&w->mu);
-}
 
 /*
  * libldap reads ldap.conf, ~/.ldaprc, ./ldaprc and the LDAP* variables once,
@@ -181,41 +43,6 @@ static void global_init(void)
 	} else {
 		ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
 	}
-}
-
-/*
- * A peer that resets the connection must not kill the host with SIGPIPE:
- * block it for the duration of our calls and swallow any we raised.
- */
-struct sigpipe_guard {
-	sigset_t old;
-	bool was_pending;
-};
-
-static void sigpipe_block(struct sigpipe_guard *g)
-{
-	sigset_t set, pending;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigpending(&pending);
-	g->was_pending = sigismember(&pending, SIGPIPE) == 1;
-	pthread_sigmask(SIG_BLOCK, &set, &g->old);
-}
-
-static void sigpipe_restore(struct sigpipe_guard *g)
-{
-	sigset_t set, pending;
-	struct timespec zero = {0, 0};
-
-	sigpending(&pending);
-	if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
-		sigemptyset(&set);
-		sigaddset(&set, SIGPIPE);
-		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
 /* An address literal in 127.0.0.0/8 or ::1, or "localhost"; never a name like 127.example.com. */
@@ -380,9 +207,9 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	}
 	if (starttls) {
 		l->round_trips++;
-		watchdog_arm(&l->dog, cfg->timeout);
+		orgrbac_watchdog_arm(&l->dog, cfg->timeout);
 		rc = ldap_start_tls_s(ld, NULL, NULL);
-		if (watchdog_disarm(&l->dog))
+		if (orgrbac_watchdog_disarm(&l->dog))
 			rc = LDAP_TIMEOUT;
 		if (rc != LDAP_SUCCESS) {
 			orgrbac_seterr(err, "%s: StartTLS failed: %s", uri, ldap_err2string(rc));
@@ -396,10 +223,10 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	}
 	/* An anonymous bind too: it proves the server answers before we commit to it. */
 	l->round_trips++;
-	watchdog_arm(&l->dog, cfg->timeout);
+	orgrbac_watchdog_arm(&l->dog, cfg->timeout);
 	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE, &cred,
 			      NULL, NULL, NULL);
-	if (watchdog_disarm(&l->dog))
+	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
 		orgrbac_seterr(err, "%s: bind%s%s failed: %s", uri, cfg->bind_dn ? " as " : "",
@@ -421,7 +248,7 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 					   struct orgrbac_ldap **out, orgrbac_error *err)
 {
 	struct orgrbac_ldap *l;
-	struct sigpipe_guard guard;
+	struct orgrbac_sigpipe_guard guard;
 	char *secret = NULL;
 	char tried[sizeof(err->msg)] = "";
 	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
@@ -441,14 +268,14 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 		goto out;
 	}
 	l->timeout = cfg->timeout;
-	l->conncb = (struct ldap_conncb){conn_added, conn_deleted, &l->dog};
-	if (watchdog_start(&l->dog) != 0) {
+	l->conncb = orgrbac_watchdog_conncb(&l->dog);
+	if (orgrbac_watchdog_start(&l->dog) != 0) {
 		orgrbac_seterr(err, "cannot start the timeout watchdog");
 		free(l);
 		l = NULL;
 		goto out;
 	}
-	sigpipe_block(&guard);
+	orgrbac_sigpipe_block(&guard);
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		orgrbac_error one;
 		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
@@ -465,14 +292,14 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 			     one.msg) < 0)
 			tried[used] = '\0';
 	}
-	sigpipe_restore(&guard);
+	orgrbac_sigpipe_restore(&guard);
 	if (status == ORGRBAC_LDAP_OK) {
 		*out = l;
 	} else {
 		orgrbac_seterr(
 		    err, "%s%s",
 		    status == ORGRBAC_LDAP_UNAVAIL ? "no directory server answered: " : "", tried);
-		watchdog_stop(&l->dog);
+		orgrbac_watchdog_stop(&l->dog);
 		free(l);
 	}
 out:
@@ -485,18 +312,18 @@ out:
 
 void orgrbac_ldap_close(struct orgrbac_ldap *l)
 {
-	struct sigpipe_guard guard;
+	struct orgrbac_sigpipe_guard guard;
 
 	if (l == NULL)
 		return;
 	if (l->ld != NULL) {
-		sigpipe_block(&guard);
-		watchdog_arm(&l->dog, l->timeout);
+		orgrbac_sigpipe_block(&guard);
+		orgrbac_watchdog_arm(&l->dog, l->timeout);
 		ldap_unbind_ext_s(l->ld, NULL, NULL);
-		watchdog_disarm(&l->dog);
-		sigpipe_restore(&guard);
+		orgrbac_watchdog_disarm(&l->dog);
+		orgrbac_sigpipe_restore(&guard);
 	}
-	watchdog_stop(&l->dog);
+	orgrbac_watchdog_stop(&l->dog);
 	free(l->uri);
 	free(l);
 }
@@ -525,17 +352,17 @@ static int exchange(struct orgrbac_ldap *l, const char *base, int scope, const c
 		    char **attrs, LDAPControl **ctrls, int sizelimit, LDAPMessage **res)
 {
 	struct timeval tv = {l->timeout, 0};
-	struct sigpipe_guard guard;
+	struct orgrbac_sigpipe_guard guard;
 	int rc;
 
 	l->round_trips++;
-	sigpipe_block(&guard);
-	watchdog_arm(&l->dog, l->timeout);
+	orgrbac_sigpipe_block(&guard);
+	orgrbac_watchdog_arm(&l->dog, l->timeout);
 	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, sizelimit,
 			       res);
-	if (watchdog_disarm(&l->dog))
+	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
-	sigpipe_restore(&guard);
+	orgrbac_sigpipe_restore(&guard);
 	return rc;
 }
 

@@ -2,6 +2,7 @@
 # common/ldap/: directory access; includes store/, model/ and base/.
 noinst_LTLIBRARIES += libdirectory.la
 libdirectory_la_SOURCES = \
+	common/ldap/guard.c common/ldap/guard.h \
 	common/ldap/ldapc.c common/ldap/ldapc.h \
 	common/ldap/dn.c common/ldap/dn.h \
 	common/ldap/entry.c common/ldap/entry.h \
