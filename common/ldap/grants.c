@@ -79,6 +79,12 @@ static enum orgrbac_dir_status add_grant(struct orgrbac_load *s, LDAPMessage *e,
 	return ORGRBAC_DIR_FOUND;
 }
 
+/* ctx: is it a platform grant? */
+static enum orgrbac_dir_status add_grant_entry(struct orgrbac_load *s, LDAPMessage *e, void *ctx)
+{
+	return add_grant(s, e, *(const bool *)ctx);
+}
+
 /*
  * The grants naming the user or its groups: its organization's, then the
  * platform's in ou=grants beneath the base, which a directory may not have.
@@ -87,10 +93,17 @@ enum orgrbac_dir_status orgrbac_load_grants(struct orgrbac_load *s)
 {
 	static char *attrs[] = {"cn",		"orgGrantedRole", "orgGrantee", "orgScope",
 				"orgNotBefore", "orgNotAfter",	  NULL};
+	struct orgrbac_any_query q = {.base = s->org_dn,
+				      .cls = "orgRoleGrant",
+				      .attr = "orgGrantee",
+				      .attrs = attrs,
+				      .limit = ORGRBAC_MAX_GRANTS,
+				      .what = "grant"};
 	size_t n = s->f->n_groups + 1;
 	char **grantees = calloc(n, sizeof(*grantees)), *platform_dn = NULL;
 	bool absent; /* a directory without platform grants: none */
-	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
+	bool platform = false;
+	enum orgrbac_dir_status rc;
 
 	if (grantees == NULL || asprintf(&platform_dn, "ou=grants,%s", s->cfg->base) < 0) {
 		free(grantees);
@@ -99,31 +112,13 @@ enum orgrbac_dir_status orgrbac_load_grants(struct orgrbac_load *s)
 	grantees[0] = s->f->dn;
 	for (size_t i = 1; i < n; i++)
 		grantees[i] = s->f->groups[i - 1];
-	for (int platform = 0; platform < 2; platform++)
-		for (size_t i = 0; i < n && rc == ORGRBAC_DIR_FOUND; i += ORGRBAC_FILTER_BATCH) {
-			size_t batch = n - i < ORGRBAC_FILTER_BATCH ? n - i : ORGRBAC_FILTER_BATCH;
-			char *filter =
-			    orgrbac_filter_any("orgRoleGrant", "orgGrantee", grantees + i, batch);
-			LDAPMessage *res = NULL, *e;
-
-			if (filter == NULL) {
-				rc = orgrbac_load_fail(s, ORGRBAC_DIR_ERROR,
-						       "grant filter too long");
-				break;
-			}
-			rc = orgrbac_load_search(
-			    s, platform ? platform_dn : s->org_dn, LDAP_SCOPE_SUBTREE, filter,
-			    attrs, ORGRBAC_MAX_GRANTS, platform ? &absent : NULL, &res);
-			free(filter);
-			/* no result to walk after a failure, or for a platform subtree the
-			 * directory does not have */
-			for (e = rc == ORGRBAC_DIR_FOUND && res != NULL
-				     ? ldap_first_entry(s->ld, res)
-				     : NULL;
-			     rc == ORGRBAC_DIR_FOUND && e != NULL; e = ldap_next_entry(s->ld, e))
-				rc = add_grant(s, e, platform);
-			ldap_msgfree(res);
-		}
+	rc = orgrbac_load_search_any(s, &q, grantees, n, add_grant_entry, &platform);
+	if (rc == ORGRBAC_DIR_FOUND) {
+		q.base = platform_dn;
+		q.absent = &absent;
+		platform = true;
+		rc = orgrbac_load_search_any(s, &q, grantees, n, add_grant_entry, &platform);
+	}
 	free(grantees);
 	free(platform_dn);
 	return rc;
@@ -153,12 +148,16 @@ static bool role_in_reach(struct orgrbac_load *s, const struct orgrbac_grant *g)
 	return ok;
 }
 
-static enum orgrbac_dir_status add_role(struct orgrbac_load *s, LDAPMessage *e)
+/* ctx: the room for roles, one for each DN searched. */
+static enum orgrbac_dir_status add_role(struct orgrbac_load *s, LDAPMessage *e, void *ctx)
 {
 	struct orgrbac_facts *f = s->f;
-	struct orgrbac_role *r = &f->roles[f->n_roles];
+	struct orgrbac_role *r;
 	bool read;
 
+	if (f->n_roles >= *(const size_t *)ctx)
+		return ORGRBAC_DIR_FOUND;
+	r = &f->roles[f->n_roles];
 	memset(r, 0, sizeof(*r));
 	r->dn = orgrbac_entry_dn(s->ld, e);
 	read = orgrbac_read_role(s->ld, e, &r->name, &r->privileges, &r->n_privileges) == 0;
@@ -172,10 +171,16 @@ static enum orgrbac_dir_status add_role(struct orgrbac_load *s, LDAPMessage *e)
 enum orgrbac_dir_status orgrbac_load_roles(struct orgrbac_load *s)
 {
 	static char *attrs[] = {"cn", "orgPrivilege", NULL};
+	/* one entry for each DN searched: the limit of a search is its number of values */
+	const struct orgrbac_any_query q = {.base = s->cfg->base,
+					    .cls = "orgRole",
+					    .attr = "entryDN",
+					    .attrs = attrs,
+					    .what = "role"};
 	struct orgrbac_facts *f = s->f;
 	char **dns = calloc(f->n_grants + 1, sizeof(*dns));
 	size_t n = 0;
-	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
+	enum orgrbac_dir_status rc;
 
 	if (dns == NULL)
 		return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "out of memory");
@@ -194,25 +199,7 @@ enum orgrbac_dir_status orgrbac_load_roles(struct orgrbac_load *s)
 		free(dns);
 		return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	}
-	for (size_t i = 0; i < n && rc == ORGRBAC_DIR_FOUND; i += ORGRBAC_FILTER_BATCH) {
-		size_t batch = n - i < ORGRBAC_FILTER_BATCH ? n - i : ORGRBAC_FILTER_BATCH;
-		char *filter = orgrbac_filter_any("orgRole", "entryDN", dns + i, batch);
-		LDAPMessage *res = NULL, *e;
-
-		if (filter == NULL) {
-			rc = orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "role filter too long");
-			break;
-		}
-		rc = orgrbac_load_search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs,
-					 (int)batch, NULL, &res);
-		free(filter);
-		/* a failed search leaves no result to walk */
-		for (e = rc == ORGRBAC_DIR_FOUND ? ldap_first_entry(s->ld, res) : NULL; e != NULL;
-		     e = ldap_next_entry(s->ld, e))
-			if (rc == ORGRBAC_DIR_FOUND && f->n_roles < n)
-				rc = add_role(s, e);
-		ldap_msgfree(res);
-	}
+	rc = orgrbac_load_search_any(s, &q, dns, n, add_role, &n);
 	free(dns);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;

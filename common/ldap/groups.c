@@ -117,6 +117,16 @@ static enum orgrbac_dir_status groups_memberof(struct orgrbac_load *s)
 	return ORGRBAC_DIR_FOUND;
 }
 
+/* A group whose member is in the frontier. */
+static enum orgrbac_dir_status add_member_of(struct orgrbac_load *s, LDAPMessage *e, void *ctx)
+{
+	char *dn = ldap_get_dn(s->ld, e);
+	int added = dn != NULL ? add_group(s, dn) : 0;
+
+	ldap_memfree(dn);
+	return added < 0 ? ORGRBAC_DIR_ERROR : ORGRBAC_DIR_FOUND;
+}
+
 /*
  * Without memberOf: search level by level for groups whose member is in the
  * frontier. Cycles end because a group is visited once; depth is bounded.
@@ -124,49 +134,35 @@ static enum orgrbac_dir_status groups_memberof(struct orgrbac_load *s)
 static enum orgrbac_dir_status groups_search(struct orgrbac_load *s)
 {
 	static char *attrs[] = {"1.1", NULL};
+	const struct orgrbac_any_query q = {.base = s->org_dn,
+					    .cls = "groupOfNames",
+					    .attr = "member",
+					    .attrs = attrs,
+					    .limit = ORGRBAC_MAX_GROUPS,
+					    .what = "group"};
 	size_t prev_start = 0, prev_end = 0;
-	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
 
 	for (int depth = 0; depth < ORGRBAC_MAX_GROUP_DEPTH; depth++) {
 		size_t count = depth == 0 ? 1 : prev_end - prev_start;
 		size_t next_start = s->f->n_groups;
+		/* a copy of the frontier: add_group may move s->f->groups, never the strings */
+		char **level = count > 0 ? calloc(count, sizeof(*level)) : NULL;
+		enum orgrbac_dir_status rc;
 
 		if (count == 0)
 			break;
-		for (size_t i = 0; i < count; i += ORGRBAC_FILTER_BATCH) {
-			/* recomputed each batch: add_group may move s->f->groups */
-			char **level = depth == 0 ? &s->f->dn : s->f->groups + prev_start;
-			size_t batch =
-			    count - i < ORGRBAC_FILTER_BATCH ? count - i : ORGRBAC_FILTER_BATCH;
-			char *filter =
-			    orgrbac_filter_any("groupOfNames", "member", level + i, batch);
-			LDAPMessage *res = NULL, *e;
-
-			if (filter == NULL)
-				return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR,
-							 "group filter too long");
-			rc = orgrbac_load_search(s, s->org_dn, LDAP_SCOPE_SUBTREE, filter, attrs,
-						 ORGRBAC_MAX_GROUPS, NULL, &res);
-			free(filter);
-			if (rc != ORGRBAC_DIR_FOUND)
-				return rc;
-			for (e = ldap_first_entry(s->ld, res); e != NULL;
-			     e = ldap_next_entry(s->ld, e)) {
-				char *dn = ldap_get_dn(s->ld, e);
-				int added = dn != NULL ? add_group(s, dn) : 0;
-
-				ldap_memfree(dn);
-				if (added < 0) {
-					ldap_msgfree(res);
-					return ORGRBAC_DIR_ERROR;
-				}
-			}
-			ldap_msgfree(res);
-		}
+		if (level == NULL)
+			return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "out of memory");
+		memcpy(level, depth == 0 ? &s->f->dn : s->f->groups + prev_start,
+		       count * sizeof(*level));
+		rc = orgrbac_load_search_any(s, &q, level, count, add_member_of, NULL);
+		free(level);
+		if (rc != ORGRBAC_DIR_FOUND)
+			return rc;
 		prev_start = next_start;
 		prev_end = s->f->n_groups;
 	}
-	return rc;
+	return ORGRBAC_DIR_FOUND;
 }
 
 enum orgrbac_dir_status orgrbac_load_groups(struct orgrbac_load *s)

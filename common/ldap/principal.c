@@ -11,6 +11,7 @@
 
 #include "directory_int.h"
 #include "entry.h"
+#include "filter.h"
 #include "principal.h"
 
 enum orgrbac_dir_status orgrbac_load_search(struct orgrbac_load *s, const char *base, int scope,
@@ -25,6 +26,34 @@ enum orgrbac_dir_status orgrbac_load_search(struct orgrbac_load *s, const char *
 	if (rc == ORGRBAC_LDAP_NOOBJECT && absent != NULL)
 		return ORGRBAC_DIR_FOUND;
 	return orgrbac_dir_status_from_ldap(rc);
+}
+
+enum orgrbac_dir_status orgrbac_load_search_any(struct orgrbac_load *s,
+						const struct orgrbac_any_query *q,
+						char *const *values, size_t n,
+						orgrbac_load_entry_fn fn, void *ctx)
+{
+	enum orgrbac_dir_status rc = ORGRBAC_DIR_FOUND;
+
+	for (size_t i = 0; i < n && rc == ORGRBAC_DIR_FOUND; i += ORGRBAC_FILTER_BATCH) {
+		size_t batch = n - i < ORGRBAC_FILTER_BATCH ? n - i : ORGRBAC_FILTER_BATCH;
+		char *filter = orgrbac_filter_any(q->cls, q->attr, values + i, batch);
+		LDAPMessage *res = NULL, *e;
+
+		if (filter == NULL)
+			return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "%s filter too long",
+						 q->what);
+		rc = orgrbac_load_search(s, q->base, LDAP_SCOPE_SUBTREE, filter, q->attrs,
+					 q->limit > 0 ? q->limit : (int)batch, q->absent, &res);
+		free(filter);
+		/* no result to walk after a failure, or under a base that may be absent and is */
+		for (e = rc == ORGRBAC_DIR_FOUND && res != NULL ? ldap_first_entry(s->ld, res)
+								: NULL;
+		     rc == ORGRBAC_DIR_FOUND && e != NULL; e = ldap_next_entry(s->ld, e))
+			rc = fn(s, e, ctx);
+		ldap_msgfree(res);
+	}
+	return rc;
 }
 
 /* Does the entry's uid equal the login name byte for byte? LDAP matched without case. */

@@ -37,6 +37,29 @@ enum orgrbac_dir_status orgrbac_load_search(struct orgrbac_load *s, const char *
 					    const char *filter, char **attrs, int limit,
 					    bool *absent, LDAPMessage **res);
 
+/* A search for entries of `cls` whose `attr` equals any of many values. */
+struct orgrbac_any_query {
+	const char *base; /* searched with subtree scope */
+	const char *cls, *attr;
+	char **attrs;
+	int limit;	  /* entries per search; 0: as many as it has values */
+	bool *absent;	  /* as for orgrbac_load_search */
+	const char *what; /* names the filter in an error */
+};
+
+/* Called for each entry found; a status other than FOUND stops the search. */
+typedef enum orgrbac_dir_status (*orgrbac_load_entry_fn)(struct orgrbac_load *s, LDAPMessage *e,
+							 void *ctx);
+
+/*
+ * Search for the `n` values ORGRBAC_FILTER_BATCH at a time and hand each
+ * entry found to fn. The array of values must not move while fn runs.
+ */
+enum orgrbac_dir_status orgrbac_load_search_any(struct orgrbac_load *s,
+						const struct orgrbac_any_query *q,
+						char *const *values, size_t n,
+						orgrbac_load_entry_fn fn, void *ctx);
+
 /* groups.c: the transitive groups of the user within its organization. */
 enum orgrbac_dir_status orgrbac_load_groups(struct orgrbac_load *s);
 /* Is this normalized DN one of the user's groups? */
