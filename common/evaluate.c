@@ -29,7 +29,8 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 	};
 	struct orgrbac_ldap *l = NULL;
 	const char *why;
-	int rc;
+	enum orgrbac_ldap_status lrc;
+	enum orgrbac_dir_status rc;
 
 	memset(ev, 0, sizeof(*ev));
 	ev->decision.verdict = ORGRBAC_DENY;
@@ -47,10 +48,11 @@ void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const 
 		return;
 	policy.require = ev->require;
 
-	rc = orgrbac_ldap_open(cfg, trust_any_owner, &l, &ev->err);
-	if (rc != ORGRBAC_LDAP_OK) {
+	lrc = orgrbac_ldap_open(cfg, trust_any_owner, &l, &ev->err);
+	if (lrc != ORGRBAC_LDAP_OK) {
+		/* no server to ask, or [ldap] settings we refuse to use */
 		ev->status =
-		    rc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_EVAL_UNAVAIL : ORGRBAC_EVAL_CONFIG;
+		    lrc == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_EVAL_UNAVAIL : ORGRBAC_EVAL_CONFIG;
 		return;
 	}
 	snprintf(ev->server, sizeof(ev->server), "%s", orgrbac_ldap_uri(l));

@@ -22,6 +22,13 @@ enum orgrbac_dir_status {
 };
 
 /*
+ * What an LDAP status means to the directory model, wherever the two layers
+ * meet: a search base that must exist but is missing or hidden (NOOBJECT)
+ * is a server that cannot answer, never an empty directory.
+ */
+enum orgrbac_dir_status orgrbac_dir_status_from_ldap(enum orgrbac_ldap_status st);
+
+/*
  * Read the principal `user` and everything the policy needs: its entry
  * (uid equal byte for byte; of several, the host organization's), home
  * organization, transitive groups within that organization (memberOf where
@@ -33,15 +40,17 @@ enum orgrbac_dir_status {
  * entry that matches only case-insensitively, lies outside every
  * organization, or a name that several entries hold.
  */
-int orgrbac_directory_load(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
-			   const char *user, struct orgrbac_facts **out, orgrbac_error *err);
+enum orgrbac_dir_status orgrbac_directory_load(struct orgrbac_ldap *l,
+					       const struct orgrbac_config *cfg, const char *user,
+					       struct orgrbac_facts **out, orgrbac_error *err);
 
 /*
  * Read every user, group, role, grant and external-access entry under the
  * base, in pages, for the host snapshot (orgrbac_view_compute). FOUND, or
  * ERROR / UNAVAIL with err and *img empty.
  */
-int orgrbac_directory_image(struct orgrbac_ldap *l, const struct orgrbac_config *cfg,
-			    struct orgrbac_image *img, orgrbac_error *err);
+enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
+						const struct orgrbac_config *cfg,
+						struct orgrbac_image *img, orgrbac_error *err);
 
 #endif

@@ -1,8 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The LDAP client: failover across URIs, TLS policy, timeouts, bounded searches. */
-#include <errno.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,156 +8,20 @@
 #include <sys/socket.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
-#include <time.h>
 
+#include "guard.h"
 #include "ldapc.h"
 
 #define DEFAULT_CA_FILE "/etc/ssl/certs/ca-certificates.crt"
-
-/*
- * libldap bounds connect() and the wait for each result, but with GnuTLS it
- * spins forever in the TLS handshake with a peer that accepts the connection
- * and never answers (ldaps://, and after StartTLS). So every exchange with
- * the server runs under a watchdog: a thread that shuts the socket down at
- * the deadline, which turns any blocked or spinning read into an end of file
- * and the operation into "server down". The thread lives as long as the
- * handle, never beyond one call of ours, and takes no signals.
- */
-struct watchdog {
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	pthread_t thread;
-	int fd; /* the connection's socket while libldap has one, else -1 */
-	bool armed;
-	bool fired;
-	bool stop;
-	struct timespec deadline; /* CLOCK_MONOTONIC */
-};
 
 struct orgrbac_ldap {
 	LDAP *ld;
 	char *uri;
 	int timeout;
 	unsigned long round_trips;
-	struct watchdog dog;
+	struct orgrbac_watchdog dog;
 	struct ldap_conncb conncb; /* tells the watchdog the socket; outlives ld */
 };
-
-static void *watchdog_run(void *arg)
-{
-	struct watchdog *w = arg;
-	struct timespec now;
-
-	pthread_mutex_lock(&w->mu);
-	while (!w->stop) {
-		if (!w->armed) {
-			pthread_cond_wait(&w->cv, &w->mu);
-			continue;
-		}
-		pthread_cond_timedwait(&w->cv, &w->mu, &w->deadline);
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		if (w->armed && !w->stop &&
-		    (now.tv_sec > w->deadline.tv_sec ||
-		     (now.tv_sec == w->deadline.tv_sec && now.tv_nsec >= w->deadline.tv_nsec))) {
-			if (w->fd >= 0)
-				shutdown(w->fd, SHUT_RDWR);
-			w->fired = true;
-			w->armed = false;
-		}
-	}
-	pthread_mutex_unlock(&w->mu);
-	return NULL;
-}
-
-static int watchdog_start(struct watchdog *w)
-{
-	pthread_condattr_t ca;
-	sigset_t all, old;
-	int rc;
-
-	w->fd = -1;
-	if (pthread_condattr_init(&ca) != 0)
-		return -1;
-	if (pthread_condattr_setclock(&ca, CLOCK_MONOTONIC) != 0 ||
-	    pthread_cond_init(&w->cv, &ca) != 0) {
-		pthread_condattr_destroy(&ca);
-		return -1;
-	}
-	pthread_condattr_destroy(&ca);
-	if (pthread_mutex_init(&w->mu, NULL) != 0) {
-		pthread_cond_destroy(&w->cv);
-		return -1;
-	}
-	/* The host's signals stay with the host's threads. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	rc = pthread_create(&w->thread, NULL, watchdog_run, w);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
-		pthread_mutex_destroy(&w->mu);
-		pthread_cond_destroy(&w->cv);
-		return -1;
-	}
-	return 0;
-}
-
-static void watchdog_stop(struct watchdog *w)
-{
-	pthread_mutex_lock(&w->mu);
-	w->stop = true;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-	pthread_join(w->thread, NULL);
-	pthread_mutex_destroy(&w->mu);
-	pthread_cond_destroy(&w->cv);
-}
-
-static void watchdog_arm(struct watchdog *w, int seconds)
-{
-	pthread_mutex_lock(&w->mu);
-	clock_gettime(CLOCK_MONOTONIC, &w->deadline);
-	w->deadline.tv_sec += seconds;
-	w->armed = true;
-	w->fired = false;
-	pthread_cond_signal(&w->cv);
-	pthread_mutex_unlock(&w->mu);
-}
-
-/* Returns true when the deadline passed and the socket was shut down. */
-static bool watchdog_disarm(struct watchdog *w)
-{
-	bool fired;
-
-	pthread_mutex_lock(&w->mu);
-	w->armed = false;
-	fired = w->fired;
-	w->fired = false;
-	pthread_mutex_unlock(&w->mu);
-	return fired;
-}
-
-static int conn_added(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
-		      struct ldap_conncb *ctx)
-{
-	struct watchdog *w = ctx->lc_arg;
-	ber_socket_t fd = -1;
-
-	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) != 1)
-		fd = -1;
-	pthread_mutex_lock(&w->mu);
-	w->fd = fd;
-	pthread_mutex_unlock(&w->mu);
-	return 0;
-}
-
-static void conn_deleted(LDAP *ld, Sockbuf *sb, struct ldap_conncb *ctx)
-{
-	struct watchdog *w = ctx->lc_arg;
-
-	pthread_mutex_lock(&w->mu);
-	w->fd = -1;
-	pthread_mutex_unlock(&w->mu);
-}
 
 /*
  * libldap reads ldap.conf, ~/.ldaprc, ./ldaprc and the LDAP* variables once,
@@ -181,41 +43,6 @@ static void global_init(void)
 	} else {
 		ldap_get_option(NULL, LDAP_OPT_PROTOCOL_VERSION, &version);
 	}
-}
-
-/*
- * A peer that resets the connection must not kill the host with SIGPIPE:
- * block it for the duration of our calls and swallow any we raised.
- */
-struct sigpipe_guard {
-	sigset_t old;
-	bool was_pending;
-};
-
-static void sigpipe_block(struct sigpipe_guard *g)
-{
-	sigset_t set, pending;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGPIPE);
-	sigpending(&pending);
-	g->was_pending = sigismember(&pending, SIGPIPE) == 1;
-	pthread_sigmask(SIG_BLOCK, &set, &g->old);
-}
-
-static void sigpipe_restore(struct sigpipe_guard *g)
-{
-	sigset_t set, pending;
-	struct timespec zero = {0, 0};
-
-	sigpending(&pending);
-	if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
-		sigemptyset(&set);
-		sigaddset(&set, SIGPIPE);
-		while (sigtimedwait(&set, NULL, &zero) < 0 && errno == EINTR)
-			;
-	}
-	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
 }
 
 /* An address literal in 127.0.0.0/8 or ::1, or "localhost"; never a name like 127.example.com. */
@@ -344,8 +171,9 @@ static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrba
 }
 
 /* Connect and bind to one server: OK, UNAVAIL (try the next) or ERROR (refused by policy). */
-static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char *secret,
-		   struct orgrbac_ldap *l, orgrbac_error *err)
+static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const char *uri,
+					const char *secret, struct orgrbac_ldap *l,
+					orgrbac_error *err)
 {
 	LDAPURLDesc *lud = NULL;
 	struct berval cred = {0, NULL};
@@ -379,9 +207,9 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	}
 	if (starttls) {
 		l->round_trips++;
-		watchdog_arm(&l->dog, cfg->timeout);
+		orgrbac_watchdog_arm(&l->dog, cfg->timeout);
 		rc = ldap_start_tls_s(ld, NULL, NULL);
-		if (watchdog_disarm(&l->dog))
+		if (orgrbac_watchdog_disarm(&l->dog))
 			rc = LDAP_TIMEOUT;
 		if (rc != LDAP_SUCCESS) {
 			orgrbac_seterr(err, "%s: StartTLS failed: %s", uri, ldap_err2string(rc));
@@ -395,10 +223,10 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	}
 	/* An anonymous bind too: it proves the server answers before we commit to it. */
 	l->round_trips++;
-	watchdog_arm(&l->dog, cfg->timeout);
+	orgrbac_watchdog_arm(&l->dog, cfg->timeout);
 	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE, &cred,
 			      NULL, NULL, NULL);
-	if (watchdog_disarm(&l->dog))
+	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
 		orgrbac_seterr(err, "%s: bind%s%s failed: %s", uri, cfg->bind_dn ? " as " : "",
@@ -416,14 +244,14 @@ static int try_uri(const struct orgrbac_config *cfg, const char *uri, const char
 	return ORGRBAC_LDAP_OK;
 }
 
-int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
-		      struct orgrbac_ldap **out, orgrbac_error *err)
+enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+					   struct orgrbac_ldap **out, orgrbac_error *err)
 {
 	struct orgrbac_ldap *l;
-	struct sigpipe_guard guard;
+	struct orgrbac_sigpipe_guard guard;
 	char *secret = NULL;
 	char tried[sizeof(err->msg)] = "";
-	int status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
 
 	*out = NULL;
 	pthread_once(&global_once, global_init);
@@ -440,17 +268,17 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 		goto out;
 	}
 	l->timeout = cfg->timeout;
-	l->conncb = (struct ldap_conncb){conn_added, conn_deleted, &l->dog};
-	if (watchdog_start(&l->dog) != 0) {
+	l->conncb = orgrbac_watchdog_conncb(&l->dog);
+	if (orgrbac_watchdog_start(&l->dog) != 0) {
 		orgrbac_seterr(err, "cannot start the timeout watchdog");
 		free(l);
 		l = NULL;
 		goto out;
 	}
-	sigpipe_block(&guard);
+	orgrbac_sigpipe_block(&guard);
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		orgrbac_error one;
-		int rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
+		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
 		size_t used = strlen(tried);
 
 		if (rc == ORGRBAC_LDAP_OK) {
@@ -464,14 +292,14 @@ int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 			     one.msg) < 0)
 			tried[used] = '\0';
 	}
-	sigpipe_restore(&guard);
+	orgrbac_sigpipe_restore(&guard);
 	if (status == ORGRBAC_LDAP_OK) {
 		*out = l;
 	} else {
 		orgrbac_seterr(
 		    err, "%s%s",
 		    status == ORGRBAC_LDAP_UNAVAIL ? "no directory server answered: " : "", tried);
-		watchdog_stop(&l->dog);
+		orgrbac_watchdog_stop(&l->dog);
 		free(l);
 	}
 out:
@@ -484,18 +312,18 @@ out:
 
 void orgrbac_ldap_close(struct orgrbac_ldap *l)
 {
-	struct sigpipe_guard guard;
+	struct orgrbac_sigpipe_guard guard;
 
 	if (l == NULL)
 		return;
 	if (l->ld != NULL) {
-		sigpipe_block(&guard);
-		watchdog_arm(&l->dog, l->timeout);
+		orgrbac_sigpipe_block(&guard);
+		orgrbac_watchdog_arm(&l->dog, l->timeout);
 		ldap_unbind_ext_s(l->ld, NULL, NULL);
-		watchdog_disarm(&l->dog);
-		sigpipe_restore(&guard);
+		orgrbac_watchdog_disarm(&l->dog);
+		orgrbac_sigpipe_restore(&guard);
 	}
-	watchdog_stop(&l->dog);
+	orgrbac_watchdog_stop(&l->dog);
 	free(l->uri);
 	free(l);
 }
@@ -515,47 +343,83 @@ LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l)
 	return l->ld;
 }
 
-int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
-			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err)
+/*
+ * One search exchange, under the watchdog and with SIGPIPE held: libldap's
+ * code, or LDAP_TIMEOUT when the deadline passed. *res may hold a partial
+ * answer.
+ */
+static int exchange(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
+		    char **attrs, LDAPControl **ctrls, int sizelimit, LDAPMessage **res)
 {
 	struct timeval tv = {l->timeout, 0};
-	struct sigpipe_guard guard;
-	LDAPMessage *m;
-	int rc, answers;
+	struct orgrbac_sigpipe_guard guard;
+	int rc;
+
+	l->round_trips++;
+	orgrbac_sigpipe_block(&guard);
+	orgrbac_watchdog_arm(&l->dog, l->timeout);
+	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, sizelimit,
+			       res);
+	if (orgrbac_watchdog_disarm(&l->dog))
+		rc = LDAP_TIMEOUT;
+	orgrbac_sigpipe_restore(&guard);
+	return rc;
+}
+
+/*
+ * What an exchange that ended with `rc` gives: OK, NOOBJECT for a base that
+ * does not exist or is hidden (and no answer at all), else UNAVAIL or ERROR
+ * with err. Only the caller knows whether a missing base means "nothing
+ * there" or "unusable". On anything but OK, *res is freed.
+ */
+static enum orgrbac_ldap_status answered(struct orgrbac_ldap *l, const char *what, const char *base,
+					 int rc, int sizelimit, LDAPMessage **res,
+					 orgrbac_error *err)
+{
+	enum orgrbac_ldap_status st;
+	int answers;
+
+	if (rc == LDAP_SUCCESS)
+		return ORGRBAC_LDAP_OK;
+	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
+	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
+		no_base(l, base, err);
+		st = ORGRBAC_LDAP_NOOBJECT;
+	} else {
+		search_failed(err, what, base, rc, sizelimit, answers);
+		st = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
+	}
+	ldap_msgfree(*res);
+	*res = NULL;
+	return st;
+}
+
+static void reference_refused(orgrbac_error *err, const char *base)
+{
+	orgrbac_seterr(
+	    err, "search under %s returned a search reference (a referral), not followed", base);
+}
+
+enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
+					     const char *filter, char **attrs, int sizelimit,
+					     LDAPMessage **res, orgrbac_error *err)
+{
+	enum orgrbac_ldap_status st;
+	int rc;
 
 	*res = NULL;
 	if (sizelimit <= 0) {
 		orgrbac_seterr(err, "internal error: search without a size limit");
 		return ORGRBAC_LDAP_ERROR;
 	}
-	l->round_trips++;
-	sigpipe_block(&guard);
-	watchdog_arm(&l->dog, l->timeout);
-	rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, NULL, NULL, &tv, sizelimit,
-			       res);
-	if (watchdog_disarm(&l->dog))
-		rc = LDAP_TIMEOUT;
-	sigpipe_restore(&guard);
-	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
-	/* Only the caller knows whether a missing base means "nothing there" or "unusable". */
-	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
-		no_base(l, base, err);
-		ldap_msgfree(*res);
-		*res = NULL;
-		return ORGRBAC_LDAP_NOOBJECT;
-	}
-	if (rc != LDAP_SUCCESS) {
-		search_failed(err, "search", base, rc, sizelimit, answers);
-		ldap_msgfree(*res);
-		*res = NULL;
-		return is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
-	}
-	for (m = ldap_first_message(l->ld, *res); m != NULL; m = ldap_next_message(l->ld, m)) {
+	rc = exchange(l, base, scope, filter, attrs, NULL, sizelimit, res);
+	st = answered(l, "search", base, rc, sizelimit, res, err);
+	if (st != ORGRBAC_LDAP_OK)
+		return st;
+	for (LDAPMessage *m = ldap_first_message(l->ld, *res); m != NULL;
+	     m = ldap_next_message(l->ld, m)) {
 		if (ldap_msgtype(m) == LDAP_RES_SEARCH_REFERENCE) {
-			orgrbac_seterr(err,
-				       "search under %s returned a search reference (a referral), "
-				       "not followed",
-				       base);
+			reference_refused(err, base);
 			ldap_msgfree(*res);
 			*res = NULL;
 			return ORGRBAC_LDAP_ERROR;
@@ -564,101 +428,122 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	return ORGRBAC_LDAP_OK;
 }
 
-int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
-			      const char *filter, char **attrs, int page_size, size_t max_entries,
-			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err)
+/* A paged search: what it asks, and what it hands each entry to. */
+struct paged {
+	const char *base;
+	int scope;
+	const char *filter;
+	char **attrs;
+	int page_size;
+	size_t max_entries, total;
+	orgrbac_entry_fn fn;
+	void *ctx;
+};
+
+/*
+ * Ask for one page, after the one `cookie` ends (NULL: the first). A base
+ * that does not exist or is hidden, on any page, is a server that cannot
+ * answer.
+ */
+static enum orgrbac_ldap_status page_search(struct orgrbac_ldap *l, const struct paged *q,
+					    struct berval *cookie, LDAPMessage **res,
+					    orgrbac_error *err)
 {
-	struct timeval tv = {l->timeout, 0};
+	LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
+	enum orgrbac_ldap_status st;
+	int rc;
+
+	*res = NULL;
+	if (ldap_create_page_control(l->ld, q->page_size, cookie, 1, &page) != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "cannot create a paged-results control");
+		return ORGRBAC_LDAP_ERROR;
+	}
+	ctrls[0] = page;
+	rc = exchange(l, q->base, q->scope, q->filter, q->attrs, ctrls, 0, res);
+	ldap_control_free(page);
+	st = answered(l, "paged search", q->base, rc, 0, res, err);
+	return st == ORGRBAC_LDAP_NOOBJECT ? ORGRBAC_LDAP_UNAVAIL : st;
+}
+
+/* Hand each entry of a page to q->fn, in order; a search reference is an error. */
+static enum orgrbac_ldap_status page_entries(struct orgrbac_ldap *l, struct paged *q,
+					     LDAPMessage *res, orgrbac_error *err)
+{
+	for (LDAPMessage *m = ldap_first_message(l->ld, res); m != NULL;
+	     m = ldap_next_message(l->ld, m)) {
+		int type = ldap_msgtype(m);
+
+		if (type == LDAP_RES_SEARCH_REFERENCE) {
+			reference_refused(err, q->base);
+			return ORGRBAC_LDAP_ERROR;
+		}
+		if (type != LDAP_RES_SEARCH_ENTRY)
+			continue;
+		if (++q->total > q->max_entries) {
+			orgrbac_seterr(err, "search under %s matched more than %zu entries",
+				       q->base, q->max_entries);
+			return ORGRBAC_LDAP_ERROR;
+		}
+		if (q->fn(q->ctx, l->ld, m) != 0) {
+			orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)", q->base);
+			return ORGRBAC_LDAP_ERROR;
+		}
+	}
+	return ORGRBAC_LDAP_OK;
+}
+
+/* The page's own result, and the cookie of the next page in *next: NULL after the last. */
+static enum orgrbac_ldap_status page_next(struct orgrbac_ldap *l, const char *base,
+					  LDAPMessage *res, struct berval **next,
+					  orgrbac_error *err)
+{
+	LDAPControl **rctrls = NULL, *resp;
+	struct berval cookie = {0, NULL};
+	ber_int_t estimate = 0;
+	int result = LDAP_SUCCESS;
+
+	*next = NULL;
+	if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) != LDAP_SUCCESS ||
+	    result != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "paged search under %s: %s", base, ldap_err2string(result));
+		ldap_controls_free(rctrls);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
+	/* A server that ignores the control sends everything at once: that is the end. */
+	if (resp != NULL &&
+	    ldap_parse_pageresponse_control(l->ld, resp, &estimate, &cookie) == LDAP_SUCCESS) {
+		if (cookie.bv_len > 0)
+			*next = ber_bvdup(&cookie);
+		ber_memfree(cookie.bv_val);
+	}
+	ldap_controls_free(rctrls);
+	return ORGRBAC_LDAP_OK;
+}
+
+enum orgrbac_ldap_status orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base,
+						   int scope, const char *filter, char **attrs,
+						   int page_size, size_t max_entries,
+						   orgrbac_entry_fn fn, void *ctx,
+						   orgrbac_error *err)
+{
+	struct paged q = {base, scope, filter, attrs, page_size, max_entries, 0, fn, ctx};
 	struct berval *cookie = NULL;
-	size_t total = 0;
-	int status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status st;
 
 	do {
-		LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL}, **rctrls = NULL, *resp;
-		struct sigpipe_guard guard;
-		LDAPMessage *res = NULL, *m;
-		struct berval next = {0, NULL};
-		ber_int_t estimate = 0;
-		int rc, result = LDAP_SUCCESS, answers;
+		LDAPMessage *res = NULL;
+		struct berval *next = NULL;
 
-		if (ldap_create_page_control(l->ld, page_size, cookie, 1, &page) != LDAP_SUCCESS) {
-			orgrbac_seterr(err, "cannot create a paged-results control");
-			goto out;
-		}
-		ctrls[0] = page;
-		l->round_trips++;
-		sigpipe_block(&guard);
-		watchdog_arm(&l->dog, l->timeout);
-		rc = ldap_search_ext_s(l->ld, base, scope, filter, attrs, 0, ctrls, NULL, &tv, 0,
-				       &res);
-		if (watchdog_disarm(&l->dog))
-			rc = LDAP_TIMEOUT;
-		sigpipe_restore(&guard);
-		ldap_control_free(page);
-		answers = res != NULL ? count_answers(l->ld, res) : 0;
-		if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
-			no_base(l, base, err);
-			ldap_msgfree(res);
-			status = ORGRBAC_LDAP_UNAVAIL;
-			goto out;
-		}
-		if (rc != LDAP_SUCCESS) {
-			search_failed(err, "paged search", base, rc, 0, answers);
-			ldap_msgfree(res);
-			status = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
-			goto out;
-		}
-		for (m = ldap_first_message(l->ld, res); m != NULL;
-		     m = ldap_next_message(l->ld, m)) {
-			int type = ldap_msgtype(m);
-
-			if (type == LDAP_RES_SEARCH_REFERENCE) {
-				orgrbac_seterr(err,
-					       "search under %s returned a search reference (a "
-					       "referral), not followed",
-					       base);
-				ldap_msgfree(res);
-				goto out;
-			}
-			if (type != LDAP_RES_SEARCH_ENTRY)
-				continue;
-			if (++total > max_entries) {
-				orgrbac_seterr(err, "search under %s matched more than %zu entries",
-					       base, max_entries);
-				ldap_msgfree(res);
-				goto out;
-			}
-			if (fn(ctx, l->ld, m) != 0) {
-				orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)",
-					       base);
-				ldap_msgfree(res);
-				goto out;
-			}
-		}
-		if (ldap_parse_result(l->ld, res, &result, NULL, NULL, NULL, &rctrls, 0) !=
-			LDAP_SUCCESS ||
-		    result != LDAP_SUCCESS) {
-			orgrbac_seterr(err, "paged search under %s: %s", base,
-				       ldap_err2string(result));
-			ldap_controls_free(rctrls);
-			ldap_msgfree(res);
-			goto out;
-		}
+		st = page_search(l, &q, cookie, &res, err);
+		if (st == ORGRBAC_LDAP_OK)
+			st = page_entries(l, &q, res, err);
+		if (st == ORGRBAC_LDAP_OK)
+			st = page_next(l, base, res, &next, err);
 		ldap_msgfree(res);
-		resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
 		ber_bvfree(cookie);
-		cookie = NULL;
-		/* A server that ignores the control sends everything at once: that is the end. */
-		if (resp != NULL && ldap_parse_pageresponse_control(l->ld, resp, &estimate,
-								    &next) == LDAP_SUCCESS) {
-			if (next.bv_len > 0)
-				cookie = ber_bvdup(&next);
-			ber_memfree(next.bv_val);
-		}
-		ldap_controls_free(rctrls);
-	} while (cookie != NULL);
-	status = ORGRBAC_LDAP_OK;
-out:
+		cookie = next;
+	} while (st == ORGRBAC_LDAP_OK && cookie != NULL);
 	ber_bvfree(cookie);
-	return status;
+	return st;
 }

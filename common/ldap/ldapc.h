@@ -26,8 +26,8 @@ struct orgrbac_ldap;
  * server gets cfg->timeout seconds to connect and for each operation.
  * `trust_any_owner` relaxes the password file's owner check (tests only).
  */
-int orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
-		      struct orgrbac_ldap **out, orgrbac_error *err);
+enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+					   struct orgrbac_ldap **out, orgrbac_error *err);
 void orgrbac_ldap_close(struct orgrbac_ldap *l);
 
 /* The URI of the server in use. */
@@ -44,8 +44,9 @@ unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l);
  * ORGRBAC_LDAP_NOOBJECT: the caller says what it means. On success the caller
  * frees *res with ldap_msgfree; on failure *res is NULL.
  */
-int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
-			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err);
+enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope,
+					     const char *filter, char **attrs, int sizelimit,
+					     LDAPMessage **res, orgrbac_error *err);
 
 /* Called for each entry of a paged search; non-zero stops the search as an error. */
 typedef int (*orgrbac_entry_fn)(void *ctx, LDAP *ld, LDAPMessage *entry);
@@ -57,9 +58,11 @@ typedef int (*orgrbac_entry_fn)(void *ctx, LDAP *ld, LDAPMessage *entry);
  * errors and no such object is UNAVAIL, on any page, as for
  * orgrbac_ldap_search.
  */
-int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
-			      const char *filter, char **attrs, int page_size, size_t max_entries,
-			      orgrbac_entry_fn fn, void *ctx, orgrbac_error *err);
+enum orgrbac_ldap_status orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base,
+						   int scope, const char *filter, char **attrs,
+						   int page_size, size_t max_entries,
+						   orgrbac_entry_fn fn, void *ctx,
+						   orgrbac_error *err);
 
 /* The handle, for walking results. */
 LDAP *orgrbac_ldap_handle(struct orgrbac_ldap *l);

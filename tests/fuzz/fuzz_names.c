@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: untrusted names and values - user-name validation, RFC 4515
- * filter escaping, log-safe copies, and the DN handling of common/ldap/directory.c.
+ * filter escaping, log-safe copies, and the DN handling of common/ldap/dn.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* The DN helpers are private to the directory model: fuzz them where they live. */
-#include "../../common/ldap/directory.c"
+#include "dn.h"
+#include "util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,36 +90,34 @@ static void check_name(const char *in)
 static void check_dn(const char *in)
 {
 	static const char base_dn[] = "dc=example,dc=com";
-	struct orgrbac_config cfg = {.base = (char *)base_dn};
-	orgrbac_error err = {{0}};
-	struct load s = {.cfg = &cfg, .err = &err};
-	struct orgrbac_facts f = {.dn = (char *)in};
-	struct dn d;
+	struct orgrbac_dn d, base, org;
+	char *name = NULL, *org_dn = NULL;
 
-	if (dn_parse(in, &d) != 0)
+	if (orgrbac_dn_parse(in, &d) != 0)
 		return;
 	for (size_t i = 0; d.str[i] != '\0'; i++)
 		if (d.str[i] >= 'A' && d.str[i] <= 'Z')
 			abort();
-	if (!dn_same(in, in))
+	if (!orgrbac_dn_same(in, in))
 		abort();
-	if (dn_parse(base_dn, &s.base) != 0)
+	if (orgrbac_dn_parse(base_dn, &base) != 0)
 		abort();
-	s.f = &f;
-	if (dn_below(&d, &s.base)) {
-		int rc = find_org(&s);
-
-		if (rc == ORGRBAC_DIR_FOUND && (f.org == NULL || s.org_dn == NULL))
+	if (orgrbac_dn_org_of(&base, in, &name, &org_dn) == 0) {
+		/* an organization lies below the base, and the DN below or at it */
+		if (name == NULL || org_dn == NULL || !orgrbac_dn_below(&d, &base) ||
+		    orgrbac_dn_parse(org_dn, &org) != 0)
 			abort();
-		if (rc != ORGRBAC_DIR_FOUND && err.msg[0] == '\0')
+		if (!orgrbac_dn_below(&org, &base) || org.n != base.n + 1)
 			abort();
+		orgrbac_dn_free(&org);
+	} else if (name != NULL || org_dn != NULL) {
+		abort();
 	}
-	free(f.org);
-	if (s.org_dn != NULL)
-		ldap_memfree(s.org_dn);
-	dn_free(&s.org);
-	dn_free(&s.base);
-	dn_free(&d);
+	free(name);
+	if (org_dn != NULL)
+		ldap_memfree(org_dn);
+	orgrbac_dn_free(&base);
+	orgrbac_dn_free(&d);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

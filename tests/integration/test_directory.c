@@ -64,7 +64,7 @@ struct loaded {
 	struct orgrbac_config *cfg;
 	struct orgrbac_ldap *l;
 	struct orgrbac_facts *f;
-	int rc;
+	enum orgrbac_dir_status rc;
 	unsigned long trips;
 	orgrbac_error err;
 };

@@ -7,7 +7,7 @@ UNIT_TESTS = \
 	tests/unit/test_util tests/unit/test_gtime tests/unit/test_expr \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
-	tests/unit/test_pamargs
+	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -49,3 +49,11 @@ tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_pamargs_SOURCES = tests/unit/test_pamargs.c
 tests_unit_test_pamargs_CFLAGS = $(unit_cflags)
 tests_unit_test_pamargs_LDADD = libpamargs.la $(unit_ldadd)
+# DN parsing of the directory model, from the LDAP layer.
+tests_unit_test_dn_SOURCES = tests/unit/test_dn.c
+tests_unit_test_dn_CFLAGS = $(unit_cflags)
+tests_unit_test_dn_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
+# What an LDAP status means to the directory model.
+tests_unit_test_directory_SOURCES = tests/unit/test_directory.c
+tests_unit_test_directory_CFLAGS = $(unit_cflags)
+tests_unit_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
