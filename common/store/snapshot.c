@@ -21,12 +21,12 @@ struct orgrbac_snapshot {
 	off_t size;
 	struct timespec mtime;
 	struct timespec ctime; /* a chmod or chown since the open changes it */
-	const struct header *h;
+	const struct orgrbac_snap_header *h;
 	const char *strings;
-	const struct rec_user *users;
-	const struct rec_role *roles;
+	const struct orgrbac_snap_user *users;
+	const struct orgrbac_snap_role *roles;
 	const uint32_t *by_name;
-	const struct rec_member *members;
+	const struct orgrbac_snap_member *members;
 	const uint32_t *by_user;
 	const uint32_t *privs;
 };
@@ -36,7 +36,7 @@ static bool in_window(int64_t nb, int64_t na, int64_t now)
 	return nb <= now && now < na;
 }
 
-static bool section_ok(const struct section *s, size_t rec, size_t file)
+static bool section_ok(const struct orgrbac_snap_section *s, size_t rec, size_t file)
 {
 	uint64_t end = (uint64_t)s->off + (uint64_t)s->n * rec;
 
@@ -65,7 +65,7 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *   8   u32      version (1)
  *   12  u32      header size (128)
  *   16  u64      file size
- *   24  u64      checksum of bytes 32 .. file size (see checksum())
+ *   24  u64      checksum of bytes 32 .. file size (orgrbac_snap_checksum)
  *   32  u64      generation, one more at each successful sync
  *   40  i64      time of the sync (seconds since the epoch)
  *   48  i64      max_age: older than this, readers refuse to answer
@@ -90,20 +90,20 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  */
 static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 {
-	const struct header *h;
+	const struct orgrbac_snap_header *h;
 	size_t nu, nr, nm, np;
 
 	if (s->len < SNAP_HEADER_SIZE)
 		return bad("snapshot: truncated (%zu bytes)", s->len);
-	h = s->h = (const struct header *)s->base;
+	h = s->h = (const struct orgrbac_snap_header *)s->base;
 	if (memcmp(h->magic, SNAP_MAGIC, 8) != 0)
 		return bad("snapshot: not a snapshot (bad magic)");
-	if (h->version != ORGRBAC_SNAPSHOT_VERSION)
+	if (h->version != SNAP_VERSION)
 		return bad("snapshot: unknown version %u", h->version);
 	if (h->header_size != SNAP_HEADER_SIZE || h->file_size != s->len)
 		return bad("snapshot: truncated or padded (%zu bytes, header says %llu)", s->len,
 			   (unsigned long long)h->file_size);
-	if (checksum(s->base + 32, s->len - 32) != h->checksum)
+	if (orgrbac_snap_checksum(s->base + 32, s->len - 32) != h->checksum)
 		return bad("snapshot: bad checksum");
 	for (size_t i = 0; i < sizeof(h->zero); i++)
 		if (h->zero[i] != 0)
@@ -132,11 +132,11 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 		if (!string_ok(s, s->privs[i]))
 			return bad("snapshot: privilege %zu out of range", i);
 	for (size_t i = 0; i < nm; i++) {
-		const struct rec_member *m = &s->members[i];
+		const struct orgrbac_snap_member *m = &s->members[i];
 
 		if (m->role >= nr || m->user >= nu)
 			return bad("snapshot: member %zu out of range", i);
-		if (i > 0 && cmp_member(&s->members[i - 1], m) > 0)
+		if (i > 0 && orgrbac_snap_cmp_member(&s->members[i - 1], m) > 0)
 			return bad("snapshot: members out of order");
 	}
 	for (size_t i = 0; i < nm; i++) {
@@ -145,15 +145,15 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 		if (k >= nm)
 			return bad("snapshot: member index %zu out of range", i);
 		if (i > 0) {
-			const struct rec_member *a = &s->members[s->by_user[i - 1]];
-			const struct rec_member *b = &s->members[k];
+			const struct orgrbac_snap_member *a = &s->members[s->by_user[i - 1]];
+			const struct orgrbac_snap_member *b = &s->members[k];
 
 			if (a->user > b->user)
 				return bad("snapshot: member index out of order");
 		}
 	}
 	for (size_t i = 0; i < nu; i++) {
-		const struct rec_user *u = &s->users[i];
+		const struct orgrbac_snap_user *u = &s->users[i];
 
 		if (!string_ok(s, u->name) || (uint64_t)u->first + u->count > nm)
 			return bad("snapshot: user %zu out of range", i);
@@ -164,7 +164,7 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 				return bad("snapshot: user %zu has a foreign member", i);
 	}
 	for (size_t i = 0; i < nr; i++) {
-		const struct rec_role *r = &s->roles[i];
+		const struct orgrbac_snap_role *r = &s->roles[i];
 
 		if (!string_ok(s, r->group) || !string_ok(s, r->cn) ||
 		    (uint64_t)r->priv_first + r->priv_count > np ||
@@ -254,7 +254,7 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 		close(fd);
 		return bad("%s: must be owned by root and not writable by group or others", path);
 	}
-	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > ORGRBAC_SNAPSHOT_MAX) {
+	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > SNAP_FILE_MAX) {
 		close(fd);
 		return bad("%s: size %lld out of range", path, (long long)st.st_size);
 	}
@@ -411,9 +411,10 @@ static long find_user(const struct orgrbac_snapshot *s, const char *name)
 }
 
 /* Is this membership in force at `now`: its window, and its user's external window? */
-static bool member_on(const struct orgrbac_snapshot *s, const struct rec_member *m, int64_t now)
+static bool member_on(const struct orgrbac_snapshot *s, const struct orgrbac_snap_member *m,
+		      int64_t now)
 {
-	const struct rec_user *u = &s->users[m->user];
+	const struct orgrbac_snap_user *u = &s->users[m->user];
 
 	return in_window(m->not_before, m->not_after, now) &&
 	       in_window(u->not_before, u->not_after, now);
@@ -449,13 +450,13 @@ bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, c
 				 int64_t now)
 {
 	long ui = idx < s->h->roles.n ? find_user(s, user) : -1;
-	const struct rec_user *u;
+	const struct orgrbac_snap_user *u;
 
 	if (ui < 0)
 		return false;
 	u = &s->users[ui];
 	for (uint32_t k = u->first; k < u->first + u->count; k++) {
-		const struct rec_member *m = &s->members[s->by_user[k]];
+		const struct orgrbac_snap_member *m = &s->members[s->by_user[k]];
 
 		if (m->role == idx && member_on(s, m, now))
 			return true;
@@ -481,7 +482,7 @@ enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s
 						int64_t now, struct group *gr, char *buf,
 						size_t buflen)
 {
-	const struct rec_role *r;
+	const struct orgrbac_snap_role *r;
 	const char *name;
 	char *p = buf, **mem, *at;
 	size_t left = buflen, n = 0, k = 0, len;
@@ -512,7 +513,7 @@ enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s
 	gr->gr_gid = (gid_t)r->gid;
 	last = UINT32_MAX;
 	for (uint32_t i = r->member_first; i < r->member_first + r->member_count && k < n; i++) {
-		const struct rec_member *m = &s->members[i];
+		const struct orgrbac_snap_member *m = &s->members[i];
 		const char *u;
 
 		if (!member_on(s, m, now) || m->user == last)
@@ -535,7 +536,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 						     long *start, long *size, gid_t **groups,
 						     long limit)
 {
-	const struct rec_user *u;
+	const struct orgrbac_snap_user *u;
 	long ui = find_user(s, user);
 
 	if (ui < 0)
@@ -544,7 +545,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 	if (!in_window(u->not_before, u->not_after, now))
 		return ORGRBAC_SNAP_NOTFOUND;
 	for (uint32_t k = u->first; k < u->first + u->count; k++) {
-		const struct rec_member *m = &s->members[s->by_user[k]];
+		const struct orgrbac_snap_member *m = &s->members[s->by_user[k]];
 		gid_t gid = (gid_t)s->roles[m->role].gid;
 		bool dup = gid == skip;
 

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "snapshot.h"
-#include "snapshot_write.h"
 #include "snapshot_format.h"
+#include "snapshot_write.h"
 
 /* A growing byte buffer with a hard bound. */
 struct out {
@@ -22,7 +22,7 @@ static size_t out_reserve(struct out *o, size_t n)
 {
 	size_t at = (o->len + 7) & ~(size_t)7;
 
-	if (o->failed || n > ORGRBAC_SNAPSHOT_MAX || at + n > ORGRBAC_SNAPSHOT_MAX) {
+	if (o->failed || n > SNAP_FILE_MAX || at + n > SNAP_FILE_MAX) {
 		o->failed = true;
 		return 0;
 	}
@@ -50,7 +50,7 @@ static uint32_t out_string(struct out *o, size_t strings_at, const char *s)
 {
 	size_t n = strlen(s) + 1, at;
 
-	if (o->failed || o->len + n > ORGRBAC_SNAPSHOT_MAX) {
+	if (o->failed || o->len + n > SNAP_FILE_MAX) {
 		o->failed = true;
 		return 0;
 	}
@@ -90,9 +90,9 @@ static int cmp_role(const void *a, const void *b)
 
 static int cmp_by_user(const void *a, const void *b, void *ctx)
 {
-	const struct rec_member *mem = ctx;
-	const struct rec_member *x = &mem[*(const uint32_t *)a];
-	const struct rec_member *y = &mem[*(const uint32_t *)b];
+	const struct orgrbac_snap_member *mem = ctx;
+	const struct orgrbac_snap_member *x = &mem[*(const uint32_t *)a];
+	const struct orgrbac_snap_member *y = &mem[*(const uint32_t *)b];
 
 	if (x->user != y->user)
 		return x->user < y->user ? -1 : 1;
@@ -190,9 +190,9 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 {
 	size_t *um = NULL, *rm = NULL, n_privs = 0, at_users, at_roles, at_name, at_members,
 	       at_by_user, at_privs, at_strings;
-	struct rec_member *mem = NULL;
+	struct orgrbac_snap_member *mem = NULL;
 	uint32_t *by_user = NULL, *by_name = NULL;
-	struct header h;
+	struct orgrbac_snap_header h;
 	int rc = -1;
 
 	if (view_prepare(v, &um, &rm, err) != 0)
@@ -217,7 +217,7 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 		mem[i].not_before = v->members[i].not_before;
 		mem[i].not_after = v->members[i].not_after;
 	}
-	qsort(mem, v->n_members, sizeof(*mem), cmp_member);
+	qsort(mem, v->n_members, sizeof(*mem), orgrbac_snap_cmp_member);
 	for (size_t i = 0; i < v->n_members; i++)
 		by_user[i] = (uint32_t)i;
 	qsort_r(by_user, v->n_members, sizeof(*by_user), cmp_by_user, mem);
@@ -243,11 +243,11 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 	if (o->failed)
 		goto toolarge;
 	{
-		struct rec_user *ru = (struct rec_user *)(o->p + at_users);
+		struct orgrbac_snap_user *ru = (struct orgrbac_snap_user *)(o->p + at_users);
 		size_t k = 0;
 
 		for (size_t i = 0; i < v->n_users; i++) {
-			struct rec_user r = {0};
+			struct orgrbac_snap_user r = {0};
 
 			r.flags = (v->users[i].external ? SNAP_USER_EXTERNAL : 0) |
 				  (v->users[i].foreign ? SNAP_USER_FOREIGN : 0);
@@ -258,7 +258,8 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 				k++;
 			r.count = (uint32_t)(k - r.first);
 			r.name = out_string(o, at_strings, v->users[i].name);
-			ru = (struct rec_user *)(o->p + at_users); /* o->p may have moved */
+			ru =
+			    (struct orgrbac_snap_user *)(o->p + at_users); /* o->p may have moved */
 			memcpy(&ru[i], &r, sizeof(r));
 		}
 	}
@@ -266,7 +267,7 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 		size_t k = 0, p = 0;
 
 		for (size_t i = 0; i < v->n_roles; i++) {
-			struct rec_role r = {0};
+			struct orgrbac_snap_role r = {0};
 
 			r.gid = v->roles[i].gid;
 			r.member_first = (uint32_t)k;
@@ -299,27 +300,27 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 	memcpy(o->p + at_by_user, by_user, v->n_members * 4);
 
 	memcpy(h.magic, SNAP_MAGIC, 8);
-	h.version = ORGRBAC_SNAPSHOT_VERSION;
+	h.version = SNAP_VERSION;
 	h.header_size = SNAP_HEADER_SIZE;
 	h.file_size = o->len;
 	h.generation = generation;
 	h.synced_at = synced_at;
 	h.max_age = max_age;
-	h.strings = (struct section){(uint32_t)at_strings, (uint32_t)(o->len - at_strings)};
-	h.users = (struct section){(uint32_t)at_users, (uint32_t)v->n_users};
-	h.roles = (struct section){(uint32_t)at_roles, (uint32_t)v->n_roles};
-	h.by_name = (struct section){(uint32_t)at_name, (uint32_t)v->n_roles};
-	h.members = (struct section){(uint32_t)at_members, (uint32_t)v->n_members};
-	h.by_user = (struct section){(uint32_t)at_by_user, (uint32_t)v->n_members};
-	h.privs = (struct section){(uint32_t)at_privs, (uint32_t)n_privs};
+	h.strings =
+	    (struct orgrbac_snap_section){(uint32_t)at_strings, (uint32_t)(o->len - at_strings)};
+	h.users = (struct orgrbac_snap_section){(uint32_t)at_users, (uint32_t)v->n_users};
+	h.roles = (struct orgrbac_snap_section){(uint32_t)at_roles, (uint32_t)v->n_roles};
+	h.by_name = (struct orgrbac_snap_section){(uint32_t)at_name, (uint32_t)v->n_roles};
+	h.members = (struct orgrbac_snap_section){(uint32_t)at_members, (uint32_t)v->n_members};
+	h.by_user = (struct orgrbac_snap_section){(uint32_t)at_by_user, (uint32_t)v->n_members};
+	h.privs = (struct orgrbac_snap_section){(uint32_t)at_privs, (uint32_t)n_privs};
 	memcpy(o->p, &h, sizeof(h));
-	h.checksum = checksum(o->p + 32, o->len - 32);
+	h.checksum = orgrbac_snap_checksum(o->p + 32, o->len - 32);
 	memcpy(o->p, &h, sizeof(h));
 	rc = 0;
 	goto out;
 toolarge:
-	orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
-		       ORGRBAC_SNAPSHOT_MAX);
+	orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory", SNAP_FILE_MAX);
 out:
 	free(um);
 	free(rm);

@@ -295,10 +295,10 @@ static unsigned char *load(size_t *len)
 
 static void reseal(unsigned char *buf, size_t len)
 {
-	struct header h;
+	struct orgrbac_snap_header h;
 
 	memcpy(&h, buf, sizeof(h));
-	h.checksum = checksum(buf + 32, len - 32);
+	h.checksum = orgrbac_snap_checksum(buf + 32, len - 32);
 	memcpy(buf, &h, sizeof(h));
 }
 
@@ -354,7 +354,7 @@ static void fresh_extremes(void **state)
 	};
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 
 	assert_non_null(b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -380,7 +380,7 @@ static void corruptions(void **state)
 {
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 	struct orgrbac_snapshot *s;
 	orgrbac_error err;
 
@@ -426,19 +426,19 @@ static void corruptions(void **state)
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
-	((struct rec_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
+	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
 	reseal(b, len);
 	refused(b, len, "user 1 out of range");
 	FRESH();
-	((struct rec_user *)(void *)(b + h->users.off))[0].count = 100;
+	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[0].count = 100;
 	reseal(b, len);
 	refused(b, len, "user 0 out of range");
 	FRESH();
-	((struct rec_member *)(void *)(b + h->members.off))[0].user = 4;
+	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[0].user = 4;
 	reseal(b, len);
 	refused(b, len, "member 0 out of range");
 	FRESH();
-	((struct rec_member *)(void *)(b + h->members.off))[2].role = 7;
+	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[2].role = 7;
 	reseal(b, len);
 	refused(b, len, "out of range");
 	FRESH();
@@ -450,19 +450,19 @@ static void corruptions(void **state)
 	reseal(b, len);
 	refused(b, len, "name index 1 out of range");
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
 	reseal(b, len);
 	refused(b, len, "role 0 out of range");
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[2].member_first = 5;
-	((struct rec_role *)(void *)(b + h->roles.off))[2].member_count = 2;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_first = 5;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_count = 2;
 	reseal(b, len);
 	refused(b, len, "role 2 out of range");
 	/* the name index points first at the last role, whose name is bad: refused, not read */
 	FRESH();
 	((uint32_t *)(void *)(b + h->by_name.off))[0] = 2;
 	((uint32_t *)(void *)(b + h->by_name.off))[2] = 0;
-	((struct rec_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
 	reseal(b, len);
 	refused(b, len, "role 2 out of range");
 	FRESH();
@@ -471,12 +471,13 @@ static void corruptions(void **state)
 	refused(b, len, "privilege 0 out of range");
 	/* Order: binary search over unsorted tables would answer wrongly. */
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[1].gid = 5000;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[1].gid = 5000;
 	reseal(b, len);
 	refused(b, len, "roles out of order");
 	FRESH();
 	{
-		struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+		struct orgrbac_snap_user *u =
+		    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
 		uint32_t t = u[0].name;
 
 		u[0].name = u[1].name;
@@ -522,11 +523,11 @@ static void offsets_at_the_limits(void **state)
 	};
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 
 	assert_non_null(b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct section *sec = NULL;
+		struct orgrbac_snap_section *sec = NULL;
 
 		memcpy(b, good, len);
 		switch (cases[i].what) {
@@ -536,7 +537,8 @@ static void offsets_at_the_limits(void **state)
 		case MEMBERS: sec = &h->members; break;
 		case PRIVS: sec = &h->privs; break;
 		case USER0: {
-			struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+			struct orgrbac_snap_user *u =
+			    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
 
 			u[0].first = cases[i].a;
 			u[0].count = cases[i].b;
@@ -544,7 +546,8 @@ static void offsets_at_the_limits(void **state)
 		}
 		case ROLE0_PRIV:
 		case ROLE0_MEMBER: {
-			struct rec_role *r = (struct rec_role *)(void *)(b + h->roles.off);
+			struct orgrbac_snap_role *r =
+			    (struct orgrbac_snap_role *)(void *)(b + h->roles.off);
 
 			if (cases[i].what == ROLE0_PRIV) {
 				r[0].priv_first = cases[i].a;
