@@ -36,12 +36,11 @@ tests_unit_test_config_LDADD = $(unit_ldadd)
 # A resolver call from the configuration reader fails the test (test_config.c).
 tests_unit_test_config_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=getaddrinfo -Wl,--wrap=getnameinfo \
 	-Wl,--wrap=gethostbyname
-# The reader is compiled into its test, which corrupts files and reseals them with
-# the format's checksum.
-tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h \
-	common/store/snapshot_write.c
+# The reader and writer through their API; the test corrupts files and reseals
+# them with the format's checksum (snapshot_format.h).
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h
 tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
-tests_unit_test_snapshot_LDADD = $(model_libs) $(CMOCKA_LIBS)
+tests_unit_test_snapshot_LDADD = $(unit_ldadd)
 tests_unit_test_offline_SOURCES = tests/unit/test_offline.c tests/unit/view.h
 tests_unit_test_offline_CFLAGS = $(unit_cflags)
 tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)
