@@ -88,10 +88,9 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  * A window [not_before, not_after) uses INT64_MIN / INT64_MAX for an open
  * bound; a user's window is its external-access window (open for others).
  */
-static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
+static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 {
 	const struct orgrbac_snap_header *h;
-	size_t nu, nr, nm, np;
 
 	if (s->len < SNAP_HEADER_SIZE)
 		return bad("snapshot: truncated (%zu bytes)", s->len);
@@ -123,10 +122,13 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 	s->members = (const void *)(s->base + h->members.off);
 	s->by_user = (const void *)(s->base + h->by_user.off);
 	s->privs = (const void *)(s->base + h->privs.off);
-	nu = h->users.n;
-	nr = h->roles.n;
-	nm = h->members.n;
-	np = h->privs.n;
+	return 0;
+}
+
+/* Privileges, members and the members-by-user index, each in range and in order. */
+static int check_members(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nu = s->h->users.n, nr = s->h->roles.n, nm = s->h->members.n, np = s->h->privs.n;
 
 	for (size_t i = 0; i < np; i++)
 		if (!string_ok(s, s->privs[i]))
@@ -152,6 +154,14 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 				return bad("snapshot: member index out of order");
 		}
 	}
+	return 0;
+}
+
+/* Users sorted by name, each owning its range of the members-by-user index. */
+static int check_users(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nu = s->h->users.n, nm = s->h->members.n;
+
 	for (size_t i = 0; i < nu; i++) {
 		const struct orgrbac_snap_user *u = &s->users[i];
 
@@ -163,6 +173,14 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 			if (s->members[s->by_user[k]].user != i)
 				return bad("snapshot: user %zu has a foreign member", i);
 	}
+	return 0;
+}
+
+/* Roles sorted by gid, each with a group name and its own range of members; then the name index. */
+static int check_roles(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nr = s->h->roles.n, nm = s->h->members.n, np = s->h->privs.n;
+
 	for (size_t i = 0; i < nr; i++) {
 		const struct orgrbac_snap_role *r = &s->roles[i];
 
@@ -187,6 +205,14 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 				    str_at(s, s->roles[s->by_name[i]].group)) >= 0)
 			return bad("snapshot: name index out of order");
 	}
+	return 0;
+}
+
+static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	if (check_header(s, err) != 0 || check_members(s, err) != 0 || check_users(s, err) != 0 ||
+	    check_roles(s, err) != 0)
+		return -1;
 	return 0;
 }
 
