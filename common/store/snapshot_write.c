@@ -18,28 +18,34 @@ struct out {
 	bool failed;
 };
 
+/* Room for `end` bytes in all, at most SNAP_FILE_MAX; false, and failed for good, otherwise. */
+static bool out_room(struct out *o, size_t end)
+{
+	unsigned char *p;
+
+	if (o->failed || end > SNAP_FILE_MAX) {
+		o->failed = true;
+		return false;
+	}
+	if (end <= o->cap)
+		return true;
+	p = orgrbac_grow(o->p, &o->cap, end, 1);
+	if (p == NULL) {
+		o->failed = true;
+		return false;
+	}
+	o->p = p;
+	return true;
+}
+
+/* `n` zeroed bytes at the next 8-byte boundary; their offset, or 0 when out of room. */
 static size_t out_reserve(struct out *o, size_t n)
 {
 	size_t at = (o->len + 7) & ~(size_t)7;
 
-	if (o->failed || n > SNAP_FILE_MAX || at + n > SNAP_FILE_MAX) {
-		o->failed = true;
+	/* n is checked alone first, so that at + n cannot wrap. */
+	if (!out_room(o, n > SNAP_FILE_MAX ? SIZE_MAX : at + n))
 		return 0;
-	}
-	if (at + n > o->cap) {
-		size_t cap = o->cap == 0 ? 4096 : o->cap;
-		unsigned char *p;
-
-		while (cap < at + n)
-			cap *= 2;
-		p = realloc(o->p, cap);
-		if (p == NULL) {
-			o->failed = true;
-			return 0;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
 	memset(o->p + o->len, 0, at + n - o->len);
 	o->len = at + n;
 	return at;
@@ -48,27 +54,10 @@ static size_t out_reserve(struct out *o, size_t n)
 /* Strings are appended once each; a view has few distinct ones besides names. */
 static uint32_t out_string(struct out *o, size_t strings_at, const char *s)
 {
-	size_t n = strlen(s) + 1, at;
+	size_t n = strlen(s) + 1, at = o->len;
 
-	if (o->failed || o->len + n > SNAP_FILE_MAX) {
-		o->failed = true;
+	if (!out_room(o, o->len + n))
 		return 0;
-	}
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap;
-		unsigned char *p;
-
-		while (cap < o->len + n)
-			cap *= 2;
-		p = realloc(o->p, cap);
-		if (p == NULL) {
-			o->failed = true;
-			return 0;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	at = o->len;
 	memcpy(o->p + at, s, n);
 	o->len += n;
 	return (uint32_t)(at - strings_at);
