@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The host snapshot's reader: map, validate everything, answer by binary search. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,11 +15,8 @@ struct orgrbac_snapshot {
 	const unsigned char *base;
 	size_t len;
 	bool mapped;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct timespec ctime; /* a chmod or chown since the open changes it */
+	struct stat
+	    st; /* of the file mapped, when it was opened (a chmod or chown changes ctime) */
 	const struct orgrbac_snap_header *h;
 	const char *strings;
 	const struct orgrbac_snap_user *users;
@@ -238,48 +234,41 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 	return 0;
 }
 
+/* Whoever may write the directory may swap the file: it must be root's alone. */
+static int dir_trusted(const char *path, orgrbac_error *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash == NULL ? 0 : (size_t)(slash - path);
+	struct stat st;
+
+	if (slash == NULL || n >= sizeof(dir))
+		return bad("%s: not an absolute path", path);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (n == 0)
+		strcpy(dir, "/");
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return bad("%s: directory must be owned by root and not writable by others", dir);
+	return 0;
+}
+
 int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
 			  orgrbac_error *err)
 {
+	bool any_owner = (flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) != 0;
 	struct orgrbac_snapshot *s;
 	struct stat st;
 	void *map;
 	int fd;
 
 	*out = NULL;
-	/* Whoever may write the directory may swap the file: it must be root's alone. */
-	if ((flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) == 0) {
-		char dir[PATH_MAX];
-		const char *slash = strrchr(path, '/');
-		size_t n = slash == NULL ? 0 : (size_t)(slash - path);
-
-		if (slash == NULL || n >= sizeof(dir))
-			return bad("%s: not an absolute path", path);
-		memcpy(dir, path, n);
-		dir[n] = '\0';
-		if (n == 0)
-			strcpy(dir, "/");
-		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-			return bad("%s: directory must be owned by root and not writable by others",
-				   dir);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (!any_owner && dir_trusted(path, err) != 0)
+		return -1;
+	fd = orgrbac_open_checked(path, any_owner ? 0 : ORGRBAC_FILE_ROOT, &st, err);
 	if (fd < 0)
-		return bad("%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return bad("%s: cannot stat: %s", path, strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return bad("%s: not a regular file", path);
-	}
-	if ((flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) == 0 &&
-	    (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
-		close(fd);
-		return bad("%s: must be owned by root and not writable by group or others", path);
-	}
+		return -1;
 	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > SNAP_FILE_MAX) {
 		close(fd);
 		return bad("%s: size %lld out of range", path, (long long)st.st_size);
@@ -301,11 +290,7 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 	s->base = map;
 	s->len = (size_t)st.st_size;
 	s->mapped = true;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->size = st.st_size;
-	s->mtime = st.st_mtim;
-	s->ctime = st.st_ctim;
+	s->st = st;
 	if (validate(s, err) != 0) {
 		char why[sizeof(err->msg)];
 
@@ -329,10 +314,12 @@ void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
 
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st)
 {
-	return s->mapped && s->dev == st->st_dev && s->ino == st->st_ino &&
-	       s->size == st->st_size && s->mtime.tv_sec == st->st_mtim.tv_sec &&
-	       s->mtime.tv_nsec == st->st_mtim.tv_nsec && s->ctime.tv_sec == st->st_ctim.tv_sec &&
-	       s->ctime.tv_nsec == st->st_ctim.tv_nsec;
+	const struct stat *a = &s->st;
+
+	return s->mapped && a->st_dev == st->st_dev && a->st_ino == st->st_ino &&
+	       a->st_size == st->st_size && a->st_mtim.tv_sec == st->st_mtim.tv_sec &&
+	       a->st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == st->st_ctim.tv_sec && a->st_ctim.tv_nsec == st->st_ctim.tv_nsec;
 }
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s)

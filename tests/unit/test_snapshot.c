@@ -621,7 +621,7 @@ static void file_checks(void **state)
 	/* Only root's, unwritable snapshots are read: tests as root see the owner check too. */
 	assert_int_equal(chmod(path, 0664), 0);
 	assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
-	assert_non_null(strstr(err.msg, "owned by root and not writable"));
+	assert_non_null(strstr(err.msg, "must not be writable by group or others"));
 	assert_int_equal(chmod(path, 0644), 0);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(path, 65534, 0), 0);
@@ -644,6 +644,11 @@ static void file_checks(void **state)
 	snprintf(copy, sizeof(copy), "%s.none", path);
 	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot open"));
+	/* a FIFO in the file's place is refused at once, not waited on for a writer */
+	assert_int_equal(mkfifo(copy, 0644), 0);
+	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	unlink(copy);
 	/* the module notices a replacement by inode, size or mtime */
 	s = open_ok();
 	{
