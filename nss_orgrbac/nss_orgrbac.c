@@ -113,13 +113,6 @@ static void retire_locked(void)
 	current = NULL;
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* The snapshot in force and fresh at `now`, with a reference; NULL: answer UNAVAIL. */
 static struct ref *get_locked(int64_t now)
 {
@@ -135,7 +128,7 @@ static struct ref *get_locked(int64_t now)
 	}
 	if (current == NULL || !orgrbac_snapshot_is_file(current->snap, &st)) {
 		retire_locked();
-		if (have_refused && same_file(&refused, &st))
+		if (have_refused && orgrbac_snapshot_same_file(&refused, &st))
 			return NULL;
 		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0) {
 			refused = st;

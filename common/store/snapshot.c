@@ -15,8 +15,7 @@ struct orgrbac_snapshot {
 	const unsigned char *base;
 	size_t len;
 	bool mapped;
-	struct stat
-	    st; /* of the file mapped, when it was opened (a chmod or chown changes ctime) */
+	struct stat st; /* of the file mapped, when it was opened */
 	const struct orgrbac_snap_header *h;
 	const char *strings;
 	const struct orgrbac_snap_user *users;
@@ -312,14 +311,16 @@ void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
 	free(s);
 }
 
+bool orgrbac_snapshot_same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st)
 {
-	const struct stat *a = &s->st;
-
-	return s->mapped && a->st_dev == st->st_dev && a->st_ino == st->st_ino &&
-	       a->st_size == st->st_size && a->st_mtim.tv_sec == st->st_mtim.tv_sec &&
-	       a->st_mtim.tv_nsec == st->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == st->st_ctim.tv_sec && a->st_ctim.tv_nsec == st->st_ctim.tv_nsec;
+	return s->mapped && orgrbac_snapshot_same_file(&s->st, st);
 }
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s)

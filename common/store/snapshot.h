@@ -39,8 +39,14 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 
 void orgrbac_snapshot_close(struct orgrbac_snapshot *s);
 
-/* Is the file at `st` the one that was opened (device, inode, size, mtime, ctime)? */
+/*
+ * Is the file at `st` the one that was opened, unchanged (device, inode,
+ * size, mtime, ctime: a chmod or chown since the open changes the ctime)?
+ */
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st);
+
+/* The same comparison between two stats of a snapshot file (one refused earlier, say). */
+bool orgrbac_snapshot_same_file(const struct stat *a, const struct stat *b);
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s);
 int64_t orgrbac_snapshot_synced_at(const struct orgrbac_snapshot *s);

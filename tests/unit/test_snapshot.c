@@ -649,15 +649,27 @@ static void file_checks(void **state)
 	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
 	assert_non_null(strstr(err.msg, "not a regular file"));
 	unlink(copy);
-	/* the module notices a replacement by inode, size or mtime */
+	/* the module notices a replacement by inode, size, mtime or ctime */
 	s = open_ok();
 	{
 		struct stat st;
 
+		struct stat again;
+
 		assert_int_equal(lstat(path, &st), 0);
 		assert_true(orgrbac_snapshot_is_file(s, &st));
+		assert_int_equal(lstat(path, &again), 0);
+		assert_true(orgrbac_snapshot_same_file(&st, &again));
+		/* a chmod changes the ctime: no longer the file that was checked */
+		usleep(10000);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(chmod(path, 0644), 0);
+		assert_int_equal(lstat(path, &again), 0);
+		assert_false(orgrbac_snapshot_same_file(&st, &again));
+		assert_false(orgrbac_snapshot_is_file(s, &again));
 		st.st_ino++;
 		assert_false(orgrbac_snapshot_is_file(s, &st));
+		assert_false(orgrbac_snapshot_same_file(&st, &again));
 	}
 	orgrbac_snapshot_close(s);
 }
