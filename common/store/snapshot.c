@@ -369,23 +369,42 @@ bool orgrbac_snapshot_fresh(const struct orgrbac_snapshot *s, int64_t now)
 	return age >= 0 ? age <= max : ahead <= max;
 }
 
-long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name)
+static uint32_t group_name(const struct orgrbac_snapshot *s, size_t i)
 {
-	size_t lo = 0, hi = s->h->roles.n;
+	return s->roles[s->by_name[i]].group;
+}
+
+static uint32_t user_name(const struct orgrbac_snapshot *s, size_t i)
+{
+	return s->users[i].name;
+}
+
+/* Binary search of `n` entries sorted by the string `name_at` gives; the position, or -1. */
+static long search_name(const struct orgrbac_snapshot *s, size_t n,
+			uint32_t (*name_at)(const struct orgrbac_snapshot *, size_t),
+			const char *name)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint32_t r = s->by_name[mid];
-		int c = strcmp(name, str_at(s, s->roles[r].group));
+		int c = strcmp(name, str_at(s, name_at(s, mid)));
 
 		if (c == 0)
-			return (long)r;
+			return (long)mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return -1;
+}
+
+long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name)
+{
+	long i = search_name(s, s->h->roles.n, group_name, name);
+
+	return i < 0 ? -1 : (long)s->by_name[i];
 }
 
 long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid)
@@ -408,20 +427,7 @@ long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid)
 
 static long find_user(const struct orgrbac_snapshot *s, const char *name)
 {
-	size_t lo = 0, hi = s->h->users.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, str_at(s, s->users[mid].name));
-
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return search_name(s, s->h->users.n, user_name, name);
 }
 
 /* Is this membership in force at `now`: its window, and its user's external window? */
