@@ -137,16 +137,12 @@ int orgrbac_local_groups_parse(const char *text, struct orgrbac_local_group **ou
 			gidbuf[c3 - c2 - 1] = '\0';
 			gid = strtoul(gidbuf, &ep, 10);
 			if (*ep == '\0' && gid <= UINT32_MAX) {
-				if (count == cap) {
-					size_t ncap = cap == 0 ? 64 : cap * 2;
-					struct orgrbac_local_group *g =
-					    reallocarray(v, ncap, sizeof(*v));
+				struct orgrbac_local_group *g =
+				    orgrbac_grow(v, &cap, count + 1, sizeof(*v));
 
-					if (g == NULL)
-						goto nomem;
-					v = g;
-					cap = ncap;
-				}
+				if (g == NULL)
+					goto nomem;
+				v = g;
 				v[count].name = strndup(line, (size_t)(c1 - line));
 				if (v[count].name == NULL)
 					goto nomem;
@@ -462,17 +458,11 @@ static int expose_roles(struct ctx *c)
 			c->exposed[i] = -1;
 			continue;
 		}
-		if (v->n_roles == v->cap_roles) {
-			size_t ncap = v->cap_roles == 0 ? 16 : v->cap_roles * 2;
-			struct orgrbac_view_role *g = reallocarray(v->roles, ncap, sizeof(*g));
-
-			if (g == NULL)
-				goto nomem;
-			v->roles = g;
-			v->cap_roles = ncap;
-		}
+		vr = orgrbac_grow(v->roles, &v->cap_roles, v->n_roles + 1, sizeof(*vr));
+		if (vr == NULL)
+			goto nomem;
+		v->roles = vr;
 		vr = &v->roles[v->n_roles];
-		memset(vr, 0, sizeof(*vr));
 		vr->group = names[i];
 		names[i] = NULL;
 		vr->cn = orgrbac_strdup(r->cn != NULL ? r->cn : "");
@@ -610,23 +600,18 @@ struct who {
 static int add_member(struct ctx *c, struct who *w, size_t role, int64_t nb, int64_t na)
 {
 	struct orgrbac_view *v = c->out;
+	struct orgrbac_view_member *m;
 
 	if (nb >= na)
 		return 0; /* an empty window: never a member */
 	if (w->idx == SIZE_MAX) {
 		struct orgrbac_view_user *u;
 
-		if (v->n_users == v->cap_users) {
-			size_t ncap = v->cap_users == 0 ? 64 : v->cap_users * 2;
-			struct orgrbac_view_user *g = reallocarray(v->users, ncap, sizeof(*g));
-
-			if (g == NULL)
-				return -1;
-			v->users = g;
-			v->cap_users = ncap;
-		}
+		u = orgrbac_grow(v->users, &v->cap_users, v->n_users + 1, sizeof(*u));
+		if (u == NULL)
+			return -1;
+		v->users = u;
 		u = &v->users[v->n_users];
-		memset(u, 0, sizeof(*u));
 		u->name = strdup(w->u->uid);
 		if (u->name == NULL)
 			return -1;
@@ -636,15 +621,10 @@ static int add_member(struct ctx *c, struct who *w, size_t role, int64_t nb, int
 		u->not_after = w->not_after;
 		w->idx = v->n_users++;
 	}
-	if (v->n_members == v->cap_members) {
-		size_t ncap = v->cap_members == 0 ? 256 : v->cap_members * 2;
-		struct orgrbac_view_member *g = reallocarray(v->members, ncap, sizeof(*g));
-
-		if (g == NULL)
-			return -1;
-		v->members = g;
-		v->cap_members = ncap;
-	}
+	m = orgrbac_grow(v->members, &v->cap_members, v->n_members + 1, sizeof(*m));
+	if (m == NULL)
+		return -1;
+	v->members = m;
 	v->members[v->n_members++] = (struct orgrbac_view_member){
 	    .user = w->idx, .role = role, .not_before = nb, .not_after = na};
 	return 0;
