@@ -398,90 +398,108 @@ static int mark_claimed_twice(struct ctx *c, char **names)
 	return 0;
 }
 
+/*
+ * The group name role `i` takes on this host, in *name; NULL, with a
+ * warning, when the role may not be a group here. -1 when out of memory.
+ */
+static int candidate_name(struct ctx *c, size_t i, char **name)
+{
+	const struct orgrbac_view_params *p = c->p;
+	const struct orgrbac_img_role *r = &c->img->roles[i];
+	const char *cn = r->cn != NULL ? r->cn : "?";
+	char *n;
+
+	*name = NULL;
+	/* Another organization's roles: gids are allocated per organization. */
+	if (!r->has_gid || (!dn_below(r->dn, c->global_roles) &&
+			    (c->host_org == NULL || !dn_below(r->dn, c->host_org))))
+		return 0;
+	if (r->gid < p->gid_min || r->gid < 1 || r->gid > 0xfffffffeLL) {
+		warn(p, "role '%s' left out: gid %lld is below gid_min %ld or out of range", cn,
+		     r->gid, p->gid_min);
+		return 0;
+	}
+	n = r->group_name != NULL ? strdup(r->group_name)
+				  : orgrbac_group_name_derive(p->group_prefix, r->cn);
+	if (n == NULL && r->cn != NULL)
+		return -1;
+	if (!orgrbac_group_name_valid(n)) {
+		warn(p, "role '%s' left out: '%s' is not a usable group name", cn,
+		     n != NULL ? n : "");
+		free(n);
+		return 0;
+	}
+	if (local_clash(p, n, r->gid)) {
+		warn(p, "role '%s' left out: group %s or gid %lld exists in /etc/group", cn, n,
+		     r->gid);
+		free(n);
+		return 0;
+	}
+	*name = n;
+	return 0;
+}
+
+/* Role `i` joins the view as the group `name`, which the view takes over. */
+static int add_view_role(struct ctx *c, size_t i, char *name)
+{
+	const struct orgrbac_img_role *r = &c->img->roles[i];
+	struct orgrbac_view *v = c->out;
+	struct orgrbac_view_role *vr;
+
+	vr = orgrbac_grow(v->roles, &v->cap_roles, v->n_roles + 1, sizeof(*vr));
+	if (vr == NULL) {
+		free(name);
+		return -1;
+	}
+	v->roles = vr;
+	vr = &v->roles[v->n_roles];
+	vr->group = name;
+	vr->cn = orgrbac_strdup(r->cn != NULL ? r->cn : "");
+	vr->gid = (uint32_t)r->gid;
+	vr->privileges = calloc(r->n_privileges + 1, sizeof(char *));
+	c->exposed[i] = (long)v->n_roles++;
+	if (vr->cn == NULL || vr->privileges == NULL)
+		return -1;
+	for (size_t k = 0; k < r->n_privileges; k++) {
+		vr->privileges[k] = strdup(r->privileges[k]);
+		if (vr->privileges[k] == NULL)
+			return -1;
+		vr->n_privileges++;
+	}
+	return 0;
+}
+
 /* Which roles become groups, and under which names. */
 static int expose_roles(struct ctx *c)
 {
-	const struct orgrbac_image *img = c->img;
-	const struct orgrbac_view_params *p = c->p;
-	struct orgrbac_view *v = c->out;
-	char **names = calloc(img->n_roles + 1, sizeof(*names));
+	size_t n = c->img->n_roles;
+	char **names = calloc(n + 1, sizeof(*names));
 
 	if (names == NULL)
 		return -1;
-	for (size_t i = 0; i < img->n_roles; i++) {
-		const struct orgrbac_img_role *r = &img->roles[i];
-		const char *cn = r->cn != NULL ? r->cn : "?";
-
+	for (size_t i = 0; i < n; i++) {
 		c->exposed[i] = -1;
-		/* Another organization's roles: gids are allocated per organization. */
-		if (!r->has_gid || (!dn_below(r->dn, c->global_roles) &&
-				    (c->host_org == NULL || !dn_below(r->dn, c->host_org))))
-			continue;
-		if (r->gid < p->gid_min || r->gid < 1 || r->gid > 0xfffffffeLL) {
-			warn(p, "role '%s' left out: gid %lld is below gid_min %ld or out of range",
-			     cn, r->gid, p->gid_min);
-			continue;
-		}
-		names[i] = r->group_name != NULL
-			       ? strdup(r->group_name)
-			       : orgrbac_group_name_derive(p->group_prefix, r->cn);
-		if (names[i] == NULL && r->cn != NULL) {
-			free_names(names, img->n_roles);
-			return -1;
-		}
-		if (!orgrbac_group_name_valid(names[i])) {
-			warn(p, "role '%s' left out: '%s' is not a usable group name", cn,
-			     names[i] != NULL ? names[i] : "");
-			free(names[i]);
-			names[i] = NULL;
-			continue;
-		}
-		if (local_clash(p, names[i], r->gid)) {
-			warn(p, "role '%s' left out: group %s or gid %lld exists in /etc/group", cn,
-			     names[i], r->gid);
-			free(names[i]);
-			names[i] = NULL;
-		}
+		if (candidate_name(c, i, &names[i]) != 0)
+			goto nomem;
 	}
 	/* A name or gid claimed twice in the directory: neither may have it. */
-	if (mark_claimed_twice(c, names) != 0) {
-		free_names(names, img->n_roles);
-		return -1;
-	}
-	for (size_t i = 0; i < img->n_roles; i++) {
-		const struct orgrbac_img_role *r = &img->roles[i];
-		struct orgrbac_view_role *vr;
+	if (mark_claimed_twice(c, names) != 0)
+		goto nomem;
+	for (size_t i = 0; i < n; i++) {
+		char *name = names[i];
 
-		if (names[i] == NULL || c->exposed[i] == -2) {
-			free(names[i]);
-			names[i] = NULL;
-			c->exposed[i] = -1;
-			continue;
-		}
-		vr = orgrbac_grow(v->roles, &v->cap_roles, v->n_roles + 1, sizeof(*vr));
-		if (vr == NULL)
-			goto nomem;
-		v->roles = vr;
-		vr = &v->roles[v->n_roles];
-		vr->group = names[i];
 		names[i] = NULL;
-		vr->cn = orgrbac_strdup(r->cn != NULL ? r->cn : "");
-		vr->gid = (uint32_t)r->gid;
-		vr->privileges = calloc(r->n_privileges + 1, sizeof(char *));
-		c->exposed[i] = (long)v->n_roles++;
-		if (vr->cn == NULL || vr->privileges == NULL)
+		if (name == NULL || c->exposed[i] == -2) {
+			free(name);
+			c->exposed[i] = -1;
+		} else if (add_view_role(c, i, name) != 0) {
 			goto nomem;
-		for (size_t k = 0; k < r->n_privileges; k++) {
-			vr->privileges[k] = strdup(r->privileges[k]);
-			if (vr->privileges[k] == NULL)
-				goto nomem;
-			vr->n_privileges++;
 		}
 	}
 	free(names);
 	return 0;
 nomem:
-	free_names(names, img->n_roles);
+	free_names(names, n);
 	return -1;
 }
 
