@@ -200,8 +200,12 @@ static bool dn_below(const char *child, const char *parent)
 	return k % 2 == 0;
 }
 
-/* The RDN of `dn` directly beneath `base`: "o=acme" yields "acme"; NULL otherwise. */
-static char *org_of(const char *dn, const char *base)
+/*
+ * The DN of the organization `dn` lies in: the suffix "o=NAME,<base>" of
+ * `dn` itself, when the RDN directly beneath `base` is an "o="; NULL
+ * otherwise.
+ */
+static const char *org_dn_of(const char *dn, const char *base)
 {
 	size_t c = strlen(dn), p = strlen(base), end, start;
 
@@ -222,7 +226,7 @@ static char *org_of(const char *dn, const char *base)
 	}
 	if (end - start < 3 || strncmp(dn + start, "o=", 2) != 0)
 		return NULL;
-	return strndup(dn + start, end - start);
+	return dn + start;
 }
 
 struct pair {
@@ -615,6 +619,13 @@ struct who {
 	int64_t not_before, not_after;
 };
 
+/* The entry that is a uid's login name on this host, with its organization. */
+struct login {
+	const struct orgrbac_img_user *u;
+	const char *org_dn; /* "o=NAME,<base>", a suffix of u->dn; NULL: in no organization */
+	bool home;	    /* that organization is the host's */
+};
+
 static int add_member(struct ctx *c, struct who *w, size_t role, int64_t nb, int64_t na)
 {
 	struct orgrbac_view *v = c->out;
@@ -704,34 +715,26 @@ static bool role_holds_literally(const struct orgrbac_img_role *r, const char *p
 	return false;
 }
 
-static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
+static int one_user(struct ctx *c, const struct login *l)
 {
 	const struct orgrbac_view_params *p = c->p;
-	const char *cross = p->cross_org_privilege;
-	char *org = org_of(u->dn, c->img->base), *org_dn = NULL;
-	struct who w = {.u = u, .idx = SIZE_MAX};
+	const char *cross = p->cross_org_privilege, *org_dn = l->org_dn;
+	const struct orgrbac_img_user *u = l->u;
+	struct who w = {.u = u, .idx = SIZE_MAX, .foreign = !l->home};
 	size_t n_grants;
 	long n_groups;
-	bool home;
 	int rc = 0;
 
-	if (org == NULL)
+	if (org_dn == NULL)
 		return 0; /* not inside an organization: nobody on any host */
 	if (!external_window(c, &w))
-		goto out;
-	if (asprintf(&org_dn, "%s,%s", org, c->img->base) < 0) {
-		org_dn = NULL;
-		rc = -1;
-		goto out;
-	}
-	home = p->host.org != NULL && strcasecmp(org + 2, p->host.org) == 0;
-	w.foreign = !home;
+		return 0;
 	n_groups = user_groups(c, u->dn, org_dn);
 	if (n_groups < 0) {
 		warn(p, "user %s left out: member of more than %d groups", u->uid,
 		     MAX_GROUPS_PER_USER);
 		user_groups_reset(c, MAX_GROUPS_PER_USER);
-		goto out;
+		return 0;
 	}
 	n_grants = user_grants(c, u->dn, (size_t)n_groups, org_dn);
 	user_groups_reset(c, (size_t)n_groups);
@@ -742,7 +745,7 @@ static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 		if (grant_role(c, g, org_dn, &ri) == NULL || c->exposed[ri] < 0 ||
 		    !grant_covers(g, &p->host))
 			continue;
-		if (home) {
+		if (l->home) {
 			rc = add_member(c, &w, (size_t)c->exposed[ri], lo_bound(&g->window),
 					hi_bound(&g->window));
 			continue;
@@ -771,45 +774,49 @@ static int one_user(struct ctx *c, const struct orgrbac_img_user *u)
 			rc = add_member(c, &w, (size_t)c->exposed[ri], nb, na);
 		}
 	}
-out:
-	free(org);
-	free(org_dn);
 	return rc;
+}
+
+/* Is the organization of `org_dn` (from org_dn_of) the host's? */
+static bool host_org(const struct ctx *c, const char *org_dn)
+{
+	const char *host = c->p->host.org;
+	size_t n = strlen(org_dn) - strlen(c->img->base) - 3; /* "o=" NAME "," */
+
+	return host != NULL && strlen(host) == n && strncasecmp(org_dn + 2, host, n) == 0;
 }
 
 /*
  * Of the entries holding `uid` (sorted pairs from `first`), the one that is
  * the login name on this host, as orgrbac_directory_load picks it: the host
  * organization's; else the only one, if it lies inside an organization.
- * NULL, with a warning, when the name is ambiguous.
+ * false, with a warning, when the name is ambiguous.
  */
-static const struct orgrbac_img_user *login_entry(struct ctx *c, size_t first)
+static bool login_entry(struct ctx *c, size_t first, struct login *out)
 {
 	const struct orgrbac_image *img = c->img;
 	const char *uid = c->uids[first].key;
-	const struct orgrbac_img_user *host = NULL, *any = NULL;
+	struct login host = {0}, any = {0};
 	size_t total = 0, in_host = 0;
 
 	for (size_t i = first; i < img->n_users && strcmp(c->uids[i].key, uid) == 0; i++) {
 		const struct orgrbac_img_user *u = &img->users[c->uids[i].idx];
-		char *org = org_of(u->dn, img->base);
+		const char *org_dn = org_dn_of(u->dn, img->base);
 
 		total++;
-		any = u;
-		if (org != NULL && c->p->host.org != NULL &&
-		    strcasecmp(org + 2, c->p->host.org) == 0) {
+		any = (struct login){u, org_dn, org_dn != NULL && host_org(c, org_dn)};
+		if (any.home) {
 			in_host++;
-			host = u;
+			host = any;
 		}
-		free(org);
 	}
-	if (in_host == 1)
-		return host;
-	if (in_host == 0 && total == 1)
-		return any;
+	if (in_host == 1 || (in_host == 0 && total == 1)) {
+		*out = in_host == 1 ? host : any;
+		return true;
+	}
 	warn(c->p, "user %s left out: %zu entries hold this uid%s", uid, total,
 	     in_host > 1 ? " in the host organization" : "");
-	return NULL;
+	return false;
 }
 
 int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_view_params *p,
@@ -844,7 +851,7 @@ int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_v
 		goto out;
 	}
 	for (size_t first = 0, next; first < img->n_users; first = next) {
-		const struct orgrbac_img_user *u;
+		struct login l;
 		const char *why;
 
 		for (next = first + 1;
@@ -857,8 +864,7 @@ int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_v
 			continue;
 		}
 		/* One entry per uid is the login name here; the others are not users of it. */
-		u = login_entry(&c, first);
-		if (u != NULL && one_user(&c, u) != 0) {
+		if (login_entry(&c, first, &l) && one_user(&c, &l) != 0) {
 			orgrbac_seterr(err, "out of memory");
 			goto out;
 		}

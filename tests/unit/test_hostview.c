@@ -406,6 +406,45 @@ static void memberships(void **state)
 	orgrbac_view_free(&v);
 }
 
+/*
+ * The host's organization is matched by its whole name, in any case: "acmex"
+ * and "acm" are other organizations for a host of "ACME", whether a uid is
+ * ambiguous is counted by it, and a user of theirs is foreign.
+ */
+static void host_organization(void **state)
+{
+	struct orgrbac_image img;
+	struct orgrbac_view v;
+	struct orgrbac_view_params p = {.host = {.org = "ACME"}, .gid_min = 1000, .warn = collect};
+	orgrbac_error err;
+
+	memset(&img, 0, sizeof(img));
+	img.base = xdup(BASE);
+	role(&img, "cn=member," GROLES, "Member", 20003, NULL, "host:login");
+	user(&img, "kim", "uid=kim,ou=people," ACME);
+	user(&img, "kim", "uid=kim,ou=people,o=acmex," BASE);
+	user(&img, "lee", "uid=lee,ou=people,o=acmex," BASE);
+	user(&img, "lee", "uid=lee,ou=people,o=acm," BASE);
+	user(&img, "max", "uid=max,ou=people,o=acmex," BASE);
+	grant(&img, "cn=k,ou=grants," ACME, "cn=member," GROLES, "uid=kim,ou=people," ACME, NULL);
+	grant(&img, "cn=l,ou=grants,o=acm," BASE, "cn=member," GROLES,
+	      "uid=lee,ou=people,o=acm," BASE, NULL);
+	grant(&img, "cn=m,ou=grants,o=acmex," BASE, "cn=member," GROLES,
+	      "uid=max,ou=people,o=acmex," BASE, NULL);
+	grant(&img, "cn=p," PGRANT, "cn=member," GROLES, "uid=max,ou=people,o=acmex," BASE, NULL);
+	warnings[0] = '\0';
+	assert_int_equal(orgrbac_view_compute(&img, &p, &v, &err), 0);
+	assert_string_equal(member(&v, "kim", "member"), "[-,-)");
+	assert_string_equal(member(&v, "lee", "member"), "");
+	assert_non_null(strstr(warnings, "user lee left out: 2 entries hold this uid\n"));
+	/* max's own organization's grant is a home grant of acmex, not of this host */
+	assert_string_equal(member(&v, "max", "member"), "");
+	assert_int_equal(v.n_users, 1);
+	assert_false(v.users[0].foreign);
+	orgrbac_view_free(&v);
+	orgrbac_image_free(&img);
+}
+
 static void names(void **state)
 {
 	static const struct {
@@ -455,9 +494,8 @@ static void local_groups(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(groups_exposed),
-	    cmocka_unit_test(memberships),
-	    cmocka_unit_test(names),
+	    cmocka_unit_test(groups_exposed),	 cmocka_unit_test(memberships),
+	    cmocka_unit_test(host_organization), cmocka_unit_test(names),
 	    cmocka_unit_test(local_groups),
 	};
 
