@@ -1,6 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The host's view of the directory for the snapshot: which roles become groups, under what names.
- */
+/* The host's view of the directory, as the snapshot holds it: which roles become groups. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,12 +136,11 @@ static int index_image(struct orgrbac_view_ctx *c)
 		e += img->groups[i].n_members;
 	for (size_t i = 0; i < img->n_grants; i++)
 		g += img->grants[i].n_grantees;
-	if (pairs_build(&c->groups, img->n_groups) || pairs_build(&c->edges, e) ||
-	    pairs_build(&c->grantees, g) || pairs_build(&c->roles, img->n_roles) ||
-	    pairs_build(&c->externals, img->n_externals) || pairs_build(&c->uids, img->n_users))
+	if (pairs_build(&c->edges, e) || pairs_build(&c->grantees, g) ||
+	    pairs_build(&c->roles, img->n_roles) || pairs_build(&c->externals, img->n_externals) ||
+	    pairs_build(&c->uids, img->n_users))
 		return -1;
 	for (size_t i = 0; i < img->n_groups; i++) {
-		c->groups[i] = (struct orgrbac_view_pair){img->groups[i].dn, i};
 		for (size_t k = 0; k < img->groups[i].n_members; k++)
 			c->edges[c->n_edges++] =
 			    (struct orgrbac_view_pair){img->groups[i].members[k], i};
@@ -157,7 +155,6 @@ static int index_image(struct orgrbac_view_ctx *c)
 		c->externals[i] = (struct orgrbac_view_pair){img->externals[i].dn, i};
 	for (size_t i = 0; i < img->n_users; i++)
 		c->uids[i] = (struct orgrbac_view_pair){img->users[i].uid, i};
-	qsort(c->groups, img->n_groups, sizeof(struct orgrbac_view_pair), cmp_pair);
 	qsort(c->edges, c->n_edges, sizeof(struct orgrbac_view_pair), cmp_pair);
 	qsort(c->grantees, c->n_grantees, sizeof(struct orgrbac_view_pair), cmp_pair);
 	qsort(c->roles, img->n_roles, sizeof(struct orgrbac_view_pair), cmp_pair);
@@ -392,7 +389,6 @@ out:
 	free(c.global_roles);
 	free(c.platform_grants);
 	free(c.host_org);
-	free(c.groups);
 	free(c.edges);
 	free(c.grantees);
 	free(c.roles);

@@ -27,7 +27,7 @@ struct orgrbac_view_ctx {
 	char *global_roles;    /* "ou=roles," + base */
 	char *platform_grants; /* "ou=grants," + base */
 	char *host_org;	       /* "o=" + the host's organization + "," + base */
-	struct orgrbac_view_pair *groups, *edges, *grantees, *roles, *externals, *uids;
+	struct orgrbac_view_pair *edges, *grantees, *roles, *externals, *uids;
 	size_t n_edges, n_grantees;
 	long *exposed; /* per image role: view role index or -1 */
 	/* per user, reused */
