@@ -1,30 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* orgrbac: the administrator's tool - explain a login decision, build and inspect the snapshot. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
-#include "directory.h"
 #include "evaluate.h"
 #include "gtime.h"
-#include "hostview.h"
+#include "ldapc.h"
 #include "policy.h"
 #include "snapshot.h"
-#include "snapshot_write.h"
-
-#ifndef ORGRBAC_GROUP_FILE
-#define ORGRBAC_GROUP_FILE "/etc/group"
-#endif
-#define GROUP_FILE_MAX (64 * 1024 * 1024)
+#include "sync.h"
 
 enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
 
@@ -438,136 +428,47 @@ static double elapsed(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/*
- * One sync at a time: a second run waits for the first (flock on a file
- * beside the snapshot), then reads the directory afresh.
- */
-static int sync_lock(const char *snapshot)
-{
-	char *path;
-	int fd;
-
-	if (asprintf(&path, "%s.lock", snapshot) < 0)
-		return -1;
-	/* The first sync on a host makes the directory (systemd's StateDirectory does too). */
-	{
-		char *dir = strdup(snapshot), *slash = dir != NULL ? strrchr(dir, '/') : NULL;
-
-		if (slash != NULL && slash != dir) {
-			*slash = '\0';
-			if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-				fprintf(stderr, "orgrbac: %s: cannot create: %s\n", dir,
-					strerror(errno));
-		}
-		free(dir);
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-	if (fd < 0)
-		fprintf(stderr, "orgrbac: %s: cannot open: %s\n", path, strerror(errno));
-	free(path);
-	if (fd >= 0) {
-		while (flock(fd, LOCK_EX) != 0) {
-			if (errno != EINTR) {
-				fprintf(stderr, "orgrbac: cannot lock %s.lock: %s\n", snapshot,
-					strerror(errno));
-				close(fd);
-				return -1;
-			}
-		}
-	}
-	return fd;
-}
-
 static int cmd_sync(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_ldap *l = NULL;
-	struct orgrbac_image img = {0};
-	struct orgrbac_view view = {0};
-	struct orgrbac_local_group *local = NULL;
-	struct orgrbac_snapshot *prev = NULL;
-	struct orgrbac_view_params params;
+	struct orgrbac_sync_params params = {.trust_any_owner = geteuid() != 0,
+					     .warn = warn_stderr};
+	struct orgrbac_sync_result r;
 	struct timespec t0;
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	uint64_t generation = 1;
-	size_t n_local = 0, len;
-	char *groups = NULL;
-	int lock = -1, rc = EXIT_ERR, st;
+	int st;
 
 	st = config_option(argc, argv, &path);
 	if (st != 0)
 		return st > 0 ? 0 : EXIT_ERR;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+	if (orgrbac_config_load(path, params.trust_any_owner, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
-		fprintf(stderr, "orgrbac: warning: writing %s; the NSS module reads only %s\n",
-			cfg->snapshot, ORGRBAC_SNAPSHOT_PATH);
-	lock = sync_lock(cfg->snapshot);
-	if (lock < 0)
-		goto out;
-	if (orgrbac_read_file(ORGRBAC_GROUP_FILE, 0, GROUP_FILE_MAX, &groups, &len, &err) != 0 ||
-	    orgrbac_local_groups_parse(groups, &local, &n_local) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", groups == NULL ? err.msg : "out of memory");
-		goto out;
-	}
-	st = orgrbac_ldap_open(cfg, trust, &l, &err);
-	if (st == ORGRBAC_LDAP_OK)
-		st = orgrbac_directory_image(l, cfg, &img, &err);
-	if (st != ORGRBAC_LDAP_OK) {
+	orgrbac_sync(cfg, &params, &r);
+	switch (r.status) {
+	case ORGRBAC_SYNC_WRITTEN:
+		printf("snapshot %s: generation %llu, %zu users, %zu groups, %zu memberships; "
+		       "read %zu users, %zu groups, %zu roles, %zu grants from %s in %.3f s\n",
+		       cfg->snapshot, (unsigned long long)r.generation, r.users, r.groups,
+		       r.memberships, r.read_users, r.read_groups, r.read_roles, r.read_grants,
+		       r.server != NULL ? r.server : "?", elapsed(&t0));
+		break;
+	case ORGRBAC_SYNC_LOCK:
+	case ORGRBAC_SYNC_LOCAL_GROUPS: fprintf(stderr, "orgrbac: %s\n", r.err.msg); break;
+	default:
 		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		rc = st == ORGRBAC_LDAP_UNAVAIL ? EXIT_DENY : EXIT_ERR;
-		goto out;
+			cfg->snapshot, r.err.msg);
+		break;
 	}
-	params = (struct orgrbac_view_params){
-	    .host = orgrbac_config_host(cfg),
-	    .cross_org_privilege = cfg->cross_org_privilege,
-	    .group_prefix = cfg->group_prefix,
-	    .gid_min = cfg->gid_min,
-	    .local = local,
-	    .n_local = n_local,
-	    .warn = warn_stderr,
-	};
-	if (orgrbac_view_compute(&img, &params, &view, &err) != 0) {
-		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		goto out;
-	}
-	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
-				  &err) == 0) {
-		/* the old file's word: one more, but never wrapped back to 0 */
-		generation = orgrbac_snapshot_generation(prev);
-		if (generation < UINT64_MAX)
-			generation++;
-		orgrbac_snapshot_close(prev);
-	}
-	if (orgrbac_snapshot_write(cfg->snapshot, &view, generation, (int64_t)time(NULL),
-				   cfg->max_age, &err) != 0) {
-		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		goto out;
-	}
-	printf("snapshot %s: generation %llu, %zu users, %zu groups, %zu memberships; "
-	       "read %zu users, %zu groups, %zu roles, %zu grants from %s in %.3f s\n",
-	       cfg->snapshot, (unsigned long long)generation, view.n_users, view.n_roles,
-	       view.n_members, img.n_users, img.n_groups, img.n_roles, img.n_grants,
-	       orgrbac_ldap_uri(l), elapsed(&t0));
-	rc = 0;
-out:
-	if (lock >= 0)
-		close(lock);
-	orgrbac_view_free(&view);
-	orgrbac_image_free(&img);
-	orgrbac_ldap_close(l);
-	orgrbac_local_groups_free(local, n_local);
-	free(groups);
 	orgrbac_config_free(cfg);
-	return rc;
+	switch (r.status) {
+	case ORGRBAC_SYNC_WRITTEN: return 0;
+	case ORGRBAC_SYNC_UNAVAIL: return EXIT_DENY;
+	default: return EXIT_ERR;
+	}
 }
 
 static int cmd_status(int argc, char **argv)
