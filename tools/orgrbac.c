@@ -293,7 +293,19 @@ static void print_json(const char *user, const char *service, const char *requir
 	printf("]}\n");
 }
 
-static int cmd_check(int argc, char **argv)
+/* What the command line asks for: a run, or nothing more after help or usage was printed. */
+enum args {
+	ARGS_RUN,
+	ARGS_HELP, /* printed on stdout */
+	ARGS_BAD,  /* usage printed on stderr */
+};
+
+struct check_args {
+	const char *user, *service, *require, *at, *path;
+	bool json;
+};
+
+static enum args check_args(int argc, char **argv, struct check_args *a)
 {
 	static const struct option opts[] = {
 	    {"service", required_argument, NULL, 's'},
@@ -304,94 +316,112 @@ static int cmd_check(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_evaluation ev;
-	struct orgrbac_host host;
-	orgrbac_error err;
-	bool json = false, trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL);
-	int c, rc = EXIT_ERR;
+	int c;
 
 	/*
 	 * USER comes first and is taken as it is, even when it starts with '-':
 	 * a hostile name such as "-alice" must reach the name check, not getopt.
 	 */
-	user = NULL;
 	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
-		user = argv[1];
+		a->user = argv[1];
 		argv[1] = argv[0];
 		argc--;
 		argv++;
 	}
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': service = optarg; break;
-		case 'r': require = optarg; break;
-		case 'a': at = optarg; break;
-		case 'j': json = true; break;
-		case 'c': path = optarg; break;
-		case 'h': usage(stdout); return EXIT_ALLOW;
-		default: usage(stderr); return EXIT_ERR;
+		case 's': a->service = optarg; break;
+		case 'r': a->require = optarg; break;
+		case 'a': a->at = optarg; break;
+		case 'j': a->json = true; break;
+		case 'c': a->path = optarg; break;
+		case 'h': usage(stdout); return ARGS_HELP;
+		default: usage(stderr); return ARGS_BAD;
 		}
 	}
-	if (user == NULL && optind < argc)
-		user = argv[optind++];
-	if (user == NULL || optind != argc) {
+	if (a->user == NULL && optind < argc)
+		a->user = argv[optind++];
+	if (a->user == NULL || optind != argc) {
 		usage(stderr);
-		return EXIT_ERR;
+		return ARGS_BAD;
 	}
-	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
+	return ARGS_RUN;
+}
+
+/* The evaluation, explained on stdout (or why there is none on stderr); the exit status. */
+static int check_report(const struct check_args *a, const char *require,
+			const struct orgrbac_config *cfg, const struct orgrbac_evaluation *ev,
+			int64_t now)
+{
+	struct orgrbac_host host;
+
+	switch (ev->status) {
+	case ORGRBAC_EVAL_DECIDED:
+		host = orgrbac_config_host(cfg);
+		if (a->json)
+			print_json(a->user, a->service, require, ev->facts, &host, &ev->decision,
+				   now);
+		else
+			print_text(a->user, a->service, require, ev->facts, &host, &ev->decision,
+				   now);
+		return ev->decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
+	case ORGRBAC_EVAL_BADNAME:
+		fprintf(stderr, "orgrbac: user name '");
+		put_safe(stderr, a->user);
+		fprintf(stderr, "' refused: %s\n", ev->err.msg);
+		return EXIT_ERR;
+	default: fprintf(stderr, "orgrbac: %s\n", ev->err.msg); return EXIT_ERR;
+	}
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct check_args a = {.service = "sshd"};
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_evaluation ev;
+	const char *require;
+	orgrbac_error err;
+	bool trust = geteuid() != 0;
+	int64_t now = (int64_t)time(NULL);
+	int rc = EXIT_ERR;
+
+	switch (check_args(argc, argv, &a)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return EXIT_ALLOW;
+	case ARGS_BAD: return EXIT_ERR;
+	}
+	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
 		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, at);
+		put_safe(stderr, a.at);
 		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
 		return EXIT_ERR;
 	}
 	/* A non-root caller has nothing to protect: let it read a config it owns. */
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (require == NULL)
-		require = orgrbac_config_require(cfg, service);
+	require = a.require != NULL ? a.require : orgrbac_config_require(cfg, a.service);
 	if (require == NULL) {
 		fprintf(stderr,
 			"orgrbac: %s: no requirement for service '%s' "
 			"(no [service %s] require and no default_require)\n",
-			cfg->path, service, service);
-		goto out;
-	}
-	if (orgrbac_config_ignored(cfg, user)) {
+			cfg->path, a.service, a.service);
+	} else if (orgrbac_config_ignored(cfg, a.user)) {
 		printf("user %s is in ignore_users: pam_orgrbac does not judge it (PAM_IGNORE)\n",
-		       user);
+		       a.user);
 		rc = EXIT_ALLOW;
-		goto out;
+	} else {
+		orgrbac_evaluate(cfg, a.user, require, now, trust, &ev);
+		rc = check_report(&a, require, cfg, &ev, now);
+		orgrbac_evaluation_free(&ev);
 	}
-	orgrbac_evaluate(cfg, user, require, now, trust, &ev);
-	switch (ev.status) {
-	case ORGRBAC_EVAL_DECIDED:
-		host = orgrbac_config_host(cfg);
-		if (json)
-			print_json(user, service, require, ev.facts, &host, &ev.decision, now);
-		else
-			print_text(user, service, require, ev.facts, &host, &ev.decision, now);
-		rc = ev.decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
-		break;
-	case ORGRBAC_EVAL_BADNAME:
-		fprintf(stderr, "orgrbac: user name '");
-		put_safe(stderr, user);
-		fprintf(stderr, "' refused: %s\n", ev.err.msg);
-		break;
-	default: fprintf(stderr, "orgrbac: %s\n", ev.err.msg); break;
-	}
-	orgrbac_evaluation_free(&ev);
-out:
 	orgrbac_config_free(cfg);
 	return rc;
 }
 
-/* The only option of sync and status; 0, or -1 after printing usage. */
-static int config_option(int argc, char **argv, const char **path)
+/* The only option of sync and status. */
+static enum args config_option(int argc, char **argv, const char **path)
 {
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -403,15 +433,15 @@ static int config_option(int argc, char **argv, const char **path)
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *path = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'h': usage(stdout); return ARGS_HELP;
+		default: usage(stderr); return ARGS_BAD;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return -1;
+		return ARGS_BAD;
 	}
-	return 0;
+	return ARGS_RUN;
 }
 
 static void warn_stderr(void *ctx, const char *msg)
@@ -437,11 +467,12 @@ static int cmd_sync(int argc, char **argv)
 	struct orgrbac_sync_result r;
 	struct timespec t0;
 	orgrbac_error err;
-	int st;
 
-	st = config_option(argc, argv, &path);
-	if (st != 0)
-		return st > 0 ? 0 : EXIT_ERR;
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (orgrbac_config_load(path, params.trust_any_owner, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
@@ -480,11 +511,12 @@ static int cmd_status(int argc, char **argv)
 	bool trust = geteuid() != 0, answered = false, fresh = false;
 	int64_t now = (int64_t)time(NULL);
 	char when[32];
-	int st;
 
-	st = config_option(argc, argv, &path);
-	if (st != 0)
-		return st > 0 ? 0 : EXIT_ERR;
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
 	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
