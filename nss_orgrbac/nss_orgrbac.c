@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libnss_orgrbac: the group database from the host snapshot; no network, no output. */
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <nss.h>
 #include <pthread.h>
@@ -270,6 +269,7 @@ static void enum_end_locked(void)
  */
 static bool enum_begin_locked(void)
 {
+	orgrbac_error err;
 	struct stat st;
 
 	enum_end_locked();
@@ -278,14 +278,12 @@ static bool enum_begin_locked(void)
 		enum_ref = get_locked(now());
 		if (enum_ref == NULL)
 			return false;
-		enum_fd = open(snapshot_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-		if (enum_fd >= 0 && fstat(enum_fd, &st) == 0) {
+		/* no owner checks: the file must be the one mapped, which passed them */
+		enum_fd = orgrbac_open_checked(snapshot_path, 0, &st, &err);
+		if (enum_fd >= 0) {
 			enum_st = st;
 			if (orgrbac_snapshot_is_file(enum_ref->snap, &st))
 				return true;
-		} else if (enum_fd >= 0) {
-			close(enum_fd);
-			enum_fd = -1;
 		}
 		enum_end_locked();
 	}
