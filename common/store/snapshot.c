@@ -579,6 +579,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 			long newsize;
 			gid_t *grown;
 
+			/* glibc's rules, not orgrbac_grow's: *size and limit fix the size. */
 			if (limit > 0 && *size >= limit)
 				return ORGRBAC_SNAP_OK; /* the caller asked for no more */
 			if (*size > LONG_MAX / 2)
