@@ -3,5 +3,6 @@
 noinst_LTLIBRARIES += libusecases.la
 libusecases_la_SOURCES = \
 	common/evaluate.c common/evaluate.h \
-	common/offline.c common/offline.h
+	common/offline.c common/offline.h \
+	common/sync.c common/sync.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libnss_orgrbac: the group database from the host snapshot; no network, no output. */
 #include <errno.h>
-#include <fcntl.h>
 #include <grp.h>
 #include <nss.h>
 #include <pthread.h>
@@ -113,13 +112,6 @@ static void retire_locked(void)
 	current = NULL;
 }
 
-static bool same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
 /* The snapshot in force and fresh at `now`, with a reference; NULL: answer UNAVAIL. */
 static struct ref *get_locked(int64_t now)
 {
@@ -135,7 +127,7 @@ static struct ref *get_locked(int64_t now)
 	}
 	if (current == NULL || !orgrbac_snapshot_is_file(current->snap, &st)) {
 		retire_locked();
-		if (have_refused && same_file(&refused, &st))
+		if (have_refused && orgrbac_snapshot_same_file(&refused, &st))
 			return NULL;
 		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0) {
 			refused = st;
@@ -277,6 +269,7 @@ static void enum_end_locked(void)
  */
 static bool enum_begin_locked(void)
 {
+	orgrbac_error err;
 	struct stat st;
 
 	enum_end_locked();
@@ -285,14 +278,12 @@ static bool enum_begin_locked(void)
 		enum_ref = get_locked(now());
 		if (enum_ref == NULL)
 			return false;
-		enum_fd = open(snapshot_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-		if (enum_fd >= 0 && fstat(enum_fd, &st) == 0) {
+		/* no owner checks: the file must be the one mapped, which passed them */
+		enum_fd = orgrbac_open_checked(snapshot_path, 0, &st, &err);
+		if (enum_fd >= 0) {
 			enum_st = st;
 			if (orgrbac_snapshot_is_file(enum_ref->snap, &st))
 				return true;
-		} else if (enum_fd >= 0) {
-			close(enum_fd);
-			enum_fd = -1;
 		}
 		enum_end_locked();
 	}

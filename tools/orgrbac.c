@@ -1,30 +1,20 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* orgrbac: the administrator's tool - explain a login decision, build and inspect the snapshot. */
-#include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/file.h>
-#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "config.h"
-#include "directory.h"
 #include "evaluate.h"
 #include "gtime.h"
-#include "hostview.h"
+#include "ldapc.h"
 #include "policy.h"
 #include "snapshot.h"
-#include "snapshot_write.h"
-
-#ifndef ORGRBAC_GROUP_FILE
-#define ORGRBAC_GROUP_FILE "/etc/group"
-#endif
-#define GROUP_FILE_MAX (64 * 1024 * 1024)
+#include "sync.h"
 
 enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
 
@@ -303,7 +293,19 @@ static void print_json(const char *user, const char *service, const char *requir
 	printf("]}\n");
 }
 
-static int cmd_check(int argc, char **argv)
+/* What the command line asks for: a run, or nothing more after help or usage was printed. */
+enum args {
+	ARGS_RUN,
+	ARGS_HELP, /* printed on stdout */
+	ARGS_BAD,  /* usage printed on stderr */
+};
+
+struct check_args {
+	const char *user, *service, *require, *at, *path;
+	bool json;
+};
+
+static enum args check_args(int argc, char **argv, struct check_args *a)
 {
 	static const struct option opts[] = {
 	    {"service", required_argument, NULL, 's'},
@@ -314,94 +316,112 @@ static int cmd_check(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
-	const char *service = "sshd", *require = NULL, *at = NULL, *path = NULL, *user;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_evaluation ev;
-	struct orgrbac_host host;
-	orgrbac_error err;
-	bool json = false, trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL);
-	int c, rc = EXIT_ERR;
+	int c;
 
 	/*
 	 * USER comes first and is taken as it is, even when it starts with '-':
 	 * a hostile name such as "-alice" must reach the name check, not getopt.
 	 */
-	user = NULL;
 	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
-		user = argv[1];
+		a->user = argv[1];
 		argv[1] = argv[0];
 		argc--;
 		argv++;
 	}
 	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
 		switch (c) {
-		case 's': service = optarg; break;
-		case 'r': require = optarg; break;
-		case 'a': at = optarg; break;
-		case 'j': json = true; break;
-		case 'c': path = optarg; break;
-		case 'h': usage(stdout); return EXIT_ALLOW;
-		default: usage(stderr); return EXIT_ERR;
+		case 's': a->service = optarg; break;
+		case 'r': a->require = optarg; break;
+		case 'a': a->at = optarg; break;
+		case 'j': a->json = true; break;
+		case 'c': a->path = optarg; break;
+		case 'h': usage(stdout); return ARGS_HELP;
+		default: usage(stderr); return ARGS_BAD;
 		}
 	}
-	if (user == NULL && optind < argc)
-		user = argv[optind++];
-	if (user == NULL || optind != argc) {
+	if (a->user == NULL && optind < argc)
+		a->user = argv[optind++];
+	if (a->user == NULL || optind != argc) {
 		usage(stderr);
-		return EXIT_ERR;
+		return ARGS_BAD;
 	}
-	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
+	return ARGS_RUN;
+}
+
+/* The evaluation, explained on stdout (or why there is none on stderr); the exit status. */
+static int check_report(const struct check_args *a, const char *require,
+			const struct orgrbac_config *cfg, const struct orgrbac_evaluation *ev,
+			int64_t now)
+{
+	struct orgrbac_host host;
+
+	switch (ev->status) {
+	case ORGRBAC_EVAL_DECIDED:
+		host = orgrbac_config_host(cfg);
+		if (a->json)
+			print_json(a->user, a->service, require, ev->facts, &host, &ev->decision,
+				   now);
+		else
+			print_text(a->user, a->service, require, ev->facts, &host, &ev->decision,
+				   now);
+		return ev->decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
+	case ORGRBAC_EVAL_BADNAME:
+		fprintf(stderr, "orgrbac: user name '");
+		put_safe(stderr, a->user);
+		fprintf(stderr, "' refused: %s\n", ev->err.msg);
+		return EXIT_ERR;
+	default: fprintf(stderr, "orgrbac: %s\n", ev->err.msg); return EXIT_ERR;
+	}
+}
+
+static int cmd_check(int argc, char **argv)
+{
+	struct check_args a = {.service = "sshd"};
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_evaluation ev;
+	const char *require;
+	orgrbac_error err;
+	bool trust = geteuid() != 0;
+	int64_t now = (int64_t)time(NULL);
+	int rc = EXIT_ERR;
+
+	switch (check_args(argc, argv, &a)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return EXIT_ALLOW;
+	case ARGS_BAD: return EXIT_ERR;
+	}
+	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
 		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, at);
+		put_safe(stderr, a.at);
 		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
 		return EXIT_ERR;
 	}
 	/* A non-root caller has nothing to protect: let it read a config it owns. */
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (require == NULL)
-		require = orgrbac_config_require(cfg, service);
+	require = a.require != NULL ? a.require : orgrbac_config_require(cfg, a.service);
 	if (require == NULL) {
 		fprintf(stderr,
 			"orgrbac: %s: no requirement for service '%s' "
 			"(no [service %s] require and no default_require)\n",
-			cfg->path, service, service);
-		goto out;
-	}
-	if (orgrbac_config_ignored(cfg, user)) {
+			cfg->path, a.service, a.service);
+	} else if (orgrbac_config_ignored(cfg, a.user)) {
 		printf("user %s is in ignore_users: pam_orgrbac does not judge it (PAM_IGNORE)\n",
-		       user);
+		       a.user);
 		rc = EXIT_ALLOW;
-		goto out;
+	} else {
+		orgrbac_evaluate(cfg, a.user, require, now, trust, &ev);
+		rc = check_report(&a, require, cfg, &ev, now);
+		orgrbac_evaluation_free(&ev);
 	}
-	orgrbac_evaluate(cfg, user, require, now, trust, &ev);
-	switch (ev.status) {
-	case ORGRBAC_EVAL_DECIDED:
-		host = orgrbac_config_host(cfg);
-		if (json)
-			print_json(user, service, require, ev.facts, &host, &ev.decision, now);
-		else
-			print_text(user, service, require, ev.facts, &host, &ev.decision, now);
-		rc = ev.decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
-		break;
-	case ORGRBAC_EVAL_BADNAME:
-		fprintf(stderr, "orgrbac: user name '");
-		put_safe(stderr, user);
-		fprintf(stderr, "' refused: %s\n", ev.err.msg);
-		break;
-	default: fprintf(stderr, "orgrbac: %s\n", ev.err.msg); break;
-	}
-	orgrbac_evaluation_free(&ev);
-out:
 	orgrbac_config_free(cfg);
 	return rc;
 }
 
-/* The only option of sync and status; 0, or -1 after printing usage. */
-static int config_option(int argc, char **argv, const char **path)
+/* The only option of sync and status. */
+static enum args config_option(int argc, char **argv, const char **path)
 {
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -413,15 +433,15 @@ static int config_option(int argc, char **argv, const char **path)
 	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *path = optarg; break;
-		case 'h': usage(stdout); return 1;
-		default: usage(stderr); return -1;
+		case 'h': usage(stdout); return ARGS_HELP;
+		default: usage(stderr); return ARGS_BAD;
 		}
 	}
 	if (optind != argc) {
 		usage(stderr);
-		return -1;
+		return ARGS_BAD;
 	}
-	return 0;
+	return ARGS_RUN;
 }
 
 static void warn_stderr(void *ctx, const char *msg)
@@ -438,136 +458,48 @@ static double elapsed(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
-/*
- * One sync at a time: a second run waits for the first (flock on a file
- * beside the snapshot), then reads the directory afresh.
- */
-static int sync_lock(const char *snapshot)
-{
-	char *path;
-	int fd;
-
-	if (asprintf(&path, "%s.lock", snapshot) < 0)
-		return -1;
-	/* The first sync on a host makes the directory (systemd's StateDirectory does too). */
-	{
-		char *dir = strdup(snapshot), *slash = dir != NULL ? strrchr(dir, '/') : NULL;
-
-		if (slash != NULL && slash != dir) {
-			*slash = '\0';
-			if (mkdir(dir, 0755) != 0 && errno != EEXIST)
-				fprintf(stderr, "orgrbac: %s: cannot create: %s\n", dir,
-					strerror(errno));
-		}
-		free(dir);
-	}
-	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
-	if (fd < 0)
-		fprintf(stderr, "orgrbac: %s: cannot open: %s\n", path, strerror(errno));
-	free(path);
-	if (fd >= 0) {
-		while (flock(fd, LOCK_EX) != 0) {
-			if (errno != EINTR) {
-				fprintf(stderr, "orgrbac: cannot lock %s.lock: %s\n", snapshot,
-					strerror(errno));
-				close(fd);
-				return -1;
-			}
-		}
-	}
-	return fd;
-}
-
 static int cmd_sync(int argc, char **argv)
 {
 	const char *path = NULL;
 	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_ldap *l = NULL;
-	struct orgrbac_image img = {0};
-	struct orgrbac_view view = {0};
-	struct orgrbac_local_group *local = NULL;
-	struct orgrbac_snapshot *prev = NULL;
-	struct orgrbac_view_params params;
+	struct orgrbac_sync_params params = {.trust_any_owner = geteuid() != 0,
+					     .warn = warn_stderr};
+	struct orgrbac_sync_result r;
 	struct timespec t0;
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	uint64_t generation = 1;
-	size_t n_local = 0, len;
-	char *groups = NULL;
-	int lock = -1, rc = EXIT_ERR, st;
 
-	st = config_option(argc, argv, &path);
-	if (st != 0)
-		return st > 0 ? 0 : EXIT_ERR;
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+	if (orgrbac_config_load(path, params.trust_any_owner, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
-		fprintf(stderr, "orgrbac: warning: writing %s; the NSS module reads only %s\n",
-			cfg->snapshot, ORGRBAC_SNAPSHOT_PATH);
-	lock = sync_lock(cfg->snapshot);
-	if (lock < 0)
-		goto out;
-	if (orgrbac_read_file(ORGRBAC_GROUP_FILE, 0, GROUP_FILE_MAX, &groups, &len, &err) != 0 ||
-	    orgrbac_local_groups_parse(groups, &local, &n_local) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", groups == NULL ? err.msg : "out of memory");
-		goto out;
-	}
-	st = orgrbac_ldap_open(cfg, trust, &l, &err);
-	if (st == ORGRBAC_LDAP_OK)
-		st = orgrbac_directory_image(l, cfg, &img, &err);
-	if (st != ORGRBAC_LDAP_OK) {
+	orgrbac_sync(cfg, &params, &r);
+	switch (r.status) {
+	case ORGRBAC_SYNC_WRITTEN:
+		printf("snapshot %s: generation %llu, %zu users, %zu groups, %zu memberships; "
+		       "read %zu users, %zu groups, %zu roles, %zu grants from %s in %.3f s\n",
+		       cfg->snapshot, (unsigned long long)r.generation, r.users, r.groups,
+		       r.memberships, r.read_users, r.read_groups, r.read_roles, r.read_grants,
+		       r.server != NULL ? r.server : "?", elapsed(&t0));
+		break;
+	case ORGRBAC_SYNC_LOCK:
+	case ORGRBAC_SYNC_LOCAL_GROUPS: fprintf(stderr, "orgrbac: %s\n", r.err.msg); break;
+	default:
 		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		rc = st == ORGRBAC_LDAP_UNAVAIL ? EXIT_DENY : EXIT_ERR;
-		goto out;
+			cfg->snapshot, r.err.msg);
+		break;
 	}
-	params = (struct orgrbac_view_params){
-	    .host = orgrbac_config_host(cfg),
-	    .cross_org_privilege = cfg->cross_org_privilege,
-	    .group_prefix = cfg->group_prefix,
-	    .gid_min = cfg->gid_min,
-	    .local = local,
-	    .n_local = n_local,
-	    .warn = warn_stderr,
-	};
-	if (orgrbac_view_compute(&img, &params, &view, &err) != 0) {
-		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		goto out;
-	}
-	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
-				  &err) == 0) {
-		/* the old file's word: one more, but never wrapped back to 0 */
-		generation = orgrbac_snapshot_generation(prev);
-		if (generation < UINT64_MAX)
-			generation++;
-		orgrbac_snapshot_close(prev);
-	}
-	if (orgrbac_snapshot_write(cfg->snapshot, &view, generation, (int64_t)time(NULL),
-				   cfg->max_age, &err) != 0) {
-		fprintf(stderr, "orgrbac: sync failed, snapshot %s left as it was: %s\n",
-			cfg->snapshot, err.msg);
-		goto out;
-	}
-	printf("snapshot %s: generation %llu, %zu users, %zu groups, %zu memberships; "
-	       "read %zu users, %zu groups, %zu roles, %zu grants from %s in %.3f s\n",
-	       cfg->snapshot, (unsigned long long)generation, view.n_users, view.n_roles,
-	       view.n_members, img.n_users, img.n_groups, img.n_roles, img.n_grants,
-	       orgrbac_ldap_uri(l), elapsed(&t0));
-	rc = 0;
-out:
-	if (lock >= 0)
-		close(lock);
-	orgrbac_view_free(&view);
-	orgrbac_image_free(&img);
-	orgrbac_ldap_close(l);
-	orgrbac_local_groups_free(local, n_local);
-	free(groups);
 	orgrbac_config_free(cfg);
-	return rc;
+	switch (r.status) {
+	case ORGRBAC_SYNC_WRITTEN: return 0;
+	case ORGRBAC_SYNC_UNAVAIL: return EXIT_DENY;
+	default: return EXIT_ERR;
+	}
 }
 
 static int cmd_status(int argc, char **argv)
@@ -579,11 +511,12 @@ static int cmd_status(int argc, char **argv)
 	bool trust = geteuid() != 0, answered = false, fresh = false;
 	int64_t now = (int64_t)time(NULL);
 	char when[32];
-	int st;
 
-	st = config_option(argc, argv, &path);
-	if (st != 0)
-		return st > 0 ? 0 : EXIT_ERR;
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
 	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;

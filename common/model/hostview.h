@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "osgroup.h"
 #include "policy.h"
 #include "util.h"
 
@@ -105,12 +106,6 @@ struct orgrbac_image {
 
 void orgrbac_image_free(struct orgrbac_image *img);
 
-/* A group that already exists on the host (from /etc/group). */
-struct orgrbac_local_group {
-	char *name;
-	uint32_t gid;
-};
-
 struct orgrbac_view_params {
 	struct orgrbac_host host;
 	const char *cross_org_privilege; /* NULL or "": nobody crosses */
@@ -136,18 +131,5 @@ struct orgrbac_view_params {
  */
 int orgrbac_view_compute(const struct orgrbac_image *img, const struct orgrbac_view_params *p,
 			 struct orgrbac_view *out, orgrbac_error *err);
-
-/* "Org Admin" -> "org-admin": lower case, runs outside [a-z0-9_-] become one '-'. */
-char *orgrbac_group_name_derive(const char *prefix, const char *cn);
-
-/* Is `name` usable as a group name: 1..255 bytes of [A-Za-z0-9_.-], not starting with '-'? */
-bool orgrbac_group_name_valid(const char *name);
-
-/*
- * Parse /etc/group text (name:passwd:gid:members lines) into local groups;
- * lines that do not parse are skipped. 0, or -1 on ENOMEM.
- */
-int orgrbac_local_groups_parse(const char *text, struct orgrbac_local_group **out, size_t *n);
-void orgrbac_local_groups_free(struct orgrbac_local_group *g, size_t n);
 
 #endif

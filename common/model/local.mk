@@ -5,6 +5,8 @@ libmodel_la_SOURCES = \
 	common/model/gtime.c common/model/gtime.h \
 	common/model/expr.c common/model/expr.h \
 	common/model/policy.c common/model/policy.h \
-	common/model/hostview.c common/model/hostview.h \
+	common/model/osgroup.c common/model/osgroup.h \
+	common/model/hostview.c common/model/hostview.h common/model/hostview_int.h \
+	common/model/hostview_members.c \
 	common/model/factor.c common/model/factor.h
 libmodel_la_CPPFLAGS = $(model_includes) $(ORGRBAC_DEFS)

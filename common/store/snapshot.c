@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The host snapshot's reader: map, validate everything, answer by binary search. */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,17 +15,13 @@ struct orgrbac_snapshot {
 	const unsigned char *base;
 	size_t len;
 	bool mapped;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-	struct timespec ctime; /* a chmod or chown since the open changes it */
-	const struct header *h;
+	struct stat st; /* of the file mapped, when it was opened */
+	const struct orgrbac_snap_header *h;
 	const char *strings;
-	const struct rec_user *users;
-	const struct rec_role *roles;
+	const struct orgrbac_snap_user *users;
+	const struct orgrbac_snap_role *roles;
 	const uint32_t *by_name;
-	const struct rec_member *members;
+	const struct orgrbac_snap_member *members;
 	const uint32_t *by_user;
 	const uint32_t *privs;
 };
@@ -36,7 +31,7 @@ static bool in_window(int64_t nb, int64_t na, int64_t now)
 	return nb <= now && now < na;
 }
 
-static bool section_ok(const struct section *s, size_t rec, size_t file)
+static bool section_ok(const struct orgrbac_snap_section *s, size_t rec, size_t file)
 {
 	uint64_t end = (uint64_t)s->off + (uint64_t)s->n * rec;
 
@@ -65,7 +60,7 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *   8   u32      version (1)
  *   12  u32      header size (128)
  *   16  u64      file size
- *   24  u64      checksum of bytes 32 .. file size (see checksum())
+ *   24  u64      checksum of bytes 32 .. file size (orgrbac_snap_checksum)
  *   32  u64      generation, one more at each successful sync
  *   40  i64      time of the sync (seconds since the epoch)
  *   48  i64      max_age: older than this, readers refuse to answer
@@ -88,22 +83,21 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  * A window [not_before, not_after) uses INT64_MIN / INT64_MAX for an open
  * bound; a user's window is its external-access window (open for others).
  */
-static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
+static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 {
-	const struct header *h;
-	size_t nu, nr, nm, np;
+	const struct orgrbac_snap_header *h;
 
 	if (s->len < SNAP_HEADER_SIZE)
 		return bad("snapshot: truncated (%zu bytes)", s->len);
-	h = s->h = (const struct header *)s->base;
+	h = s->h = (const struct orgrbac_snap_header *)s->base;
 	if (memcmp(h->magic, SNAP_MAGIC, 8) != 0)
 		return bad("snapshot: not a snapshot (bad magic)");
-	if (h->version != ORGRBAC_SNAPSHOT_VERSION)
+	if (h->version != SNAP_VERSION)
 		return bad("snapshot: unknown version %u", h->version);
 	if (h->header_size != SNAP_HEADER_SIZE || h->file_size != s->len)
 		return bad("snapshot: truncated or padded (%zu bytes, header says %llu)", s->len,
 			   (unsigned long long)h->file_size);
-	if (checksum(s->base + 32, s->len - 32) != h->checksum)
+	if (orgrbac_snap_checksum(s->base + 32, s->len - 32) != h->checksum)
 		return bad("snapshot: bad checksum");
 	for (size_t i = 0; i < sizeof(h->zero); i++)
 		if (h->zero[i] != 0)
@@ -123,20 +117,23 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 	s->members = (const void *)(s->base + h->members.off);
 	s->by_user = (const void *)(s->base + h->by_user.off);
 	s->privs = (const void *)(s->base + h->privs.off);
-	nu = h->users.n;
-	nr = h->roles.n;
-	nm = h->members.n;
-	np = h->privs.n;
+	return 0;
+}
+
+/* Privileges, members and the members-by-user index, each in range and in order. */
+static int check_members(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nu = s->h->users.n, nr = s->h->roles.n, nm = s->h->members.n, np = s->h->privs.n;
 
 	for (size_t i = 0; i < np; i++)
 		if (!string_ok(s, s->privs[i]))
 			return bad("snapshot: privilege %zu out of range", i);
 	for (size_t i = 0; i < nm; i++) {
-		const struct rec_member *m = &s->members[i];
+		const struct orgrbac_snap_member *m = &s->members[i];
 
 		if (m->role >= nr || m->user >= nu)
 			return bad("snapshot: member %zu out of range", i);
-		if (i > 0 && cmp_member(&s->members[i - 1], m) > 0)
+		if (i > 0 && orgrbac_snap_cmp_member(&s->members[i - 1], m) > 0)
 			return bad("snapshot: members out of order");
 	}
 	for (size_t i = 0; i < nm; i++) {
@@ -145,15 +142,23 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 		if (k >= nm)
 			return bad("snapshot: member index %zu out of range", i);
 		if (i > 0) {
-			const struct rec_member *a = &s->members[s->by_user[i - 1]];
-			const struct rec_member *b = &s->members[k];
+			const struct orgrbac_snap_member *a = &s->members[s->by_user[i - 1]];
+			const struct orgrbac_snap_member *b = &s->members[k];
 
 			if (a->user > b->user)
 				return bad("snapshot: member index out of order");
 		}
 	}
+	return 0;
+}
+
+/* Users sorted by name, each owning its range of the members-by-user index. */
+static int check_users(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nu = s->h->users.n, nm = s->h->members.n;
+
 	for (size_t i = 0; i < nu; i++) {
-		const struct rec_user *u = &s->users[i];
+		const struct orgrbac_snap_user *u = &s->users[i];
 
 		if (!string_ok(s, u->name) || (uint64_t)u->first + u->count > nm)
 			return bad("snapshot: user %zu out of range", i);
@@ -163,8 +168,16 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 			if (s->members[s->by_user[k]].user != i)
 				return bad("snapshot: user %zu has a foreign member", i);
 	}
+	return 0;
+}
+
+/* Roles sorted by gid, each with a group name and its own range of members; then the name index. */
+static int check_roles(const struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	size_t nr = s->h->roles.n, nm = s->h->members.n, np = s->h->privs.n;
+
 	for (size_t i = 0; i < nr; i++) {
-		const struct rec_role *r = &s->roles[i];
+		const struct orgrbac_snap_role *r = &s->roles[i];
 
 		if (!string_ok(s, r->group) || !string_ok(s, r->cn) ||
 		    (uint64_t)r->priv_first + r->priv_count > np ||
@@ -190,6 +203,14 @@ static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 	return 0;
 }
 
+static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
+{
+	if (check_header(s, err) != 0 || check_members(s, err) != 0 || check_users(s, err) != 0 ||
+	    check_roles(s, err) != 0)
+		return -1;
+	return 0;
+}
+
 int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_snapshot **out,
 				 orgrbac_error *err)
 {
@@ -212,49 +233,42 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 	return 0;
 }
 
+/* Whoever may write the directory may swap the file: it must be root's alone. */
+static int dir_trusted(const char *path, orgrbac_error *err)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(path, '/');
+	size_t n = slash == NULL ? 0 : (size_t)(slash - path);
+	struct stat st;
+
+	if (slash == NULL || n >= sizeof(dir))
+		return bad("%s: not an absolute path", path);
+	memcpy(dir, path, n);
+	dir[n] = '\0';
+	if (n == 0)
+		strcpy(dir, "/");
+	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
+		return bad("%s: directory must be owned by root and not writable by others", dir);
+	return 0;
+}
+
 int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
 			  orgrbac_error *err)
 {
+	bool any_owner = (flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) != 0;
 	struct orgrbac_snapshot *s;
 	struct stat st;
 	void *map;
 	int fd;
 
 	*out = NULL;
-	/* Whoever may write the directory may swap the file: it must be root's alone. */
-	if ((flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) == 0) {
-		char dir[PATH_MAX];
-		const char *slash = strrchr(path, '/');
-		size_t n = slash == NULL ? 0 : (size_t)(slash - path);
-
-		if (slash == NULL || n >= sizeof(dir))
-			return bad("%s: not an absolute path", path);
-		memcpy(dir, path, n);
-		dir[n] = '\0';
-		if (n == 0)
-			strcpy(dir, "/");
-		if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-		    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-			return bad("%s: directory must be owned by root and not writable by others",
-				   dir);
-	}
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+	if (!any_owner && dir_trusted(path, err) != 0)
+		return -1;
+	fd = orgrbac_open_checked(path, any_owner ? 0 : ORGRBAC_FILE_ROOT, &st, err);
 	if (fd < 0)
-		return bad("%s: cannot open: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0) {
-		close(fd);
-		return bad("%s: cannot stat: %s", path, strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return bad("%s: not a regular file", path);
-	}
-	if ((flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) == 0 &&
-	    (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
-		close(fd);
-		return bad("%s: must be owned by root and not writable by group or others", path);
-	}
-	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > ORGRBAC_SNAPSHOT_MAX) {
+		return -1;
+	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > SNAP_FILE_MAX) {
 		close(fd);
 		return bad("%s: size %lld out of range", path, (long long)st.st_size);
 	}
@@ -275,11 +289,7 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 	s->base = map;
 	s->len = (size_t)st.st_size;
 	s->mapped = true;
-	s->dev = st.st_dev;
-	s->ino = st.st_ino;
-	s->size = st.st_size;
-	s->mtime = st.st_mtim;
-	s->ctime = st.st_ctim;
+	s->st = st;
 	if (validate(s, err) != 0) {
 		char why[sizeof(err->msg)];
 
@@ -301,12 +311,16 @@ void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
 	free(s);
 }
 
+bool orgrbac_snapshot_same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
+	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st)
 {
-	return s->mapped && s->dev == st->st_dev && s->ino == st->st_ino &&
-	       s->size == st->st_size && s->mtime.tv_sec == st->st_mtim.tv_sec &&
-	       s->mtime.tv_nsec == st->st_mtim.tv_nsec && s->ctime.tv_sec == st->st_ctim.tv_sec &&
-	       s->ctime.tv_nsec == st->st_ctim.tv_nsec;
+	return s->mapped && orgrbac_snapshot_same_file(&s->st, st);
 }
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s)
@@ -355,23 +369,42 @@ bool orgrbac_snapshot_fresh(const struct orgrbac_snapshot *s, int64_t now)
 	return age >= 0 ? age <= max : ahead <= max;
 }
 
-long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name)
+static uint32_t group_name(const struct orgrbac_snapshot *s, size_t i)
 {
-	size_t lo = 0, hi = s->h->roles.n;
+	return s->roles[s->by_name[i]].group;
+}
+
+static uint32_t user_name(const struct orgrbac_snapshot *s, size_t i)
+{
+	return s->users[i].name;
+}
+
+/* Binary search of `n` entries sorted by the string `name_at` gives; the position, or -1. */
+static long search_name(const struct orgrbac_snapshot *s, size_t n,
+			uint32_t (*name_at)(const struct orgrbac_snapshot *, size_t),
+			const char *name)
+{
+	size_t lo = 0, hi = n;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		uint32_t r = s->by_name[mid];
-		int c = strcmp(name, str_at(s, s->roles[r].group));
+		int c = strcmp(name, str_at(s, name_at(s, mid)));
 
 		if (c == 0)
-			return (long)r;
+			return (long)mid;
 		if (c < 0)
 			hi = mid;
 		else
 			lo = mid + 1;
 	}
 	return -1;
+}
+
+long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name)
+{
+	long i = search_name(s, s->h->roles.n, group_name, name);
+
+	return i < 0 ? -1 : (long)s->by_name[i];
 }
 
 long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid)
@@ -394,26 +427,14 @@ long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid)
 
 static long find_user(const struct orgrbac_snapshot *s, const char *name)
 {
-	size_t lo = 0, hi = s->h->users.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(name, str_at(s, s->users[mid].name));
-
-		if (c == 0)
-			return (long)mid;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
-	return -1;
+	return search_name(s, s->h->users.n, user_name, name);
 }
 
 /* Is this membership in force at `now`: its window, and its user's external window? */
-static bool member_on(const struct orgrbac_snapshot *s, const struct rec_member *m, int64_t now)
+static bool member_on(const struct orgrbac_snapshot *s, const struct orgrbac_snap_member *m,
+		      int64_t now)
 {
-	const struct rec_user *u = &s->users[m->user];
+	const struct orgrbac_snap_user *u = &s->users[m->user];
 
 	return in_window(m->not_before, m->not_after, now) &&
 	       in_window(u->not_before, u->not_after, now);
@@ -449,13 +470,13 @@ bool orgrbac_snapshot_holds_role(const struct orgrbac_snapshot *s, size_t idx, c
 				 int64_t now)
 {
 	long ui = idx < s->h->roles.n ? find_user(s, user) : -1;
-	const struct rec_user *u;
+	const struct orgrbac_snap_user *u;
 
 	if (ui < 0)
 		return false;
 	u = &s->users[ui];
 	for (uint32_t k = u->first; k < u->first + u->count; k++) {
-		const struct rec_member *m = &s->members[s->by_user[k]];
+		const struct orgrbac_snap_member *m = &s->members[s->by_user[k]];
 
 		if (m->role == idx && member_on(s, m, now))
 			return true;
@@ -481,7 +502,7 @@ enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s
 						int64_t now, struct group *gr, char *buf,
 						size_t buflen)
 {
-	const struct rec_role *r;
+	const struct orgrbac_snap_role *r;
 	const char *name;
 	char *p = buf, **mem, *at;
 	size_t left = buflen, n = 0, k = 0, len;
@@ -512,7 +533,7 @@ enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s
 	gr->gr_gid = (gid_t)r->gid;
 	last = UINT32_MAX;
 	for (uint32_t i = r->member_first; i < r->member_first + r->member_count && k < n; i++) {
-		const struct rec_member *m = &s->members[i];
+		const struct orgrbac_snap_member *m = &s->members[i];
 		const char *u;
 
 		if (!member_on(s, m, now) || m->user == last)
@@ -535,7 +556,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 						     long *start, long *size, gid_t **groups,
 						     long limit)
 {
-	const struct rec_user *u;
+	const struct orgrbac_snap_user *u;
 	long ui = find_user(s, user);
 
 	if (ui < 0)
@@ -544,7 +565,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 	if (!in_window(u->not_before, u->not_after, now))
 		return ORGRBAC_SNAP_NOTFOUND;
 	for (uint32_t k = u->first; k < u->first + u->count; k++) {
-		const struct rec_member *m = &s->members[s->by_user[k]];
+		const struct orgrbac_snap_member *m = &s->members[s->by_user[k]];
 		gid_t gid = (gid_t)s->roles[m->role].gid;
 		bool dup = gid == skip;
 
@@ -558,6 +579,7 @@ enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapsh
 			long newsize;
 			gid_t *grown;
 
+			/* glibc's rules, not orgrbac_grow's: *size and limit fix the size. */
 			if (limit > 0 && *size >= limit)
 				return ORGRBAC_SNAP_OK; /* the caller asked for no more */
 			if (*size > LONG_MAX / 2)

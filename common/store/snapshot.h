@@ -16,9 +16,6 @@
 #define ORGRBAC_SNAPSHOT_PATH "/var/lib/orgrbac/snapshot.db"
 #endif
 
-#define ORGRBAC_SNAPSHOT_VERSION 1
-#define ORGRBAC_SNAPSHOT_MAX	 (1024UL * 1024 * 1024) /* bytes: no host needs more */
-
 /* A mapped, fully validated snapshot. */
 struct orgrbac_snapshot;
 
@@ -28,9 +25,10 @@ enum {
 
 /*
  * Open and map `path` (O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY): a regular
- * file owned by root, not group/world writable, at most ORGRBAC_SNAPSHOT_MAX
- * bytes, whose magic, version, size, checksum, every offset, count, index and
- * string, and the order of every sorted table are checked. 0, or -1 with err.
+ * file owned by root, not group/world writable, at most SNAP_FILE_MAX bytes
+ * (snapshot_format.h), whose magic, version, size, checksum, every offset,
+ * count, index and string, and the order of every sorted table are checked.
+ * 0, or -1 with err.
  */
 int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
 			  orgrbac_error *err);
@@ -41,8 +39,14 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 
 void orgrbac_snapshot_close(struct orgrbac_snapshot *s);
 
-/* Is the file at `st` the one that was opened (device, inode, size, mtime, ctime)? */
+/*
+ * Is the file at `st` the one that was opened, unchanged (device, inode,
+ * size, mtime, ctime: a chmod or chown since the open changes the ctime)?
+ */
 bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st);
+
+/* The same comparison between two stats of a snapshot file (one refused earlier, say). */
+bool orgrbac_snapshot_same_file(const struct stat *a, const struct stat *b);
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s);
 int64_t orgrbac_snapshot_synced_at(const struct orgrbac_snapshot *s);

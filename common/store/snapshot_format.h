@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The snapshot file's records, shared by its writer and its reader (format: above validate()). */
+/* The snapshot's records: the one format header of its writer and reader (layout: snapshot.c). */
 #ifndef ORGRBAC_SNAPSHOT_FORMAT_H
 #define ORGRBAC_SNAPSHOT_FORMAT_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 
 #define SNAP_MAGIC	   "ORGRBSNP"
+#define SNAP_VERSION	   1
+#define SNAP_FILE_MAX	   (1024UL * 1024 * 1024) /* bytes: no host needs more */
 #define SNAP_HEADER_SIZE   128
 #define SNAP_USER_SIZE	   32
 #define SNAP_ROLE_SIZE	   32
@@ -14,11 +17,11 @@
 #define SNAP_USER_EXTERNAL 1u
 #define SNAP_USER_FOREIGN  2u /* of another organization than the host's */
 
-struct section {
+struct orgrbac_snap_section {
 	uint32_t off, n;
 };
 
-struct header {
+struct orgrbac_snap_header {
 	char magic[8];
 	uint32_t version;
 	uint32_t header_size;
@@ -27,36 +30,36 @@ struct header {
 	uint64_t generation;
 	int64_t synced_at;
 	int64_t max_age;
-	struct section strings, users, roles, by_name, members, by_user, privs;
+	struct orgrbac_snap_section strings, users, roles, by_name, members, by_user, privs;
 	uint8_t zero[SNAP_HEADER_SIZE - 112];
 };
 
-struct rec_user {
+struct orgrbac_snap_user {
 	uint32_t name, flags;
 	int64_t not_before, not_after;
 	uint32_t first, count;
 };
 
-struct rec_role {
+struct orgrbac_snap_role {
 	uint32_t gid, group, cn, priv_first, priv_count, member_first, member_count, zero;
 };
 
-struct rec_member {
+struct orgrbac_snap_member {
 	uint32_t role, user;
 	int64_t not_before, not_after;
 };
 
-_Static_assert(sizeof(struct header) == SNAP_HEADER_SIZE, "header layout");
-_Static_assert(sizeof(struct rec_user) == SNAP_USER_SIZE, "user layout");
-_Static_assert(sizeof(struct rec_role) == SNAP_ROLE_SIZE, "role layout");
-_Static_assert(sizeof(struct rec_member) == SNAP_MEMBER_SIZE, "member layout");
+_Static_assert(sizeof(struct orgrbac_snap_header) == SNAP_HEADER_SIZE, "header layout");
+_Static_assert(sizeof(struct orgrbac_snap_user) == SNAP_USER_SIZE, "user layout");
+_Static_assert(sizeof(struct orgrbac_snap_role) == SNAP_ROLE_SIZE, "role layout");
+_Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
 
 /*
  * Catches truncation and stray writes, not forgery: only root can write the
  * file. 64-bit words, so that checking a large snapshot stays cheap for
  * every process that loads it.
  */
-static inline uint64_t checksum(const unsigned char *p, size_t n)
+static inline uint64_t orgrbac_snap_checksum(const unsigned char *p, size_t n)
 {
 	uint64_t h = 0xcbf29ce484222325ULL, w;
 	size_t i = 0;
@@ -72,9 +75,9 @@ static inline uint64_t checksum(const unsigned char *p, size_t n)
 }
 
 /* Members are sorted by role, then user. */
-static inline int cmp_member(const void *a, const void *b)
+static inline int orgrbac_snap_cmp_member(const void *a, const void *b)
 {
-	const struct rec_member *x = a, *y = b;
+	const struct orgrbac_snap_member *x = a, *y = b;
 
 	if (x->role != y->role)
 		return x->role < y->role ? -1 : 1;

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
-#include "snapshot.h"
-#include "snapshot_write.h"
 #include "snapshot_format.h"
+#include "snapshot_write.h"
 
 /* A growing byte buffer with a hard bound. */
 struct out {
@@ -18,28 +18,34 @@ struct out {
 	bool failed;
 };
 
+/* Room for `end` bytes in all, at most SNAP_FILE_MAX; false, and failed for good, otherwise. */
+static bool out_room(struct out *o, size_t end)
+{
+	unsigned char *p;
+
+	if (o->failed || end > SNAP_FILE_MAX) {
+		o->failed = true;
+		return false;
+	}
+	if (end <= o->cap)
+		return true;
+	p = orgrbac_grow(o->p, &o->cap, end, 1);
+	if (p == NULL) {
+		o->failed = true;
+		return false;
+	}
+	o->p = p;
+	return true;
+}
+
+/* `n` zeroed bytes at the next 8-byte boundary; their offset, or 0 when out of room. */
 static size_t out_reserve(struct out *o, size_t n)
 {
 	size_t at = (o->len + 7) & ~(size_t)7;
 
-	if (o->failed || n > ORGRBAC_SNAPSHOT_MAX || at + n > ORGRBAC_SNAPSHOT_MAX) {
-		o->failed = true;
+	/* n is checked alone first, so that at + n cannot wrap. */
+	if (!out_room(o, n > SNAP_FILE_MAX ? SIZE_MAX : at + n))
 		return 0;
-	}
-	if (at + n > o->cap) {
-		size_t cap = o->cap == 0 ? 4096 : o->cap;
-		unsigned char *p;
-
-		while (cap < at + n)
-			cap *= 2;
-		p = realloc(o->p, cap);
-		if (p == NULL) {
-			o->failed = true;
-			return 0;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
 	memset(o->p + o->len, 0, at + n - o->len);
 	o->len = at + n;
 	return at;
@@ -48,27 +54,10 @@ static size_t out_reserve(struct out *o, size_t n)
 /* Strings are appended once each; a view has few distinct ones besides names. */
 static uint32_t out_string(struct out *o, size_t strings_at, const char *s)
 {
-	size_t n = strlen(s) + 1, at;
+	size_t n = strlen(s) + 1, at = o->len;
 
-	if (o->failed || o->len + n > ORGRBAC_SNAPSHOT_MAX) {
-		o->failed = true;
+	if (!out_room(o, o->len + n))
 		return 0;
-	}
-	if (o->len + n > o->cap) {
-		size_t cap = o->cap;
-		unsigned char *p;
-
-		while (cap < o->len + n)
-			cap *= 2;
-		p = realloc(o->p, cap);
-		if (p == NULL) {
-			o->failed = true;
-			return 0;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	at = o->len;
 	memcpy(o->p + at, s, n);
 	o->len += n;
 	return (uint32_t)(at - strings_at);
@@ -90,9 +79,9 @@ static int cmp_role(const void *a, const void *b)
 
 static int cmp_by_user(const void *a, const void *b, void *ctx)
 {
-	const struct rec_member *mem = ctx;
-	const struct rec_member *x = &mem[*(const uint32_t *)a];
-	const struct rec_member *y = &mem[*(const uint32_t *)b];
+	const struct orgrbac_snap_member *mem = ctx;
+	const struct orgrbac_snap_member *x = &mem[*(const uint32_t *)a];
+	const struct orgrbac_snap_member *y = &mem[*(const uint32_t *)b];
 
 	if (x->user != y->user)
 		return x->user < y->user ? -1 : 1;
@@ -185,147 +174,185 @@ fail:
 	return -1;
 }
 
-static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at, int64_t max_age,
-		 struct out *o, orgrbac_error *err)
-{
-	size_t *um = NULL, *rm = NULL, n_privs = 0, at_users, at_roles, at_name, at_members,
-	       at_by_user, at_privs, at_strings;
-	struct rec_member *mem = NULL;
-	uint32_t *by_user = NULL, *by_name = NULL;
-	struct header h;
-	int rc = -1;
+/* The view's records in the file's order: members by role then user, and the two indexes. */
+struct tables {
+	size_t *um, *rm; /* the view's user and role indexes -> sorted positions */
+	struct orgrbac_snap_member *mem;
+	uint32_t *by_user, *by_name;
+	size_t n_privs;
+};
 
-	if (view_prepare(v, &um, &rm, err) != 0)
+/* Where each section starts in the output. */
+struct layout {
+	size_t users, roles, by_name, members, by_user, privs, strings;
+};
+
+static void tables_free(struct tables *t)
+{
+	free(t->um);
+	free(t->rm);
+	free(t->mem);
+	free(t->by_user);
+	free(t->by_name);
+}
+
+/* Sort the view and lay out its records; -1 with err. */
+static int tables_make(struct orgrbac_view *v, struct tables *t, orgrbac_error *err)
+{
+	memset(t, 0, sizeof(*t));
+	if (view_prepare(v, &t->um, &t->rm, err) != 0)
 		return -1;
 	for (size_t i = 0; i < v->n_roles; i++) {
-		if (v->roles[i].n_privileges > UINT32_MAX / 4 - n_privs) {
+		if (v->roles[i].n_privileges > UINT32_MAX / 4 - t->n_privs) {
 			orgrbac_seterr(err, "snapshot: too many privileges");
-			goto out;
+			return -1;
 		}
-		n_privs += v->roles[i].n_privileges;
+		t->n_privs += v->roles[i].n_privileges;
 	}
-	mem = calloc(v->n_members + 1, sizeof(*mem));
-	by_user = calloc(v->n_members + 1, sizeof(*by_user));
-	by_name = calloc(v->n_roles + 1, sizeof(*by_name));
-	if (mem == NULL || by_user == NULL || by_name == NULL) {
+	t->mem = calloc(v->n_members + 1, sizeof(*t->mem));
+	t->by_user = calloc(v->n_members + 1, sizeof(*t->by_user));
+	t->by_name = calloc(v->n_roles + 1, sizeof(*t->by_name));
+	if (t->mem == NULL || t->by_user == NULL || t->by_name == NULL) {
 		orgrbac_seterr(err, "snapshot: out of memory");
-		goto out;
+		return -1;
 	}
 	for (size_t i = 0; i < v->n_members; i++) {
-		mem[i].role = (uint32_t)rm[v->members[i].role];
-		mem[i].user = (uint32_t)um[v->members[i].user];
-		mem[i].not_before = v->members[i].not_before;
-		mem[i].not_after = v->members[i].not_after;
+		t->mem[i].role = (uint32_t)t->rm[v->members[i].role];
+		t->mem[i].user = (uint32_t)t->um[v->members[i].user];
+		t->mem[i].not_before = v->members[i].not_before;
+		t->mem[i].not_after = v->members[i].not_after;
 	}
-	qsort(mem, v->n_members, sizeof(*mem), cmp_member);
+	qsort(t->mem, v->n_members, sizeof(*t->mem), orgrbac_snap_cmp_member);
 	for (size_t i = 0; i < v->n_members; i++)
-		by_user[i] = (uint32_t)i;
-	qsort_r(by_user, v->n_members, sizeof(*by_user), cmp_by_user, mem);
+		t->by_user[i] = (uint32_t)i;
+	qsort_r(t->by_user, v->n_members, sizeof(*t->by_user), cmp_by_user, t->mem);
 	for (size_t i = 0; i < v->n_roles; i++)
-		by_name[i] = (uint32_t)i;
-	qsort_r(by_name, v->n_roles, sizeof(*by_name), cmp_by_name, v->roles);
+		t->by_name[i] = (uint32_t)i;
+	qsort_r(t->by_name, v->n_roles, sizeof(*t->by_name), cmp_by_name, v->roles);
 	for (size_t i = 1; i < v->n_roles; i++)
-		if (strcmp(v->roles[by_name[i - 1]].group, v->roles[by_name[i]].group) == 0) {
+		if (strcmp(v->roles[t->by_name[i - 1]].group, v->roles[t->by_name[i]].group) == 0) {
 			orgrbac_seterr(err, "snapshot: group %s appears twice",
-				       v->roles[by_name[i]].group);
-			goto out;
+				       v->roles[t->by_name[i]].group);
+			return -1;
 		}
+	return 0;
+}
+
+/* The user records, each with its range of members-by-user and its name. */
+static void put_users(struct out *o, const struct orgrbac_view *v, const struct tables *t,
+		      const struct layout *at)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < v->n_users; i++) {
+		struct orgrbac_snap_user r = {0};
+
+		r.flags = (v->users[i].external ? SNAP_USER_EXTERNAL : 0) |
+			  (v->users[i].foreign ? SNAP_USER_FOREIGN : 0);
+		r.not_before = v->users[i].not_before;
+		r.not_after = v->users[i].not_after;
+		r.first = (uint32_t)k;
+		while (k < v->n_members && t->mem[t->by_user[k]].user == i)
+			k++;
+		r.count = (uint32_t)(k - r.first);
+		r.name = out_string(o, at->strings, v->users[i].name);
+		/* o->p may have moved */
+		if (!o->failed)
+			memcpy(o->p + at->users + i * SNAP_USER_SIZE, &r, sizeof(r));
+	}
+}
+
+/* The role records with their names and privileges; members are already in role order. */
+static void put_roles(struct out *o, const struct orgrbac_view *v, const struct tables *t,
+		      const struct layout *at)
+{
+	size_t k = 0, p = 0;
+
+	for (size_t i = 0; i < v->n_roles; i++) {
+		struct orgrbac_snap_role r = {0};
+
+		r.gid = v->roles[i].gid;
+		r.member_first = (uint32_t)k;
+		while (k < v->n_members && t->mem[k].role == i)
+			k++;
+		r.member_count = (uint32_t)(k - r.member_first);
+		r.priv_first = (uint32_t)p;
+		r.priv_count = (uint32_t)v->roles[i].n_privileges;
+		r.group = out_string(o, at->strings, v->roles[i].group);
+		r.cn = out_string(o, at->strings, v->roles[i].cn != NULL ? v->roles[i].cn : "");
+		for (size_t j = 0; j < v->roles[i].n_privileges; j++, p++) {
+			uint32_t off = out_string(o, at->strings, v->roles[i].privileges[j]);
+
+			if (!o->failed)
+				memcpy(o->p + at->privs + p * 4, &off, 4);
+		}
+		if (!o->failed)
+			memcpy(o->p + at->roles + i * SNAP_ROLE_SIZE, &r, sizeof(r));
+	}
+}
+
+static void put_header(struct out *o, const struct orgrbac_view *v, const struct tables *t,
+		       const struct layout *at, uint64_t generation, int64_t synced_at,
+		       int64_t max_age)
+{
+	struct orgrbac_snap_header h;
 
 	memset(&h, 0, sizeof(h));
-	out_reserve(o, SNAP_HEADER_SIZE);
-	at_users = out_reserve(o, v->n_users * SNAP_USER_SIZE);
-	at_roles = out_reserve(o, v->n_roles * SNAP_ROLE_SIZE);
-	at_name = out_reserve(o, v->n_roles * 4);
-	at_members = out_reserve(o, v->n_members * SNAP_MEMBER_SIZE);
-	at_by_user = out_reserve(o, v->n_members * 4);
-	at_privs = out_reserve(o, n_privs * 4);
-	at_strings = out_reserve(o, 1); /* offset 0: the empty string */
-	if (o->failed)
-		goto toolarge;
-	{
-		struct rec_user *ru = (struct rec_user *)(o->p + at_users);
-		size_t k = 0;
-
-		for (size_t i = 0; i < v->n_users; i++) {
-			struct rec_user r = {0};
-
-			r.flags = (v->users[i].external ? SNAP_USER_EXTERNAL : 0) |
-				  (v->users[i].foreign ? SNAP_USER_FOREIGN : 0);
-			r.not_before = v->users[i].not_before;
-			r.not_after = v->users[i].not_after;
-			r.first = (uint32_t)k;
-			while (k < v->n_members && mem[by_user[k]].user == i)
-				k++;
-			r.count = (uint32_t)(k - r.first);
-			r.name = out_string(o, at_strings, v->users[i].name);
-			ru = (struct rec_user *)(o->p + at_users); /* o->p may have moved */
-			memcpy(&ru[i], &r, sizeof(r));
-		}
-	}
-	{
-		size_t k = 0, p = 0;
-
-		for (size_t i = 0; i < v->n_roles; i++) {
-			struct rec_role r = {0};
-
-			r.gid = v->roles[i].gid;
-			r.member_first = (uint32_t)k;
-			while (k < v->n_members && mem[k].role == i)
-				k++;
-			r.member_count = (uint32_t)(k - r.member_first);
-			r.priv_first = (uint32_t)p;
-			r.priv_count = (uint32_t)v->roles[i].n_privileges;
-			r.group = out_string(o, at_strings, v->roles[i].group);
-			r.cn =
-			    out_string(o, at_strings, v->roles[i].cn != NULL ? v->roles[i].cn : "");
-			for (size_t j = 0; j < v->roles[i].n_privileges; j++, p++) {
-				uint32_t off = out_string(o, at_strings, v->roles[i].privileges[j]);
-
-				if (!o->failed)
-					memcpy(o->p + at_privs + p * 4, &off, 4);
-			}
-			if (!o->failed)
-				memcpy(o->p + at_roles + i * SNAP_ROLE_SIZE, &r, sizeof(r));
-		}
-	}
-	if (o->failed)
-		goto toolarge;
-	/* Pad to 8 so that the checksum's words and the file size agree with the reader. */
-	out_reserve(o, 0);
-	if (o->failed || o->len - at_strings > UINT32_MAX)
-		goto toolarge;
-	memcpy(o->p + at_name, by_name, v->n_roles * 4);
-	memcpy(o->p + at_members, mem, v->n_members * SNAP_MEMBER_SIZE);
-	memcpy(o->p + at_by_user, by_user, v->n_members * 4);
-
 	memcpy(h.magic, SNAP_MAGIC, 8);
-	h.version = ORGRBAC_SNAPSHOT_VERSION;
+	h.version = SNAP_VERSION;
 	h.header_size = SNAP_HEADER_SIZE;
 	h.file_size = o->len;
 	h.generation = generation;
 	h.synced_at = synced_at;
 	h.max_age = max_age;
-	h.strings = (struct section){(uint32_t)at_strings, (uint32_t)(o->len - at_strings)};
-	h.users = (struct section){(uint32_t)at_users, (uint32_t)v->n_users};
-	h.roles = (struct section){(uint32_t)at_roles, (uint32_t)v->n_roles};
-	h.by_name = (struct section){(uint32_t)at_name, (uint32_t)v->n_roles};
-	h.members = (struct section){(uint32_t)at_members, (uint32_t)v->n_members};
-	h.by_user = (struct section){(uint32_t)at_by_user, (uint32_t)v->n_members};
-	h.privs = (struct section){(uint32_t)at_privs, (uint32_t)n_privs};
+	h.strings =
+	    (struct orgrbac_snap_section){(uint32_t)at->strings, (uint32_t)(o->len - at->strings)};
+	h.users = (struct orgrbac_snap_section){(uint32_t)at->users, (uint32_t)v->n_users};
+	h.roles = (struct orgrbac_snap_section){(uint32_t)at->roles, (uint32_t)v->n_roles};
+	h.by_name = (struct orgrbac_snap_section){(uint32_t)at->by_name, (uint32_t)v->n_roles};
+	h.members = (struct orgrbac_snap_section){(uint32_t)at->members, (uint32_t)v->n_members};
+	h.by_user = (struct orgrbac_snap_section){(uint32_t)at->by_user, (uint32_t)v->n_members};
+	h.privs = (struct orgrbac_snap_section){(uint32_t)at->privs, (uint32_t)t->n_privs};
 	memcpy(o->p, &h, sizeof(h));
-	h.checksum = checksum(o->p + 32, o->len - 32);
+	h.checksum = orgrbac_snap_checksum(o->p + 32, o->len - 32);
 	memcpy(o->p, &h, sizeof(h));
+}
+
+static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at, int64_t max_age,
+		 struct out *o, orgrbac_error *err)
+{
+	struct tables t;
+	struct layout at;
+	int rc = -1;
+
+	if (tables_make(v, &t, err) != 0)
+		goto out;
+	out_reserve(o, SNAP_HEADER_SIZE);
+	at.users = out_reserve(o, v->n_users * SNAP_USER_SIZE);
+	at.roles = out_reserve(o, v->n_roles * SNAP_ROLE_SIZE);
+	at.by_name = out_reserve(o, v->n_roles * 4);
+	at.members = out_reserve(o, v->n_members * SNAP_MEMBER_SIZE);
+	at.by_user = out_reserve(o, v->n_members * 4);
+	at.privs = out_reserve(o, t.n_privs * 4);
+	at.strings = out_reserve(o, 1); /* offset 0: the empty string */
+	if (!o->failed)
+		put_users(o, v, &t, &at);
+	if (!o->failed)
+		put_roles(o, v, &t, &at);
+	/* Pad to 8 so that the checksum's words and the file size agree with the reader. */
+	out_reserve(o, 0);
+	if (o->failed || o->len - at.strings > UINT32_MAX) {
+		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
+			       SNAP_FILE_MAX);
+		goto out;
+	}
+	memcpy(o->p + at.by_name, t.by_name, v->n_roles * 4);
+	memcpy(o->p + at.members, t.mem, v->n_members * SNAP_MEMBER_SIZE);
+	memcpy(o->p + at.by_user, t.by_user, v->n_members * 4);
+	put_header(o, v, &t, &at, generation, synced_at, max_age);
 	rc = 0;
-	goto out;
-toolarge:
-	orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
-		       ORGRBAC_SNAPSHOT_MAX);
 out:
-	free(um);
-	free(rm);
-	free(mem);
-	free(by_user);
-	free(by_name);
+	tables_free(&t);
 	return rc;
 }
 

@@ -32,11 +32,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	 * checks of offsets, counts and order, not die at the checksum (whose
 	 * refusal the unit tests cover).
 	 */
-	if (size >= sizeof(struct header)) {
-		struct header h;
+	if (size >= sizeof(struct orgrbac_snap_header)) {
+		struct orgrbac_snap_header h;
 
 		memcpy(&h, copy, sizeof(h));
-		h.checksum = checksum((const unsigned char *)copy + 32, size - 32);
+		h.checksum = orgrbac_snap_checksum((const unsigned char *)copy + 32, size - 32);
 		memcpy(copy, &h, sizeof(h));
 	}
 	if (orgrbac_snapshot_from_buffer(copy, size, &s, &err) != 0) {

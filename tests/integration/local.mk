@@ -7,6 +7,11 @@ check_PROGRAMS += tests/integration/test_directory
 tests_integration_test_directory_SOURCES = tests/integration/test_directory.c
 tests_integration_test_directory_CFLAGS = $(unit_cflags)
 tests_integration_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
+# One sync (common/sync.c) against the same server, and each way it fails.
+check_PROGRAMS += tests/integration/test_sync
+tests_integration_test_sync_SOURCES = tests/integration/test_sync.c
+tests_integration_test_sync_CFLAGS = $(unit_cflags)
+tests_integration_test_sync_LDADD = $(common_libs) $(CMOCKA_LIBS)
 if ENABLE_PAM
 check_PROGRAMS += tests/integration/test_pam
 tests_integration_test_pam_SOURCES = tests/integration/test_pam.c

@@ -29,6 +29,7 @@ run() {
 
 status=0
 run "$builddir/tests/integration/test_directory" || status=1
+run "$builddir/tests/integration/test_sync" || status=1
 bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then

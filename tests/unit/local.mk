@@ -7,7 +7,8 @@ UNIT_TESTS = \
 	tests/unit/test_util tests/unit/test_gtime tests/unit/test_expr \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
-	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory
+	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
+	tests/unit/test_osgroup
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -23,6 +24,9 @@ tests_unit_test_expr_LDADD = $(unit_ldadd)
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
 tests_unit_test_policy_CFLAGS = $(unit_cflags)
 tests_unit_test_policy_LDADD = $(unit_ldadd)
+tests_unit_test_osgroup_SOURCES = tests/unit/test_osgroup.c
+tests_unit_test_osgroup_CFLAGS = $(unit_cflags)
+tests_unit_test_osgroup_LDADD = $(unit_ldadd)
 tests_unit_test_hostview_SOURCES = tests/unit/test_hostview.c
 tests_unit_test_hostview_CFLAGS = $(unit_cflags)
 tests_unit_test_hostview_LDADD = $(unit_ldadd)
@@ -36,12 +40,11 @@ tests_unit_test_config_LDADD = $(unit_ldadd)
 # A resolver call from the configuration reader fails the test (test_config.c).
 tests_unit_test_config_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=getaddrinfo -Wl,--wrap=getnameinfo \
 	-Wl,--wrap=gethostbyname
-# The reader is compiled into its test, which corrupts files and reseals them with
-# the format's checksum.
-tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h \
-	common/store/snapshot_write.c
+# The reader and writer through their API; the test corrupts files and reseals
+# them with the format's checksum (snapshot_format.h).
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h
 tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
-tests_unit_test_snapshot_LDADD = $(model_libs) $(CMOCKA_LIBS)
+tests_unit_test_snapshot_LDADD = $(unit_ldadd)
 tests_unit_test_offline_SOURCES = tests/unit/test_offline.c tests/unit/view.h
 tests_unit_test_offline_CFLAGS = $(unit_cflags)
 tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)

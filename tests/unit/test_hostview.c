@@ -406,50 +406,43 @@ static void memberships(void **state)
 	orgrbac_view_free(&v);
 }
 
-static void names(void **state)
+/*
+ * The host's organization is matched by its whole name, in any case: "acmex"
+ * and "acm" are other organizations for a host of "ACME", whether a uid is
+ * ambiguous is counted by it, and a user of theirs is foreign.
+ */
+static void host_organization(void **state)
 {
-	static const struct {
-		const char *prefix, *cn, *want;
-	} cases[] = {
-	    {"", "Org Admin", "org-admin"},
-	    {"", "2FA-exempt", "2fa-exempt"},
-	    {"org-", "Service  Owner", "org-service-owner"},
-	    {"", "a__b", "a__b"},
-	    {"", "Ä b", "-b"}, /* a run of non-ASCII bytes and the space: one '-' */
-	};
+	struct orgrbac_image img;
+	struct orgrbac_view v;
+	struct orgrbac_view_params p = {.host = {.org = "ACME"}, .gid_min = 1000, .warn = collect};
+	orgrbac_error err;
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		char *n = orgrbac_group_name_derive(cases[i].prefix, cases[i].cn);
-
-		assert_string_equal(n, cases[i].want);
-		free(n);
-	}
-	assert_true(orgrbac_group_name_valid("org-admin"));
-	assert_true(orgrbac_group_name_valid("Org.Admin_1"));
-	assert_false(orgrbac_group_name_valid("-b"));
-	assert_false(orgrbac_group_name_valid(""));
-	assert_false(orgrbac_group_name_valid("a:b"));
-	assert_false(orgrbac_group_name_valid("a b"));
-}
-
-static void local_groups(void **state)
-{
-	struct orgrbac_local_group *g;
-	size_t n;
-
-	assert_int_equal(orgrbac_local_groups_parse("root:x:0:\nsudo:x:27:alice,bob\n"
-						    "broken line\nnogid:x::\nbig:x:99999999999:\n"
-						    "docker:x:998:",
-						    &g, &n),
-			 0);
-	assert_int_equal(n, 3);
-	assert_string_equal(g[0].name, "root");
-	assert_int_equal(g[0].gid, 0);
-	assert_string_equal(g[1].name, "sudo");
-	assert_int_equal(g[1].gid, 27);
-	assert_string_equal(g[2].name, "docker");
-	assert_int_equal(g[2].gid, 998);
-	orgrbac_local_groups_free(g, n);
+	memset(&img, 0, sizeof(img));
+	img.base = xdup(BASE);
+	role(&img, "cn=member," GROLES, "Member", 20003, NULL, "host:login");
+	user(&img, "kim", "uid=kim,ou=people," ACME);
+	user(&img, "kim", "uid=kim,ou=people,o=acmex," BASE);
+	user(&img, "lee", "uid=lee,ou=people,o=acmex," BASE);
+	user(&img, "lee", "uid=lee,ou=people,o=acm," BASE);
+	user(&img, "max", "uid=max,ou=people,o=acmex," BASE);
+	grant(&img, "cn=k,ou=grants," ACME, "cn=member," GROLES, "uid=kim,ou=people," ACME, NULL);
+	grant(&img, "cn=l,ou=grants,o=acm," BASE, "cn=member," GROLES,
+	      "uid=lee,ou=people,o=acm," BASE, NULL);
+	grant(&img, "cn=m,ou=grants,o=acmex," BASE, "cn=member," GROLES,
+	      "uid=max,ou=people,o=acmex," BASE, NULL);
+	grant(&img, "cn=p," PGRANT, "cn=member," GROLES, "uid=max,ou=people,o=acmex," BASE, NULL);
+	warnings[0] = '\0';
+	assert_int_equal(orgrbac_view_compute(&img, &p, &v, &err), 0);
+	assert_string_equal(member(&v, "kim", "member"), "[-,-)");
+	assert_string_equal(member(&v, "lee", "member"), "");
+	assert_non_null(strstr(warnings, "user lee left out: 2 entries hold this uid\n"));
+	/* max's own organization's grant is a home grant of acmex, not of this host */
+	assert_string_equal(member(&v, "max", "member"), "");
+	assert_int_equal(v.n_users, 1);
+	assert_false(v.users[0].foreign);
+	orgrbac_view_free(&v);
+	orgrbac_image_free(&img);
 }
 
 int main(void)
@@ -457,8 +450,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(groups_exposed),
 	    cmocka_unit_test(memberships),
-	    cmocka_unit_test(names),
-	    cmocka_unit_test(local_groups),
+	    cmocka_unit_test(host_organization),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

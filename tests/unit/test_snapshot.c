@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/store/snapshot.c: round trip, every corruption refused, buffers, windows. */
+/* Unit tests of the snapshot's reader and writer: round trip, corruptions, buffers, windows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,8 +12,9 @@
 
 #include <cmocka.h>
 
-/* The reader compiled in, so that corruptions can carry a valid checksum. */
-#include "../../common/store/snapshot.c"
+#include "snapshot.h"
+/* The records, so that corruptions can reach past the checksum and carry a valid one. */
+#include "snapshot_format.h"
 #include "view.h"
 
 #define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */
@@ -295,10 +296,10 @@ static unsigned char *load(size_t *len)
 
 static void reseal(unsigned char *buf, size_t len)
 {
-	struct header h;
+	struct orgrbac_snap_header h;
 
 	memcpy(&h, buf, sizeof(h));
-	h.checksum = checksum(buf + 32, len - 32);
+	h.checksum = orgrbac_snap_checksum(buf + 32, len - 32);
 	memcpy(buf, &h, sizeof(h));
 }
 
@@ -354,7 +355,7 @@ static void fresh_extremes(void **state)
 	};
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 
 	assert_non_null(b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -380,7 +381,7 @@ static void corruptions(void **state)
 {
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 	struct orgrbac_snapshot *s;
 	orgrbac_error err;
 
@@ -426,19 +427,19 @@ static void corruptions(void **state)
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
-	((struct rec_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
+	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
 	reseal(b, len);
 	refused(b, len, "user 1 out of range");
 	FRESH();
-	((struct rec_user *)(void *)(b + h->users.off))[0].count = 100;
+	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[0].count = 100;
 	reseal(b, len);
 	refused(b, len, "user 0 out of range");
 	FRESH();
-	((struct rec_member *)(void *)(b + h->members.off))[0].user = 4;
+	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[0].user = 4;
 	reseal(b, len);
 	refused(b, len, "member 0 out of range");
 	FRESH();
-	((struct rec_member *)(void *)(b + h->members.off))[2].role = 7;
+	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[2].role = 7;
 	reseal(b, len);
 	refused(b, len, "out of range");
 	FRESH();
@@ -450,19 +451,19 @@ static void corruptions(void **state)
 	reseal(b, len);
 	refused(b, len, "name index 1 out of range");
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
 	reseal(b, len);
 	refused(b, len, "role 0 out of range");
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[2].member_first = 5;
-	((struct rec_role *)(void *)(b + h->roles.off))[2].member_count = 2;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_first = 5;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_count = 2;
 	reseal(b, len);
 	refused(b, len, "role 2 out of range");
 	/* the name index points first at the last role, whose name is bad: refused, not read */
 	FRESH();
 	((uint32_t *)(void *)(b + h->by_name.off))[0] = 2;
 	((uint32_t *)(void *)(b + h->by_name.off))[2] = 0;
-	((struct rec_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
 	reseal(b, len);
 	refused(b, len, "role 2 out of range");
 	FRESH();
@@ -471,12 +472,13 @@ static void corruptions(void **state)
 	refused(b, len, "privilege 0 out of range");
 	/* Order: binary search over unsorted tables would answer wrongly. */
 	FRESH();
-	((struct rec_role *)(void *)(b + h->roles.off))[1].gid = 5000;
+	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[1].gid = 5000;
 	reseal(b, len);
 	refused(b, len, "roles out of order");
 	FRESH();
 	{
-		struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+		struct orgrbac_snap_user *u =
+		    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
 		uint32_t t = u[0].name;
 
 		u[0].name = u[1].name;
@@ -522,11 +524,11 @@ static void offsets_at_the_limits(void **state)
 	};
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
-	struct header *h = (struct header *)(void *)b;
+	struct orgrbac_snap_header *h = (struct orgrbac_snap_header *)(void *)b;
 
 	assert_non_null(b);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		struct section *sec = NULL;
+		struct orgrbac_snap_section *sec = NULL;
 
 		memcpy(b, good, len);
 		switch (cases[i].what) {
@@ -536,7 +538,8 @@ static void offsets_at_the_limits(void **state)
 		case MEMBERS: sec = &h->members; break;
 		case PRIVS: sec = &h->privs; break;
 		case USER0: {
-			struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+			struct orgrbac_snap_user *u =
+			    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
 
 			u[0].first = cases[i].a;
 			u[0].count = cases[i].b;
@@ -544,7 +547,8 @@ static void offsets_at_the_limits(void **state)
 		}
 		case ROLE0_PRIV:
 		case ROLE0_MEMBER: {
-			struct rec_role *r = (struct rec_role *)(void *)(b + h->roles.off);
+			struct orgrbac_snap_role *r =
+			    (struct orgrbac_snap_role *)(void *)(b + h->roles.off);
 
 			if (cases[i].what == ROLE0_PRIV) {
 				r[0].priv_first = cases[i].a;
@@ -617,7 +621,7 @@ static void file_checks(void **state)
 	/* Only root's, unwritable snapshots are read: tests as root see the owner check too. */
 	assert_int_equal(chmod(path, 0664), 0);
 	assert_int_equal(orgrbac_snapshot_open(path, 0, &s, &err), -1);
-	assert_non_null(strstr(err.msg, "owned by root and not writable"));
+	assert_non_null(strstr(err.msg, "must not be writable by group or others"));
 	assert_int_equal(chmod(path, 0644), 0);
 	if (geteuid() == 0) {
 		assert_int_equal(chown(path, 65534, 0), 0);
@@ -640,15 +644,32 @@ static void file_checks(void **state)
 	snprintf(copy, sizeof(copy), "%s.none", path);
 	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
 	assert_non_null(strstr(err.msg, "cannot open"));
-	/* the module notices a replacement by inode, size or mtime */
+	/* a FIFO in the file's place is refused at once, not waited on for a writer */
+	assert_int_equal(mkfifo(copy, 0644), 0);
+	assert_int_equal(orgrbac_snapshot_open(copy, trust(), &s, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	unlink(copy);
+	/* the module notices a replacement by inode, size, mtime or ctime */
 	s = open_ok();
 	{
 		struct stat st;
 
+		struct stat again;
+
 		assert_int_equal(lstat(path, &st), 0);
 		assert_true(orgrbac_snapshot_is_file(s, &st));
+		assert_int_equal(lstat(path, &again), 0);
+		assert_true(orgrbac_snapshot_same_file(&st, &again));
+		/* a chmod changes the ctime: no longer the file that was checked */
+		usleep(10000);
+		assert_int_equal(chmod(path, 0600), 0);
+		assert_int_equal(chmod(path, 0644), 0);
+		assert_int_equal(lstat(path, &again), 0);
+		assert_false(orgrbac_snapshot_same_file(&st, &again));
+		assert_false(orgrbac_snapshot_is_file(s, &again));
 		st.st_ino++;
 		assert_false(orgrbac_snapshot_is_file(s, &st));
+		assert_false(orgrbac_snapshot_same_file(&st, &again));
 	}
 	orgrbac_snapshot_close(s);
 }

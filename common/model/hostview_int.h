@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What hostview.c (roles) and hostview_members.c (members) share while computing a view. */
+#ifndef ORGRBAC_HOSTVIEW_INT_H
+#define ORGRBAC_HOSTVIEW_INT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "hostview.h"
+
+/* An index entry: a DN (or uid) and the image entry it belongs to, sorted by key. */
+struct orgrbac_view_pair {
+	const char *key;
+	size_t idx;
+};
+
+/* The first pair with `key`, or n. */
+size_t orgrbac_view_pair_lower(const struct orgrbac_view_pair *v, size_t n, const char *key);
+/* The image index of the first pair with `key`, or -1. */
+long orgrbac_view_pair_find(const struct orgrbac_view_pair *v, size_t n, const char *key);
+
+/* One computation: the image, its indexes, and the view being built. */
+struct orgrbac_view_ctx {
+	const struct orgrbac_image *img;
+	const struct orgrbac_view_params *p;
+	struct orgrbac_view *out;
+	char *global_roles;    /* "ou=roles," + base */
+	char *platform_grants; /* "ou=grants," + base */
+	char *host_org;	       /* "o=" + the host's organization + "," + base */
+	struct orgrbac_view_pair *edges, *grantees, *roles, *externals, *uids;
+	size_t n_edges, n_grantees;
+	long *exposed; /* per image role: view role index or -1 */
+	/* per user, reused */
+	unsigned char *group_seen;
+	size_t *queue;
+	unsigned char *grant_seen;
+	size_t *grants;
+};
+
+/* Tell the caller why an entry is left out, on one printable line. */
+void orgrbac_view_warn(const struct orgrbac_view_params *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Is normalized `child` strictly beneath `parent`? The ',' must not be an escaped one. */
+bool orgrbac_dn_below(const char *child, const char *parent);
+
+/* Every user's memberships of the exposed roles, into c->out; -1 when out of memory. */
+int orgrbac_view_add_users(struct orgrbac_view_ctx *c);
+
+#endif

@@ -1,0 +1,207 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* One sync: lock, the host's groups, the whole directory, the host's view, a new snapshot. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "directory.h"
+#include "evaluate.h"
+#include "hostview.h"
+#include "ldapc.h"
+#include "snapshot.h"
+#include "snapshot_write.h"
+#include "sync.h"
+
+#define GROUP_FILE_MAX (64 * 1024 * 1024)
+
+static void note(const struct orgrbac_sync_params *p, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* A warning for the caller, however long the paths in it. */
+static void note(const struct orgrbac_sync_params *p, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	int n;
+
+	if (p->warn == NULL)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	p->warn(p->warn_ctx, msg);
+	free(msg);
+}
+
+/*
+ * The lock: a file beside the snapshot, held with flock until the sync ends
+ * (its descriptor is closed). The first sync on a host makes the snapshot's
+ * directory (systemd's StateDirectory does too). The descriptor, or -1.
+ */
+static int sync_lock(const char *snapshot, const struct orgrbac_sync_params *p, orgrbac_error *err)
+{
+	char *path = NULL, *dir = strdup(snapshot), *slash = dir != NULL ? strrchr(dir, '/') : NULL;
+	int fd = -1;
+
+	if (slash != NULL && slash != dir) {
+		*slash = '\0';
+		if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+			note(p, "%s: cannot create: %s", dir, strerror(errno));
+	}
+	free(dir);
+	if (asprintf(&path, "%s.lock", snapshot) < 0) {
+		orgrbac_seterr(err, "out of memory");
+		return -1;
+	}
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, 0600);
+	if (fd < 0)
+		orgrbac_seterr(err, "%s: cannot open: %s", path, strerror(errno));
+	free(path);
+	while (fd >= 0 && flock(fd, LOCK_EX) != 0) {
+		if (errno != EINTR) {
+			orgrbac_seterr(err, "cannot lock %s.lock: %s", snapshot, strerror(errno));
+			close(fd);
+			fd = -1;
+		}
+	}
+	return fd;
+}
+
+/* The groups that already exist on the host; 0, or -1 with err. */
+static int read_local_groups(const struct orgrbac_sync_params *p,
+			     struct orgrbac_local_group **local, size_t *n, orgrbac_error *err)
+{
+	const char *path = p->group_file != NULL ? p->group_file : ORGRBAC_GROUP_FILE;
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (orgrbac_read_file(path, 0, GROUP_FILE_MAX, &text, &len, err) != 0)
+		return -1;
+	if (orgrbac_local_groups_parse(text, local, n) != 0)
+		orgrbac_seterr(err, "out of memory");
+	else
+		rc = 0;
+	free(text);
+	return rc;
+}
+
+/* The whole directory, from the first server that answers; false with r's status and err. */
+static bool read_directory(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+			   struct orgrbac_image *img, struct orgrbac_sync_result *r)
+{
+	struct orgrbac_ldap *l = NULL;
+	int st = orgrbac_ldap_open(cfg, p->trust_any_owner, &l, &r->err);
+
+	if (st != ORGRBAC_LDAP_OK) {
+		r->status =
+		    st == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_SYNC_UNAVAIL : ORGRBAC_SYNC_DIRECTORY;
+		return false;
+	}
+	/* The URI is one of the configuration's: point at that, for as long as cfg lives. */
+	for (size_t i = 0; i < cfg->n_uris; i++)
+		if (strcmp(cfg->uris[i], orgrbac_ldap_uri(l)) == 0)
+			r->server = cfg->uris[i];
+	st = orgrbac_directory_image(l, cfg, img, &r->err);
+	orgrbac_ldap_close(l);
+	if (st != ORGRBAC_DIR_FOUND) {
+		r->status =
+		    st == ORGRBAC_DIR_UNAVAIL ? ORGRBAC_SYNC_UNAVAIL : ORGRBAC_SYNC_DIRECTORY;
+		return false;
+	}
+	return true;
+}
+
+/* One more than the old snapshot's generation, never wrapped back to 0; 1 without one. */
+static uint64_t next_generation(const char *path, bool trust_any_owner)
+{
+	struct orgrbac_snapshot *prev = NULL;
+	uint64_t generation = 1;
+	orgrbac_error err;
+
+	if (orgrbac_snapshot_open(path, trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
+				  &err) == 0) {
+		generation = orgrbac_snapshot_generation(prev);
+		if (generation < UINT64_MAX)
+			generation++;
+		orgrbac_snapshot_close(prev);
+	}
+	return generation;
+}
+
+/* The host's view of `img`, written as the new snapshot. */
+static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
+					   const struct orgrbac_sync_params *p,
+					   const struct orgrbac_image *img,
+					   const struct orgrbac_local_group *local, size_t n_local,
+					   struct orgrbac_sync_result *r)
+{
+	struct orgrbac_view view = {0};
+	struct orgrbac_view_params params = {
+	    .host = orgrbac_config_host(cfg),
+	    .cross_org_privilege = cfg->cross_org_privilege,
+	    .group_prefix = cfg->group_prefix,
+	    .gid_min = cfg->gid_min,
+	    .local = local,
+	    .n_local = n_local,
+	    .warn = p->warn,
+	    .warn_ctx = p->warn_ctx,
+	};
+	enum orgrbac_sync_status st = ORGRBAC_SYNC_VIEW;
+
+	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0)
+		goto out;
+	r->generation = next_generation(cfg->snapshot, p->trust_any_owner);
+	st = ORGRBAC_SYNC_WRITE;
+	if (orgrbac_snapshot_write(cfg->snapshot, &view, r->generation, (int64_t)time(NULL),
+				   cfg->max_age, &r->err) != 0)
+		goto out;
+	r->users = view.n_users;
+	r->groups = view.n_roles;
+	r->memberships = view.n_members;
+	st = ORGRBAC_SYNC_WRITTEN;
+out:
+	orgrbac_view_free(&view);
+	return st;
+}
+
+void orgrbac_sync(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+		  struct orgrbac_sync_result *r)
+{
+	struct orgrbac_image img = {0};
+	struct orgrbac_local_group *local = NULL;
+	size_t n_local = 0;
+	int lock;
+
+	memset(r, 0, sizeof(*r));
+	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
+		note(p, "writing %s; the NSS module reads only %s", cfg->snapshot,
+		     ORGRBAC_SNAPSHOT_PATH);
+	r->status = ORGRBAC_SYNC_LOCK;
+	lock = sync_lock(cfg->snapshot, p, &r->err);
+	if (lock < 0)
+		return;
+	r->status = ORGRBAC_SYNC_LOCAL_GROUPS;
+	if (read_local_groups(p, &local, &n_local, &r->err) != 0)
+		goto out;
+	if (!read_directory(cfg, p, &img, r))
+		goto out;
+	r->read_users = img.n_users;
+	r->read_groups = img.n_groups;
+	r->read_roles = img.n_roles;
+	r->read_grants = img.n_grants;
+	r->status = write_view(cfg, p, &img, local, n_local, r);
+out:
+	close(lock);
+	orgrbac_image_free(&img);
+	orgrbac_local_groups_free(local, n_local);
+}
