@@ -13,7 +13,7 @@
 # sample etc/sshd_config.d/orgrbac.conf, with it less its
 # AuthenticationMethods line (keyboard-interactive alone must not let a
 # 2FA-exempt user in on no credential), and with keys only.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 # Users of the sample organization (see etc/sample-org.ldif), plus ghost,
 # a local account the directory does not know.

@@ -9,7 +9,7 @@
 # "faults: N passed, M failed".  Needs root: the module trusts only
 # root-owned configuration and password files.  A command that hangs is
 # killed after HANG seconds and its case fails.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 
 TIMEOUT=2 # [ldap] timeout of every configuration below

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Integration suite: a throwaway slapd, then the directory-model and CLI tests against it.
 # usage: run.sh memberof|nomemberof
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 mode=${1:?usage: run.sh memberof|nomemberof}
 builddir=${top_builddir:-$ORGRBAC_TOP/build}

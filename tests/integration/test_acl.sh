@@ -5,7 +5,7 @@
 # users may read, and that a host bound under the ACL decides exactly as an
 # identity that reads everything.  Its own throwaway servers (with and without
 # the memberOf overlay), because the ACL changes what every client reads.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 # `LDIF | write ...` counts in this shell, not in a subshell
 shopt -s lastpipe

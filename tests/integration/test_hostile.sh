@@ -4,7 +4,7 @@
 # broken directory data (tests/data/hostile.ldif and a generated 10,000-member group).
 # Each case has one expected result; README.md, section "Security", lists them.
 # Run by run.sh after the other tests, against the same throwaway slapd.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 
 : "${ORGRBAC:?}" "${LDAP_URI:?}" "${TLS_CA_FILE:?}" "${WORK:?}"

@@ -4,7 +4,7 @@
 # glibc and libnss_orgrbac: groups, members, windows that open and close
 # between syncs, revocation, failures that keep the old snapshot, refusals.
 set -uo pipefail
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib.sh"
 set +e
 

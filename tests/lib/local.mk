@@ -1,0 +1,3 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/lib/: what the test suites share.
+EXTRA_DIST += tests/lib/lib.sh
