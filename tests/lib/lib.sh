@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
 # Shell helpers of the test suites: skip, a throwaway slapd that is always
-# stopped when the test ends, and admin changes to its directory.
+# stopped when the test ends, admin changes to its directory, and the tests'
+# configuration file.
 #
 # Source it from a test script:
 #   . "$(dirname "$0")/../lib/lib.sh"
@@ -10,6 +11,7 @@
 #   orgrbac_slapd_start_pair         # two servers replicating each other
 #   ldapsearch -x -H "$LDAP_URI" -b "$LDAP_BASE" '(uid=bob)'
 #   ldapmodify_admin <<EOF ... EOF    # change data as the directory admin
+#   orgrbac_write_conf FILE ldap.timeout=5 nss.snapshot=...   # orgrbac.conf
 #
 # The variables of DIR/env (see slapd.sh) are exported after a start, with
 # ORGRBAC_SLAPD_DIR naming the server's directory.  Register further cleanup
@@ -243,4 +245,50 @@ orgrbac_valgrind_cli() {
 	chmod +x "$WORK/orgrbac-valgrind"
 	ORGRBAC="$WORK/orgrbac-valgrind"
 	export ORGRBAC
+}
+
+# orgrbac_write_conf FILE [SECTION.KEY=VALUE...]: the tests' orgrbac.conf in
+# FILE: the sample organization's host (acme, web01.example.com) against the
+# current test server (LDAP_URI, LDAP_BASE), with the sshd and sudo
+# requirements of the shipped samples and root left to other modules. Each
+# argument sets KEY in [SECTION] ("service sshd.require=host:login"); a key or
+# section that the defaults lack is added after them; an empty VALUE leaves
+# KEY out.
+orgrbac_write_conf() {
+	local file=$1 arg left sec key val i found
+	local -a secs=(ldap ldap ldap host host host pam "service sshd" "service sudo")
+	local -a keys=(uri base timeout org services resource ignore_users require require)
+	local -a vals=("${LDAP_URI:-}" "${LDAP_BASE:-dc=example,dc=com}" 2 acme "payments, web"
+		web01.example.com root "host:login || common:org:own" "host:sudo || common:org:own")
+	local -a order=(ldap host pam "service sshd" "service sudo")
+	shift
+	for arg in "$@"; do
+		left=${arg%%=*}
+		val=${arg#*=}
+		sec=${left%.*}
+		key=${left##*.}
+		[ "$left" != "$arg" ] && [ "$sec" != "$left" ] ||
+			fail "orgrbac_write_conf: '$arg' is not SECTION.KEY=VALUE"
+		found=no
+		for i in "${!keys[@]}"; do
+			if [ "${secs[i]}" = "$sec" ] && [ "${keys[i]}" = "$key" ]; then
+				vals[i]=$val
+				found=yes
+			fi
+		done
+		[ "$found" = yes ] || { secs+=("$sec"); keys+=("$key"); vals+=("$val"); }
+		printf '%s\n' "${order[@]}" | grep -qxF -- "$sec" || order+=("$sec")
+	done
+	{
+		for sec in "${order[@]}"; do
+			found=no
+			for i in "${!keys[@]}"; do
+				[ "${secs[i]}" = "$sec" ] && [ -n "${vals[i]}" ] || continue
+				[ "$found" = yes ] || printf '[%s]\n' "$sec"
+				found=yes
+				printf '%s = %s\n' "${keys[i]}" "${vals[i]}"
+			done
+			[ "$found" = no ] || printf '\n'
+		done
+	} >"$file"
 }
