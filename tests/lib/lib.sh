@@ -292,3 +292,29 @@ orgrbac_write_conf() {
 		done
 	} >"$file"
 }
+
+# orgrbac_pam_module BUILDDIR: the PAM module a test loads. Root tests the
+# module that is installed; anyone else its test build, which trusts files of
+# any owner (tests/integration/local.mk).
+orgrbac_pam_module() {
+	if [ "$(id -u)" -eq 0 ]; then
+		printf '%s\n' "$1/.libs/pam_orgrbac.so"
+	else
+		printf '%s\n' "$1/tests/integration/.libs/pam_orgrbac_test.so"
+	fi
+}
+
+# orgrbac_pam_wrapped SERVICES CMD...: CMD under pam_wrapper (PAM_WRAPPER_SO,
+# found by configure), with the PAM stacks of the directory SERVICES, which
+# pam_wrapper copies when CMD starts; what pam_syslog is given goes to CMD's
+# stderr. Without pam_wrapper, CMD runs as it is and PAM_WRAPPER stays unset.
+orgrbac_pam_wrapped() {
+	local services=$1
+	shift
+	if [ -z "${PAM_WRAPPER_SO:-}" ] || [ ! -e "$PAM_WRAPPER_SO" ]; then
+		"$@"
+		return
+	fi
+	LD_PRELOAD=$PAM_WRAPPER_SO PAM_WRAPPER=1 PAM_WRAPPER_SERVICE_DIR=$services \
+		PAM_WRAPPER_DEBUGLEVEL=2 "$@"
+}
