@@ -243,7 +243,7 @@ printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
 status=0
 if [ -x "$builddir/tests/integration/test_hardening" ]; then
 	rc=0
-	HOSTILE_CONF="$conf" PAM_ORGRBAC_SO="$builddir/.libs/pam_orgrbac.so" \
+	HOSTILE_CONF="$conf" PAM_ORGRBAC_SO=$(orgrbac_pam_module "$builddir") \
 		${VALGRIND:-} "$builddir/tests/integration/test_hardening" || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi
