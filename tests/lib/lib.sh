@@ -277,7 +277,11 @@ orgrbac_write_conf() {
 			fi
 		done
 		[ "$found" = yes ] || { secs+=("$sec"); keys+=("$key"); vals+=("$val"); }
-		printf '%s\n' "${order[@]}" | grep -qxF -- "$sec" || order+=("$sec")
+		found=no
+		for i in "${!order[@]}"; do
+			[ "${order[i]}" != "$sec" ] || found=yes
+		done
+		[ "$found" = yes ] || order+=("$sec")
 	done
 	{
 		for sec in "${order[@]}"; do
