@@ -10,15 +10,18 @@ tests_integration_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
 if ENABLE_PAM
 check_PROGRAMS += tests/integration/test_pam
 tests_integration_test_pam_SOURCES = tests/integration/test_pam.c
+tests_integration_test_pam_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_pam_CFLAGS = $(unit_cflags)
-tests_integration_test_pam_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) -ldl
+tests_integration_test_pam_LDADD = tests/lib/libtestlib.la $(store_libs) $(CMOCKA_LIBS) \
+	$(PAM_LIBS) -ldl
 # The bad-input, environment, descriptor and thread tests of pam_orgrbac.so
 # (test_hostile.sh runs them).
 check_PROGRAMS += tests/integration/test_hardening
 tests_integration_test_hardening_SOURCES = tests/integration/test_hardening.c
+tests_integration_test_hardening_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_hardening_CFLAGS = $(unit_cflags)
-tests_integration_test_hardening_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) \
-	-ldl -lpthread
+tests_integration_test_hardening_LDADD = tests/lib/libtestlib.la $(store_libs) $(CMOCKA_LIBS) \
+	$(PAM_LIBS) $(LDAP_LIBS) -ldl -lpthread
 # The test build of the PAM module, never installed: the same source, trusting
 # files of any owner, so that `make check` as any user loads it through libpam
 # (run.sh picks it when not root). -rpath makes it a shared object.

@@ -28,6 +28,7 @@
 #include <ldap.h>
 #include <security/pam_appl.h>
 
+#include "testdir.h"
 #include "config.h"
 
 typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
@@ -872,13 +873,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd;
-
-	if (asprintf(&cmd, "rm -rf '%s'", dir) < 0)
-		return -1;
-	(void)!system(cmd);
-	free(cmd);
-	return 0;
+	return orgrbac_test_rmtree(dir);
 }
 
 int main(void)

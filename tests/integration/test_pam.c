@@ -22,6 +22,7 @@
 #include <security/pam_appl.h>
 #include <security/pam_modules.h>
 
+#include "testdir.h"
 #include "gtime.h"
 
 typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
@@ -1127,13 +1128,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd;
-
-	if (asprintf(&cmd, "rm -rf '%s'", dir) < 0)
-		return -1;
-	(void)!system(cmd);
-	free(cmd);
-	return 0;
+	return orgrbac_test_rmtree(dir);
 }
 
 int main(void)
