@@ -759,13 +759,19 @@ static void threads(void **state)
  */
 static volatile int stop_loader;
 
+/* The test's own files are root's only when root runs it. */
+static bool trust_any_owner(void)
+{
+	return geteuid() != 0;
+}
+
 static void *loader(void *arg)
 {
 	while (!stop_loader) {
 		struct orgrbac_config *cfg = NULL;
 		orgrbac_error err;
 
-		if (orgrbac_config_load(arg, false, &cfg, &err) == 0)
+		if (orgrbac_config_load(arg, trust_any_owner(), &cfg, &err) == 0)
 			orgrbac_config_free(cfg);
 	}
 	return NULL;
@@ -792,7 +798,7 @@ static int fork_while_loading(void *arg)
 			orgrbac_error err;
 
 			alarm(20); /* a deadlock ends as a failure */
-			_exit(orgrbac_config_load(bad_conf, false, &cfg, &err) == -1 &&
+			_exit(orgrbac_config_load(bad_conf, trust_any_owner(), &cfg, &err) == -1 &&
 				      strstr(err.msg, "syntax error") != NULL
 				  ? 0
 				  : 1);
