@@ -55,26 +55,7 @@ ldapmodify_admin -a -f "$WORK/crowd.ldif" >"$WORK/crowd-add.log" 2>&1 ||
 	fail "loading the 10,000-member group: $(tail -n 3 "$WORK/crowd-add.log")"
 
 conf="$WORK/hostile.conf"
-cat >"$conf" <<CONF
-[ldap]
-uri = $LDAP_URI
-base = dc=example,dc=com
-timeout = 5
-tls_ca_file = $TLS_CA_FILE
-
-[host]
-org = acme
-services = payments, web
-resource = web01.example.com
-
-[pam]
-ignore_users = root
-
-[service sshd]
-require = host:login || common:org:own
-[service sudo]
-require = host:sudo || common:org:own
-CONF
+orgrbac_write_conf "$conf" ldap.timeout=5 "ldap.tls_ca_file=$TLS_CA_FILE"
 
 ok() { passed=$((passed + 1)); }
 ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }

@@ -18,23 +18,8 @@ W="$WORK/nss"
 nss_setup "$W"
 snap="$W/snap/snapshot.db"
 conf="$W/orgrbac.conf"
-cat >"$conf" <<CONF
-[ldap]
-uri = $LDAP_URI
-base = dc=example,dc=com
-timeout = 2
-
-[host]
-org = acme
-services = payments, web
-resource = web01.example.com
-
-[service sshd]
-require = host:login
-
-[nss]
-snapshot = $snap
-CONF
+orgrbac_write_conf "$conf" pam.ignore_users= "service sshd.require=host:login" \
+	"service sudo.require=" "nss.snapshot=$snap"
 
 # want_out DESCRIPTION PATTERN CMD...: CMD succeeds in the namespace and prints PATTERN
 want_out() {
