@@ -97,6 +97,30 @@ static void capture_end(void)
 	capture = NULL;
 }
 
+/*
+ * After each test, however it ended: a failed assertion between
+ * capture_begin and capture_end leaves stderr on the capture, with
+ * cmocka's account of the failure in it; put stderr back and show it.
+ */
+static int capture_reset(void **state)
+{
+	char line[2048];
+
+	if (capture == NULL)
+		return 0;
+	fflush(stderr);
+	if (dup2(saved_stderr, STDERR_FILENO) < 0)
+		return -1;
+	close(saved_stderr);
+	saved_stderr = -1;
+	rewind(capture);
+	while (fgets(line, sizeof(line), capture) != NULL)
+		fputs(line, stderr);
+	fclose(capture);
+	capture = NULL;
+	return 0;
+}
+
 /* The priority of a decision's line: the administrator must act on errors. */
 static int priority_of(int rc)
 {
@@ -1134,28 +1158,28 @@ static int teardown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(exports),
-	    cmocka_unit_test(return_codes),
-	    cmocka_unit_test(messages),
-	    cmocka_unit_test(arguments),
-	    cmocka_unit_test(hostile_names),
-	    cmocka_unit_test(mfa_exempt),
-	    cmocka_unit_test(prior_factor),
-	    cmocka_unit_test(directory_down),
-	    cmocka_unit_test(offline_snapshot),
-	    cmocka_unit_test(silent_servers),
-	    cmocka_unit_test(no_leaks),
-	    cmocka_unit_test(through_the_stack),
-	    cmocka_unit_test(service_dir),
-	    cmocka_unit_test(twofa_bypass_stack),
-	    cmocka_unit_test(setcred_mirrors),
-	    cmocka_unit_test(auth_outside_a_stack),
-	    cmocka_unit_test(setcred_through_libpam),
-	    cmocka_unit_test(shipped_sshd_stack),
-	    cmocka_unit_test(external_windows),
-	    cmocka_unit_test(membership_revoked),
-	    cmocka_unit_test(revocation_is_immediate),
-	    cmocka_unit_test(window_opens_and_closes),
+	    cmocka_unit_test_teardown(exports, capture_reset),
+	    cmocka_unit_test_teardown(return_codes, capture_reset),
+	    cmocka_unit_test_teardown(messages, capture_reset),
+	    cmocka_unit_test_teardown(arguments, capture_reset),
+	    cmocka_unit_test_teardown(hostile_names, capture_reset),
+	    cmocka_unit_test_teardown(mfa_exempt, capture_reset),
+	    cmocka_unit_test_teardown(prior_factor, capture_reset),
+	    cmocka_unit_test_teardown(directory_down, capture_reset),
+	    cmocka_unit_test_teardown(offline_snapshot, capture_reset),
+	    cmocka_unit_test_teardown(silent_servers, capture_reset),
+	    cmocka_unit_test_teardown(no_leaks, capture_reset),
+	    cmocka_unit_test_teardown(through_the_stack, capture_reset),
+	    cmocka_unit_test_teardown(service_dir, capture_reset),
+	    cmocka_unit_test_teardown(twofa_bypass_stack, capture_reset),
+	    cmocka_unit_test_teardown(setcred_mirrors, capture_reset),
+	    cmocka_unit_test_teardown(auth_outside_a_stack, capture_reset),
+	    cmocka_unit_test_teardown(setcred_through_libpam, capture_reset),
+	    cmocka_unit_test_teardown(shipped_sshd_stack, capture_reset),
+	    cmocka_unit_test_teardown(external_windows, capture_reset),
+	    cmocka_unit_test_teardown(membership_revoked, capture_reset),
+	    cmocka_unit_test_teardown(revocation_is_immediate, capture_reset),
+	    cmocka_unit_test_teardown(window_opens_and_closes, capture_reset),
 	};
 
 	/* as any user, run.sh names the test build, which trusts files of any owner */
