@@ -23,6 +23,16 @@ NSS_DECLARE_MODULE_FUNCTIONS(orgrbac)
 static const char snapshot_path[] = ORGRBAC_SNAPSHOT_PATH;
 
 /*
+ * The snapshot must be root's alone, in a directory only root may write. The
+ * one exception is the test build (tests/nss/local.mk), never installed, whose
+ * path is in the build tree, so that `make check` as any user reaches it.
+ */
+#ifndef ORGRBAC_NSS_SNAPSHOT_FLAGS
+#define ORGRBAC_NSS_SNAPSHOT_FLAGS 0
+#endif
+static const int snapshot_flags = ORGRBAC_NSS_SNAPSHOT_FLAGS;
+
+/*
  * One mapping is shared by all threads and replaced when the file changes.
  * A lookup holds a reference, so a replacement never unmaps what another
  * thread is reading: readers see the old snapshot or the new, never a mix.
@@ -129,7 +139,7 @@ static struct ref *get_locked(int64_t now)
 		retire_locked();
 		if (have_refused && orgrbac_snapshot_same_file(&refused, &st))
 			return NULL;
-		if (orgrbac_snapshot_open(snapshot_path, 0, &snap, &err) != 0) {
+		if (orgrbac_snapshot_open(snapshot_path, snapshot_flags, &snap, &err) != 0) {
 			refused = st;
 			have_refused = true;
 			return NULL;

@@ -9,6 +9,8 @@ packages=(
 	slapd ldap-utils openssl python3 iproute2 util-linux
 	# pam_orgrbac end to end and in the demo: real sshd and sudo, TOTP, pamtester
 	openssh-server openssh-client sudo libpam-oath oathtool pamtester
+	# the modules' test builds through glibc and libpam for any user
+	libnss-wrapper libpam-wrapper
 	# sanitizer, valgrind and fuzzing runs (tests/run-all.sh, tests/fuzz/run.sh)
 	clang libclang-rt-14-dev valgrind
 	# the formatting check of .ci/run

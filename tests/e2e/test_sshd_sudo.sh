@@ -13,7 +13,7 @@
 # sample etc/sshd_config.d/orgrbac.conf, with it less its
 # AuthenticationMethods line (keyboard-interactive alone must not let a
 # 2FA-exempt user in on no credential), and with keys only.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 # Users of the sample organization (see etc/sample-org.ldif), plus ghost,
 # a local account the directory does not know.
@@ -408,27 +408,7 @@ cat >"$T/env" <<ENV
 PORT=$PORT
 ENV
 
-cat >"$T/orgrbac.conf" <<CONF
-[ldap]
-uri = $LDAP_URI
-base = $LDAP_BASE
-timeout = 3
-
-[host]
-org = acme
-services = payments, web
-resource = web01.example.com
-
-[pam]
-ignore_users = root
-
-[service sshd]
-require = host:login || common:org:own
-[service login]
-require = host:login
-[service sudo]
-require = host:sudo || common:org:own
-CONF
+orgrbac_write_conf "$T/orgrbac.conf" ldap.timeout=3 "service login.require=host:login"
 
 # The user database: the host's, plus the sample users with homes in $T.
 cp /etc/passwd /etc/shadow /etc/group "$T/etc/"

@@ -9,7 +9,7 @@
 # "faults: N passed, M failed".  Needs root: the module trusts only
 # root-owned configuration and password files.  A command that hangs is
 # killed after HANG seconds and its case fails.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 
 TIMEOUT=2 # [ldap] timeout of every configuration below
@@ -53,21 +53,15 @@ usec() {
 # adds a line to [pam]; the snapshot is $WORK/snapshot.db.
 conf() {
 	local name=$1 uris=$2 line svc
+	local -a kv=("ldap.uri=$uris" "ldap.base=dc=example,dc=com" "ldap.timeout=$TIMEOUT"
+		"ldap.tls_ca_file=${CONF_CA:-$CA}")
 	shift 2
-	{
-		printf '[ldap]\nuri = %s\nbase = dc=example,dc=com\ntimeout = %s\n' "$uris" "$TIMEOUT"
-		printf 'tls_ca_file = %s\n' "${CONF_CA:-$CA}"
-		for line in "$@"; do
-			printf '%s\n' "$line"
-		done
-		printf '\n[host]\norg = acme\nservices = payments, web\nresource = web01.example.com\n'
-		printf '\n[pam]\nignore_users = root\n'
-		[ -z "${CONF_PAM:-}" ] || printf '%s\n' "$CONF_PAM"
-		printf '\n[service sshd]\nrequire = host:login || common:org:own\n'
-		printf '[service sudo]\nrequire = host:sudo || common:org:own\n'
-		printf '[service local]\nrequire = host:login || common:org:own\n'
-		printf '\n[nss]\nsnapshot = %s\n' "$WORK/snapshot.db"
-	} >"$WORK/$name.conf"
+	for line in "$@"; do
+		kv+=("ldap.${line%% = *}=${line#* = }")
+	done
+	[ -z "${CONF_PAM:-}" ] || kv+=("pam.${CONF_PAM%% = *}=${CONF_PAM#* = }")
+	kv+=("service local.require=host:login || common:org:own" "nss.snapshot=$WORK/snapshot.db")
+	orgrbac_write_conf "$WORK/$name.conf" "${kv[@]}"
 	mkdir -p "$WORK/pam.$name"
 	for svc in sshd sudo; do
 		printf 'account required %s config=%s\n' "$PAM_SO" "$WORK/$name.conf" \

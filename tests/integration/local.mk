@@ -15,15 +15,28 @@ tests_integration_test_sync_LDADD = $(common_libs) $(CMOCKA_LIBS)
 if ENABLE_PAM
 check_PROGRAMS += tests/integration/test_pam
 tests_integration_test_pam_SOURCES = tests/integration/test_pam.c
+tests_integration_test_pam_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_pam_CFLAGS = $(unit_cflags)
-tests_integration_test_pam_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) -ldl
+tests_integration_test_pam_LDADD = tests/lib/libtestlib.la $(store_libs) $(CMOCKA_LIBS) \
+	$(PAM_LIBS) -ldl
 # The bad-input, environment, descriptor and thread tests of pam_orgrbac.so
 # (test_hostile.sh runs them).
 check_PROGRAMS += tests/integration/test_hardening
 tests_integration_test_hardening_SOURCES = tests/integration/test_hardening.c
+tests_integration_test_hardening_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_hardening_CFLAGS = $(unit_cflags)
-tests_integration_test_hardening_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) \
-	-ldl -lpthread
+tests_integration_test_hardening_LDADD = tests/lib/libtestlib.la $(store_libs) $(CMOCKA_LIBS) \
+	$(PAM_LIBS) $(LDAP_LIBS) -ldl -lpthread
+# The test build of the PAM module, never installed: the same source, trusting
+# files of any owner, so that `make check` as any user loads it through libpam
+# (run.sh picks it when not root). -rpath makes it a shared object.
+check_LTLIBRARIES += tests/integration/pam_orgrbac_test.la
+tests_integration_pam_orgrbac_test_la_SOURCES = $(pam_orgrbac_la_SOURCES)
+tests_integration_pam_orgrbac_test_la_CPPFLAGS = $(AM_CPPFLAGS) -DORGRBAC_PAM_TRUST_ANY_OWNER=1
+tests_integration_pam_orgrbac_test_la_LDFLAGS = $(pam_orgrbac_la_LDFLAGS) -rpath $(abs_builddir)
+tests_integration_pam_orgrbac_test_la_LIBADD = $(pam_orgrbac_la_LIBADD)
+EXTRA_tests_integration_pam_orgrbac_test_la_DEPENDENCIES = \
+	$(EXTRA_pam_orgrbac_la_DEPENDENCIES)
 endif
 TESTS += tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh
 EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Integration suite: a throwaway slapd, then the directory-model and CLI tests against it.
 # usage: run.sh memberof|nomemberof
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 mode=${1:?usage: run.sh memberof|nomemberof}
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
@@ -34,8 +34,16 @@ bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then
 	rc=0
-	PAM_ORGRBAC_SO="$builddir/.libs/pam_orgrbac.so" run "$builddir/tests/integration/test_pam" ||
-		rc=$?
+	pam_so=$(orgrbac_pam_module "$builddir")
+	# the stacks of pam_wrapper's service directory, with a configuration of their own
+	mkdir -p "$WORK/pam.d"
+	orgrbac_write_conf "$WORK/pam.conf"
+	printf 'account required %s config=%s\n' "$pam_so" "$WORK/pam.conf" |
+		tee "$WORK/pam.d/sudo" >"$WORK/pam.d/sshd"
+	printf 'auth [success=ok ignore=ok default=bad] %s mfa_exempt config=%s\n' \
+		"$pam_so" "$WORK/pam.conf" >>"$WORK/pam.d/sshd"
+	PAM_ORGRBAC_SO=$pam_so orgrbac_pam_wrapped "$WORK/pam.d" \
+		run "$builddir/tests/integration/test_pam" || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi
 # bad input and a hostile host process; it adds its own entries to the directory

@@ -5,7 +5,7 @@
 # users may read, and that a host bound under the ACL decides exactly as an
 # identity that reads everything.  Its own throwaway servers (with and without
 # the memberOf overlay), because the ACL changes what every client reads.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 # `LDIF | write ...` counts in this shell, not in a subshell
 shopt -s lastpipe
@@ -87,27 +87,9 @@ modify() { # DN ATTR VALUE [OP]: one change
 conf() {
 	umask 077
 	printf '%s\n' "$3" >"$WORK/$1.pw"
-	cat >"$WORK/$1.conf" <<-CONF
-		[ldap]
-		uri = $LDAP_URI
-		base = $B
-		bind_dn = $2
-		bind_password_file = $WORK/$1.pw
-		timeout = 5
-
-		[host]
-		org = acme
-		services = payments, web
-		resource = web01.example.com
-
-		[service sshd]
-		require = host:login || common:org:own
-		[service sudo]
-		require = host:sudo || common:org:own
-
-		[nss]
-		snapshot = $WORK/$1.db
-	CONF
+	orgrbac_write_conf "$WORK/$1.conf" "ldap.base=$B" "ldap.bind_dn=$2" \
+		"ldap.bind_password_file=$WORK/$1.pw" ldap.timeout=5 pam.ignore_users= \
+		"nss.snapshot=$WORK/$1.db"
 	umask 022
 }
 

@@ -4,7 +4,7 @@
 # broken directory data (tests/data/hostile.ldif and a generated 10,000-member group).
 # Each case has one expected result; README.md, section "Security", lists them.
 # Run by run.sh after the other tests, against the same throwaway slapd.
-. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 set +e
 
 : "${ORGRBAC:?}" "${LDAP_URI:?}" "${TLS_CA_FILE:?}" "${WORK:?}"
@@ -55,26 +55,7 @@ ldapmodify_admin -a -f "$WORK/crowd.ldif" >"$WORK/crowd-add.log" 2>&1 ||
 	fail "loading the 10,000-member group: $(tail -n 3 "$WORK/crowd-add.log")"
 
 conf="$WORK/hostile.conf"
-cat >"$conf" <<CONF
-[ldap]
-uri = $LDAP_URI
-base = dc=example,dc=com
-timeout = 5
-tls_ca_file = $TLS_CA_FILE
-
-[host]
-org = acme
-services = payments, web
-resource = web01.example.com
-
-[pam]
-ignore_users = root
-
-[service sshd]
-require = host:login || common:org:own
-[service sudo]
-require = host:sudo || common:org:own
-CONF
+orgrbac_write_conf "$conf" ldap.timeout=5 "ldap.tls_ca_file=$TLS_CA_FILE"
 
 ok() { passed=$((passed + 1)); }
 ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
@@ -243,7 +224,7 @@ printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
 status=0
 if [ -x "$builddir/tests/integration/test_hardening" ]; then
 	rc=0
-	HOSTILE_CONF="$conf" PAM_ORGRBAC_SO="$builddir/.libs/pam_orgrbac.so" \
+	HOSTILE_CONF="$conf" PAM_ORGRBAC_SO=$(orgrbac_pam_module "$builddir") \
 		${VALGRIND:-} "$builddir/tests/integration/test_hardening" || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # NSS suite: sync against a throwaway slapd, then the module through real glibc
 # (getent, id, sudo) in private mount namespaces. Needs root and unshare.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 [ "$(id -u)" -eq 0 ] || skip "needs root for private mount namespaces"

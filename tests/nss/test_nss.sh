@@ -4,7 +4,7 @@
 # glibc and libnss_orgrbac: groups, members, windows that open and close
 # between syncs, revocation, failures that keep the old snapshot, refusals.
 set -uo pipefail
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib.sh"
 set +e
 
@@ -18,23 +18,8 @@ W="$WORK/nss"
 nss_setup "$W"
 snap="$W/snap/snapshot.db"
 conf="$W/orgrbac.conf"
-cat >"$conf" <<CONF
-[ldap]
-uri = $LDAP_URI
-base = dc=example,dc=com
-timeout = 2
-
-[host]
-org = acme
-services = payments, web
-resource = web01.example.com
-
-[service sshd]
-require = host:login
-
-[nss]
-snapshot = $snap
-CONF
+orgrbac_write_conf "$conf" pam.ignore_users= "service sshd.require=host:login" \
+	"service sudo.require=" "nss.snapshot=$snap"
 
 # want_out DESCRIPTION PATTERN CMD...: CMD succeeds in the namespace and prints PATTERN
 want_out() {

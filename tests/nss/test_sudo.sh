@@ -3,7 +3,7 @@
 # End to end: a sudoers %group rule on a role group, with the real sudo and
 # libnss_orgrbac in a private mount namespace; the holder may, nobody else.
 set -uo pipefail
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 . "$(dirname "$0")/lib.sh"
 set +e
 

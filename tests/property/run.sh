@@ -8,7 +8,7 @@
 #   ORGRBAC_PROPERTY_SEED=$(od -An -N4 -tu4 /dev/urandom) ORGRBAC_PROPERTY_SECONDS=600 \
 #       tests/property/run.sh
 # It prints "property: N passed, M failed" (directories) and exits 1 on any violation.
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 prog="$builddir/tests/property/property"

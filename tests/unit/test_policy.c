@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of the policy engine: every rule of the model, with the clock injected. */
+/*
+ * Unit tests of the policy engine: every rule of the model, with the clock
+ * injected. Each test builds facts, then runs a table of decisions over them
+ * (requirement and clock in; verdict, reason and what else the decision
+ * carries out), changing the facts between tables where the rule is about a
+ * change.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -200,42 +207,140 @@ static struct orgrbac_facts *member(void)
 	return f;
 }
 
-static void test_unknown_principal(void **state)
+/*
+ * What one decision must carry; a field left out is not checked. The
+ * tri-states, counts and grant indexes are offset so that 0 means "any".
+ */
+enum tri { ANY = 0, YES, NO };
+#define IS(verdict) ((int)(verdict) + 1) /* .verdict */
+#define N(count)    ((count) + 1)	 /* .matches */
+#define G(i)	    ((i) + 1)		 /* .grant, .grant2, .mfa_grant: &f->grants[i] */
+#define NO_GRANT    (-1)		 /* ... NULL */
+
+struct want {
+	int verdict;
+	const char *reason; /* the whole reason */
+	const char *part;   /* a part of it */
+	const char *lacks;  /* a text it must not contain */
+	enum tri mfa, cross, full;
+	int matches;			/* d.n_matches */
+	const char *required, *granted; /* of matches[0] */
+	int grant;			/* matches[0].grant */
+	const char *required2;		/* of matches[1] */
+	int grant2;			/* matches[1].grant */
+	int mfa_grant;
+};
+
+/* One decision: the requirement (NULL: none configured) at `now`, on `host` unless NULL. */
+struct row {
+	const char *require;
+	int64_t now;
+	const struct orgrbac_host *host;
+	bool names; /* mfa_role and cross as given, else "2FA-exempt" and "common:org:cross" */
+	const char *mfa_role, *cross;
+	struct want want;
+};
+
+/* The checks the tables made, reported at the end. */
+static unsigned long table_checks;
+
+static void expect(bool ok, const char *test, size_t i, const struct row *r, const char *what,
+		   const struct orgrbac_decision *d)
 {
+	table_checks++;
+	if (!ok)
+		fail_msg("%s, row %zu (require '%s'): %s; got %s, reason '%s'", test, i,
+			 r->require != NULL ? r->require : "(none)", what,
+			 orgrbac_verdict_name(d->verdict), d->reason);
+}
+
+static const struct orgrbac_grant *grant_at(const struct orgrbac_facts *f, int which)
+{
+	return which == NO_GRANT ? NULL : &f->grants[which - 1];
+}
+
+static void expect_tri(enum tri want, bool got, const char *test, size_t i, const struct row *r,
+		       const char *what, const struct orgrbac_decision *d)
+{
+	if (want != ANY)
+		expect(got == (want == YES), test, i, r, what, d);
+}
+
+static void check_row(const struct orgrbac_facts *f, const char *test, size_t i,
+		      const struct row *r)
+{
+	const struct want *w = &r->want;
 	struct orgrbac_decision d;
 
+	judge_as(f, r->host != NULL ? r->host : &host, r->require,
+		 r->names ? r->mfa_role : "2FA-exempt", r->names ? r->cross : "common:org:cross",
+		 r->now, &d);
+	if (w->verdict != 0)
+		expect((int)d.verdict + 1 == w->verdict, test, i, r, "verdict", &d);
+	if (w->reason != NULL)
+		expect(strcmp(d.reason, w->reason) == 0, test, i, r, w->reason, &d);
+	if (w->part != NULL)
+		expect(strstr(d.reason, w->part) != NULL, test, i, r, w->part, &d);
+	if (w->lacks != NULL)
+		expect(strstr(d.reason, w->lacks) == NULL, test, i, r, w->lacks, &d);
+	expect_tri(w->mfa, d.mfa_exempt, test, i, r, "mfa_exempt", &d);
+	expect_tri(w->cross, d.cross_org, test, i, r, "cross_org", &d);
+	expect_tri(w->full, d.full_access, test, i, r, "full_access", &d);
+	if (w->matches != 0)
+		expect(d.n_matches + 1 == (size_t)w->matches, test, i, r, "n_matches", &d);
+	if (w->required != NULL)
+		expect(strcmp(d.matches[0].required, w->required) == 0, test, i, r, w->required,
+		       &d);
+	if (w->granted != NULL)
+		expect(strcmp(d.matches[0].granted, w->granted) == 0, test, i, r, w->granted, &d);
+	if (w->grant != 0)
+		expect(d.matches[0].grant == grant_at(f, w->grant), test, i, r, "matches[0].grant",
+		       &d);
+	if (w->required2 != NULL)
+		expect(strcmp(d.matches[1].required, w->required2) == 0, test, i, r, w->required2,
+		       &d);
+	if (w->grant2 != 0)
+		expect(d.matches[1].grant == grant_at(f, w->grant2), test, i, r, "matches[1].grant",
+		       &d);
+	if (w->mfa_grant != 0)
+		expect(d.mfa_grant == grant_at(f, w->mfa_grant), test, i, r, "mfa_grant", &d);
+}
+
+/* Every row of a table over the same facts, in order. */
+#define DECIDE(f, rows)                                                                            \
+	do {                                                                                       \
+		for (size_t i_ = 0; i_ < sizeof(rows) / sizeof(rows[0]); i_++)                     \
+			check_row((f), __func__, i_, &(rows)[i_]);                                 \
+	} while (0)
+
+static void test_unknown_principal(void **state)
+{
+	const struct row rows[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_UNKNOWN), .reason = "not in the directory", .mfa = NO,
+		      .matches = N(0)}},
+	    {"none", NOW, .want = {IS(ORGRBAC_UNKNOWN)}},
+	};
+
 	(void)state;
-	judge(NULL, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_UNKNOWN);
-	assert_string_equal(d.reason, "not in the directory");
-	assert_false(d.mfa_exempt);
-	assert_int_equal(d.n_matches, 0);
-	judge(NULL, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_UNKNOWN);
+	DECIDE(NULL, rows);
 }
 
 static void test_org_wide_grant_allows(void **state)
 {
 	struct orgrbac_facts *f = member();
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW),
+		      .reason = "host:login from role 'Member' via grant 'alice-member'",
+		      .matches = N(1), .required = "host:login", .granted = "host:login",
+		      .grant = G(0), .cross = NO, .full = NO, .mfa = NO, .mfa_grant = NO_GRANT}},
+	    {"host:sudo", NOW,
+	     .want = {IS(ORGRBAC_DENY), .reason = "lacks privileges: host:sudo", .matches = N(0)}},
+	};
 
 	(void)state;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.reason, "host:login from role 'Member' via grant 'alice-member'");
-	assert_int_equal(d.n_matches, 1);
-	assert_string_equal(d.matches[0].required, "host:login");
-	assert_string_equal(d.matches[0].granted, "host:login");
-	assert_ptr_equal(d.matches[0].grant, &f->grants[0]);
-	assert_false(d.cross_org);
-	assert_false(d.full_access);
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
-
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "lacks privileges: host:sudo");
-	assert_int_equal(d.n_matches, 0);
+	DECIDE(f, rows);
 	orgrbac_facts_free(f);
 }
 
@@ -244,24 +349,23 @@ static void test_service_scope(void **state)
 	struct orgrbac_facts *f = facts_new("bob", "acme");
 	struct orgrbac_role *r = add_role(f, "Service Runner", "host:login", NULL);
 	struct orgrbac_grant *g = add_grant(f, "bob-db", "acme", r, NULL);
-	struct orgrbac_decision d;
+	const struct row denied[] = {{"host:login", NOW, .want = {IS(ORGRBAC_DENY)}}};
+	const struct row allowed[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .grant = G(2), .part = "via grant 'bob-web'"}},
+	};
 
 	(void)state;
 	add_scope(g, "service:db");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, denied);
 	/* service names are case-exact */
 	g = add_grant(f, "bob-Web", "acme", r, NULL);
 	add_scope(g, "service:Web");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, denied);
 	g = add_grant(f, "bob-web", "acme", r, NULL);
 	add_scope(g, "service:db");
 	add_scope(g, "service:web");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_ptr_equal(d.matches[0].grant, g);
-	assert_contains(d.reason, "via grant 'bob-web'");
+	DECIDE(f, allowed);
 	orgrbac_facts_free(f);
 }
 
@@ -271,123 +375,152 @@ static void test_resource_scope(void **state)
 	struct orgrbac_role *r = add_role(f, "Resource User", "host:login", NULL);
 	struct orgrbac_grant *g = add_grant(f, "carol-web02", "acme", r, NULL);
 	struct orgrbac_host nores = host;
-	struct orgrbac_decision d;
+	const struct row denied[] = {{"host:login", NOW, .want = {IS(ORGRBAC_DENY)}}};
+	const struct row cased[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .grant = G(2)}},
+	    /* a host without a resource name matches no resource scope */
+	    {"host:login", NOW, &nores, .want = {IS(ORGRBAC_DENY)}},
+	};
 
 	(void)state;
+	nores.resource = NULL;
 	add_scope(g, "resource:web02.example.com");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, denied);
 	/* an unknown scope form covers nothing, even if its name is this host's */
 	g = add_grant(f, "carol-odd", "acme", r, NULL);
 	add_scope(g, "host:web01.example.com");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, denied);
 	/* host names compare without regard to case */
 	g = add_grant(f, "carol-web01", "acme", r, NULL);
 	add_scope(g, "resource:WEB01.Example.COM");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_ptr_equal(d.matches[0].grant, g);
-	nores.resource = NULL;
-	judge_as(f, &nores, "host:login", "2FA-exempt", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, cased);
 	orgrbac_facts_free(f);
 }
 
 static void test_grant_covers(void **state)
 {
-	char *scopes[2] = {NULL, NULL};
-	struct orgrbac_grant g = {.scopes = scopes};
-	struct orgrbac_host h = host;
+	enum { HOST, NO_SERVICE_ARRAY, NO_HOST };
+	static const struct {
+		const char *why;
+		bool no_grant, no_scope_array;
+		int host;
+		size_t n_scopes;
+		const char *scope0, *scope1;
+		bool covers;
+	} cases[] = {
+	    {"organization-wide", .covers = true},
+	    {"no grant", .no_grant = true},
+	    {"no host", .host = NO_HOST},
+	    {"one of the host's services", .n_scopes = 1, .scope0 = "service:payments",
+	     .covers = true},
+	    {"a service without a name", .n_scopes = 1, .scope0 = "service:"},
+	    {"a resource without a name", .n_scopes = 1, .scope0 = "resource:"},
+	    {"Service: is no kind of scope", .n_scopes = 1, .scope0 = "Service:payments"},
+	    /* a count without an array is no service at all */
+	    {"a host that counts services it lacks", .host = NO_SERVICE_ARRAY, .n_scopes = 1,
+	     .scope0 = "service:payments"},
+	    /* a scope entry missing from a counted list voids the grant, even beside one that
+	       covers */
+	    {"a hole beside a covering scope", .n_scopes = 2,
+	     .scope1 = "resource:web01.example.com"},
+	    {"two scopes, both this host's", .n_scopes = 2, .scope0 = "service:payments",
+	     .scope1 = "resource:web01.example.com", .covers = true},
+	    /* a scoped grant whose scopes cannot be read is not organization-wide */
+	    {"scopes that cannot be read", .no_scope_array = true, .n_scopes = 2,
+	     .scope0 = "service:payments", .scope1 = "resource:web01.example.com"},
+	};
+	struct orgrbac_host no_services = host;
 
 	(void)state;
-	assert_true(orgrbac_grant_covers(&g, &host));
-	assert_false(orgrbac_grant_covers(NULL, &host));
-	assert_false(orgrbac_grant_covers(&g, NULL));
-	g.n_scopes = 1;
-	scopes[0] = "service:payments";
-	assert_true(orgrbac_grant_covers(&g, &host));
-	scopes[0] = "service:";
-	assert_false(orgrbac_grant_covers(&g, &host));
-	scopes[0] = "resource:";
-	assert_false(orgrbac_grant_covers(&g, &host));
-	scopes[0] = "Service:payments";
-	assert_false(orgrbac_grant_covers(&g, &host));
-	scopes[0] = "service:payments";
-	h.services = NULL; /* a count without an array is no service at all */
-	assert_false(orgrbac_grant_covers(&g, &h));
-	/* a scope entry missing from a counted list voids the grant, even beside one that covers */
-	g.n_scopes = 2;
-	scopes[0] = NULL;
-	scopes[1] = "resource:web01.example.com";
-	assert_false(orgrbac_grant_covers(&g, &host));
-	scopes[0] = "service:payments";
-	assert_true(orgrbac_grant_covers(&g, &host));
-	/* a scoped grant whose scopes cannot be read is not organization-wide */
-	g.scopes = NULL;
-	assert_false(orgrbac_grant_covers(&g, &host));
+	no_services.services = NULL;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *scopes[2] = {(char *)cases[i].scope0, (char *)cases[i].scope1};
+		struct orgrbac_grant g = {.scopes = cases[i].no_scope_array ? NULL : scopes,
+					  .n_scopes = cases[i].n_scopes};
+		const struct orgrbac_host *h = cases[i].host == HOST		   ? &host
+					       : cases[i].host == NO_SERVICE_ARRAY ? &no_services
+										   : NULL;
+
+		table_checks++;
+		if (orgrbac_grant_covers(cases[i].no_grant ? NULL : &g, h) != cases[i].covers)
+			fail_msg("%s: expected %s", cases[i].why,
+				 cases[i].covers ? "covered" : "not covered");
+	}
 }
 
 static void test_window_contains(void **state)
 {
-	struct orgrbac_window w = {0};
+	static const struct orgrbac_window open = {0},
+					   from_now = {.has_not_before = true, .not_before = NOW},
+					   until_now = {.has_not_after = true, .not_after = NOW},
+					   reversed = {.has_not_before = true,
+						       .not_before = NOW + 10,
+						       .has_not_after = true,
+						       .not_after = NOW - 10},
+					   around = {.has_not_before = true,
+						     .not_before = NOW - 10,
+						     .has_not_after = true,
+						     .not_after = NOW + 10},
+					   around_malformed = {.has_not_before = true,
+							       .not_before = NOW - 10,
+							       .has_not_after = true,
+							       .not_after = NOW + 10,
+							       .malformed = true},
+					   malformed = {.malformed = true};
+	static const struct {
+		const struct orgrbac_window *w;
+		int64_t t;
+		bool contains;
+	} cases[] = {
+	    {&open, NOW, true},
+	    {NULL, NOW, false},
+	    {&from_now, NOW - 1, false},
+	    {&from_now, NOW, true},
+	    {&from_now, INT64_MAX, true},
+	    {&until_now, INT64_MIN, true},
+	    {&until_now, NOW - 1, true},
+	    {&until_now, NOW, false},
+	    /* bounds the wrong way round contain nothing */
+	    {&reversed, NOW, false},
+	    {&reversed, NOW + 10, false},
+	    {&reversed, NOW - 11, false},
+	    {&around, NOW, true},
+	    {&around_malformed, NOW, false},
+	    {&malformed, NOW, false},
+	};
 
 	(void)state;
-	assert_true(orgrbac_window_contains(&w, NOW));
-	assert_false(orgrbac_window_contains(NULL, NOW));
-	w.has_not_before = true;
-	w.not_before = NOW;
-	assert_false(orgrbac_window_contains(&w, NOW - 1));
-	assert_true(orgrbac_window_contains(&w, NOW));
-	assert_true(orgrbac_window_contains(&w, INT64_MAX));
-	w.has_not_before = false;
-	w.has_not_after = true;
-	w.not_after = NOW;
-	assert_true(orgrbac_window_contains(&w, INT64_MIN));
-	assert_true(orgrbac_window_contains(&w, NOW - 1));
-	assert_false(orgrbac_window_contains(&w, NOW));
-	/* bounds the wrong way round contain nothing */
-	set_window(&w, NOW + 10, NOW - 10);
-	assert_false(orgrbac_window_contains(&w, NOW));
-	assert_false(orgrbac_window_contains(&w, NOW + 10));
-	assert_false(orgrbac_window_contains(&w, NOW - 11));
-	set_window(&w, NOW - 10, NOW + 10);
-	assert_true(orgrbac_window_contains(&w, NOW));
-	w.malformed = true;
-	assert_false(orgrbac_window_contains(&w, NOW));
-	w.has_not_before = w.has_not_after = false;
-	assert_false(orgrbac_window_contains(&w, NOW));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		table_checks++;
+		if (orgrbac_window_contains(cases[i].w, cases[i].t) != cases[i].contains)
+			fail_msg("window case %zu at %lld: expected %s", i, (long long)cases[i].t,
+				 cases[i].contains ? "inside" : "outside");
+	}
 }
 
 static void test_grant_window(void **state)
 {
 	struct orgrbac_facts *f = member();
 	struct orgrbac_grant *g = &f->grants[0];
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {"host:login", NOV_01 - 1, .want = {IS(ORGRBAC_DENY)}},
+	    {"host:login", NOV_01, .want = {IS(ORGRBAC_ALLOW)}},
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}},
+	    {"host:login", NOV_30 - 1, .want = {IS(ORGRBAC_ALLOW)}},
+	    {"host:login", NOV_30,
+	     .want = {IS(ORGRBAC_DENY), .reason = "lacks privileges: host:login"}},
+	    {"host:login", DEC_01, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row closed[] = {{"host:login", NOW, .want = {IS(ORGRBAC_DENY)}}};
 
 	(void)state;
 	set_window(&g->window, NOV_01, NOV_30);
-	judge(f, "host:login", NOV_01 - 1, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	judge(f, "host:login", NOV_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge(f, "host:login", NOV_30 - 1, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge(f, "host:login", NOV_30, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "lacks privileges: host:login");
-	judge(f, "host:login", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-
+	DECIDE(f, rows);
 	/* a bound that did not parse closes the grant whatever the other says */
 	g->window.malformed = true;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, closed);
 	g->window.has_not_before = false;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, closed);
 	assert_false(orgrbac_grant_effective(g, &host, NOW));
 	g->window = (struct orgrbac_window){.has_not_after = true, .not_after = NOV_30};
 	assert_true(orgrbac_grant_effective(g, &host, NOW));
@@ -397,14 +530,12 @@ static void test_grant_window(void **state)
 static void test_missing_role(void **state)
 {
 	struct orgrbac_facts *f = facts_new("dave", "acme");
-	struct orgrbac_decision d;
+	const struct row rows[] = {{"host:login", NOW, .want = {IS(ORGRBAC_DENY), .mfa = NO}}};
 
 	(void)state;
 	add_grant(f, "dave-gone", "acme", NULL, NULL);
 	add_grant(f, "dave-2fa-gone", "acme", NULL, NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.mfa_exempt);
+	DECIDE(f, rows);
 	assert_false(orgrbac_grant_effective(&f->grants[0], &host, NOW));
 	assert_false(orgrbac_grant_effective(NULL, &host, NOW));
 	orgrbac_facts_free(f);
@@ -414,24 +545,26 @@ static void test_grant_via_group(void **state)
 {
 	struct orgrbac_facts *f = facts_new("erin", "acme");
 	struct orgrbac_role *r = add_role(f, "Org Admin", "host:login", "host:sudo");
-	struct orgrbac_decision d;
+	const struct row through_group[] = {
+	    {"host:sudo", NOW,
+	     .want = {IS(ORGRBAC_ALLOW),
+		      .reason = "host:sudo from role 'Org Admin' via grant 'admins-admin'"
+				" through group " ADMINS,
+		      .granted = "host:sudo"}},
+	};
+	const struct row own_dn[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW), .lacks = "through group"}},
+	};
 	char upper[256];
 
 	(void)state;
 	add_grant(f, "admins-admin", "acme", r, ADMINS);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.reason, "host:sudo from role 'Org Admin' via grant 'admins-admin'"
-				      " through group " ADMINS);
-	assert_string_equal(d.matches[0].granted, "host:sudo");
-
+	DECIDE(f, through_group);
 	/* the user's own DN, spelt in another case, is not a group */
 	free(f->grants[0].via);
 	snprintf(upper, sizeof(upper), "UID=erin,%s", "OU=People,O=ACME,DC=example,DC=com");
 	f->grants[0].via = xdup(upper);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_null(strstr(d.reason, "through group"));
+	DECIDE(f, own_dn);
 	orgrbac_facts_free(f);
 }
 
@@ -440,30 +573,27 @@ static void test_union_of_roles(void **state)
 	struct orgrbac_facts *f = facts_new("frank", "acme");
 	struct orgrbac_role *login = add_role(f, "Member", "host:login", "API_READ");
 	struct orgrbac_role *sudo = add_role(f, "Operator", "host:sudo", NULL);
-	struct orgrbac_decision d;
+	const struct row one_role[] = {
+	    {"host:login && host:sudo", NOW,
+	     .want = {IS(ORGRBAC_DENY), .reason = "lacks privileges: host:login && host:sudo",
+		      .matches = N(0)}},
+	};
+	const struct row two_roles[] = {
+	    {"host:login && host:sudo", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .matches = N(2), .required = "host:login", .grant = G(0),
+		      .required2 = "host:sudo", .grant2 = G(1),
+		      .reason = "host:login from role 'Member' via grant 'frank-member', "
+				"host:sudo from role 'Operator' via grant 'ops-operator'"
+				" through group " ADMINS}},
+	    /* the role's second privilege counts as much as its first */
+	    {"API_READ && host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW), .granted = "API_READ"}},
+	};
 
 	(void)state;
 	add_grant(f, "frank-member", "acme", login, NULL);
-	judge(f, "host:login && host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "lacks privileges: host:login && host:sudo");
-	assert_int_equal(d.n_matches, 0);
-
+	DECIDE(f, one_role);
 	add_grant(f, "ops-operator", "acme", sudo, ADMINS);
-	judge(f, "host:login && host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_int_equal(d.n_matches, 2);
-	assert_string_equal(d.matches[0].required, "host:login");
-	assert_ptr_equal(d.matches[0].grant, &f->grants[0]);
-	assert_string_equal(d.matches[1].required, "host:sudo");
-	assert_ptr_equal(d.matches[1].grant, &f->grants[1]);
-	assert_string_equal(d.reason, "host:login from role 'Member' via grant 'frank-member', "
-				      "host:sudo from role 'Operator' via grant 'ops-operator'"
-				      " through group " ADMINS);
-	/* the role's second privilege counts as much as its first */
-	judge(f, "API_READ && host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.matches[0].granted, "API_READ");
+	DECIDE(f, two_roles);
 	orgrbac_facts_free(f);
 }
 
@@ -473,68 +603,63 @@ static void test_first_grant_wins(void **state)
 	struct orgrbac_role *wide = add_role(f, "Wide", "host:*", NULL);
 	struct orgrbac_role *exact = add_role(f, "Exact", "host:login", NULL);
 	struct orgrbac_grant *out_of_window;
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .grant = G(1), .granted = "host:*",
+		      .reason = "host:login from role 'Wide' (host:*) via grant 'gina-wide'"}},
+	};
 
 	(void)state;
 	out_of_window = add_grant(f, "gina-old", "acme", exact, NULL);
 	set_window(&out_of_window->window, NOV_01 - 100, NOV_01);
 	add_grant(f, "gina-wide", "acme", wide, NULL);
 	add_grant(f, "gina-exact", "acme", exact, NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[1]);
-	assert_string_equal(d.matches[0].granted, "host:*");
-	assert_string_equal(d.reason, "host:login from role 'Wide' (host:*) via grant 'gina-wide'");
+	DECIDE(f, rows);
 	orgrbac_facts_free(f);
 }
 
 static void test_or_operators(void **state)
 {
 	struct orgrbac_facts *f = member();
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {"host:sudo + host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .matches = N(1), .required = "host:login"}},
+	    {"host:sudo || host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .matches = N(1), .required = "host:login"}},
+	    {"host:sudo || common:org:own", NOW,
+	     .want = {IS(ORGRBAC_DENY), .reason = "lacks privileges: host:sudo || common:org:own"}},
+	    /* && binds tighter than || */
+	    {"host:sudo && host:login || host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}},
+	    {"host:sudo && (host:login || host:login)", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
 
 	(void)state;
-	judge(f, "host:sudo + host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_int_equal(d.n_matches, 1);
-	assert_string_equal(d.matches[0].required, "host:login");
-	judge(f, "host:sudo || host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_int_equal(d.n_matches, 1);
-	assert_string_equal(d.matches[0].required, "host:login");
-	judge(f, "host:sudo || common:org:own", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "lacks privileges: host:sudo || common:org:own");
-	/* && binds tighter than || */
-	judge(f, "host:sudo && host:login || host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge(f, "host:sudo && (host:login || host:login)", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, rows);
 	orgrbac_facts_free(f);
 }
 
 static void test_none(void **state)
 {
 	struct orgrbac_facts *f = facts_new("hank", "acme");
+	const struct orgrbac_host globex = {.org = "globex"};
 	struct orgrbac_external *x;
-	struct orgrbac_decision d;
+	const struct row member_of_acme[] = {
+	    {"none", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .reason = "no privilege required", .matches = N(0)}},
+	};
+	const struct row partner[] = {
+	    /* "none" does not excuse an external user from its window */
+	    {"none", NOW, .want = {IS(ORGRBAC_EXPIRED)}},
+	    {"none", DEC_01, .want = {IS(ORGRBAC_ALLOW)}},
+	    /* nor a stranger from needing to cross */
+	    {"none", DEC_01, &globex, .want = {IS(ORGRBAC_DENY)}},
+	};
 
 	(void)state;
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.reason, "no privilege required");
-	assert_int_equal(d.n_matches, 0);
-	/* "none" does not excuse an external user from its window */
+	DECIDE(f, member_of_acme);
 	x = set_external(f, "Initech", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_WINDOW);
 	set_window(&x->window, DEC_01, DEC_01 + 86400);
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	judge(f, "none", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	/* nor a stranger from needing to cross */
-	judge_as(f, &(struct orgrbac_host){.org = "globex"}, "none", "2FA-exempt",
-		 "common:org:cross", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, partner);
 	orgrbac_facts_free(f);
 }
 
@@ -543,22 +668,21 @@ static void test_wildcard_privileges(void **state)
 	struct orgrbac_facts *f = facts_new("ivan", "acme");
 	struct orgrbac_role *hosts = add_role(f, "Host Admin", "host:*", NULL);
 	struct orgrbac_role *owner = add_role(f, "Org Owner", "*", NULL);
-	struct orgrbac_decision d;
+	const struct row host_admin[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW), .granted = "host:*"}},
+	    {"iam:invitation:create", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row org_owner[] = {
+	    {"iam:invitation:create", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .granted = "*", .grant = G(1),
+		      .part = "from role 'Org Owner' (*) via grant 'ivan-owner'"}},
+	};
 
 	(void)state;
 	add_grant(f, "ivan-hosts", "acme", hosts, NULL);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.matches[0].granted, "host:*");
-	judge(f, "iam:invitation:create", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-
+	DECIDE(f, host_admin);
 	add_grant(f, "ivan-owner", "acme", owner, NULL);
-	judge(f, "iam:invitation:create", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.matches[0].granted, "*");
-	assert_ptr_equal(d.matches[0].grant, &f->grants[1]);
-	assert_contains(d.reason, "from role 'Org Owner' (*) via grant 'ivan-owner'");
+	DECIDE(f, org_owner);
 	orgrbac_facts_free(f);
 }
 
@@ -576,52 +700,50 @@ static void test_external_vendor_continuous(void **state)
 	struct orgrbac_facts *f = member();
 	struct orgrbac_external *x =
 	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
-	struct orgrbac_decision d;
+	const struct row plain[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .full = NO}},
+	};
+	const struct row stale_window[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}},
+	    /* role management on: only granted roles count */
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
 
 	(void)state;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_false(d.full_access);
+	DECIDE(f, plain);
 	/* a window left on a continuous entry is not in force, even a broken one */
 	set_window(&x->window, NOV_01, NOV_01 + 1);
 	x->window.malformed = true;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	/* role management on: only granted roles count */
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, stale_window);
 	orgrbac_facts_free(f);
 }
 
 static void test_external_partner_window(void **state)
 {
 	struct orgrbac_facts *f = partner(ORGRBAC_MODE_WINDOW);
-	struct orgrbac_decision d;
+	const struct row december[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "access for partner Initech begins on 2026-12-01T00:00:00Z",
+		      .mfa = NO, .mfa_grant = NO_GRANT, .matches = N(0)}},
+	    {"host:login", DEC_01 - 1, .want = {IS(ORGRBAC_EXPIRED)}},
+	    {"host:login", DEC_01, .want = {IS(ORGRBAC_ALLOW), .mfa = YES}},
+	};
+	const struct row november[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}},
+	    {"host:login", NOV_30,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "access for partner Initech ended on 2026-11-30T00:00:00Z",
+		      .mfa = NO}},
+	    {"none", DEC_01, .want = {IS(ORGRBAC_EXPIRED)}},
+	};
 
 	(void)state;
 	add_grant(f, "initech-2fa", "acme", add_role(f, "2FA-exempt", NULL, NULL), NULL);
 	set_window(&f->external->window, DEC_01, DEC_01 + 30 * 86400);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "access for partner Initech begins on 2026-12-01T00:00:00Z");
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
-	assert_int_equal(d.n_matches, 0);
-	judge(f, "host:login", DEC_01 - 1, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	judge(f, "host:login", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.mfa_exempt);
-
+	DECIDE(f, december);
 	set_window(&f->external->window, NOV_01, NOV_30);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	judge(f, "host:login", NOV_30, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "access for partner Initech ended on 2026-11-30T00:00:00Z");
-	assert_false(d.mfa_exempt);
-	judge(f, "none", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	DECIDE(f, november);
 	orgrbac_facts_free(f);
 }
 
@@ -629,28 +751,29 @@ static void test_external_window_incomplete(void **state)
 {
 	struct orgrbac_facts *f = partner(ORGRBAC_MODE_WINDOW);
 	struct orgrbac_window *w = &f->external->window;
-	struct orgrbac_decision d;
+	const struct row none[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "access window of partner Initech is malformed or incomplete"}},
+	};
+	const struct row closed[] = {{"host:login", NOW, .want = {IS(ORGRBAC_EXPIRED)}}};
+	const struct row malformed[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_EXPIRED), .part = "malformed or incomplete"}},
+	};
+	const struct row whole[] = {{"host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}}};
 
 	(void)state;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason,
-			    "access window of partner Initech is malformed or incomplete");
+	DECIDE(f, none);
 	w->has_not_before = true;
 	w->not_before = NOV_01;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	DECIDE(f, closed);
 	*w = (struct orgrbac_window){.has_not_after = true, .not_after = NOV_30};
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	DECIDE(f, closed);
 	set_window(w, NOV_01, NOV_30);
 	w->malformed = true;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_contains(d.reason, "malformed or incomplete");
+	DECIDE(f, malformed);
 	w->malformed = false;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, whole);
 	orgrbac_facts_free(f);
 }
 
@@ -659,37 +782,43 @@ static void test_external_disabled_and_unknown(void **state)
 	struct orgrbac_facts *f = member();
 	struct orgrbac_external *x =
 	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_DISABLED);
-	struct orgrbac_decision d;
+	const struct row disabled[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED), .reason = "access for vendor Hooli is disabled"}},
+	};
+	const struct row disabled_full[] = {
+	    {"none", NOW, .want = {IS(ORGRBAC_EXPIRED), .full = NO}},
+	};
+	const struct row unknown_mode[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "external access 'Hooli' has an unknown access mode"}},
+	};
+	const struct row odd_mode[] = {{"host:login", NOW, .want = {IS(ORGRBAC_EXPIRED)}}};
+	const struct row unknown_kind[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "external access 'Hooli' has an unknown kind"}},
+	};
+	const struct row odd_kind[] = {{"none", NOW, .want = {IS(ORGRBAC_EXPIRED)}}};
+	const struct row vendor[] = {{"host:login", NOW, .want = {IS(ORGRBAC_ALLOW)}}};
 
 	(void)state;
 	set_window(&x->window, NOV_01, NOV_30); /* a window does not revive it */
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "access for vendor Hooli is disabled");
+	DECIDE(f, disabled);
 	x->role_management = false; /* nor does full access */
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_false(d.full_access);
-
+	DECIDE(f, disabled_full);
 	x->mode = ORGRBAC_MODE_UNKNOWN;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "external access 'Hooli' has an unknown access mode");
+	DECIDE(f, unknown_mode);
 	x->mode = (enum orgrbac_ext_mode)42;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-
+	DECIDE(f, odd_mode);
 	x->mode = ORGRBAC_MODE_CONTINUOUS;
 	x->kind = ORGRBAC_EXT_KIND_UNKNOWN;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "external access 'Hooli' has an unknown kind");
+	DECIDE(f, unknown_kind);
 	x->kind = (enum orgrbac_ext_kind)7;
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
+	DECIDE(f, odd_kind);
 	x->kind = ORGRBAC_EXT_VENDOR;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, vendor);
 	orgrbac_facts_free(f);
 }
 
@@ -698,32 +827,31 @@ static void test_full_access(void **state)
 	struct orgrbac_facts *f = facts_new("hooli-support", "acme");
 	struct orgrbac_external *x =
 	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
-	struct orgrbac_decision d;
+	const struct row managed[] = {
+	    {"host:sudo && iam:invitation:create", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row full[] = {
+	    {"host:sudo && iam:invitation:create", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .full = YES, .matches = N(2), .grant = NO_GRANT,
+		      .granted = "*", .required2 = "iam:invitation:create",
+		      .part = "full access: external 'Hooli' has role management off",
+		      /* holding everything is not holding the 2FA-exempt role */
+		      .mfa = NO, .mfa_grant = NO_GRANT}},
+	};
+	const struct row granted[] = {
+	    /* only a real grant of the role exempts, and its own grant is then named */
+	    {"host:login && host:sudo", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .mfa = YES, .mfa_grant = G(0), .grant = G(1),
+		      .grant2 = NO_GRANT}},
+	};
 
 	(void)state;
-	judge(f, "host:sudo && iam:invitation:create", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, managed);
 	x->role_management = false;
-	judge(f, "host:sudo && iam:invitation:create", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.full_access);
-	assert_int_equal(d.n_matches, 2);
-	assert_null(d.matches[0].grant);
-	assert_string_equal(d.matches[0].granted, "*");
-	assert_string_equal(d.matches[1].required, "iam:invitation:create");
-	assert_contains(d.reason, "full access: external 'Hooli' has role management off");
-	/* holding everything is not holding the 2FA-exempt role */
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
-	/* only a real grant of the role exempts, and its own grant is then named */
+	DECIDE(f, full);
 	add_grant(f, "hooli-2fa", "acme", add_role(f, "2FA-exempt", NULL, NULL), NULL);
 	add_grant(f, "hooli-login", "acme", add_role(f, "Member", "host:login", NULL), NULL);
-	judge(f, "host:login && host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.mfa_exempt);
-	assert_ptr_equal(d.mfa_grant, &f->grants[0]);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[1]);
-	assert_null(d.matches[1].grant);
+	DECIDE(f, granted);
 	orgrbac_facts_free(f);
 }
 
@@ -739,83 +867,79 @@ static void test_cross_org(void **state)
 	struct orgrbac_role *login = add_role(f, "Member", "host:login", NULL);
 	struct orgrbac_role *cross = add_role(f, "Global Admin", "common:org:cross", NULL);
 	struct orgrbac_role *mfa = add_role(f, "2FA-exempt", NULL, NULL);
-	struct orgrbac_decision d;
+	const struct orgrbac_host home = {.org = "GLOBEX"};
+	const struct row home_grants[] = {
+	    /* its own organization cannot send it across, not even with the literal privilege */
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_DENY),
+		      .reason = "member of organization globex: cross-organization access needs "
+				"a platform grant of a role holding common:org:cross",
+		      .cross = NO, .mfa = NO, .mfa_grant = NO_GRANT}},
+	    {"none", NOW, .names = true, .mfa_role = "2FA-exempt", .cross = NULL,
+	     .want = {IS(ORGRBAC_DENY)}},
+	    {"none", NOW, .names = true, .mfa_role = "2FA-exempt", .cross = "",
+	     .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row crossing[] = {
+	    /* across, only platform-granted privileges: the home Member role gives nothing */
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_DENY), .part = "lacks privileges: host:login", .cross = YES,
+		      /* and a home 2FA exemption never counts abroad */
+		      .mfa = NO}},
+	    {"none", NOW, .want = {IS(ORGRBAC_ALLOW), .mfa = NO}},
+	};
+	const struct row platform_login[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_ALLOW), .cross = YES, .grant = G(4),
+		      .reason = "host:login from role 'Member' via grant 'mallory-login'"
+				" (cross-organization from globex by platform grant)"}},
+	};
+	const struct row platform_mfa[] = {
+	    /* a platform-granted exemption does not count abroad either */
+	    {"host:login", NOW, .want = {.mfa = NO}},
+	    /* the configured name is the one that counts and the one reported */
+	    {"host:login", NOW, .names = true, .mfa_role = "2FA-exempt", .cross = "tenant:cross",
+	     .want = {IS(ORGRBAC_DENY), .part = "a role holding tenant:cross"}},
+	    /* the host's organization compares without regard to case: at home, home grants */
+	    {"host:login", NOW, &home, .want = {IS(ORGRBAC_ALLOW), .cross = NO, .mfa = YES}},
+	};
 
 	(void)state;
 	add_grant(f, "mallory-member", "globex", login, NULL);
 	add_grant(f, "mallory-2fa", "globex", mfa, NULL);
-	/* its own organization cannot send it across, not even with the literal privilege */
 	add_grant(f, "mallory-cross-home", "globex", cross, ADMINS);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason,
-			    "member of organization globex: cross-organization access needs a "
-			    "platform grant of a role holding common:org:cross");
-	assert_false(d.cross_org);
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
-	judge_as(f, &host, "none", "2FA-exempt", NULL, NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	judge_as(f, &host, "none", "2FA-exempt", "", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-
+	DECIDE(f, home_grants);
 	add_platform_grant(f, "mallory-cross", cross, ADMINS);
-	/* across, only platform-granted privileges: the home Member role gives nothing */
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "lacks privileges: host:login");
-	assert_true(d.cross_org);
-	/* and a home 2FA exemption never counts abroad */
-	assert_false(d.mfa_exempt);
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_false(d.mfa_exempt);
+	DECIDE(f, crossing);
 	add_platform_grant(f, "mallory-login", login, NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.cross_org);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[4]);
-	assert_string_equal(d.reason, "host:login from role 'Member' via grant 'mallory-login'"
-				      " (cross-organization from globex by platform grant)");
-	/* a platform-granted exemption does not count abroad either */
+	DECIDE(f, platform_login);
 	add_platform_grant(f, "mallory-2fa-platform", mfa, NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_false(d.mfa_exempt);
-	/* the configured name is the one that counts and the one reported */
-	judge_as(f, &host, "host:login", "2FA-exempt", "tenant:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "a role holding tenant:cross");
-	/* the host's organization compares without regard to case: at home, home grants */
-	judge_as(f, &(struct orgrbac_host){.org = "GLOBEX"}, "host:login", "2FA-exempt",
-		 "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_false(d.cross_org);
-	assert_true(d.mfa_exempt);
+	DECIDE(f, platform_mfa);
 	orgrbac_facts_free(f);
 }
 
 static void test_cross_org_wildcard(void **state)
 {
 	struct orgrbac_facts *f = stranger();
-	struct orgrbac_decision d;
+	const struct row common_wildcard[] = {
+	    /* a wildcard does not confer the cross privilege, even from a platform grant */
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_DENY), .cross = NO, .part = "needs a platform grant"}},
+	};
+	const struct row everything[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_DENY), .cross = NO}},
+	    {"none", NOW, .names = true, .mfa_role = "2FA-exempt", .cross = "",
+	     .want = {IS(ORGRBAC_DENY)}},
+	    {"none", NOW, .names = true, .mfa_role = "2FA-exempt", .cross = NULL,
+	     .want = {IS(ORGRBAC_DENY), .cross = NO}},
+	};
 
 	(void)state;
-	/* a wildcard does not confer the cross privilege, even from a platform grant */
 	add_platform_grant(f, "mallory-common", add_role(f, "Common", "common:*", "host:login"),
 			   NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.cross_org);
-	assert_contains(d.reason, "needs a platform grant");
+	DECIDE(f, common_wildcard);
 	add_platform_grant(f, "mallory-owner", add_role(f, "Org Owner", "*", NULL), NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.cross_org);
-	judge_as(f, &host, "none", "2FA-exempt", "", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	judge_as(f, &host, "none", "2FA-exempt", NULL, NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.cross_org);
+	DECIDE(f, everything);
 	orgrbac_facts_free(f);
 }
 
@@ -825,33 +949,32 @@ static void test_cross_org_scoped_platform_grant(void **state)
 	struct orgrbac_role *cross = add_role(f, "Global Admin", "common:org:cross", "host:login");
 	struct orgrbac_role *ops = add_role(f, "Operator", "host:sudo", NULL);
 	struct orgrbac_grant *g = add_platform_grant(f, "mallory-cross-db", cross, NULL);
-	struct orgrbac_decision d;
+	const struct row other_service[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_DENY), .part = "needs a platform grant"}},
+	};
+	const struct row this_service[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .grant = G(1)}},
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row sudo_denied[] = {{"host:sudo", NOW, .want = {IS(ORGRBAC_DENY)}}};
+	const struct row sudo_allowed[] = {{"host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW)}}};
 
 	(void)state;
 	/* a platform grant's scope is matched against this host: "db" is not one of its services */
 	add_scope(g, "service:db");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "needs a platform grant");
-
+	DECIDE(f, other_service);
 	g = add_platform_grant(f, "mallory-cross-web", cross, NULL);
 	add_scope(g, "service:web");
 	g = add_platform_grant(f, "mallory-ops-db02", ops, NULL);
 	add_scope(g, "resource:db02.example.com");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[1]);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, this_service);
 	/* a scoped home grant brings nothing across, even naming this very host */
 	g = add_grant(f, "mallory-ops-web01", "globex", ops, NULL);
 	add_scope(g, "resource:web01.example.com");
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, sudo_denied);
 	g = add_platform_grant(f, "mallory-ops-web01-platform", ops, NULL);
 	add_scope(g, "resource:WEB01.example.com");
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, sudo_allowed);
 	orgrbac_facts_free(f);
 }
 
@@ -860,23 +983,20 @@ static void test_cross_org_windowed_platform_grant(void **state)
 	struct orgrbac_facts *f = stranger();
 	struct orgrbac_role *cross = add_role(f, "Global Admin", "common:org:cross", "host:login");
 	struct orgrbac_grant *g = add_platform_grant(f, "mallory-cross", cross, NULL);
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .cross = YES}},
+	    {"host:login", NOV_30,
+	     .want = {IS(ORGRBAC_DENY), .cross = NO, .part = "needs a platform grant"}},
+	    {"host:login", NOV_01 - 1, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row no_role[] = {{"host:login", NOW, .want = {IS(ORGRBAC_DENY)}}};
 
 	(void)state;
 	set_window(&g->window, NOV_01, NOV_30);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.cross_org);
-	judge(f, "host:login", NOV_30, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.cross_org);
-	assert_contains(d.reason, "needs a platform grant");
-	judge(f, "host:login", NOV_01 - 1, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, rows);
 	/* a role out of reach carries nothing either */
 	g->role = NULL;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, no_role);
 	orgrbac_facts_free(f);
 }
 
@@ -885,29 +1005,28 @@ static void test_cross_org_full_access_stays_home(void **state)
 	struct orgrbac_facts *f = stranger();
 	struct orgrbac_external *x =
 	    set_external(f, "Hooli", ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_CONTINUOUS);
-	struct orgrbac_decision d;
+	const struct row no_platform_grant[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_DENY), .part = "needs a platform grant", .full = NO}},
+	};
+	const struct row platform_grant[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .cross = YES}},
+	    /* across, the user has its granted roles, not everything */
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY), .full = NO}},
+	};
+	const struct row disabled[] = {
+	    /* an expired external entry is refused before any crossing */
+	    {"host:login", NOW, .want = {IS(ORGRBAC_EXPIRED), .cross = NO}},
+	};
 
 	(void)state;
 	x->role_management = false;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "needs a platform grant");
-	assert_false(d.full_access);
-
+	DECIDE(f, no_platform_grant);
 	add_platform_grant(f, "hooli-cross",
 			   add_role(f, "Global Admin", "common:org:cross", "host:login"), NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.cross_org);
-	/* across, the user has its granted roles, not everything */
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.full_access);
-	/* an expired external entry is refused before any crossing */
+	DECIDE(f, platform_grant);
 	x->mode = ORGRBAC_MODE_DISABLED;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_false(d.cross_org);
+	DECIDE(f, disabled);
 	orgrbac_facts_free(f);
 }
 
@@ -916,22 +1035,19 @@ static void test_tenant_role_stays_home(void **state)
 {
 	struct orgrbac_facts *f = stranger();
 	struct orgrbac_role *all = add_role(f, "2FA-exempt", "*", NULL);
-	struct orgrbac_decision d;
+	const struct orgrbac_host globex = {.org = "globex"};
+	const struct row rows[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY), .mfa = NO}},
+	    {"none", NOW, .want = {IS(ORGRBAC_DENY)}},
+	    /* at home it is that organization's own business */
+	    {"host:sudo", NOW, &globex, .want = {IS(ORGRBAC_ALLOW), .mfa = YES}},
+	};
 
 	(void)state;
 	free(all->dn);
 	all->dn = xdup("cn=2FA-exempt,ou=roles,o=globex,dc=example,dc=com");
 	add_grant(f, "mallory-everything", "globex", all, NULL);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.mfa_exempt);
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	/* at home it is that organization's own business */
-	judge_as(f, &(struct orgrbac_host){.org = "globex"}, "host:sudo", "2FA-exempt",
-		 "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.mfa_exempt);
+	DECIDE(f, rows);
 	orgrbac_facts_free(f);
 }
 
@@ -941,37 +1057,40 @@ static void test_void_grant(void **state)
 	struct orgrbac_facts *f = member();
 	struct orgrbac_role *sudo = add_role(f, "Ops", "host:sudo", NULL);
 	struct orgrbac_grant *g = add_grant(f, "alice-ops", "acme", sudo, NULL);
-	struct orgrbac_decision d;
+	const struct row allowed[] = {{"host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW)}}};
+	const struct row unreadable[] = {
+	    {"host:sudo", NOW,
+	     .want = {IS(ORGRBAC_DENY),
+		      .part = "grant 'alice-ops' is void: orgScope;lang-en has options"}},
+	};
+	const struct row unknown_scope[] = {
+	    {"host:sudo", NOW,
+	     .want = {IS(ORGRBAC_DENY), .part = "is void: an orgScope value is not service:NAME"}},
+	};
+	const struct row malformed[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY), .part = "is void"}},
+	};
 
 	(void)state;
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, allowed);
 	snprintf(g->unreadable, sizeof(g->unreadable), "orgScope;lang-en has options");
 	assert_false(orgrbac_grant_covers(g, &host));
 	assert_false(orgrbac_grant_effective(g, &host, NOW));
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "grant 'alice-ops' is void: orgScope;lang-en has options");
+	DECIDE(f, unreadable);
 	/* a scope of an unknown kind voids the whole grant, even beside one that covers */
 	g->unreadable[0] = '\0';
 	add_scope(g, "service:web");
 	add_scope(g, "host:web01");
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "is void: an orgScope value is not service:NAME");
+	DECIDE(f, unknown_scope);
 	/* a malformed window, as a void grant, never an open one */
 	free(g->scopes[1]);
 	g->scopes[1] = NULL;
 	g->n_scopes = 1;
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, allowed);
 	g->window.malformed = true;
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "is void");
+	DECIDE(f, malformed);
 	orgrbac_facts_free(f);
 }
-
 static void test_scope_valid(void **state)
 {
 	static const struct {
@@ -999,7 +1118,26 @@ static void test_nested_external(void **state)
 {
 	struct orgrbac_facts *f = member();
 	struct orgrbac_external *x = calloc(2, sizeof(*x));
-	struct orgrbac_decision d;
+	const struct row outer_disabled[] = {
+	    {"host:sudo", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED), .reason = "access for vendor Hooli is disabled",
+		      .full = NO}},
+	};
+	const struct row outer_managed[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY), .full = NO}},
+	};
+	const struct row both_off[] = {
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_ALLOW), .full = YES}},
+	};
+	const struct row outer_over[] = {
+	    {"host:login", DEC_01, .want = {IS(ORGRBAC_EXPIRED), .part = "ended on"}},
+	};
+	const struct row inner_unreadable[] = {
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_EXPIRED),
+		      .reason = "external access 'team' is closed: orgAccessMode;lang-en has "
+				"options"}},
+	};
 
 	(void)state;
 	assert_non_null(x);
@@ -1016,33 +1154,21 @@ static void test_nested_external(void **state)
 					 .kind = ORGRBAC_EXT_VENDOR,
 					 .mode = ORGRBAC_MODE_DISABLED,
 					 .role_management = true};
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason, "access for vendor Hooli is disabled");
-	assert_false(d.full_access);
+	DECIDE(f, outer_disabled);
 	/* the outer one open, with role management on: no full access */
 	x[1].mode = ORGRBAC_MODE_CONTINUOUS;
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.full_access);
+	DECIDE(f, outer_managed);
 	/* off on both: full access */
 	x[1].role_management = false;
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_true(d.full_access);
+	DECIDE(f, both_off);
 	/* an outer window that is over closes the inner continuous entry */
 	x[1].mode = ORGRBAC_MODE_WINDOW;
 	set_window(&x[1].window, NOV_01, NOV_30);
-	judge(f, "host:login", DEC_01, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_contains(d.reason, "ended on");
+	DECIDE(f, outer_over);
 	/* an entry that cannot be read is closed, whatever its mode says */
 	x[1].mode = ORGRBAC_MODE_CONTINUOUS;
 	snprintf(x[0].unreadable, sizeof(x[0].unreadable), "orgAccessMode;lang-en has options");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_string_equal(d.reason,
-			    "external access 'team' is closed: orgAccessMode;lang-en has options");
+	DECIDE(f, inner_unreadable);
 	orgrbac_facts_free(f);
 }
 
@@ -1051,31 +1177,30 @@ static void test_third_org_ignored(void **state)
 	struct orgrbac_facts *f = facts_new("judy", "acme");
 	struct orgrbac_role *all = add_role(f, "Org Owner", "*", NULL);
 	struct orgrbac_host upper = host;
-	struct orgrbac_decision d;
+	const struct row third_org[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_DENY), .mfa = NO}},
+	};
+	const struct row own_org[] = {
+	    /* organizations are o= values: case does not matter */
+	    {"host:login", NOW, &upper, .want = {IS(ORGRBAC_ALLOW), .cross = NO, .grant = G(2)}},
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row stranger_of_acme[] = {
+	    /* grants of the host's organization do not let a stranger in */
+	    {"host:login", NOW,
+	     .want = {IS(ORGRBAC_DENY), .part = "member of organization globex"}},
+	};
 
 	(void)state;
+	upper.org = "Acme";
 	add_grant(f, "judy-initech", "initech", all, NULL);
 	add_grant(f, "judy-2fa-initech", "initech", add_role(f, "2FA-exempt", NULL, NULL), NULL);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.mfa_exempt);
-
-	/* organizations are o= values: case does not matter */
+	DECIDE(f, third_org);
 	add_grant(f, "judy-acme", "ACME", add_role(f, "Member", "host:login", NULL), NULL);
-	upper.org = "Acme";
-	judge_as(f, &upper, "host:login", "2FA-exempt", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_false(d.cross_org);
-	assert_ptr_equal(d.matches[0].grant, &f->grants[2]);
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-
-	/* grants of the host's organization do not let a stranger in */
+	DECIDE(f, own_org);
 	free(f->org);
 	f->org = xdup("globex");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_contains(d.reason, "member of organization globex");
+	DECIDE(f, stranger_of_acme);
 	orgrbac_facts_free(f);
 }
 
@@ -1084,56 +1209,49 @@ static void test_mfa_exempt(void **state)
 	struct orgrbac_facts *f = member();
 	struct orgrbac_role *mfa = add_role(f, "2fa-EXEMPT", NULL, NULL);
 	struct orgrbac_grant *g = add_grant(f, "alice-2fa-db", "acme", mfa, NULL);
-	struct orgrbac_decision d;
+	const struct row other_service[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_ALLOW), .mfa = NO}},
+	};
+	const struct row windowed[] = {
+	    {"host:login", NOV_30, .want = {.mfa = NO, .mfa_grant = NO_GRANT}},
+	    {"host:login", NOW, .want = {.mfa = YES, .mfa_grant = G(2)}},
+	    /* computed even when the login itself is refused */
+	    {"host:sudo", NOW, .want = {IS(ORGRBAC_DENY), .mfa = YES}},
+	    {NULL, NOW, .want = {IS(ORGRBAC_DENY), .mfa = YES}},
+	    /* the configured role name is the only one */
+	    {"host:login", NOW, .names = true, .mfa_role = "Break-Glass",
+	     .cross = "common:org:cross", .want = {.mfa = NO}},
+	    {"host:login", NOW, .names = true, .mfa_role = NULL, .cross = "common:org:cross",
+	     .want = {.mfa = NO}},
+	    {"host:login", NOW, .names = true, .mfa_role = "", .cross = "common:org:cross",
+	     .want = {.mfa = NO}},
+	};
+	const struct row disabled[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_EXPIRED), .mfa = NO, .mfa_grant = NO_GRANT}},
+	};
 
 	(void)state;
 	add_scope(g, "service:db");
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_false(d.mfa_exempt);
-
+	DECIDE(f, other_service);
 	g = add_grant(f, "alice-2fa", "acme", mfa, NULL);
 	set_window(&g->window, NOV_01, NOV_30);
-	judge(f, "host:login", NOV_30, &d);
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
-	judge(f, "host:login", NOW, &d);
-	assert_true(d.mfa_exempt);
-	assert_ptr_equal(d.mfa_grant, g);
-	/* computed even when the login itself is refused */
-	judge(f, "host:sudo", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_true(d.mfa_exempt);
-	judge(f, NULL, NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_true(d.mfa_exempt);
-	/* the configured role name is the only one */
-	judge_as(f, &host, "host:login", "Break-Glass", "common:org:cross", NOW, &d);
-	assert_false(d.mfa_exempt);
-	judge_as(f, &host, "host:login", NULL, "common:org:cross", NOW, &d);
-	assert_false(d.mfa_exempt);
-	judge_as(f, &host, "host:login", "", "common:org:cross", NOW, &d);
-	assert_false(d.mfa_exempt);
-
+	DECIDE(f, windowed);
 	set_external(f, "Initech", ORGRBAC_EXT_PARTNER, ORGRBAC_MODE_DISABLED);
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_EXPIRED);
-	assert_false(d.mfa_exempt);
-	assert_null(d.mfa_grant);
+	DECIDE(f, disabled);
 	orgrbac_facts_free(f);
 }
 
 static void test_no_requirement(void **state)
 {
 	struct orgrbac_facts *f = facts_new("kim", "acme");
-	struct orgrbac_decision d;
+	const struct row rows[] = {
+	    {NULL, NOW,
+	     .want = {IS(ORGRBAC_DENY), .reason = "no requirement configured", .matches = N(0)}},
+	};
 
 	(void)state;
 	add_grant(f, "kim-owner", "acme", add_role(f, "Org Owner", "*", NULL), NULL);
-	judge(f, NULL, NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "no requirement configured");
-	assert_int_equal(d.n_matches, 0);
+	DECIDE(f, rows);
 	orgrbac_facts_free(f);
 }
 
@@ -1141,7 +1259,13 @@ static void test_missing_configuration(void **state)
 {
 	struct orgrbac_facts *f = member();
 	struct orgrbac_policy p = {.require = NULL};
-	struct orgrbac_host noorg = host;
+	struct orgrbac_host noorg = host, emptyorg = host;
+	const struct row host_without_org[] = {
+	    {"none", NOW, &noorg,
+	     .want = {IS(ORGRBAC_DENY), .reason = "the host has no organization configured"}},
+	    {"none", NOW, &emptyorg, .want = {IS(ORGRBAC_DENY)}},
+	};
+	const struct row principal_without_org[] = {{"none", NOW, .want = {IS(ORGRBAC_DENY)}}};
 	struct orgrbac_decision d;
 
 	(void)state;
@@ -1154,16 +1278,11 @@ static void test_missing_configuration(void **state)
 	orgrbac_decide(f, &host, &p, NOW, NULL); /* nowhere to answer: nothing happens */
 
 	noorg.org = NULL;
-	judge_as(f, &noorg, "none", "2FA-exempt", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_string_equal(d.reason, "the host has no organization configured");
-	noorg.org = "";
-	judge_as(f, &noorg, "none", "2FA-exempt", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	emptyorg.org = "";
+	DECIDE(f, host_without_org);
 	free(f->org);
 	f->org = NULL;
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
+	DECIDE(f, principal_without_org);
 	orgrbac_facts_free(f);
 }
 
@@ -1175,7 +1294,33 @@ static void test_counts_without_arrays(void **state)
 	struct orgrbac_grant g = {.name = "g", .org = "acme", .role = &r};
 	struct orgrbac_facts shaky = {.org = "acme", .grants = &g, .n_grants = 1};
 	struct orgrbac_host h = {.org = "acme", .n_services = 5};
-	struct orgrbac_decision d;
+	const struct row counted[] = {
+	    {"host:login", NOW, .want = {IS(ORGRBAC_DENY)}},
+	    {"none", NOW, .want = {IS(ORGRBAC_ALLOW)}},
+	};
+	/* "Member" is the 2FA-exempt role here */
+	const struct row no_privileges[] = {
+	    {"host:login", NOW, &h, .names = true, .mfa_role = "Member",
+	     .cross = "common:org:cross",
+	     /* the role is granted, whatever it holds */
+	     .want = {IS(ORGRBAC_DENY), .mfa = YES}},
+	};
+	const struct row holes_skipped[] = {
+	    {"host:login", NOW, &h, .names = true, .mfa_role = "Member",
+	     .cross = "common:org:cross", .want = {IS(ORGRBAC_ALLOW), .granted = "host:login"}},
+	};
+	const struct row no_scopes[] = {
+	    {"host:login", NOW, &h, .names = true, .mfa_role = "Member",
+	     .cross = "common:org:cross", .want = {IS(ORGRBAC_DENY), .mfa = NO}},
+	};
+	const struct row unnamed_empty[] = {
+	    {"host:login", NOW, &h, .names = true, .mfa_role = "", .cross = "common:org:cross",
+	     .want = {.mfa = NO}},
+	};
+	const struct row unnamed_null[] = {
+	    {"host:login", NOW, &h, .names = true, .mfa_role = NULL, .cross = "common:org:cross",
+	     .want = {.mfa = NO}},
+	};
 
 	(void)state;
 	assert_non_null(f);
@@ -1183,33 +1328,22 @@ static void test_counts_without_arrays(void **state)
 	f->n_groups = 4;
 	f->n_roles = 4;
 	f->n_grants = 7;
-	judge(f, "host:login", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	judge(f, "none", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
+	DECIDE(f, counted);
 	orgrbac_facts_free(f);
 	orgrbac_facts_free(NULL);
 
-	judge_as(&shaky, &h, "host:login", "Member", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_true(d.mfa_exempt); /* the role is granted, whatever it holds */
+	DECIDE(&shaky, no_privileges);
 	/* a hole in a counted privilege list is skipped */
 	r.privileges = holes;
-	judge_as(&shaky, &h, "host:login", "Member", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_ALLOW);
-	assert_string_equal(d.matches[0].granted, "host:login");
+	DECIDE(&shaky, holes_skipped);
 	g.n_scopes = 2;
-	judge_as(&shaky, &h, "host:login", "Member", "common:org:cross", NOW, &d);
-	assert_int_equal(d.verdict, ORGRBAC_DENY);
-	assert_false(d.mfa_exempt);
+	DECIDE(&shaky, no_scopes);
 	/* a role without a name is not the 2FA-exempt role, even when none is configured */
 	g.n_scopes = 0;
 	r.name = "";
-	judge_as(&shaky, &h, "host:login", "", "common:org:cross", NOW, &d);
-	assert_false(d.mfa_exempt);
+	DECIDE(&shaky, unnamed_empty);
 	r.name = NULL;
-	judge_as(&shaky, &h, "host:login", NULL, "common:org:cross", NOW, &d);
-	assert_false(d.mfa_exempt);
+	DECIDE(&shaky, unnamed_null);
 }
 
 static void test_reason_is_bounded_and_one_line(void **state)
@@ -1245,21 +1379,39 @@ static void test_reason_is_bounded_and_one_line(void **state)
 
 static void test_names(void **state)
 {
+	static const struct {
+		int which; /* 0: verdict, 1: kind, 2: mode */
+		int value;
+		const char *name;
+	} cases[] = {
+	    {0, ORGRBAC_ALLOW, "allow"},
+	    {0, ORGRBAC_DENY, "deny"},
+	    {0, ORGRBAC_EXPIRED, "expired"},
+	    {0, ORGRBAC_UNKNOWN, "unknown"},
+	    {0, 9, "invalid"},
+	    {1, ORGRBAC_EXT_VENDOR, "vendor"},
+	    {1, ORGRBAC_EXT_PARTNER, "partner"},
+	    {1, ORGRBAC_EXT_KIND_UNKNOWN, "unknown"},
+	    {1, 9, "unknown"},
+	    {2, ORGRBAC_MODE_CONTINUOUS, "continuous"},
+	    {2, ORGRBAC_MODE_WINDOW, "window"},
+	    {2, ORGRBAC_MODE_DISABLED, "disabled"},
+	    {2, ORGRBAC_MODE_UNKNOWN, "unknown"},
+	    {2, 9, "unknown"},
+	};
+
 	(void)state;
-	assert_string_equal(orgrbac_verdict_name(ORGRBAC_ALLOW), "allow");
-	assert_string_equal(orgrbac_verdict_name(ORGRBAC_DENY), "deny");
-	assert_string_equal(orgrbac_verdict_name(ORGRBAC_EXPIRED), "expired");
-	assert_string_equal(orgrbac_verdict_name(ORGRBAC_UNKNOWN), "unknown");
-	assert_string_equal(orgrbac_verdict_name((enum orgrbac_verdict)9), "invalid");
-	assert_string_equal(orgrbac_ext_kind_name(ORGRBAC_EXT_VENDOR), "vendor");
-	assert_string_equal(orgrbac_ext_kind_name(ORGRBAC_EXT_PARTNER), "partner");
-	assert_string_equal(orgrbac_ext_kind_name(ORGRBAC_EXT_KIND_UNKNOWN), "unknown");
-	assert_string_equal(orgrbac_ext_kind_name((enum orgrbac_ext_kind)9), "unknown");
-	assert_string_equal(orgrbac_ext_mode_name(ORGRBAC_MODE_CONTINUOUS), "continuous");
-	assert_string_equal(orgrbac_ext_mode_name(ORGRBAC_MODE_WINDOW), "window");
-	assert_string_equal(orgrbac_ext_mode_name(ORGRBAC_MODE_DISABLED), "disabled");
-	assert_string_equal(orgrbac_ext_mode_name(ORGRBAC_MODE_UNKNOWN), "unknown");
-	assert_string_equal(orgrbac_ext_mode_name((enum orgrbac_ext_mode)9), "unknown");
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *name =
+		    cases[i].which == 0 ? orgrbac_verdict_name((enum orgrbac_verdict)cases[i].value)
+		    : cases[i].which == 1
+			? orgrbac_ext_kind_name((enum orgrbac_ext_kind)cases[i].value)
+			: orgrbac_ext_mode_name((enum orgrbac_ext_mode)cases[i].value);
+
+		table_checks++;
+		if (strcmp(name, cases[i].name) != 0)
+			fail_msg("case %zu: '%s', expected '%s'", i, name, cases[i].name);
+	}
 }
 
 int main(void)
@@ -1302,5 +1454,8 @@ int main(void)
 	    cmocka_unit_test_teardown(test_names, free_expr),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+
+	printf("policy: %lu checks in tables\n", table_checks);
+	return rc;
 }
