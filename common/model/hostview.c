@@ -78,7 +78,7 @@ void orgrbac_view_warn(const struct orgrbac_view_params *p, const char *fmt, ...
 	p->warn(p->warn_ctx, msg);
 }
 
-bool orgrbac_dn_below(const char *child, const char *parent)
+bool orgrbac_view_dn_below(const char *child, const char *parent)
 {
 	size_t c = strlen(child), p = strlen(parent), k = 0;
 
@@ -253,8 +253,8 @@ static int candidate_name(struct orgrbac_view_ctx *c, size_t i, char **name)
 
 	*name = NULL;
 	/* Another organization's roles: gids are allocated per organization. */
-	if (!r->has_gid || (!orgrbac_dn_below(r->dn, c->global_roles) &&
-			    (c->host_org == NULL || !orgrbac_dn_below(r->dn, c->host_org))))
+	if (!r->has_gid || (!orgrbac_view_dn_below(r->dn, c->global_roles) &&
+			    (c->host_org == NULL || !orgrbac_view_dn_below(r->dn, c->host_org))))
 		return 0;
 	if (r->gid < p->gid_min || r->gid < 1 || r->gid > 0xfffffffeLL) {
 		orgrbac_view_warn(

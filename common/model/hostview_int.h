@@ -42,7 +42,7 @@ void orgrbac_view_warn(const struct orgrbac_view_params *p, const char *fmt, ...
     __attribute__((format(printf, 2, 3)));
 
 /* Is normalized `child` strictly beneath `parent`? The ',' must not be an escaped one. */
-bool orgrbac_dn_below(const char *child, const char *parent);
+bool orgrbac_view_dn_below(const char *child, const char *parent);
 
 /* Every user's memberships of the exposed roles, into c->out; -1 when out of memory. */
 int orgrbac_view_add_users(struct orgrbac_view_ctx *c);

@@ -18,7 +18,7 @@ static const char *org_dn_of(const char *dn, const char *base)
 {
 	size_t c = strlen(dn), p = strlen(base), end, start;
 
-	if (!orgrbac_dn_below(dn, base))
+	if (!orgrbac_view_dn_below(dn, base))
 		return NULL;
 	end = c - p - 1;
 	start = end;
@@ -49,7 +49,8 @@ static long user_groups(struct orgrbac_view_ctx *c, const char *user_dn, const c
 		     i < c->n_edges && strcmp(c->edges[i].key, cur) == 0; i++) {
 			size_t g = c->edges[i].idx;
 
-			if (c->group_seen[g] || !orgrbac_dn_below(c->img->groups[g].dn, org_dn))
+			if (c->group_seen[g] ||
+			    !orgrbac_view_dn_below(c->img->groups[g].dn, org_dn))
 				continue;
 			if (tail >= MAX_GROUPS_PER_USER)
 				return -1;
@@ -83,8 +84,8 @@ static size_t user_grants(struct orgrbac_view_ctx *c, const char *user_dn, size_
 			size_t g = c->grantees[i].idx;
 			const char *dn = c->img->grants[g].dn;
 
-			if (c->grant_seen[g] || (!orgrbac_dn_below(dn, org_dn) &&
-						 !orgrbac_dn_below(dn, c->platform_grants)))
+			if (c->grant_seen[g] || (!orgrbac_view_dn_below(dn, org_dn) &&
+						 !orgrbac_view_dn_below(dn, c->platform_grants)))
 				continue;
 			c->grant_seen[g] = 1;
 			c->grants[n++] = g;
@@ -97,7 +98,7 @@ static size_t user_grants(struct orgrbac_view_ctx *c, const char *user_dn, size_
 
 static bool is_platform(const struct orgrbac_view_ctx *c, const struct orgrbac_img_grant *g)
 {
-	return orgrbac_dn_below(g->dn, c->platform_grants);
+	return orgrbac_view_dn_below(g->dn, c->platform_grants);
 }
 
 /*
@@ -113,8 +114,8 @@ static const struct orgrbac_img_role *grant_role(struct orgrbac_view_ctx *c,
 
 	if (g->unreadable[0] != '\0' || g->role_dn == NULL)
 		return NULL;
-	if (!orgrbac_dn_below(g->role_dn, c->global_roles) &&
-	    (is_platform(c, g) || !orgrbac_dn_below(g->role_dn, org_dn)))
+	if (!orgrbac_view_dn_below(g->role_dn, c->global_roles) &&
+	    (is_platform(c, g) || !orgrbac_view_dn_below(g->role_dn, org_dn)))
 		return NULL;
 	r = orgrbac_view_pair_find(c->roles, c->img->n_roles, g->role_dn);
 	if (r < 0)
