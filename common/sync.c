@@ -100,19 +100,18 @@ static bool read_directory(const struct orgrbac_config *cfg, const struct orgrba
 			   struct orgrbac_image *img, struct orgrbac_sync_result *r)
 {
 	struct orgrbac_ldap *l = NULL;
-	int st = orgrbac_ldap_open(cfg, p->trust_any_owner, &l, &r->err);
+	enum orgrbac_dir_status st;
 
-	if (st != ORGRBAC_LDAP_OK) {
-		r->status =
-		    st == ORGRBAC_LDAP_UNAVAIL ? ORGRBAC_SYNC_UNAVAIL : ORGRBAC_SYNC_DIRECTORY;
-		return false;
+	st = orgrbac_dir_status_from_ldap(orgrbac_ldap_open(cfg, p->trust_any_owner, &l, &r->err));
+	if (st == ORGRBAC_DIR_FOUND) {
+		/* The URI is one of the configuration's: point at that, for as long as cfg lives.
+		 */
+		for (size_t i = 0; i < cfg->n_uris; i++)
+			if (strcmp(cfg->uris[i], orgrbac_ldap_uri(l)) == 0)
+				r->server = cfg->uris[i];
+		st = orgrbac_directory_image(l, cfg, img, &r->err);
+		orgrbac_ldap_close(l);
 	}
-	/* The URI is one of the configuration's: point at that, for as long as cfg lives. */
-	for (size_t i = 0; i < cfg->n_uris; i++)
-		if (strcmp(cfg->uris[i], orgrbac_ldap_uri(l)) == 0)
-			r->server = cfg->uris[i];
-	st = orgrbac_directory_image(l, cfg, img, &r->err);
-	orgrbac_ldap_close(l);
 	if (st != ORGRBAC_DIR_FOUND) {
 		r->status =
 		    st == ORGRBAC_DIR_UNAVAIL ? ORGRBAC_SYNC_UNAVAIL : ORGRBAC_SYNC_DIRECTORY;
