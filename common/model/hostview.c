@@ -262,10 +262,17 @@ static int candidate_name(struct orgrbac_view_ctx *c, size_t i, char **name)
 		    r->gid, p->gid_min);
 		return 0;
 	}
+	if (r->group_name == NULL && r->cn != NULL && strlen(r->cn) > ORGRBAC_GROUP_NAME_MAX) {
+		orgrbac_view_warn(p,
+				  "role '%s' left out: no orgGroupName, and its cn is longer than "
+				  "%d bytes",
+				  cn, ORGRBAC_GROUP_NAME_MAX);
+		return 0;
+	}
 	n = r->group_name != NULL ? strdup(r->group_name)
 				  : orgrbac_group_name_derive(p->group_prefix, r->cn);
 	if (n == NULL && r->cn != NULL)
-		return -1;
+		return -1; /* out of memory */
 	if (!orgrbac_group_name_valid(n)) {
 		orgrbac_view_warn(p, "role '%s' left out: '%s' is not a usable group name", cn,
 				  n != NULL ? n : "");

@@ -132,7 +132,10 @@ static void collect(void *ctx, const char *msg)
 static void sample(struct orgrbac_image *img)
 {
 	struct orgrbac_img_grant *g;
+	char longcn[301];
 
+	memset(longcn, 'L', sizeof(longcn) - 1);
+	longcn[sizeof(longcn) - 1] = '\0';
 	memset(img, 0, sizeof(*img));
 	img->base = xdup(BASE);
 	role(img, "cn=org admin," GROLES, "Org Admin", 20002, NULL, "host:*");
@@ -146,6 +149,8 @@ static void sample(struct orgrbac_image *img)
 	role(img, "cn=dup b," GROLES, "Dup B", 23000, NULL, "x");
 	role(img, "cn=weird," GROLES, "We!rd   Name", 24000, NULL, "x"); /* derived name */
 	role(img, "cn=bad name," GROLES, "Bad", 24001, "-bad", "x");	 /* unusable name */
+	/* a cn no group name can be derived from: left out, never a failed sync */
+	role(img, "cn=long,ou=roles," ACME, longcn, 24002, NULL, "host:login");
 	role(img, "cn=globex op,ou=roles," GLOBEX, "Globex Op", 22001, NULL, "host:login");
 	/* the same gid in another organization is no clash: gids are per organization */
 	role(img, "cn=acme op,ou=roles," ACME, "Acme Op", 22001, NULL, "host:login");
@@ -342,6 +347,8 @@ static void groups_exposed(void **state)
 	assert_non_null(strstr(warnings, "'Dup A' left out"));
 	assert_non_null(strstr(warnings, "'Dup B' left out"));
 	assert_non_null(strstr(warnings, "'-bad' is not a usable group name"));
+	assert_non_null(strstr(warnings, "LLL' left out: no orgGroupName, and its cn is longer "
+					 "than 255 bytes"));
 	orgrbac_view_free(&v);
 }
 
