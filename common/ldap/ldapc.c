@@ -511,14 +511,21 @@ static enum orgrbac_ldap_status page_next(struct orgrbac_ldap *l, const char *ba
 	}
 	resp = ldap_control_find(LDAP_CONTROL_PAGEDRESULTS, rctrls, NULL);
 	/* A server that ignores the control sends everything at once: that is the end. */
-	if (resp != NULL &&
-	    ldap_parse_pageresponse_control(l->ld, resp, &estimate, &cookie) == LDAP_SUCCESS) {
-		if (cookie.bv_len > 0)
-			*next = ber_bvdup(&cookie);
-		ber_memfree(cookie.bv_val);
+	if (resp == NULL) {
+		ldap_controls_free(rctrls);
+		return ORGRBAC_LDAP_OK;
 	}
+	/* A page that cannot say what follows must not pass for the last one. */
+	if (ldap_parse_pageresponse_control(l->ld, resp, &estimate, &cookie) != LDAP_SUCCESS) {
+		orgrbac_seterr(err, "paged search under %s: unreadable paging control", base);
+		ldap_controls_free(rctrls);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	if (cookie.bv_len > 0 && (*next = ber_bvdup(&cookie)) == NULL)
+		orgrbac_seterr(err, "paged search under %s: out of memory", base);
+	ber_memfree(cookie.bv_val);
 	ldap_controls_free(rctrls);
-	return ORGRBAC_LDAP_OK;
+	return cookie.bv_len > 0 && *next == NULL ? ORGRBAC_LDAP_ERROR : ORGRBAC_LDAP_OK;
 }
 
 enum orgrbac_ldap_status orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base,

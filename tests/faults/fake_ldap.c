@@ -49,6 +49,8 @@
  * critical        the entries, then unavailableCriticalExtension (12)
  * nosuchobject    the entries, then noSuchObject (32)
  * vanish          no entries; noSuchObject (32), as if the base did not exist
+ * badpage         the entries, then success with a paged-results control
+ *                 whose value does not parse
  *
  * For each search it prints "search N BASE" and, for the one it changed,
  * "changed N MODE", so that a test can tell that the Nth search happened.
@@ -88,6 +90,7 @@ enum mode {
 	CRITICAL,
 	NOSUCHOBJECT,
 	VANISH,
+	BADPAGE,
 };
 
 static const char *const mode_names[] = {
@@ -95,7 +98,7 @@ static const char *const mode_names[] = {
     "reset-request",  "half-request",	 "reset-search",   "half-search",
     "trickle-search", "huge-search",	 "proxy",	   "refs",
     "referral",	      "sizelimit",	 "timelimit",	   "adminlimit",
-    "critical",	      "nosuchobject",	 "vanish",
+    "critical",	      "nosuchobject",	 "vanish",	   "badpage",
 };
 
 /* The resultCode each partial mode puts into the changed SearchResultDone. */
@@ -339,6 +342,28 @@ static size_t search_done(const struct request *req, int code, unsigned char *ou
 	return n + put_tlv(out + n, 0x65, result, r);
 }
 
+/* A successful SearchResultDone whose paged-results control cannot be read. */
+static size_t search_done_badpage(const struct request *req, unsigned char *out)
+{
+	static const char oid[] = "1.2.840.113556.1.4.319";
+	static const unsigned char result[] = {0x0a, 0x01, 0x00, 0x04, 0x00, 0x04, 0x00};
+	static const unsigned char value[] = {0x30, 0x05, 0x02, 0x01}; /* cut short */
+	unsigned char body[512], ctl[128], tmp[128];
+	size_t b = 0, c, t;
+
+	memcpy(body, req->msgid, req->msgid_len);
+	b = req->msgid_len;
+	b += put_tlv(body + b, 0x65, result, sizeof(result));
+	t = put_tlv(tmp, 0x04, (const unsigned char *)oid, sizeof(oid) - 1);
+	t += put_tlv(tmp + t, 0x04, value, sizeof(value));
+	c = put_tlv(ctl, 0x30, tmp, t);
+	c = put_tlv(tmp, 0x30, ctl, c); /* SEQUENCE OF Control, one */
+	tmp[0] = 0xa0;			/* controls [0] */
+	memcpy(body + b, tmp, c);
+	b += c;
+	return put_tlv(out, 0x30, body, b);
+}
+
 /* A SearchResultReference naming the referral URI. */
 static size_t search_reference(const struct request *req, unsigned char *out)
 {
@@ -408,6 +433,8 @@ static void proxy(int fd, enum mode mode)
 
 					if (write_full(fd, made, n) != 0)
 						goto out;
+				} else if (mode == BADPAGE) {
+					len = search_done_badpage(&ans, msg);
 				} else {
 					len = search_done(&ans, result_code(mode), msg);
 				}

@@ -707,6 +707,16 @@ for mode in refs referral sizelimit timelimit adminlimit critical nosuchobject; 
 		grep -q "^changed $n $mode$" "$FAKE_LOG" || ko "14 $mode: sync made no search $n"
 	done
 done
+# A page whose paging control does not parse must not pass for the last page:
+# sync fails and keeps the snapshot (2-6 are the paged searches of the image).
+cp "$WORK/snapshot.good" "$WORK/snapshot.db"
+for n in 2 3 4 5 6; do
+	FAKE_ARGS=(-u "$MAIN_PORT" -n "$n")
+	start_fake badpage
+	conf px-sync "ldap://127.0.0.1:$FAKE_PORT/"
+	sync_case "14 badpage on search $n" px-sync 2
+	grep -q "^changed $n badpage$" "$FAKE_LOG" || ko "14 badpage: sync made no search $n"
+done
 # noSuchObject alone: the server does not hold a base that must exist, on
 # whichever search: UNAVAIL (the snapshot decides with offline = snapshot),
 # never "unknown" and never an organization without external-access entries.
