@@ -113,8 +113,12 @@ static int64_t fraction_of(const char *a, const char *b, int64_t unit)
 	return s;
 }
 
-/* Z, or an offset of hours and optional minutes; *offset is what to subtract from local time. */
-static bool gtime_zone(const char *s, int64_t *offset)
+/*
+ * "Z", or an offset, then the end of the string; *offset is what to subtract
+ * from local time. GeneralizedTime writes the offset +HH or +HHMM, ISO 8601
+ * (`iso`) +HH:MM.
+ */
+static bool zone(const char *s, bool iso, int64_t *offset)
 {
 	int sign, hh, mm = 0;
 
@@ -128,7 +132,9 @@ static bool gtime_zone(const char *s, int64_t *offset)
 	s++;
 	if (!digits(&s, 2, &hh))
 		return false;
-	if (*s != '\0' && !digits(&s, 2, &mm))
+	if (iso && (*s++ != ':' || !digits(&s, 2, &mm)))
+		return false;
+	if (!iso && *s != '\0' && !digits(&s, 2, &mm))
 		return false;
 	if (*s != '\0' || hh > 23 || mm > 59)
 		return false;
@@ -168,31 +174,10 @@ int orgrbac_gtime_parse(const char *s, int64_t *out)
 			return -1;
 		frac = fraction_of(start, s, unit);
 	}
-	if (!civil_valid(&c) || !gtime_zone(s, &offset))
+	if (!civil_valid(&c) || !zone(s, false, &offset))
 		return -1;
 	*out = civil_to_epoch(&c) + frac - offset;
 	return 0;
-}
-
-/* "Z", or "+HH:MM" / "-HH:MM", then the end of the string. */
-static bool iso_zone(const char *s, int64_t *offset)
-{
-	int sign, hh, mm;
-
-	if (s[0] == 'Z' && s[1] == '\0') {
-		*offset = 0;
-		return true;
-	}
-	if (s[0] != '+' && s[0] != '-')
-		return false;
-	sign = s[0] == '-' ? -1 : 1;
-	s++;
-	if (!digits(&s, 2, &hh) || *s++ != ':' || !digits(&s, 2, &mm) || *s != '\0')
-		return false;
-	if (hh > 23 || mm > 59)
-		return false;
-	*offset = sign * (int64_t)(hh * 3600 + mm * 60);
-	return true;
 }
 
 int orgrbac_iso8601_parse(const char *s, int64_t *out)
@@ -216,7 +201,7 @@ int orgrbac_iso8601_parse(const char *s, int64_t *out)
 			if (!digits(&s, 2, &c.second))
 				return -1;
 		}
-		if (!iso_zone(s, &offset))
+		if (!zone(s, true, &offset))
 			return -1;
 	}
 	if (!civil_valid(&c))
