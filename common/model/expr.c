@@ -141,21 +141,14 @@ static int lex(struct parser *p)
 	case ')': p->tok.kind = TOK_RPAREN; break;
 	case '+': p->tok.kind = TOK_PLUS; break;
 	case '|':
-		if (s[p->pos + 1] != '|') {
-			orgrbac_seterr(p->err, "column %lu: single '|', expected '||' or '+'",
-				       col(p->pos));
-			return -1;
-		}
-		p->tok.kind = TOK_OR;
-		p->tok.len = 2;
-		break;
 	case '&':
-		if (s[p->pos + 1] != '&') {
-			orgrbac_seterr(p->err, "column %lu: single '&', expected '&&'",
-				       col(p->pos));
+		/* || and && only: a single one is a typo, not another operator */
+		if (s[p->pos + 1] != c) {
+			orgrbac_seterr(p->err, "column %lu: single '%c', expected %s", col(p->pos),
+				       c, c == '|' ? "'||' or '+'" : "'&&'");
 			return -1;
 		}
-		p->tok.kind = TOK_AND;
+		p->tok.kind = c == '|' ? TOK_OR : TOK_AND;
 		p->tok.len = 2;
 		break;
 	case '*':
