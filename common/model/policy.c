@@ -499,6 +499,14 @@ void orgrbac_decide(const struct orgrbac_facts *facts, const struct orgrbac_host
 	one_line(out->reason);
 }
 
+/* An array of n strings, each freed, then the array. */
+static void free_strings(char **v, size_t n)
+{
+	for (size_t i = 0; v != NULL && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 void orgrbac_facts_free(struct orgrbac_facts *f)
 {
 	if (f == NULL)
@@ -506,17 +514,11 @@ void orgrbac_facts_free(struct orgrbac_facts *f)
 	free(f->user);
 	free(f->dn);
 	free(f->org);
-	for (size_t i = 0; f->groups != NULL && i < f->n_groups; i++)
-		free(f->groups[i]);
-	free(f->groups);
+	free_strings(f->groups, f->n_groups);
 	for (size_t i = 0; f->roles != NULL && i < f->n_roles; i++) {
-		struct orgrbac_role *r = &f->roles[i];
-
-		free(r->dn);
-		free(r->name);
-		for (size_t k = 0; r->privileges != NULL && k < r->n_privileges; k++)
-			free(r->privileges[k]);
-		free(r->privileges);
+		free(f->roles[i].dn);
+		free(f->roles[i].name);
+		free_strings(f->roles[i].privileges, f->roles[i].n_privileges);
 	}
 	free(f->roles);
 	for (size_t i = 0; f->grants != NULL && i < f->n_grants; i++) {
@@ -526,9 +528,7 @@ void orgrbac_facts_free(struct orgrbac_facts *f)
 		free(g->name);
 		free(g->org);
 		free(g->role_dn);
-		for (size_t k = 0; g->scopes != NULL && k < g->n_scopes; k++)
-			free(g->scopes[k]);
-		free(g->scopes);
+		free_strings(g->scopes, g->n_scopes);
 		free(g->via);
 	}
 	free(f->grants);
