@@ -102,12 +102,31 @@ fail:
 	return -1;
 }
 
+ssize_t orgrbac_read_full(int fd, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r = read(fd, (char *)buf + got, n - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			return -1;
+		if (r == 0)
+			break;
+		got += (size_t)r;
+	}
+	return (ssize_t)got;
+}
+
 int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size_t *len,
 		      orgrbac_error *err)
 {
 	struct stat st;
 	char *buf = NULL;
-	size_t got = 0;
+	size_t got;
+	ssize_t r;
 	int fd;
 
 	*out = NULL;
@@ -123,19 +142,12 @@ int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size
 		orgrbac_seterr(err, "%.200s: out of memory", path);
 		goto fail;
 	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, buf + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			orgrbac_seterr(err, "%.200s: cannot read: %s", path, strerror(errno));
-			goto fail;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
+	r = orgrbac_read_full(fd, buf, (size_t)st.st_size);
+	if (r < 0) {
+		orgrbac_seterr(err, "%.200s: cannot read: %s", path, strerror(errno));
+		goto fail;
 	}
+	got = (size_t)r;
 	buf[got] = '\0';
 	close(fd);
 	*out = buf;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define ORGRBAC_GROUP_NAME_MAX 255	     /* bytes of a group name */
 #define ORGRBAC_TIME_MIN       INT64_MIN     /* an open notBefore */
@@ -42,6 +43,12 @@ struct stat;
  * the path and what is wrong.
  */
 int orgrbac_open_checked(const char *path, int checks, struct stat *st, orgrbac_error *err);
+
+/*
+ * Read up to n bytes, until n or the end of the file, whatever signals
+ * interrupt. Returns the bytes read, or -1 with errno.
+ */
+ssize_t orgrbac_read_full(int fd, void *buf, size_t n);
 
 /*
  * Read a whole file opened with orgrbac_open_checked() and at most `max` bytes. The buffer is

@@ -510,23 +510,17 @@ bool orgrbac_config_ignored(const struct orgrbac_config *cfg, const char *user)
 static int first_line(int fd, const char *path, char **secret, orgrbac_error *err)
 {
 	char buf[SECRET_MAX + 1], *nl;
-	size_t got = 0, n;
+	size_t got, n;
+	ssize_t r;
 	int rc = -1;
 
 	/* One byte more than a secret may have tells a long line from a full one. */
-	while (got < sizeof(buf)) {
-		ssize_t r = read(fd, buf + got, sizeof(buf) - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			orgrbac_seterr(err, "%.160s: cannot read: %s", path, strerror(errno));
-			goto out;
-		}
-		if (r == 0)
-			break;
-		got += (size_t)r;
+	r = orgrbac_read_full(fd, buf, sizeof(buf));
+	if (r < 0) {
+		orgrbac_seterr(err, "%.160s: cannot read: %s", path, strerror(errno));
+		goto out;
 	}
+	got = (size_t)r;
 	nl = memchr(buf, '\n', got);
 	n = nl != NULL ? (size_t)(nl - buf) : got;
 	if (n > SECRET_MAX) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for common/base/util.c: user names, filter escaping, lists and safe file reads. */
+#include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -129,6 +130,28 @@ static char *write_file(const char *name, const char *text, mode_t mode)
 	fclose(f);
 	assert_int_equal(chmod(path, mode), 0);
 	return path;
+}
+
+static void read_full(void **state)
+{
+	char buf[16];
+	int fds[2];
+
+	assert_int_equal(pipe(fds), 0);
+	assert_int_equal(write(fds[1], "abc", 3), 3);
+	assert_int_equal(write(fds[1], "de", 2), 2);
+	/* fewer bytes than there are: exactly those */
+	assert_int_equal(orgrbac_read_full(fds[0], buf, 2), 2);
+	assert_memory_equal(buf, "ab", 2);
+	close(fds[1]);
+	/* more than there are: up to the end, across writes */
+	assert_int_equal(orgrbac_read_full(fds[0], buf, sizeof(buf)), 3);
+	assert_memory_equal(buf, "cde", 3);
+	assert_int_equal(orgrbac_read_full(fds[0], buf, sizeof(buf)), 0);
+	close(fds[0]);
+	errno = 0;
+	assert_int_equal(orgrbac_read_full(fds[0], buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EBADF);
 }
 
 static void read_file(void **state)
@@ -360,9 +383,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(valid_names),   cmocka_unit_test(refused_names),
 	    cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
-	    cmocka_unit_test(read_file),     cmocka_unit_test(wipe),
-	    cmocka_unit_test(saturating),    cmocka_unit_test(open_checked),
-	    cmocka_unit_test(grow),
+	    cmocka_unit_test(read_file),     cmocka_unit_test(read_full),
+	    cmocka_unit_test(wipe),	     cmocka_unit_test(saturating),
+	    cmocka_unit_test(open_checked),  cmocka_unit_test(grow),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
