@@ -20,7 +20,7 @@ EXTRA_libnss_orgrbac_la_DEPENDENCIES = $(srcdir)/nss_orgrbac/nss_orgrbac.map
 endif
 
 # The .la file is of no use for a module loaded by glibc by its soname.
-install-exec-hook: install-nss-hook
+install-data-hook: install-nss-hook
 install-nss-hook:
 	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.la
 .PHONY: install-nss-hook
