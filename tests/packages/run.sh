@@ -111,7 +111,7 @@ build_packages() {
 	tar -C "$src/orgrbac-$version" -xf "$work/tree.tar"
 	# The unit tests run in the suite; here the packaging is under test.
 	if ! (cd "$src/orgrbac-$version" &&
-		DEB_BUILD_OPTIONS="nocheck parallel=$(nproc)" DEB_BUILD_PROFILES=nocheck \
+		DEB_BUILD_OPTIONS="nocheck noautodbgsym parallel=$(nproc)" DEB_BUILD_PROFILES=nocheck \
 			dpkg-buildpackage -us -uc -b) >"$work/build.log" 2>&1; then
 		tail -n 60 "$work/build.log"
 		fail "dpkg-buildpackage failed (log: $work/build.log)"
@@ -171,14 +171,12 @@ make_root() {
 		rm -f "$work/cache/$SUITE"-*.tar
 		log=$work/mmdebstrap.log
 		printf 'mmdebstrap from: %s\n' "${mirrors[@]}"
-		# root mode mounts /proc and /dev in the target: in a namespace of its own
+		# root mode mounts /proc and /dev in the target: in a namespace of its own.
+		# No fsync for a throwaway root (it stays in the root's dpkg.cfg.d), and
+		# no path-exclude: mmdebstrap then filters every file itself, 7 times slower.
 		if ! unshare --mount --propagation private mmdebstrap --variant=apt \
 			--include="$ROOT_PACKAGES" --format=tar --skip=cleanup/apt/lists \
-			--aptopt='Acquire::Languages "none"' \
-			--dpkgopt='path-exclude=/usr/share/doc/*' \
-			--dpkgopt='path-include=/usr/share/doc/*/copyright' \
-			--dpkgopt='path-exclude=/usr/share/man/*' \
-			--dpkgopt='path-exclude=/usr/share/locale/*' \
+			--aptopt='Acquire::Languages "none"' --dpkgopt=force-unsafe-io \
 			"$SUITE" "$tarball.tmp" "${mirrors[@]}" >"$log" 2>&1; then
 			rm -f "$tarball.tmp"
 			if grep -qE 'Failed to fetch|Could not resolve|Temporary failure|Unable to connect|Connection (failed|refused|timed out)|No route to host|apt-get update failed|Network is unreachable' "$log"; then
