@@ -479,7 +479,9 @@ inside() {
 		ko "purge: the root differs: $(printf '%s\n' "$out" | head -n 20)"
 	umount -n "$root/proc"
 	echo "packages: $passed passed, $failed failed"
-	[ "$failed" -eq 0 ]
+	[ "$failed" -eq 0 ] || return 1
+	# Kept for a post-mortem when something failed; the cached tarball stays.
+	rm -rf "$root" "$work/upgrade" "$work/tree.tar"
 }
 
 if [ "${1:-}" = --inside ]; then
