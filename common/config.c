@@ -4,7 +4,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <netdb.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -837,29 +836,25 @@ static int parse(struct loader *ld, size_t len, dictionary **out)
 	return 0;
 }
 
+/*
+ * The host's own name, as gethostname() gives it, never a DNS answer: a
+ * canonical name from the resolver is whatever the DNS says (a spoofed CNAME
+ * would pick another host's resource grants), and asking it would block
+ * every decision on the resolver.
+ */
 static int default_resource(struct loader *ld)
 {
-	struct addrinfo hints = {.ai_flags = AI_CANONNAME}, *ai = NULL;
 	struct where w = {.sec = "host", .key = "resource"};
 	char host[HOST_NAME_MAX + 1];
-	const char *name = host;
-	int rc;
 
 	w.line = line_of(ld, "host", NULL);
 	if (gethostname(host, sizeof(host)) != 0)
 		return bad(ld, &w, NULL, "not set, and the host name is unknown: %s",
 			   strerror(errno));
 	host[sizeof(host) - 1] = '\0';
-	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai != NULL && ai->ai_canonname != NULL &&
-	    ai->ai_canonname[0] != '\0')
-		name = ai->ai_canonname;
-	if (!name_valid(name))
-		rc = bad(ld, &w, name, "not set, and the host's name is not usable: set it");
-	else
-		rc = store(ld, &ld->cfg->resource, name);
-	if (ai != NULL)
-		freeaddrinfo(ai);
-	return rc;
+	if (!name_valid(host))
+		return bad(ld, &w, host, "not set, and the host's name is not usable: set it");
+	return store(ld, &ld->cfg->resource, host);
 }
 
 /* What no single key can tell: required keys, pairs, sections without require. */

@@ -43,7 +43,7 @@ struct orgrbac_config {
 	char *org;	 /* required */
 	char **services; /* NULL-terminated, possibly empty */
 	size_t n_services;
-	char *resource; /* default: the host's FQDN */
+	char *resource; /* default: gethostname(), never a DNS answer */
 
 	/* [pam] */
 	char *default_require;	   /* NULL: a service without require= is an error */

@@ -312,17 +312,19 @@ static int base_held(struct orgrbac_ldap *l, const char *base, orgrbac_error *er
 }
 
 /*
- * One search of the load. A base that does not exist or is hidden: nothing
- * there when `may_be_absent` (platform grants are optional), otherwise the
+ * One search of the load. A base that does not exist or is hidden: with
+ * `absent` the caller is told (and the result is empty), otherwise the
  * directory cannot be read as it must be, which is never "no restrictions".
  */
 static int search(struct load *s, const char *base, int scope, const char *filter, char **attrs,
-		  int limit, bool may_be_absent, LDAPMessage **res)
+		  int limit, bool *absent, LDAPMessage **res)
 {
 	int rc = orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
 
+	if (absent != NULL)
+		*absent = rc == ORGRBAC_LDAP_NOOBJECT;
 	if (rc == ORGRBAC_LDAP_NOOBJECT)
-		return may_be_absent ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_UNAVAIL;
+		return absent != NULL ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_UNAVAIL;
 	if (rc == ORGRBAC_LDAP_UNAVAIL)
 		return ORGRBAC_DIR_UNAVAIL;
 	return rc == ORGRBAC_LDAP_OK ? ORGRBAC_DIR_FOUND : ORGRBAC_DIR_ERROR;
@@ -396,7 +398,7 @@ struct candidates {
 	size_t entries, exact, in_host, outside;
 };
 
-static int find_candidates(struct load *s, const char *base, bool may_be_absent, const char *filter,
+static int find_candidates(struct load *s, const char *base, bool *absent, const char *filter,
 			   const char *user, struct candidates *c)
 {
 	static char *attrs[] = {"uid", "memberOf", NULL};
@@ -404,8 +406,7 @@ static int find_candidates(struct load *s, const char *base, bool may_be_absent,
 
 	ldap_msgfree(c->res);
 	memset(c, 0, sizeof(*c));
-	rc = search(s, base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES, may_be_absent,
-		    &c->res);
+	rc = search(s, base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES, absent, &c->res);
 	if (rc != ORGRBAC_DIR_FOUND) {
 		if (strstr(s->err->msg, "more than") != NULL)
 			orgrbac_seterr(s->err, "uid '%s' is ambiguous: more than %d entries match",
@@ -445,6 +446,7 @@ static int find_candidates(struct load *s, const char *base, bool may_be_absent,
 static int pick_user(struct load *s, const char *user, struct candidates *c)
 {
 	char esc[ORGRBAC_USER_MAX * 3 + 1], filter[sizeof(esc) + 64], *host_dn = NULL;
+	bool absent = false;
 	int rc = ORGRBAC_DIR_FOUND;
 
 	if (orgrbac_filter_escape(user, esc, sizeof(esc)) < 0)
@@ -454,12 +456,23 @@ static int pick_user(struct load *s, const char *user, struct candidates *c)
 	if (s->cfg->org != NULL && asprintf(&host_dn, "o=%s,%s", s->cfg->org, s->cfg->base) < 0)
 		return fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	if (host_dn != NULL)
-		rc = find_candidates(s, host_dn, true, filter, user, c);
+		rc = find_candidates(s, host_dn, &absent, filter, user, c);
+	/*
+	 * The host's own organization must exist: a server without it (or without
+	 * the base at all, which it then says in its own words) cannot answer.
+	 */
+	if (rc == ORGRBAC_DIR_FOUND && absent) {
+		rc = base_held(s->l, s->cfg->base, s->err);
+		if (rc == ORGRBAC_DIR_FOUND)
+			rc = fail(s, ORGRBAC_DIR_UNAVAIL,
+				  "%s does not hold the base %s (the host's organization)",
+				  orgrbac_ldap_uri(s->l), host_dn);
+	}
 	free(host_dn);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
 	if (c->in_host == 0)
-		rc = find_candidates(s, s->cfg->base, false, filter, user, c);
+		rc = find_candidates(s, s->cfg->base, NULL, filter, user, c);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
 	if (c->entries == 0) {
@@ -579,7 +592,7 @@ static int groups_memberof(struct load *s)
 		if (add_group(s, s->direct[i]) < 0)
 			return ORGRBAC_DIR_ERROR;
 	rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, "(&(objectClass=groupOfNames)(memberOf=*))",
-		    attrs, ORGRBAC_MAX_GROUPS * 4, false, &res);
+		    attrs, ORGRBAC_MAX_GROUPS * 4, NULL, &res);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
 	/* Closure: walk the groups found so far, adding the parents of each. */
@@ -640,7 +653,7 @@ static int groups_search(struct load *s)
 			if (filter == NULL)
 				return fail(s, ORGRBAC_DIR_ERROR, "group filter too long");
 			rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, filter, attrs,
-				    ORGRBAC_MAX_GROUPS, false, &res);
+				    ORGRBAC_MAX_GROUPS, NULL, &res);
 			free(filter);
 			if (rc != ORGRBAC_DIR_FOUND)
 				return rc;
@@ -831,6 +844,7 @@ static int load_grants(struct load *s)
 				"orgNotBefore", "orgNotAfter",	  NULL};
 	size_t n = s->f->n_groups + 1;
 	char **grantees = calloc(n, sizeof(*grantees)), *platform_dn = NULL;
+	bool absent; /* a directory without platform grants: none */
 	int rc = ORGRBAC_DIR_FOUND;
 
 	if (grantees == NULL || asprintf(&platform_dn, "ou=grants,%s", s->cfg->base) < 0) {
@@ -852,10 +866,14 @@ static int load_grants(struct load *s)
 				break;
 			}
 			rc = search(s, platform ? platform_dn : s->org_dn, LDAP_SCOPE_SUBTREE,
-				    filter, attrs, ORGRBAC_MAX_GRANTS, platform, &res);
+				    filter, attrs, ORGRBAC_MAX_GRANTS, platform ? &absent : NULL,
+				    &res);
 			free(filter);
-			/* res stays NULL for a platform subtree the directory does not have */
-			for (e = res != NULL ? ldap_first_entry(s->ld, res) : NULL;
+			/* no result to walk after a failure, or for a platform subtree the
+			 * directory does not have */
+			for (e = rc == ORGRBAC_DIR_FOUND && res != NULL
+				     ? ldap_first_entry(s->ld, res)
+				     : NULL;
 			     rc == ORGRBAC_DIR_FOUND && e != NULL; e = ldap_next_entry(s->ld, e))
 				rc = add_grant(s, e, platform);
 			ldap_msgfree(res);
@@ -941,12 +959,13 @@ static int load_roles(struct load *s)
 			rc = fail(s, ORGRBAC_DIR_ERROR, "role filter too long");
 			break;
 		}
-		rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, (int)batch, false,
+		rc = search(s, s->cfg->base, LDAP_SCOPE_SUBTREE, filter, attrs, (int)batch, NULL,
 			    &res);
 		free(filter);
-		for (e = ldap_first_entry(s->ld, res); rc == ORGRBAC_DIR_FOUND && e != NULL;
+		/* a failed search leaves no result to walk */
+		for (e = rc == ORGRBAC_DIR_FOUND ? ldap_first_entry(s->ld, res) : NULL; e != NULL;
 		     e = ldap_next_entry(s->ld, e))
-			if (f->n_roles < n)
+			if (rc == ORGRBAC_DIR_FOUND && f->n_roles < n)
 				rc = add_role(s, e);
 		ldap_msgfree(res);
 	}
@@ -1046,7 +1065,7 @@ static int load_external(struct load *s)
 	int rc;
 
 	rc = search(s, s->org_dn, LDAP_SCOPE_SUBTREE, "(objectClass=orgExternalAccess)", attrs,
-		    ORGRBAC_MAX_EXTERNAL, false, &res);
+		    ORGRBAC_MAX_EXTERNAL, NULL, &res);
 	if (rc != ORGRBAC_DIR_FOUND)
 		return rc;
 	f->external = calloc((size_t)ldap_count_entries(s->ld, res) + 1, sizeof(*f->external));

@@ -253,6 +253,54 @@ static bool is_unavailable(int rc)
 }
 
 /*
+ * Why a search that ended with `rc` gives no answer we may use. A referral
+ * (resultCode 10) is never followed: LDAP_OPT_REFERRALS is off, so libldap
+ * hands it back instead of connecting anywhere, over TLS or not. Limits
+ * (sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded) and any other
+ * failure after some entries make a partial answer, never a complete one.
+ */
+static void search_failed(orgrbac_error *err, const char *what, const char *base, int rc,
+			  int sizelimit, int entries)
+{
+	if (rc == LDAP_REFERRAL)
+		orgrbac_seterr(err,
+			       "%s under %s: the server answered with a referral, not followed",
+			       what, base);
+	else if (rc == LDAP_SIZELIMIT_EXCEEDED && sizelimit > 0)
+		orgrbac_seterr(err, "%s under %s matched more than %d entries", what, base,
+			       sizelimit);
+	else if (entries > 0)
+		orgrbac_seterr(err, "%s under %s: a partial answer of %d entries, then: %s", what,
+			       base, entries, ldap_err2string(rc));
+	else
+		orgrbac_seterr(err, "%s under %s failed: %s", what, base, ldap_err2string(rc));
+}
+
+/*
+ * noSuchObject: the server does not hold the base of the search, or an ACL
+ * hides it. For a base that must exist (the configured base, the user's
+ * organization) the caller reads it as a server that cannot answer (a replica
+ * not yet initialized, another suffix), never as an empty answer: that would
+ * make a user unknown, or a vendor's closed access entry absent.
+ */
+static void no_base(const struct orgrbac_ldap *l, const char *base, orgrbac_error *err)
+{
+	orgrbac_seterr(err, "%s does not hold the base %s (no such object)", l->uri, base);
+}
+
+/* Entries and search references in a result chain. */
+static int count_answers(LDAP *ld, LDAPMessage *res)
+{
+	int n = 0;
+
+	for (LDAPMessage *m = ldap_first_message(ld, res); m != NULL; m = ldap_next_message(ld, m))
+		if (ldap_msgtype(m) == LDAP_RES_SEARCH_ENTRY ||
+		    ldap_msgtype(m) == LDAP_RES_SEARCH_REFERENCE)
+			n++;
+	return n;
+}
+
+/*
  * `tls`: this connection will use TLS. Only then is a TLS context built: it
  * loads the whole CA bundle, which would cost every plaintext loopback or
  * ldapi decision milliseconds for nothing.
@@ -473,7 +521,7 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	struct timeval tv = {l->timeout, 0};
 	struct sigpipe_guard guard;
 	LDAPMessage *m;
-	int rc;
+	int rc, answers;
 
 	*res = NULL;
 	if (sizelimit <= 0) {
@@ -488,27 +536,26 @@ int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, con
 	if (watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	sigpipe_restore(&guard);
+	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
 	/* Only the caller knows whether a missing base means "nothing there" or "unusable". */
-	if (rc == LDAP_NO_SUCH_OBJECT) {
-		orgrbac_seterr(err, "%s does not exist or is hidden from this bind", base);
+	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
+		no_base(l, base, err);
 		ldap_msgfree(*res);
 		*res = NULL;
 		return ORGRBAC_LDAP_NOOBJECT;
 	}
 	if (rc != LDAP_SUCCESS) {
-		if (rc == LDAP_SIZELIMIT_EXCEEDED)
-			orgrbac_seterr(err, "search under %s matched more than %d entries", base,
-				       sizelimit);
-		else
-			orgrbac_seterr(err, "search under %s failed: %s", base,
-				       ldap_err2string(rc));
+		search_failed(err, "search", base, rc, sizelimit, answers);
 		ldap_msgfree(*res);
 		*res = NULL;
 		return is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
 	}
 	for (m = ldap_first_message(l->ld, *res); m != NULL; m = ldap_next_message(l->ld, m)) {
 		if (ldap_msgtype(m) == LDAP_RES_SEARCH_REFERENCE) {
-			orgrbac_seterr(err, "search under %s returned a referral", base);
+			orgrbac_seterr(err,
+				       "search under %s returned a search reference (a referral), "
+				       "not followed",
+				       base);
 			ldap_msgfree(*res);
 			*res = NULL;
 			return ORGRBAC_LDAP_ERROR;
@@ -532,7 +579,7 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 		LDAPMessage *res = NULL, *m;
 		struct berval next = {0, NULL};
 		ber_int_t estimate = 0;
-		int rc, result = LDAP_SUCCESS;
+		int rc, result = LDAP_SUCCESS, answers;
 
 		if (ldap_create_page_control(l->ld, page_size, cookie, 1, &page) != LDAP_SUCCESS) {
 			orgrbac_seterr(err, "cannot create a paged-results control");
@@ -548,14 +595,15 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 			rc = LDAP_TIMEOUT;
 		sigpipe_restore(&guard);
 		ldap_control_free(page);
-		if (rc == LDAP_NO_SUCH_OBJECT) {
+		answers = res != NULL ? count_answers(l->ld, res) : 0;
+		if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
+			no_base(l, base, err);
 			ldap_msgfree(res);
-			status = ORGRBAC_LDAP_OK;
+			status = ORGRBAC_LDAP_UNAVAIL;
 			goto out;
 		}
 		if (rc != LDAP_SUCCESS) {
-			orgrbac_seterr(err, "paged search under %s failed: %s", base,
-				       ldap_err2string(rc));
+			search_failed(err, "paged search", base, rc, 0, answers);
 			ldap_msgfree(res);
 			status = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
 			goto out;
@@ -565,7 +613,10 @@ int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scop
 			int type = ldap_msgtype(m);
 
 			if (type == LDAP_RES_SEARCH_REFERENCE) {
-				orgrbac_seterr(err, "search under %s returned a referral", base);
+				orgrbac_seterr(err,
+					       "search under %s returned a search reference (a "
+					       "referral), not followed",
+					       base);
 				ldap_msgfree(res);
 				goto out;
 			}

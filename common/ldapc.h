@@ -38,10 +38,11 @@ unsigned long orgrbac_ldap_round_trips(const struct orgrbac_ldap *l);
 
 /*
  * Search with the configured timeout and at most `sizelimit` entries.
- * Exceeding the size limit, a partial result, a referral or a search
- * reference is an error. A base that does not exist (or that an ACL hides) is
- * ORGRBAC_LDAP_NOOBJECT with *res NULL: the caller says what it means. The
- * caller frees *res with ldap_msgfree.
+ * Exceeding the size limit, a partial result (entries, then any code but
+ * success), a referral or a search reference is an error; referrals are never
+ * followed. A base that does not exist (or that an ACL hides) is
+ * ORGRBAC_LDAP_NOOBJECT: the caller says what it means. On success the caller
+ * frees *res with ldap_msgfree; on failure *res is NULL.
  */
 int orgrbac_ldap_search(struct orgrbac_ldap *l, const char *base, int scope, const char *filter,
 			char **attrs, int sizelimit, LDAPMessage **res, orgrbac_error *err);
@@ -53,7 +54,8 @@ typedef int (*orgrbac_entry_fn)(void *ctx, LDAP *ld, LDAPMessage *entry);
  * Search in pages of `page_size` entries (RFC 2696), for directories larger
  * than a server's size limit for one search, with the configured timeout per
  * page and at most `max_entries` in all. Referrals and partial results are
- * errors, as for orgrbac_ldap_search; no such object is an empty result.
+ * errors and no such object is UNAVAIL, on any page, as for
+ * orgrbac_ldap_search.
  */
 int orgrbac_ldap_search_paged(struct orgrbac_ldap *l, const char *base, int scope,
 			      const char *filter, char **attrs, int page_size, size_t max_entries,

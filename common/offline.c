@@ -54,12 +54,15 @@ enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapsho
 						    int64_t max_age, char *reason, size_t len)
 {
 	struct holder h = {.s = s, .user = user, .now = now};
-	int64_t synced = orgrbac_snapshot_synced_at(s);
+	/* The header's time is the file's word: saturated, a hostile one cannot wrap into range. */
+	int64_t age = orgrbac_age(now, orgrbac_snapshot_synced_at(s));
 
-	if (now < synced || now - synced > max_age) {
+	/* A sync in the future (the clock set back) is not trusted; a clamped age is too old. */
+	if (age < 0 || age == INT64_MAX || max_age <= 0 || age > max_age) {
 		snprintf(reason, len,
-			 "offline: the snapshot synced %lld s ago is older than %lld s",
-			 (long long)(now - synced), (long long)max_age);
+			 "offline: the snapshot synced %lld s ago is older than %lld s "
+			 "(or from the future)",
+			 (long long)age, (long long)max_age);
 		return ORGRBAC_OFFLINE_UNDECIDED;
 	}
 	if (!known(s, user, now)) {

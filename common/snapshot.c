@@ -342,13 +342,17 @@ size_t orgrbac_snapshot_count_members(const struct orgrbac_snapshot *s)
 bool orgrbac_snapshot_fresh(const struct orgrbac_snapshot *s, int64_t now)
 {
 	int64_t at = s->h->synced_at, max = s->h->max_age;
+	int64_t age = orgrbac_age(now, at), ahead = orgrbac_age(at, now);
 
-	/* A sync time in the future beyond max_age is as untrustworthy as an old one. */
-	if (max <= 0)
+	/*
+	 * Both words come from the file: saturated, so that no header wraps an
+	 * age into range, and a clamped distance is never within max_age. A
+	 * sync time in the future beyond max_age is as untrustworthy as an old
+	 * one.
+	 */
+	if (max <= 0 || age == INT64_MAX || age == INT64_MIN || ahead == INT64_MAX)
 		return false;
-	if (now >= at)
-		return now - at <= max;
-	return at - now <= max;
+	return age >= 0 ? age <= max : ahead <= max;
 }
 
 long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name)

@@ -29,6 +29,33 @@ void orgrbac_wipe(void *p, size_t n)
 		explicit_bzero(p, n);
 }
 
+int64_t orgrbac_sat_add(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_add_overflow(a, b, &r))
+		return b > 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t orgrbac_sat_sub(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_sub_overflow(a, b, &r))
+		return b < 0 ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
+int64_t orgrbac_sat_mul(int64_t a, int64_t b)
+{
+	int64_t r;
+
+	if (__builtin_mul_overflow(a, b, &r))
+		return (a < 0) == (b < 0) ? INT64_MAX : INT64_MIN;
+	return r;
+}
+
 char *orgrbac_strdup(const char *s)
 {
 	return s == NULL ? NULL : strdup(s);

@@ -56,6 +56,25 @@ int orgrbac_filter_escape(const char *in, char *out, size_t outlen);
  */
 char *orgrbac_printable(const char *in, char *out, size_t len);
 
+/*
+ * Saturating arithmetic for times and sizes read from files or the directory:
+ * a result beyond int64_t is clamped to INT64_MIN or INT64_MAX, never
+ * wrapped. A caller that compares against a bound treats a clamped result
+ * as "at least that far", never as in range.
+ */
+int64_t orgrbac_sat_add(int64_t a, int64_t b);
+int64_t orgrbac_sat_sub(int64_t a, int64_t b);
+int64_t orgrbac_sat_mul(int64_t a, int64_t b);
+
+/*
+ * Seconds from `then` to `now`, saturated: negative when `then` lies in the
+ * future, INT64_MAX (or INT64_MIN) when the distance does not fit.
+ */
+static inline int64_t orgrbac_age(int64_t now, int64_t then)
+{
+	return orgrbac_sat_sub(now, then);
+}
+
 /* Split `s` on commas and/or white space into a NULL-terminated array. */
 char **orgrbac_split_list(const char *s, size_t *n);
 void orgrbac_strv_free(char **v);

@@ -45,11 +45,13 @@ tests_unit_test_hostview_CFLAGS = $(unit_cflags)
 tests_unit_test_hostview_LDADD = $(unit_ldadd)
 
 # The NSS tests: the module through real glibc in a private mount namespace.
-check_PROGRAMS += tests/nss/nss_stress tests/nss/nss_direct
+check_PROGRAMS += tests/nss/nss_stress tests/nss/nss_direct tests/nss/nss_truncate
 tests_nss_nss_stress_SOURCES = tests/nss/nss_stress.c
 tests_nss_nss_stress_LDADD = -lpthread
 tests_nss_nss_direct_SOURCES = tests/nss/nss_direct.c
 tests_nss_nss_direct_LDADD = -ldl
+tests_nss_nss_truncate_SOURCES = tests/nss/nss_truncate.c
+tests_nss_nss_truncate_LDADD = -ldl
 TESTS += tests/nss/run.sh
 AM_TESTS_ENVIRONMENT += ORGRBAC_SNAPSHOT_PATH='$(snapshotpath)'; export ORGRBAC_SNAPSHOT_PATH;
 EXTRA_DIST += nss_orgrbac/nss_orgrbac.map tests/nss/run.sh tests/nss/lib.sh \

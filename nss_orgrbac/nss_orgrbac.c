@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libnss_orgrbac: the group database from the host snapshot; no network, no output. */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <nss.h>
 #include <pthread.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "snapshot.h"
 
@@ -35,9 +37,21 @@ struct ref {
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static struct ref *current;
-/* setgrent/getgrent_r/endgrent: glibc serializes them; the lock guards them anyway. */
+/*
+ * setgrent/getgrent_r/endgrent: glibc serializes them; the lock guards them
+ * anyway. The enumeration keeps its mapping between calls, and with it a
+ * descriptor of the mapped file (not of the path, which a sync may point at
+ * a new file meanwhile), so that each call can check with one fstat that
+ * nobody changed that file in place: reading a mapping past the end of a
+ * file truncated under it raises SIGBUS, which would kill the host process.
+ * `enum_failed`: the file changed under the enumeration, which ends with an
+ * error until the next setgrent or endgrent.
+ */
 static struct ref *enum_ref;
 static size_t enum_next;
+static int enum_fd = -1;
+static struct stat enum_st; /* of enum_fd when the enumeration began, or last checked */
+static bool enum_failed;
 /* The last file refused, so that a bad snapshot is not validated again at every call. */
 static struct stat refused;
 static bool have_refused;
@@ -56,6 +70,20 @@ static void fork_parent(void)
 static void fork_child(void)
 {
 	pthread_mutex_init(&lock, NULL);
+}
+
+/*
+ * Close the enumeration's descriptor only if it still names the file we
+ * opened: a host that closed it behind our back may have reused the number.
+ */
+static void enum_close_fd_locked(void)
+{
+	struct stat st;
+
+	if (enum_fd >= 0 && fstat(enum_fd, &st) == 0 && st.st_dev == enum_st.st_dev &&
+	    st.st_ino == enum_st.st_ino)
+		close(enum_fd);
+	enum_fd = -1;
 }
 
 static void init_once(void)
@@ -139,6 +167,7 @@ __attribute__((destructor)) static void release(void)
 	pthread_mutex_lock(&lock);
 	put_locked(enum_ref);
 	enum_ref = NULL;
+	enum_close_fd_locked();
 	retire_locked();
 	pthread_mutex_unlock(&lock);
 }
@@ -233,17 +262,80 @@ enum nss_status _nss_orgrbac_getgrgid_r(gid_t gid, struct group *result, char *b
 	return lookup(NULL, gid, result, buffer, buflen, errnop);
 }
 
+static void enum_end_locked(void)
+{
+	put_locked(enum_ref);
+	enum_ref = NULL;
+	enum_close_fd_locked();
+	enum_next = 0;
+}
+
+/*
+ * Start an enumeration: the snapshot in force, and a descriptor of the same
+ * file. A sync may rename a new file over the path between the two opens;
+ * then the descriptor names another file, and a second try takes the new one.
+ */
+static bool enum_begin_locked(void)
+{
+	struct stat st;
+
+	enum_end_locked();
+	enum_failed = false;
+	for (int attempt = 0; attempt < 2; attempt++) {
+		enum_ref = get_locked(now());
+		if (enum_ref == NULL)
+			return false;
+		enum_fd = open(snapshot_path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+		if (enum_fd >= 0 && fstat(enum_fd, &st) == 0) {
+			enum_st = st;
+			if (orgrbac_snapshot_is_file(enum_ref->snap, &st))
+				return true;
+		} else if (enum_fd >= 0) {
+			close(enum_fd);
+			enum_fd = -1;
+		}
+		enum_end_locked();
+	}
+	return false;
+}
+
+static bool same_time(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec == b->tv_sec && a->tv_nsec == b->tv_nsec;
+}
+
+/*
+ * Is the file under the enumeration's mapping still the one mapped (device,
+ * inode, size, mtime, ctime)? A file truncated or rewritten in place ends
+ * the enumeration before it is read. A sync renames a new file over the
+ * path and leaves this one whole, so the enumeration goes on reading it;
+ * losing that link changes its ctime, which is accepted once per link lost
+ * (chmod, chown or a restored mtime change the ctime with no link lost).
+ */
+static bool enum_intact_locked(void)
+{
+	struct stat st;
+
+	if (enum_fd < 0 || fstat(enum_fd, &st) != 0 || st.st_dev != enum_st.st_dev ||
+	    st.st_ino != enum_st.st_ino || st.st_size != enum_st.st_size ||
+	    !same_time(&st.st_mtim, &enum_st.st_mtim))
+		return false;
+	if (!same_time(&st.st_ctim, &enum_st.st_ctim)) {
+		if (st.st_nlink >= enum_st.st_nlink)
+			return false;
+		enum_st = st;
+	}
+	return true;
+}
+
 enum nss_status _nss_orgrbac_setgrent(int stayopen)
 {
 	enum nss_status st = NSS_STATUS_SUCCESS;
 
 	pthread_once(&once, init_once);
 	pthread_mutex_lock(&lock);
-	put_locked(enum_ref);
-	enum_next = 0;
 	/* The whole enumeration reads one snapshot, even if a sync replaces it meanwhile. */
-	enum_ref = get_locked(now());
-	if (enum_ref == NULL)
+	if (!enum_begin_locked())
 		st = NSS_STATUS_UNAVAIL;
 	pthread_mutex_unlock(&lock);
 	return st;
@@ -260,9 +352,12 @@ enum nss_status _nss_orgrbac_getgrent_r(struct group *result, char *buffer, size
 	}
 	pthread_once(&once, init_once);
 	pthread_mutex_lock(&lock);
-	if (enum_ref == NULL) {
-		enum_next = 0;
-		enum_ref = get_locked(now());
+	/* getgrent_r without setgrent starts an enumeration; one that failed stays failed */
+	if (enum_ref == NULL && !enum_failed)
+		enum_begin_locked();
+	if (enum_ref != NULL && !enum_intact_locked()) {
+		enum_end_locked();
+		enum_failed = true;
 	}
 	if (enum_ref == NULL) {
 		st = unavail(errnop);
@@ -285,9 +380,8 @@ enum nss_status _nss_orgrbac_endgrent(void)
 {
 	pthread_once(&once, init_once);
 	pthread_mutex_lock(&lock);
-	put_locked(enum_ref);
-	enum_ref = NULL;
-	enum_next = 0;
+	enum_end_locked();
+	enum_failed = false;
 	pthread_mutex_unlock(&lock);
 	return NSS_STATUS_SUCCESS;
 }

@@ -4,6 +4,7 @@
 #define PAM_SM_AUTH
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
 #include <time.h>
@@ -13,6 +14,7 @@
 
 #include "config.h"
 #include "evaluate.h"
+#include "factor.h"
 #include "offline.h"
 #include "pamargs.h"
 
@@ -39,6 +41,8 @@ static const char *code_name(int rc)
 	case PAM_USER_UNKNOWN: return "PAM_USER_UNKNOWN";
 	case PAM_AUTHINFO_UNAVAIL: return "PAM_AUTHINFO_UNAVAIL";
 	case PAM_SERVICE_ERR: return "PAM_SERVICE_ERR";
+	case PAM_BUF_ERR: return "PAM_BUF_ERR";
+	case PAM_SYSTEM_ERR: return "PAM_SYSTEM_ERR";
 	default: return "?";
 	}
 }
@@ -51,7 +55,8 @@ static int finish(struct call *c, int rc, const char *reason)
 
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
 		prio = LOG_NOTICE;
-	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL)
+	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_BUF_ERR ||
+		 rc == PAM_SYSTEM_ERR)
 		prio = LOG_ERR; /* the administrator must act */
 	orgrbac_printable(reason, why, sizeof(why));
 	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
@@ -80,7 +85,7 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 	if (c->mode == MODE_AUTH) {
 		/* Positive confirmation only: a known user, let in at all, holding the role. */
 		if (d->verdict == ORGRBAC_ALLOW && d->mfa_exempt && d->mfa_grant != NULL) {
-			snprintf(why, sizeof(why), "holds role '%s' through grant '%s'",
+			snprintf(why, sizeof(why), "holds role '%s' through grant '%s', key first",
 				 d->mfa_grant->role != NULL ? d->mfa_grant->role->name : "?",
 				 d->mfa_grant->name);
 			return finish(c, PAM_SUCCESS, why);
@@ -129,10 +134,24 @@ static int offline(struct call *c, const struct orgrbac_config *cfg, const char 
 	return rc;
 }
 
+/* Who and where, for the log line: PAM_SERVICE, and PAM_USER when it is set. */
+static void call_init(struct call *c, pam_handle_t *pamh, enum mode mode)
+{
+	const void *item = NULL;
+
+	*c = (struct call){
+	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
+	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
+		c->service = item;
+		orgrbac_printable(c->service, c->service_log, sizeof(c->service_log));
+	}
+	if (pam_get_item(pamh, PAM_USER, &item) == PAM_SUCCESS && item != NULL)
+		orgrbac_printable(item, c->user, sizeof(c->user));
+}
+
 static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
 {
-	struct call c = {
-	    .pamh = pamh, .mode = mode, .service = "?", .service_log = "?", .user = "?"};
+	struct call c;
 	struct orgrbac_pam_args args;
 	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_evaluation ev;
@@ -141,10 +160,7 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 	orgrbac_error err;
 	int rc = PAM_SERVICE_ERR;
 
-	if (pam_get_item(pamh, PAM_SERVICE, &item) == PAM_SUCCESS && item != NULL) {
-		c.service = item;
-		orgrbac_printable(c.service, c.service_log, sizeof(c.service_log));
-	}
+	call_init(&c, pamh, mode);
 	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (mode == MODE_AUTH && !args.mfa_exempt)
@@ -153,12 +169,18 @@ static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, 
 		return finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN,
 			      "no user name");
 	user = item;
-	orgrbac_printable(user, c.user, sizeof(c.user));
 
 	if (orgrbac_config_load(args.config, false, &cfg, &err) != 0)
 		return finish(&c, PAM_SERVICE_ERR, err.msg);
 	if (orgrbac_config_ignored(cfg, user)) {
 		rc = finish(&c, PAM_IGNORE, "listed in ignore_users");
+		goto out;
+	}
+	/* No exemption without a factor verified first; the directory is not asked. */
+	if (mode == MODE_AUTH &&
+	    orgrbac_prior_factor(c.service, pam_getenv(pamh, ORGRBAC_AUTH_INFO_VAR), err.msg,
+				 sizeof(err.msg)) != ORGRBAC_FACTOR_PUBLICKEY) {
+		rc = finish(&c, PAM_IGNORE, err.msg);
 		goto out;
 	}
 	if (mode == MODE_AUTH)
@@ -202,6 +224,56 @@ out:
 	return rc;
 }
 
+/* What pam_sm_authenticate returned on a handle, kept in that handle for pam_sm_setcred. */
+#define AUTH_RESULT "pam_orgrbac:auth_result"
+
+static void forget_result(pam_handle_t *pamh, void *data, int error_status)
+{
+	(void)pamh;
+	(void)error_status;
+	free(data);
+}
+
+/*
+ * pam_setcred walks the auth stack again. On a handle where authenticate
+ * ran, libpam takes each line's action from the code authenticate returned
+ * but counts the code setcred returns: a module that answers otherwise
+ * there changes the outcome ("[success=done ...]" then falls through to the
+ * next line's setcred). Where authenticate did not run on the handle,
+ * setcred's own codes steer the jumps. So setcred answers what
+ * authenticate did on this handle, and the place for the answer is taken
+ * before deciding, so that no answer is left unkept.
+ */
+static int authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
+{
+	int *kept = malloc(sizeof(*kept));
+	int rc = kept != NULL ? pam_set_data(pamh, AUTH_RESULT, kept, forget_result) : PAM_BUF_ERR;
+	struct call c;
+
+	if (rc != PAM_SUCCESS) {
+		/* an answer setcred could not repeat is no answer: no exemption */
+		free(kept);
+		call_init(&c, pamh, MODE_AUTH);
+		return finish(&c, rc,
+			      rc == PAM_BUF_ERR
+				  ? "not asked: out of memory keeping the answer for pam_setcred"
+				  : "not asked: libpam would not keep the answer for pam_setcred "
+				    "(the module must be called through a PAM stack)");
+	}
+	*kept = pam_orgrbac(pamh, MODE_AUTH, flags, argc, argv);
+	return *kept;
+}
+
+/* Nothing authenticated on this handle: nothing to mirror, nothing established. */
+static int setcred(pam_handle_t *pamh)
+{
+	const void *kept = NULL;
+
+	if (pam_get_data(pamh, AUTH_RESULT, &kept) != PAM_SUCCESS || kept == NULL)
+		return PAM_IGNORE;
+	return *(const int *)kept;
+}
+
 PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
 	return pam_orgrbac(pamh, MODE_ACCOUNT, flags, argc, argv);
@@ -209,10 +281,10 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc, const c
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return pam_orgrbac(pamh, MODE_AUTH, flags, argc, argv);
+	return authenticate(pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc, const char **argv)
 {
-	return PAM_IGNORE;
+	return setcred(pamh);
 }

@@ -539,7 +539,10 @@ static int cmd_sync(int argc, char **argv)
 	}
 	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
 				  &err) == 0) {
-		generation = orgrbac_snapshot_generation(prev) + 1;
+		/* the old file's word: one more, but never wrapped back to 0 */
+		generation = orgrbac_snapshot_generation(prev);
+		if (generation < UINT64_MAX)
+			generation++;
 		orgrbac_snapshot_close(prev);
 	}
 	if (orgrbac_snapshot_write(cfg->snapshot, &view, generation, (int64_t)time(NULL),
@@ -616,8 +619,9 @@ static int cmd_status(int argc, char **argv)
 		orgrbac_time_format(at, when, sizeof(when));
 		printf("generation:  %llu\n",
 		       (unsigned long long)orgrbac_snapshot_generation(snap));
+		/* the file's word: a hostile sync time saturates the age, never wraps it */
 		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
-		       (long long)(now - at), (long long)orgrbac_snapshot_max_age(snap));
+		       (long long)orgrbac_age(now, at), (long long)orgrbac_snapshot_max_age(snap));
 		printf("state:       %s\n",
 		       fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
 		printf("counts:      %zu users, %zu groups, %zu memberships\n",

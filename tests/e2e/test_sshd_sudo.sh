@@ -9,7 +9,10 @@
 # pam_orgrbac logs can be read back. Nothing on the host changes; sshd
 # listens on a free loopback port and dies with the PID namespace, however
 # the test ends. The PAM files are the samples of etc/pam.d/ with the
-# module's absolute path and a test configuration.
+# module's absolute path and a test configuration; sshd runs with the
+# sample etc/sshd_config.d/orgrbac.conf, with it less its
+# AuthenticationMethods line (keyboard-interactive alone must not let a
+# 2FA-exempt user in on no credential), and with keys only.
 . "$(dirname "$0")/../integration/lib.sh"
 
 # Users of the sample organization (see etc/sample-org.ldif), plus ghost,
@@ -61,17 +64,47 @@ key_login() {
 }
 
 # Key and then keyboard-interactive, without a terminal; the askpass script
-# gives the code (a wrong one with a second argument) and notes each prompt.
+# gives the code (a wrong one with a second argument, nothing with "none")
+# and notes each prompt.
 twofa_login() (
-	export ORGRBAC_E2E_USER=$1 ORGRBAC_E2E_WRONG=${2:-}
+	export ORGRBAC_E2E_USER=$1 ORGRBAC_E2E_CODE=${2:-right}
 	export SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none
 	ssh_as "$1" -o BatchMode=no -o NumberOfPasswordPrompts=1 \
 		-o PreferredAuthentications=publickey,keyboard-interactive
 )
 
+# No key at all, only keyboard-interactive; the code as for twofa_login.
+nokey_login() (
+	export ORGRBAC_E2E_USER=$1 ORGRBAC_E2E_CODE=${2:-right}
+	export SSH_ASKPASS="$T/askpass" SSH_ASKPASS_REQUIRE=force DISPLAY=none
+	ssh_as "$1" -o BatchMode=no -o NumberOfPasswordPrompts=1 -o PubkeyAuthentication=no \
+		-o PreferredAuthentications=keyboard-interactive
+)
+
+# asked USER: the askpass script saw a code prompt for USER since the log was emptied.
+asked() {
+	grep -q "^$1 .*One-time password" "$T/askpass.log"
+}
+
+# start_sshd MODE [EXPOSE]: sshd with the test's own lines (port, keys, logs)
+# and then, by MODE: "publickey", keys only; "sample", the shipped
+# etc/sshd_config.d/orgrbac.conf; "no-methods", that sample without its
+# AuthenticationMethods line (keyboard-interactive is then a login method of
+# its own). EXPOSE is sshd's ExposeAuthInfo (default no).
 start_sshd() {
-	local methods=$1 i
-	sed "s/@METHODS@/$methods/" "$T/sshd_config.in" >"$T/sshd_config"
+	local mode=$1 i sample="$ORGRBAC_TOP/etc/sshd_config.d/orgrbac.conf"
+	{
+		sed "s/@EXPOSE@/${2:-no}/" "$T/sshd_config.in"
+		case $mode in
+		publickey)
+			printf 'UsePAM yes\nPubkeyAuthentication yes\nPasswordAuthentication no\n'
+			printf 'KbdInteractiveAuthentication yes\nAuthenticationMethods publickey\n'
+			;;
+		sample) cat "$sample" ;;
+		no-methods) grep -v '^AuthenticationMethods' "$sample" ;;
+		*) fail "start_sshd: unknown mode $mode" ;;
+		esac
+	} >"$T/sshd_config"
 	/usr/sbin/sshd -t -f "$T/sshd_config" || fail "sshd rejects its test configuration"
 	/usr/sbin/sshd -D -f "$T/sshd_config" -E "$T/sshd.log" &
 	SSHD_PID=$!
@@ -164,16 +197,24 @@ inside() {
 	done
 	stop_sshd
 
-	echo "# public key, then a one-time code that 2FA-exempt users skip"
-	start_sshd publickey,keyboard-interactive
+	echo "# the shipped sshd_config sample: a public key, then a one-time code that 2FA-exempt users skip"
+	start_sshd sample
 	: >"$T/askpass.log"
-	if [ "$(twofa_login grace)" = orgrbac-e2e-shell-grace ] &&
+	if [ "$(twofa_login grace none)" = orgrbac-e2e-shell-grace ] &&
 		! grep -q '^grace ' "$T/askpass.log"; then
-		pass "2FA: grace (2FA-exempt) logs in and is not asked for a code"
+		pass "2FA: grace (2FA-exempt) logs in with her key and is not asked for a code"
 	else
 		flunk "2FA: grace was refused or asked for a code ($(cat "$T/askpass.log"))"
 	fi
 	expect_log grace sshd auth PAM_SUCCESS
+	: >"$T/askpass.log"
+	if out=$(nokey_login grace none); then
+		flunk "2FA: grace got a shell with no key and no code: $out"
+	elif asked grace; then
+		flunk "2FA: grace was asked for a code without a key first"
+	else
+		pass "2FA: grace without a key is refused before any code (publickey first)"
+	fi
 	if out=$(twofa_login alice wrong); then
 		flunk "2FA: alice got a shell with a wrong code: $out"
 	else
@@ -210,6 +251,69 @@ inside() {
 	cp "$T/orgrbac.conf.up" "$T/orgrbac.conf"
 	stop_sshd
 
+	# sshd puts SSH_AUTH_INFO_0 into the PAM environment whether or not it
+	# also exposes it to the session.
+	echo "# the shipped sample with ExposeAuthInfo yes"
+	start_sshd sample yes
+	: >"$T/askpass.log"
+	if [ "$(twofa_login grace none)" = orgrbac-e2e-shell-grace ] && ! asked grace; then
+		pass "2FA, ExposeAuthInfo yes: grace logs in with her key and is not asked for a code"
+	else
+		flunk "2FA, ExposeAuthInfo yes: grace was refused or asked ($(cat "$T/askpass.log"))"
+	fi
+	expect_log grace sshd auth PAM_SUCCESS
+	stop_sshd
+
+	# A forgotten AuthenticationMethods line: keyboard-interactive is a login
+	# method of its own, so no key was verified first and the exemption
+	# declines: everyone, exempt or not, must give the code.
+	echo "# the sample without AuthenticationMethods: plain UsePAM and keyboard-interactive"
+	start_sshd no-methods
+	: >"$T/askpass.log"
+	if out=$(nokey_login grace none); then
+		flunk "2FA: grace got a shell with no key and no code: $out"
+	elif asked grace; then
+		pass "2FA: grace without a key is asked for a code, and refused without one"
+	else
+		flunk "2FA: grace without a key was refused but never asked for a code"
+	fi
+	expect_log grace sshd auth PAM_IGNORE
+	if logged grace sshd auth | tail -n 1 | grep -q "set 'AuthenticationMethods publickey,keyboard-interactive'"; then
+		pass "2FA: the log line tells the administrator to set AuthenticationMethods"
+	else
+		flunk "2FA: the log line does not say what to set: $(logged grace sshd auth | tail -n 1)"
+	fi
+	if out=$(nokey_login grace wrong); then
+		flunk "2FA: grace got a shell with no key and a wrong code: $out"
+	else
+		pass "2FA: grace without a key is refused with a wrong code"
+	fi
+	: >"$T/askpass.log"
+	if [ "$(twofa_login grace none)" = orgrbac-e2e-shell-grace ] && ! asked grace; then
+		pass "2FA: grace with her key logs in and is not asked for a code"
+	else
+		flunk "2FA: grace with her key was refused or asked ($(cat "$T/askpass.log"))"
+	fi
+	expect_log grace sshd account PAM_SUCCESS
+	: >"$T/askpass.log"
+	# bob: alice's code of this 30-second step is spent (pam_oath refuses a replay)
+	if out=$(nokey_login bob none); then
+		flunk "2FA: bob got a shell with no key and no code: $out"
+	elif asked bob; then
+		pass "2FA: bob (not exempt) without a key is asked for a code, and refused without one"
+	else
+		flunk "2FA: bob without a key was refused but never asked for a code"
+	fi
+	expect_log bob sshd auth PAM_IGNORE
+	: >"$T/askpass.log"
+	if [ "$(nokey_login bob)" = orgrbac-e2e-shell-bob ] && asked bob; then
+		pass "2FA: bob without a key logs in with a code"
+	else
+		flunk "2FA: bob did not log in with a code ($(cat "$T/askpass.log"))"
+	fi
+	expect_log bob sshd account PAM_SUCCESS
+	stop_sshd
+
 	echo "# login: the shipped sample's account stack, through pamtester"
 	for u in alice:0 erin:1 uma:1; do
 		user=${u%%:*}
@@ -243,14 +347,18 @@ inside() {
 	expect_log bob sudo account PAM_PERM_DENIED
 	expect_log uma sudo account PAM_ACCT_EXPIRED
 
-	# One line per decision: 5 key logins, 5 logins with 2FA (4 auth and
-	# account decisions, and alice's wrong code stops before the account
-	# stack), 3 login account stacks, 3 sudo.
+	# One line per decision: 5 key logins; with the sample, 5 logins with
+	# 2FA (4 auth and account decisions, and alice's wrong code stops before
+	# the account stack; grace without a key never reaches PAM); with
+	# ExposeAuthInfo, 1 login (auth and account); without
+	# AuthenticationMethods, 3 refused keyboard-interactive attempts (auth
+	# only), grace's key login (account only) and bob's code (auth and
+	# account); 3 login account stacks, 3 sudo.
 	n=$(grep -ac 'pam_orgrbac(' "$T/syslog" || true)
-	if [ "$n" -eq 20 ]; then
-		pass "one log line per decision (20)"
+	if [ "$n" -eq 28 ]; then
+		pass "one log line per decision (28)"
 	else
-		flunk "expected 20 decision lines, found $n"
+		flunk "expected 28 decision lines, found $n"
 		grep -a 'pam_orgrbac(' "$T/syslog" || true
 	fi
 	echo "end-to-end: $ok passed, $bad failed"
@@ -359,11 +467,7 @@ Port $PORT
 ListenAddress 127.0.0.1
 HostKey $T/ssh_host_ed25519_key
 PidFile $T/sshd.pid
-UsePAM yes
-PubkeyAuthentication yes
-PasswordAuthentication no
-KbdInteractiveAuthentication yes
-AuthenticationMethods @METHODS@
+ExposeAuthInfo @EXPOSE@
 AuthorizedKeysFile .ssh/authorized_keys
 PermitRootLogin no
 PrintMotd no
@@ -372,15 +476,16 @@ UseDNS no
 LogLevel VERBOSE
 CONF
 
-# The second factor: the askpass script notes each prompt, then answers it.
+# The second factor: the askpass script notes each prompt, then answers it
+# with the right code, a wrong one, or nothing (ORGRBAC_E2E_CODE).
 cat >"$T/askpass" <<'SH'
 #!/bin/sh
 printf '%s %s\n' "$ORGRBAC_E2E_USER" "$1" >>"${0%/*}/askpass.log"
-if [ -n "$ORGRBAC_E2E_WRONG" ]; then
-	echo 000000
-else
-	oathtool --totp "$(cat "${0%/*}/keys/$ORGRBAC_E2E_USER.oath")"
-fi
+case $ORGRBAC_E2E_CODE in
+wrong) echo 000000 ;;
+none) echo ;;
+*) oathtool --totp "$(cat "${0%/*}/keys/$ORGRBAC_E2E_USER.oath")" ;;
+esac
 SH
 chmod 755 "$T/askpass"
 

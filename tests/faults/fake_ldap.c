@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* A misbehaving LDAP server for the fault tests: silent, resetting, truncating or dragging. */
+/* A misbehaving LDAP server for the fault tests, or a proxy spoiling one answer of a real one. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -13,7 +14,7 @@
 #include <unistd.h>
 
 /*
- * usage: fake_ldap MODE PORTFILE [ADDRESS]
+ * usage: fake_ldap [-u PORT] [-n N] [-r URI] MODE PORTFILE [ADDRESS]
  *
  * Listens on ADDRESS (default 127.0.0.1), an ephemeral port, writes the port
  * to PORTFILE once it listens, and prints "accept" on stdout for every
@@ -32,12 +33,34 @@
  * trickle-search  the bind succeeds; a search gets an entry one byte at a time
  * huge-search     the bind succeeds; a search gets an entry announced as 4 GiB
  *
+ * The proxy modes relay every request of a connection to the real server on
+ * 127.0.0.1:PORT (-u) and its answers back, except the answer to the Nth
+ * search of the connection (-n, default 1; a bind, StartTLS or unbind is
+ * not a search), counting from 1 on each connection:
+ *
+ * proxy           nothing is changed (the control)
+ * refs            the entries, then a SearchResultReference naming URI (-r),
+ *                 then the server's own SearchResultDone (success)
+ * referral        no entries; SearchResultDone with resultCode referral (10)
+ *                 and URI as its referral
+ * sizelimit       the entries, then SearchResultDone sizeLimitExceeded (4)
+ * timelimit       the entries, then timeLimitExceeded (3)
+ * adminlimit      the entries, then adminLimitExceeded (11)
+ * critical        the entries, then unavailableCriticalExtension (12)
+ * nosuchobject    the entries, then noSuchObject (32)
+ * vanish          no entries; noSuchObject (32), as if the base did not exist
+ *
+ * For each search it prints "search N BASE" and, for the one it changed,
+ * "changed N MODE", so that a test can tell that the Nth search happened.
+ *
  * Wire format (RFC 4511, BER): LDAPMessage ::= SEQUENCE (0x30) { messageID
  * INTEGER (0x02), protocolOp [APPLICATION n] }. Requests: BindRequest 0x60,
  * SearchRequest 0x63, UnbindRequest 0x42, ExtendedRequest 0x77. Responses
  * carry LDAPResult { resultCode ENUMERATED (0x0a), matchedDN OCTET STRING
  * (0x04), diagnosticMessage OCTET STRING (0x04) } in BindResponse 0x61 or
- * ExtendedResponse 0x78; SearchResultEntry is 0x64.
+ * ExtendedResponse 0x78; SearchResultEntry is 0x64, SearchResultReference 0x73
+ * (SEQUENCE OF LDAPURL), SearchResultDone 0x65 (an LDAPResult, whose
+ * optional referral is [3] 0xa3, SEQUENCE OF LDAPURL).
  */
 
 #define LIFETIME   300	 /* seconds */
@@ -56,12 +79,43 @@ enum mode {
 	HALF_SEARCH,
 	TRICKLE_SEARCH,
 	HUGE_SEARCH,
+	PROXY, /* the proxy modes, from here on */
+	REFS,
+	REFERRAL,
+	SIZELIMIT,
+	TIMELIMIT,
+	ADMINLIMIT,
+	CRITICAL,
+	NOSUCHOBJECT,
+	VANISH,
 };
 
 static const char *const mode_names[] = {
-    "silent",	    "starttls-silent", "starttls-reset", "tls-reset",	   "reset-request",
-    "half-request", "reset-search",    "half-search",	 "trickle-search", "huge-search",
+    "silent",	      "starttls-silent", "starttls-reset", "tls-reset",
+    "reset-request",  "half-request",	 "reset-search",   "half-search",
+    "trickle-search", "huge-search",	 "proxy",	   "refs",
+    "referral",	      "sizelimit",	 "timelimit",	   "adminlimit",
+    "critical",	      "nosuchobject",	 "vanish",
 };
+
+/* The resultCode each partial mode puts into the changed SearchResultDone. */
+static int result_code(enum mode m)
+{
+	switch (m) {
+	case REFERRAL: return 10;
+	case SIZELIMIT: return 4;
+	case TIMELIMIT: return 3;
+	case ADMINLIMIT: return 11;
+	case CRITICAL: return 12;
+	case NOSUCHOBJECT:
+	case VANISH: return 32;
+	default: return 0;
+	}
+}
+
+static int upstream_port;				 /* -u */
+static int nth = 1;					 /* -n */
+static const char *referral_uri = "ldap://127.0.0.1:1/"; /* -r */
 
 struct request {
 	unsigned char msgid[6]; /* the messageID TLV, copied into the response */
@@ -173,6 +227,202 @@ static size_t half_entry(const struct request *req, bool huge, unsigned char *ou
 	return n + sizeof(dn) - 1;
 }
 
+/* A BER length at `out`; returns its size. */
+static size_t put_len(unsigned char *out, size_t n)
+{
+	if (n < 0x80) {
+		out[0] = (unsigned char)n;
+		return 1;
+	}
+	if (n < 0x100) {
+		out[0] = 0x81;
+		out[1] = (unsigned char)n;
+		return 2;
+	}
+	out[0] = 0x82;
+	out[1] = (unsigned char)(n >> 8);
+	out[2] = (unsigned char)n;
+	return 3;
+}
+
+/* A TLV of `tag` around `len` bytes of `body` (at most 65535) at `out`; returns its size. */
+static size_t put_tlv(unsigned char *out, unsigned char tag, const unsigned char *body, size_t len)
+{
+	size_t n = 0;
+
+	out[n++] = tag;
+	n += put_len(out + n, len);
+	memmove(out + n, body, len);
+	return n + len;
+}
+
+/*
+ * One whole LDAPMessage from fd into buf (at most cap bytes): 0 with *len,
+ * the messageID TLV copied into req and the protocolOp tag; -1 on EOF,
+ * garbage or a message too large.
+ */
+static int read_message(int fd, unsigned char *buf, size_t cap, size_t *len, struct request *req)
+{
+	size_t n = 0, body, hdr;
+
+	if (read_full(fd, buf, 2) != 0 || buf[0] != 0x30)
+		return -1;
+	if (buf[1] < 0x80) {
+		body = buf[1];
+		hdr = 2;
+	} else {
+		n = buf[1] & 0x7f;
+		if (n == 0 || n > 4 || read_full(fd, buf + 2, n) != 0)
+			return -1;
+		body = 0;
+		for (size_t i = 0; i < n; i++)
+			body = body << 8 | buf[2 + i];
+		hdr = 2 + n;
+	}
+	if (body < 4 || body > cap - hdr || read_full(fd, buf + hdr, body) != 0)
+		return -1;
+	if (buf[hdr] != 0x02 || buf[hdr + 1] == 0 || buf[hdr + 1] > 4 ||
+	    (size_t)buf[hdr + 1] + 3 > body)
+		return -1;
+	req->msgid_len = (size_t)buf[hdr + 1] + 2;
+	memcpy(req->msgid, buf + hdr, req->msgid_len);
+	req->op = buf[hdr + req->msgid_len];
+	*len = hdr + body;
+	return 0;
+}
+
+/* The baseObject of a SearchRequest message, for the log; "?" when it cannot be read. */
+static void search_base(const unsigned char *msg, size_t len, const struct request *req, char *out,
+			size_t outlen)
+{
+	size_t i = msg[1] < 0x80 ? 2 : 2 + (msg[1] & 0x7f), n;
+
+	snprintf(out, outlen, "?");
+	i += req->msgid_len + 1; /* messageID, then the 0x63 tag */
+	if (i >= len)
+		return;
+	i += msg[i] < 0x80 ? 1 : 1 + (msg[i] & 0x7f); /* the SearchRequest's length */
+	if (i + 2 > len || msg[i] != 0x04 || msg[i + 1] >= 0x80)
+		return;
+	n = msg[i + 1];
+	if (i + 2 + n > len || n >= outlen)
+		return;
+	memcpy(out, msg + i + 2, n);
+	out[n] = '\0';
+}
+
+/* A SearchResultDone with `code`, and with the referral URI when code is referral (10). */
+static size_t search_done(const struct request *req, int code, unsigned char *out)
+{
+	static const char diag[] = "changed by fake_ldap";
+	unsigned char result[1024], refs[600], uri[600];
+	size_t r = 0, n, body;
+
+	result[r++] = 0x0a;
+	result[r++] = 0x01;
+	result[r++] = (unsigned char)code;
+	result[r++] = 0x04;
+	result[r++] = 0x00;
+	r += put_tlv(result + r, 0x04, (const unsigned char *)diag, sizeof(diag) - 1);
+	if (code == 10) {
+		n = put_tlv(uri, 0x04, (const unsigned char *)referral_uri, strlen(referral_uri));
+		n = put_tlv(refs, 0xa3, uri, n);
+		memcpy(result + r, refs, n);
+		r += n;
+	}
+	body = req->msgid_len + 1 + (r < 0x80 ? 1 : r < 0x100 ? 2 : 3) + r;
+	n = 0;
+	out[n++] = 0x30;
+	n += put_len(out + n, body);
+	memcpy(out + n, req->msgid, req->msgid_len);
+	n += req->msgid_len;
+	return n + put_tlv(out + n, 0x65, result, r);
+}
+
+/* A SearchResultReference naming the referral URI. */
+static size_t search_reference(const struct request *req, unsigned char *out)
+{
+	unsigned char uri[600];
+	size_t u = put_tlv(uri, 0x04, (const unsigned char *)referral_uri, strlen(referral_uri));
+	size_t body = req->msgid_len + 1 + (u < 0x80 ? 1 : u < 0x100 ? 2 : 3) + u, n = 0;
+
+	out[n++] = 0x30;
+	n += put_len(out + n, body);
+	memcpy(out + n, req->msgid, req->msgid_len);
+	n += req->msgid_len;
+	return n + put_tlv(out + n, 0x73, uri, u);
+}
+
+/*
+ * Relay one connection to the real server, changing the answer to the Nth
+ * search as `mode` says. Requests are answered one at a time, as our
+ * client sends them: after a request, its whole answer is relayed before
+ * the next request is read.
+ */
+static void proxy(int fd, enum mode mode)
+{
+	static unsigned char msg[4 * 1024 * 1024];
+	struct sockaddr_in up = {.sin_family = AF_INET, .sin_port = htons((uint16_t)upstream_port)};
+	struct timeval tv = {IO_TIMEOUT, 0};
+	unsigned char made[2048];
+	struct request req, ans;
+	size_t len;
+	int u, searches = 0;
+
+	up.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	u = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (u < 0 || connect(u, (struct sockaddr *)&up, sizeof(up)) != 0) {
+		perror("fake_ldap: upstream");
+		if (u >= 0)
+			close(u);
+		return;
+	}
+	setsockopt(u, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	while (read_message(fd, msg, sizeof(msg), &len, &req) == 0) {
+		bool change = false;
+		char base[256];
+
+		if (write_full(u, msg, len) != 0)
+			break;
+		if (req.op == 0x42) /* unbind: no answer */
+			break;
+		if (req.op == 0x50) /* abandon: no answer */
+			continue;
+		if (req.op == 0x63) {
+			search_base(msg, len, &req, base, sizeof(base));
+			printf("search %d %s\n", ++searches, base);
+			change = mode != PROXY && searches == nth;
+			if (change)
+				printf("changed %d %s\n", searches, mode_names[mode]);
+			fflush(stdout);
+		}
+		for (;;) {
+			if (read_message(u, msg, sizeof(msg), &len, &ans) != 0)
+				goto out;
+			if (change && ans.op == 0x64 && (mode == REFERRAL || mode == VANISH))
+				continue; /* a referral carries no entries, nor a base that is gone
+					   */
+			if (change && ans.op == 0x65) {
+				if (mode == REFS) {
+					size_t n = search_reference(&ans, made);
+
+					if (write_full(fd, made, n) != 0)
+						goto out;
+				} else {
+					len = search_done(&ans, result_code(mode), msg);
+				}
+			}
+			if (write_full(fd, msg, len) != 0)
+				goto out;
+			/* entries, references and intermediate responses come before the end */
+			if (ans.op != 0x64 && ans.op != 0x73 && ans.op != 0x79)
+				break;
+		}
+	}
+out:
+	close(u);
+}
+
 /* Close so that the peer sees a reset, not an orderly end. */
 static void reset(int fd)
 {
@@ -191,6 +441,11 @@ static int serve(int fd, enum mode mode)
 
 	if (mode == SILENT)
 		return fd;
+	if (mode >= PROXY) {
+		proxy(fd, mode);
+		close(fd);
+		return -1;
+	}
 	if (mode == TLS_RESET) {
 		if (read(fd, hello, sizeof(hello)) > 0)
 			reset(fd);
@@ -265,11 +520,23 @@ int main(int argc, char **argv)
 	bool known = false;
 	char tmp[4096];
 	FILE *f;
+	int opt;
 
-	if (argc < 3 || argc > 4) {
-		fprintf(stderr, "usage: fake_ldap MODE PORTFILE [ADDRESS]\n");
+	while ((opt = getopt(argc, argv, "u:n:r:")) != -1) {
+		switch (opt) {
+		case 'u': upstream_port = atoi(optarg); break;
+		case 'n': nth = atoi(optarg); break;
+		case 'r': referral_uri = optarg; break;
+		default: argc = 0; break;
+		}
+	}
+	if (argc == 0 || argc - optind < 2 || argc - optind > 3 || strlen(referral_uri) > 500) {
+		fprintf(stderr,
+			"usage: fake_ldap [-u PORT] [-n N] [-r URI] MODE PORTFILE [ADDRESS]\n");
 		return 2;
 	}
+	argv += optind - 1;
+	argc -= optind - 1;
 	for (size_t i = 0; i < sizeof(mode_names) / sizeof(mode_names[0]); i++)
 		if (strcmp(argv[1], mode_names[i]) == 0) {
 			mode = (enum mode)i;
@@ -277,6 +544,10 @@ int main(int argc, char **argv)
 		}
 	if (!known) {
 		fprintf(stderr, "fake_ldap: unknown mode '%s'\n", argv[1]);
+		return 2;
+	}
+	if (mode >= PROXY && (upstream_port <= 0 || upstream_port > 65535 || nth < 1)) {
+		fprintf(stderr, "fake_ldap: mode %s needs -u PORT (and -n N >= 1)\n", argv[1]);
 		return 2;
 	}
 	if (inet_pton(AF_INET, argc == 4 ? argv[3] : "127.0.0.1", &sa.sin_addr) != 1) {

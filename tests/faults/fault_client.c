@@ -26,7 +26,8 @@
  * usage:
  *   fault_client pam CONFDIR SERVICE USER [auth]
  *       One account decision through libpam (CONFDIR/SERVICE is the stack),
- *       or with "auth" one pam_authenticate (the 2FA exemption). Prints
+ *       or with "auth" one pam_authenticate (the 2FA exemption, with the
+ *       SSH_AUTH_INFO_0 sshd sets after a verified key). Prints
  *       "pam=CODE seconds=N".
  *   fault_client midsession CONFIG USER SIGNAL PID [SYNCDIR]
  *       Connect and bind, send SIGNAL (KILL or STOP) to the server PID, then
@@ -176,6 +177,14 @@ static int pam_decide(const char *confdir, const char *service, const char *user
 	if (rc != PAM_SUCCESS) {
 		complain("pam_start_confdir failed for service %s", service);
 		return rc;
+	}
+	/* as sshd after a verified key, so that the 2FA exemption asks the directory */
+	if (auth &&
+	    pam_putenv(pamh, "SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n") !=
+		PAM_SUCCESS) {
+		complain("pam_putenv failed");
+		pam_end(pamh, PAM_SUCCESS);
+		return PAM_BUF_ERR;
 	}
 	rc = auth ? pam_authenticate(pamh, PAM_SILENT) : pam_acct_mgmt(pamh, PAM_SILENT);
 	pam_end(pamh, rc);

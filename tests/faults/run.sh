@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Fault suite: real slapd servers killed, stopped, silenced, replicated, empty or misconfigured,
-# and fake servers that reset or drag; each case asserts the decision of pam_orgrbac (account
-# and the 2FA exemption, through libpam), `orgrbac check` or `orgrbac sync`.
+# Fault suite: real slapd servers killed, stopped, silenced, replicated, empty, misconfigured
+# or holding a referral, fake servers that reset or drag, and a proxy that turns one answer
+# of a real server into a referral or a partial result; each case asserts the decision of
+# pam_orgrbac (account and the 2FA exemption, through libpam), `orgrbac check` or `orgrbac sync`.
 #
 # Prints one line per case ("ok" or "FAIL", the case, what was seen) and
 # "faults: N passed, M failed".  Needs root: the module trusts only
@@ -45,9 +46,9 @@ usec() {
 }
 
 # conf NAME URIS [LINE...]: $WORK/NAME.conf with these URIs and extra [ldap]
-# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account),
-# $WORK/pam.NAME/mfa (auth mfa_exempt) and $WORK/pam.NAME/local (account
-# with ignore_unknown_user, then pam_permit: users unknown to the directory
+# lines, and the PAM stacks $WORK/pam.NAME/{sshd,sudo} (account; sshd also
+# auth mfa_exempt) and $WORK/pam.NAME/local (account with
+# ignore_unknown_user, then pam_permit: users unknown to the directory
 # pass) that use it.  The CA is $CA unless CONF_CA names another; CONF_PAM
 # adds a line to [pam]; the snapshot is $WORK/snapshot.db.
 conf() {
@@ -72,8 +73,9 @@ conf() {
 		printf 'account required %s config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
 			>"$WORK/pam.$name/$svc"
 	done
+	# the exemption is only ever granted under sshd
 	printf 'auth required %s mfa_exempt config=%s\n' "$PAM_SO" "$WORK/$name.conf" \
-		>"$WORK/pam.$name/mfa"
+		>>"$WORK/pam.$name/sshd"
 	printf 'account required %s ignore_unknown_user config=%s\naccount required pam_permit.so\n' \
 		"$PAM_SO" "$WORK/$name.conf" >"$WORK/pam.$name/local"
 }
@@ -81,12 +83,14 @@ conf() {
 # pam_case CASE CONF SERVICE USER WANT [SERVERS]: one decision through libpam in a
 # process that keeps SIGPIPE at its default; it must end as WANT, leave no
 # connection open, and take no longer than bound(SERVERS) when SERVERS is given.
-# SERVICE mfa is pam_authenticate through "auth required ... mfa_exempt".
+# SERVICE mfa is pam_authenticate through the "auth required ... mfa_exempt"
+# line of the sshd stack, after a verified key.
 pam_case() {
 	local case=$1 name=$2 svc=$3 user=$4 want=$5 servers=${6:-} out rc t0 t1 secs auth=()
-	[ "$svc" != mfa ] || auth=(auth)
+	local service=$svc
+	[ "$svc" != mfa ] || { auth=(auth); service=sshd; }
 	t0=$(usec)
-	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$svc" "$user" "${auth[@]}" 2>&1)
+	out=$(timeout -s KILL "$HANG" "$CLIENT" pam "$WORK/pam.$name" "$service" "$user" "${auth[@]}" 2>&1)
 	rc=$?
 	t1=$(usec)
 	secs=$(((t1 - t0) / 1000000))
@@ -129,14 +133,16 @@ cli_case() {
 }
 
 # start_fake MODE [ADDRESS]: a misbehaving server (fake_ldap.c), one at a
-# time; sets FAKE_PORT, FAKE_PID and FAKE_LOG (a line per accepted connection).
+# time; sets FAKE_PORT, FAKE_PID and FAKE_LOG (a line per accepted connection,
+# and per search in the proxy modes).  FAKE_ARGS: options before MODE.
 FAKE_PID=""
+FAKE_ARGS=()
 start_fake() {
 	local mode=$1 addr=${2:-127.0.0.1} dir i
 	stop_fake
 	dir=$(mktemp -d "$WORK/fake.XXXXXX")
 	FAKE_LOG="$dir/accepts"
-	"$FAKE" "$mode" "$dir/port" "$addr" >"$FAKE_LOG" 2>"$dir/err" &
+	"$FAKE" "${FAKE_ARGS[@]}" "$mode" "$dir/port" "$addr" >"$FAKE_LOG" 2>"$dir/err" &
 	FAKE_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		[ -s "$dir/port" ] && break
@@ -637,6 +643,145 @@ pam_case "13 wrong CA, offline" off-wrong-ca sshd alice PAM_SUCCESS 1
 CONF_PAM="offline = snapshot" conf off-plain "ldap://ldap.invalid/"
 pam_case "13 plaintext refused: a configuration error, no fallback" off-plain sshd alice \
 	PAM_SERVICE_ERR
+
+echo "# 14. referrals and partial results on any search of a decision: denied, never unknown, never followed"
+# fake_ldap's proxy modes relay a decision to MAIN and change the answer to
+# its Nth search: with memberOf, alice's decision searches 1 her entry, 2 the
+# nested groups, 3 the grants, 4 the roles, 5 the external-access entries.
+# Every referral names a silent listener that must never see a connection.
+# The 2FA exemption is never granted: the module answers PAM_IGNORE, which
+# libpam reports as PAM_PERM_DENIED for a stack that nothing decided.
+# nosuchobject changes only searches that find entries (alice's second one
+# finds none: that is vanish, below).
+SECONDS_14=$SECONDS
+REF_PID=""
+stop_ref() {
+	[ -n "$REF_PID" ] || return 0
+	kill "$REF_PID" 2>/dev/null
+	wait "$REF_PID" 2>/dev/null
+	REF_PID=""
+}
+orgrbac_at_exit stop_ref
+ref_dir=$(mktemp -d "$WORK/ref.XXXXXX")
+"$FAKE" silent "$ref_dir/port" >"$ref_dir/accepts" 2>"$ref_dir/err" &
+REF_PID=$!
+for ((i = 0; i < 200; i++)); do
+	[ -s "$ref_dir/port" ] && break
+	sleep 0.05
+done
+[ -s "$ref_dir/port" ] || fail "the referral target did not start: $(cat "$ref_dir/err")"
+REF_URI="ldap://127.0.0.1:$(cat "$ref_dir/port")/ou=elsewhere,o=acme,dc=example,dc=com"
+MAIN_PORT=${MAIN_URI##*:}
+MAIN_PORT=${MAIN_PORT%/}
+# alice's decision searches: 1 the user in the host's organization, 2 her
+# groups, 3 the organization's grants, 4 the platform grants, 5 the roles,
+# 6 the external-access entries.
+for mode in refs referral sizelimit timelimit adminlimit critical nosuchobject; do
+	for n in 1 2 3 4 5 6; do
+		[ "$mode" != nosuchobject ] || [ "$n" -ne 2 ] || continue
+		FAKE_ARGS=(-u "$MAIN_PORT" -n "$n" -r "$REF_URI")
+		start_fake "$mode"
+		conf px "ldap://127.0.0.1:$FAKE_PORT/"
+		CONF_PAM="offline = snapshot" conf px-off "ldap://127.0.0.1:$FAKE_PORT/"
+		label="14 $mode on search $n"
+		# noSuchObject with no entry on the platform grants: none, as for vanish below
+		want=PAM_PERM_DENIED
+		[ "$mode" != nosuchobject ] || [ "$n" -ne 4 ] || want=PAM_SUCCESS
+		pam_case "$label" px sshd alice "$want"
+		grep -q "^changed $n $mode$" "$FAKE_LOG" ||
+			ko "$label: the decision made no search $n: $(grep '^search' "$FAKE_LOG" | tr '\n' ' ')"
+		pam_case "$label" px mfa grace "$want"
+		if [ "$n" -eq 1 ] || [ "$n" -eq 6 ]; then
+			pam_case "$label, offline = snapshot: no fallback" px-off sshd alice \
+				PAM_PERM_DENIED
+		fi
+		if [ "$n" -eq 1 ]; then
+			# not "unknown": through the stack that lets unknown users pass
+			pam_case "$label" px local alice PAM_PERM_DENIED
+			[ "$mode" = nosuchobject ] || pam_case "$label" px local nobody PAM_PERM_DENIED
+			cli_case "$label" px sshd alice 2 "referral|partial answer|ambiguous" 1
+		fi
+		[ "$n" -ne 6 ] || pam_case "$label (an external user)" px sshd uma PAM_PERM_DENIED
+	done
+	# orgrbac sync: 1 is the check for the base, 2-6 the paged searches of the image
+	cp "$WORK/snapshot.good" "$WORK/snapshot.db"
+	for n in 1 2 3 4 5 6; do
+		FAKE_ARGS=(-u "$MAIN_PORT" -n "$n" -r "$REF_URI")
+		start_fake "$mode"
+		conf px-sync "ldap://127.0.0.1:$FAKE_PORT/"
+		sync_case "14 $mode on search $n" px-sync 2
+		grep -q "^changed $n $mode$" "$FAKE_LOG" || ko "14 $mode: sync made no search $n"
+	done
+done
+# noSuchObject alone: the server does not hold a base that must exist, on
+# whichever search: UNAVAIL (the snapshot decides with offline = snapshot),
+# never "unknown" and never an organization without external-access entries.
+# The platform grants (search 4) are the one base a directory may lack: read
+# as none, which only narrows (alice and grace hold acme's own grants).
+for n in 1 2 3 4 5 6; do
+	FAKE_ARGS=(-u "$MAIN_PORT" -n "$n")
+	start_fake vanish
+	conf px "ldap://127.0.0.1:$FAKE_PORT/"
+	label="14 vanish on search $n"
+	want=PAM_AUTHINFO_UNAVAIL
+	[ "$n" -ne 4 ] || want=PAM_SUCCESS
+	pam_case "$label" px sshd alice "$want"
+	grep -q "^changed $n vanish$" "$FAKE_LOG" || ko "$label: the decision made no search $n"
+	pam_case "$label" px mfa grace "$want"
+	[ "$n" -ne 1 ] || pam_case "$label" px local nobody PAM_AUTHINFO_UNAVAIL
+	[ "$n" -ne 1 ] || cli_case "$label" px sshd alice 2 "does not hold the base" 1
+	[ "$n" -ne 6 ] || pam_case "$label (an external user)" px sshd uma PAM_AUTHINFO_UNAVAIL
+done
+cp "$WORK/snapshot.good" "$WORK/snapshot.db"
+for n in 1 2 3 4 5 6; do
+	FAKE_ARGS=(-u "$MAIN_PORT" -n "$n")
+	start_fake vanish
+	conf px-sync "ldap://127.0.0.1:$FAKE_PORT/"
+	sync_case "14 vanish on search $n" px-sync 1
+done
+FAKE_ARGS=(-u "$MAIN_PORT")
+start_fake proxy
+conf px "ldap://127.0.0.1:$FAKE_PORT/"
+pam_case "14 control: the proxy changing nothing" px sshd alice PAM_SUCCESS
+[ "$(grep -c '^search ' "$FAKE_LOG")" -eq 6 ] ||
+	ko "14 control: $(grep -c '^search ' "$FAKE_LOG") searches in alice's decision, wanted 6"
+pam_case "14 control: the proxy changing nothing" px local nobody PAM_SUCCESS
+pam_case "14 control: the proxy changing nothing" px mfa grace PAM_SUCCESS
+conf px-sync "ldap://127.0.0.1:$FAKE_PORT/"
+sync_case "14 control: the proxy changing nothing" px-sync 0
+stop_fake
+FAKE_ARGS=()
+
+# A real referral from slapd (a referral object in the organization), over
+# ldaps:// and StartTLS: every search of the organization answers with a
+# continuation reference to a plaintext URI, which is never followed.
+ORGRBAC_SLAPD_DIR=$MAIN ldapmodify_admin -a >/dev/null <<-LDIF || ko "14 cannot add a referral object"
+	dn: ou=elsewhere,o=acme,dc=example,dc=com
+	objectClass: referral
+	objectClass: extensibleObject
+	ou: elsewhere
+	ref: $REF_URI
+LDIF
+pam_case "14 a referral object in slapd (ldaps)" main-ldaps sshd alice PAM_PERM_DENIED
+pam_case "14 a referral object in slapd (StartTLS)" main-starttls sshd alice PAM_PERM_DENIED
+pam_case "14 a referral object in slapd (StartTLS)" main-starttls mfa grace PAM_PERM_DENIED
+pam_case "14 a referral object in slapd" main local nobody PAM_PERM_DENIED
+cli_case "14 a referral object in slapd (ldaps)" main-ldaps sshd alice 2 "not followed"
+cp "$WORK/snapshot.good" "$WORK/snapshot.db"
+sync_case "14 a referral object in slapd" main 2
+ORGRBAC_SLAPD_DIR=$MAIN ldapmodify_admin -M >/dev/null <<-LDIF || ko "14 cannot delete the referral object"
+	dn: ou=elsewhere,o=acme,dc=example,dc=com
+	changetype: delete
+LDIF
+pam_case "14 the referral object deleted, the control" main-ldaps sshd alice PAM_SUCCESS
+refs=$(grep -c '^accept$' "$ref_dir/accepts")
+if [ "$refs" -eq 0 ]; then
+	ok "14 no referral was followed: the URI they named saw no connection"
+else
+	ko "14 a referral was followed: the URI it named saw $refs connections"
+fi
+stop_ref
+echo "# (section 14 took $((SECONDS - SECONDS_14)) s)"
 
 printf 'faults: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

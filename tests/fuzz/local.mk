@@ -12,6 +12,7 @@ FUZZ_TARGETS += tests/fuzz/fuzz_names
 FUZZ_TARGETS += tests/fuzz/fuzz_pamargs
 FUZZ_TARGETS += tests/fuzz/fuzz_policy
 FUZZ_TARGETS += tests/fuzz/fuzz_snapshot
+FUZZ_TARGETS += tests/fuzz/fuzz_factor
 
 if ENABLE_FUZZING
 noinst_PROGRAMS = $(FUZZ_TARGETS)

@@ -29,7 +29,9 @@
 #
 # Environment: SLAPD (slapd binary), SLAPD_MODULEDIR (where back_mdb and
 # memberof live when they are modules), ORGRBAC_SLAPD_DEBUG (slapd -d level
-# written to DIR/slapd.log; default "none": only messages slapd always logs).
+# written to DIR/slapd.log; default "none": only messages slapd always logs),
+# ORGRBAC_SLAPD_SCHEMA (the orgrbac schema in cn=config form to load instead of
+# etc/orgrbac.ldif; the property test loads one without SINGLE-VALUE).
 set -euo pipefail
 
 readonly PROG=slapd.sh
@@ -230,6 +232,10 @@ write_config() {
 		# Logging goes to stderr (DIR/slapd.log) at the -d level, never
 		# to the host's syslog.
 		printf 'olcLogLevel: 0\n'
+		# Attribute options beyond the built-in lang- (orgNotBefore;x-foo), so that
+		# tests can store what a directory may hold.  Set at start: a later change
+		# of olcAttributeOptions loses lang-.
+		printf 'olcAttributeOptions: x- lang-\n'
 		printf 'olcTLSCACertificateFile: %s/tls/ca.pem\n' "$dir"
 		printf 'olcTLSCertificateFile: %s/tls/server.pem\n' "$dir"
 		printf 'olcTLSCertificateKeyFile: %s/tls/server.key\n' "$dir"
@@ -247,7 +253,7 @@ write_config() {
 			[ -r "/etc/ldap/schema/$f.ldif" ] || die "/etc/ldap/schema/$f.ldif missing"
 			printf 'include: %s\n\n' "$(file_url "/etc/ldap/schema/$f.ldif")"
 		done
-		printf 'include: %s\n\n' "$(file_url "$ROOT/etc/orgrbac.ldif")"
+		printf 'include: %s\n\n' "$(file_url "${ORGRBAC_SLAPD_SCHEMA:-$ROOT/etc/orgrbac.ldif}")"
 
 		printf 'dn: olcDatabase={-1}frontend,cn=config\n'
 		printf 'objectClass: olcDatabaseConfig\nobjectClass: olcFrontendConfig\n'

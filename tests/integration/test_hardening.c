@@ -94,13 +94,19 @@ static int through_pam(const char *type, const char *user, const char *args)
 	return rc;
 }
 
-/* The module's own return code, without libpam's mapping of PAM_IGNORE. */
+/*
+ * The module's own return code, without libpam's mapping of PAM_IGNORE: the
+ * account entry point called directly; the auth one (which keeps its answer
+ * for pam_setcred, and libpam allows that only inside a stack) through
+ * pam_authenticate and a line DIR/auth/SERVICE whose actions hand its code
+ * back, as sshd after a verified key, so that the exemption asks the directory.
+ */
 static sm_fn acct_fn, auth_fn;
 static int direct(sm_fn fn, const char *user, const char *service, const char *extra)
 {
 	struct pam_conv c = {conv, NULL};
 	pam_handle_t *pamh = NULL;
-	char cfg[400];
+	char cfg[400], confdir[400], path[800], line[1200];
 	const char *argv[3];
 	const void *item = NULL;
 	int argc = 0, rc;
@@ -112,9 +118,26 @@ static int direct(sm_fn fn, const char *user, const char *service, const char *e
 	if (extra != NULL)
 		argv[argc++] = extra;
 	/* "sshd" and "sudo" service files exist in dir: pam_start needs one */
-	if (pam_start_confdir(service, user, &c, dir, &pamh) != PAM_SUCCESS)
+	snprintf(confdir, sizeof(confdir), "%s%s", dir, fn == auth_fn ? "/auth" : "");
+	if (fn == auth_fn) {
+		snprintf(path, sizeof(path), "%s/%s", confdir, service);
+		snprintf(line, sizeof(line), "auth [success=ok ignore=ok default=bad] %s %s %s\n",
+			 module, argv[0], argc > 1 ? argv[1] : "");
+		put_file(path, line);
+	}
+	if (pam_start_confdir(service, user, &c, confdir, &pamh) != PAM_SUCCESS)
 		return -1;
-	rc = fn(pamh, PAM_SILENT, argc, argv);
+	if (fn == auth_fn) {
+		if (pam_putenv(pamh,
+			       "SSH_AUTH_INFO_0=publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5\n") !=
+		    PAM_SUCCESS) {
+			pam_end(pamh, PAM_SUCCESS);
+			return -1;
+		}
+		rc = pam_authenticate(pamh, PAM_SILENT);
+	} else {
+		rc = fn(pamh, PAM_SILENT, argc, argv);
+	}
 	/* the module never rewrites the name it was asked about */
 	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL ||
 	    strcmp(item, user) != 0)
@@ -841,6 +864,9 @@ static int setup(void **state)
 		snprintf(text, sizeof(text), "account required %s\n", module);
 		put_file(path, text);
 	}
+	snprintf(path, sizeof(path), "%s/auth", dir);
+	if (mkdir(path, 0755) != 0)
+		return -1;
 	return 0;
 }
 

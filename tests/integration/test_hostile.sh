@@ -222,7 +222,7 @@ add: olcAccess
 olcAccess: {0}to dn.base="o=acme,dc=example,dc=com" by dn.exact="cn=admin,dc=example,dc=com" manage by * none
 LDIF
 then
-	expect 2 "o=acme,dc=example,dc=com does not exist or is hidden" uma
+	expect 2 "does not hold the base o=acme,dc=example,dc=com" uma
 	out=$("$ORGRBAC" check --require none --at "$AT" --config "$conf" uma 2>&1)
 	status=$?
 	[ "$status" = 2 ] && ok || ko "check uma --require none with o=acme hidden exited $status: $out"

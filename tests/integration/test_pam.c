@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,11 +28,15 @@ typedef int (*sm_fn)(pam_handle_t *, int, int, const char **);
 
 static const char *module, *ldap_uri;
 static void *dl;
-static sm_fn acct_fn, auth_fn;
+static sm_fn acct_fn, auth_fn, setcred_fn;
 static char dir[] = "/tmp/orgrbac-pamtest-XXXXXX";
 static char conf[256], dead_conf[256], snap_conf[256], bad_conf[256];
 static char said[2048]; /* what the module told the user */
 static int call_flags;	/* flags of the next call() */
+
+/* What sshd 9.2 puts into the PAM environment after it verified a key. */
+#define KEY_PROOF "publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOXpg7gf/+8A0Xl7fhqHuQVmvAqru\n"
+static const char *auth_info = KEY_PROOF; /* SSH_AUTH_INFO_0 of the next call(); NULL: unset */
 
 /*
  * pam_syslog ends in syslog(3), which libpam calls as __syslog_chk; the
@@ -108,6 +113,18 @@ static void write_conf(const char *path, const char *uri, const char *extra)
 	fclose(f);
 }
 
+/* Set SSH_AUTH_INFO_0 in the handle's PAM environment, as sshd does. */
+static void put_auth_info(pam_handle_t *pamh, const char *info)
+{
+	char *kv;
+
+	if (info == NULL)
+		return;
+	assert_true(asprintf(&kv, "SSH_AUTH_INFO_0=%s", info) > 0);
+	assert_int_equal(pam_putenv(pamh, kv), PAM_SUCCESS);
+	free(kv);
+}
+
 static bool has_arg(int argc, const char **argv, const char *arg)
 {
 	for (int i = 0; i < argc; i++)
@@ -116,7 +133,49 @@ static bool has_arg(int argc, const char **argv, const char *arg)
 	return false;
 }
 
-/* Call one entry point of the module on a real handle; argv ends with NULL. */
+/*
+ * Write DIR/auth/SERVICE: one auth line of the module with these arguments,
+ * each in brackets. "success=ok ignore=ok default=bad" hands the module's
+ * own code back from pam_authenticate and pam_setcred: the module keeps its
+ * answer for setcred with pam_set_data, which libpam allows only inside a
+ * stack, so the auth entry point is never called directly.
+ */
+static void auth_file(const char *service, int argc, const char **argv)
+{
+	char path[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/auth/%s", dir, service);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "auth [success=ok ignore=ok default=bad] %s", module);
+	for (int i = 0; i < argc; i++) {
+		fputs(" [", f);
+		for (const char *p = argv[i]; *p != '\0'; p++)
+			fprintf(f, *p == ']' ? "\\%c" : "%c", *p);
+		fputs("]", f);
+	}
+	fputs("\n", f);
+	fclose(f);
+}
+
+/* A handle on the stacks of DIR/auth, with SSH_AUTH_INFO_0 set to `info` unless NULL. */
+static pam_handle_t *auth_handle(const char *service, const char *user, const char *info)
+{
+	static struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	char path[300];
+
+	snprintf(path, sizeof(path), "%s/auth", dir);
+	assert_int_equal(pam_start_confdir(service, user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	return pamh;
+}
+
+/*
+ * Call one entry point of the module on a real handle, the account one
+ * directly, the auth one through pam_authenticate; argv ends with NULL.
+ */
 static int call(sm_fn fn, const char *service, const char *user, ...)
 {
 	struct pam_conv c = {conv, NULL};
@@ -131,8 +190,14 @@ static int call(sm_fn fn, const char *service, const char *user, ...)
 	va_end(ap);
 	said[0] = '\0';
 	memset(&logged, 0, sizeof(logged));
-	assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
-	rc = fn(pamh, call_flags, argc, argv);
+	if (fn == auth_fn) {
+		auth_file(service, argc, argv);
+		pamh = auth_handle(service, user, auth_info);
+		rc = pam_authenticate(pamh, call_flags);
+	} else {
+		assert_int_equal(pam_start_confdir(service, user, &c, dir, &pamh), PAM_SUCCESS);
+		rc = fn(pamh, call_flags, argc, argv);
+	}
 	pam_end(pamh, rc);
 	/* Every decision is one authpriv line with the code and a reason. */
 	if (fn == auth_fn && !has_arg(argc, argv, "mfa_exempt")) {
@@ -311,6 +376,54 @@ static void mfa_exempt(void **state)
 	assert_int_equal(AUTH("sshd", "root"), PAM_IGNORE);
 	/* without mfa_exempt the auth mode never says yes */
 	assert_int_equal(call(auth_fn, "sshd", "grace", cfgarg, NULL), PAM_IGNORE);
+}
+
+/*
+ * The exemption needs a factor verified first: under sshd, a publickey line
+ * in SSH_AUTH_INFO_0. Without one, an exempt user must give the code (a
+ * missing AuthenticationMethods line must not let anyone in on nothing), and
+ * the directory is not even asked. No other service reports a prior factor.
+ */
+static void prior_factor(void **state)
+{
+	static const char *const none[] = {
+	    NULL,
+	    "",
+	    "keyboard-interactive/pam\n",
+	    "password\n",
+	    "keyboard-interactive/pam publickey ssh-ed25519 AAAAC3Nz\n",
+	    "publickey ssh-ed25519 AAAAC3Nz", /* not as sshd writes it */
+	    "publickey\n",
+	};
+	char arg[300];
+
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		auth_info = none[i];
+		assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+		assert_non_null(strstr(logged.last, "reason=not granted"));
+	}
+	auth_info = "";
+	assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "no public key was verified"));
+	assert_non_null(
+	    strstr(logged.last, "AuthenticationMethods publickey,keyboard-interactive"));
+	snprintf(arg, sizeof(arg), "config=%s", dead_conf);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL), PAM_IGNORE);
+	auth_info = NULL;
+	assert_int_equal(AUTH("sshd", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "no SSH_AUTH_INFO_0"));
+
+	auth_info = KEY_PROOF;
+	assert_int_equal(AUTH("sudo", "grace"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "only sshd"));
+	assert_int_equal(AUTH("login", "grace"), PAM_IGNORE);
+	assert_int_equal(AUTH("sshd", "grace"), PAM_SUCCESS);
+	assert_non_null(strstr(logged.last, "key first"));
+	/* a configuration error is reported whatever the environment says */
+	auth_info = NULL;
+	snprintf(arg, sizeof(arg), "config=%s", bad_conf);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL), PAM_SERVICE_ERR);
+	auth_info = KEY_PROOF;
 }
 
 static double since(const struct timespec *t0)
@@ -581,8 +694,9 @@ static void exports(void **state)
  * The documented 2FA stack through libpam, pam_deny standing in for the code
  * module: the exempt user jumps to pam_permit, everyone else meets pam_deny.
  * Without the pam_permit line the stack would end on the jump and fail.
+ * `info` is SSH_AUTH_INFO_0 (NULL: unset).
  */
-static int twofa_stack(const char *name, bool with_permit, const char *user)
+static int twofa_stack(const char *name, bool with_permit, const char *user, const char *info)
 {
 	struct pam_conv c = {conv, NULL};
 	pam_handle_t *pamh = NULL;
@@ -590,14 +704,17 @@ static int twofa_stack(const char *name, bool with_permit, const char *user)
 	FILE *f;
 	int rc;
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	/* a directory of its own: dir/sshd serves the direct calls */
+	snprintf(path, sizeof(path), "%s/stacks/%s", dir, name);
 	f = fopen(path, "w");
 	assert_non_null(f);
 	fprintf(f,
 		"auth [success=1 default=ignore] %s mfa_exempt %s\nauth required pam_deny.so\n%s",
 		module, cfgarg, with_permit ? "auth required pam_permit.so\n" : "");
 	fclose(f);
-	assert_int_equal(pam_start_confdir(name, user, &c, dir, &pamh), PAM_SUCCESS);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir(name, user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
 	rc = pam_authenticate(pamh, 0);
 	pam_end(pamh, rc);
 	return rc;
@@ -605,11 +722,246 @@ static int twofa_stack(const char *name, bool with_permit, const char *user)
 
 static void twofa_bypass_stack(void **state)
 {
-	assert_int_equal(twofa_stack("twofa", true, "grace"), PAM_SUCCESS);
-	assert_int_equal(twofa_stack("twofa", true, "alice"), PAM_AUTH_ERR);
-	assert_int_equal(twofa_stack("twofa", true, "uma"), PAM_AUTH_ERR);
-	assert_int_equal(twofa_stack("twofa", true, "nobody"), PAM_AUTH_ERR);
-	assert_int_not_equal(twofa_stack("twofa-short", false, "grace"), PAM_SUCCESS);
+	assert_int_equal(twofa_stack("sshd", true, "grace", KEY_PROOF), PAM_SUCCESS);
+	assert_int_equal(twofa_stack("sshd", true, "alice", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "uma", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "nobody", KEY_PROOF), PAM_AUTH_ERR);
+	assert_int_not_equal(twofa_stack("sshd", false, "grace", KEY_PROOF), PAM_SUCCESS);
+	/* keyboard-interactive first (no AuthenticationMethods): no key, no jump */
+	assert_int_equal(twofa_stack("sshd", true, "grace", ""), PAM_AUTH_ERR);
+	assert_int_equal(twofa_stack("sshd", true, "grace", NULL), PAM_AUTH_ERR);
+	/* another service's stack proves no prior factor */
+	assert_int_equal(twofa_stack("twofa", true, "grace", KEY_PROOF), PAM_AUTH_ERR);
+}
+
+/*
+ * pam_sm_setcred answers what pam_sm_authenticate returned on the same
+ * handle, whatever that was, and PAM_IGNORE on a handle where it did not
+ * run; handles never see each other's answers. Through libpam, with a line
+ * that hands the module's codes back (auth_file).
+ */
+static void setcred_mirrors(void **state)
+{
+	static const struct {
+		const char *user, *info, *conf;
+		int rc;
+	} cases[] = {
+	    {"grace", KEY_PROOF, NULL, PAM_SUCCESS},
+	    {"alice", KEY_PROOF, NULL, PAM_IGNORE},
+	    {"grace", "", NULL, PAM_IGNORE},
+	    {"grace", KEY_PROOF, "dead", PAM_AUTHINFO_UNAVAIL},
+	    {"grace", KEY_PROOF, "bad", PAM_SERVICE_ERR},
+	    {"root", KEY_PROOF, NULL, PAM_IGNORE},
+	};
+	const char *argv[2] = {"mfa_exempt", NULL};
+	char arg[300];
+	pam_handle_t *a, *b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		pam_handle_t *h;
+
+		snprintf(arg, sizeof(arg), "config=%s",
+			 cases[i].conf == NULL		      ? conf
+			 : strcmp(cases[i].conf, "dead") == 0 ? dead_conf
+							      : bad_conf);
+		argv[1] = arg;
+		auth_file("sshd", 2, argv);
+		h = auth_handle("sshd", cases[i].user, cases[i].info);
+		assert_int_equal(pam_authenticate(h, 0), cases[i].rc);
+		assert_int_equal(pam_setcred(h, PAM_ESTABLISH_CRED), cases[i].rc);
+		assert_int_equal(pam_setcred(h, PAM_DELETE_CRED), cases[i].rc);
+		pam_end(h, PAM_SUCCESS);
+	}
+	/* without mfa_exempt: PAM_IGNORE, mirrored */
+	auth_file("sshd", 1, (const char *[]){cfgarg});
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	assert_int_equal(pam_authenticate(a, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	/* setcred on a handle where authenticate never ran */
+	auth_file("sshd", 2, (const char *[]){"mfa_exempt", cfgarg});
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	/* two handles at once, interleaved; a handle's later answer counts */
+	a = auth_handle("sshd", "grace", KEY_PROOF);
+	b = auth_handle("sshd", "alice", KEY_PROOF);
+	assert_int_equal(pam_authenticate(a, 0), PAM_SUCCESS);
+	assert_int_equal(pam_setcred(b, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	assert_int_equal(pam_authenticate(b, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+	assert_int_equal(pam_setcred(b, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	assert_int_equal(pam_putenv(a, "SSH_AUTH_INFO_0="), PAM_SUCCESS);
+	assert_int_equal(pam_authenticate(a, 0), PAM_IGNORE);
+	assert_int_equal(pam_setcred(a, PAM_ESTABLISH_CRED), PAM_IGNORE);
+	pam_end(a, PAM_SUCCESS);
+	pam_end(b, PAM_SUCCESS);
+}
+
+/* Called directly, outside any stack, it cannot keep its answer: no exemption. */
+static void auth_outside_a_stack(void **state)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	const char *argv[] = {"mfa_exempt", cfgarg};
+
+	memset(&logged, 0, sizeof(logged));
+	assert_int_equal(pam_start_confdir("sshd", "grace", &c, dir, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, KEY_PROOF);
+	assert_int_equal(auth_fn(pamh, 0, 2, argv), PAM_SYSTEM_ERR);
+	assert_int_equal(setcred_fn(pamh, 0, 2, argv), PAM_IGNORE);
+	pam_end(pamh, PAM_SUCCESS);
+	assert_int_equal(logged.n, 1);
+	assert_non_null(strstr(logged.last, "user=grace service=sshd result=PAM_SYSTEM_ERR"));
+}
+
+/*
+ * Through libpam: pam_authenticate, then pam_setcred on the same handle,
+ * with a line that ends the stack on the exemption ("done") and pam_deny
+ * standing in for the code module. setcred reaches pam_deny (whose setcred
+ * fails) unless the module answers in setcred what it did in authenticate.
+ */
+static int auth_then_setcred(const char *user, const char *info, int *setcred_rc)
+{
+	struct pam_conv c = {conv, NULL};
+	pam_handle_t *pamh = NULL;
+	char path[300];
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/stacks/sshd", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"auth [success=done default=ignore] %s mfa_exempt %s\nauth required pam_deny.so\n",
+		module, cfgarg);
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir("sshd", user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	rc = pam_authenticate(pamh, 0);
+	*setcred_rc = pam_setcred(pamh, PAM_ESTABLISH_CRED);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+static void setcred_through_libpam(void **state)
+{
+	int rc;
+
+	assert_int_equal(auth_then_setcred("grace", KEY_PROOF, &rc), PAM_SUCCESS);
+	assert_int_equal(rc, PAM_SUCCESS);
+	assert_int_not_equal(auth_then_setcred("alice", KEY_PROOF, &rc), PAM_SUCCESS);
+	assert_int_not_equal(rc, PAM_SUCCESS);
+	assert_int_not_equal(auth_then_setcred("grace", "", &rc), PAM_SUCCESS);
+	assert_int_not_equal(rc, PAM_SUCCESS);
+}
+
+/*
+ * The auth lines of the shipped etc/pam.d/sshd into DIR/stacks/sshd, with
+ * the built module and the test configuration; the code module becomes
+ * `code` (pam_permit: the right code, pam_deny: a wrong one or none), and
+ * auth line number `drop` (from 1; 0: none) is left out. Returns how many
+ * auth lines the file has.
+ */
+static int shipped_auth_lines(int drop, const char *code)
+{
+	const char *top = getenv("top_srcdir");
+	char path[600], line[1024], control[256], mod[256];
+	FILE *in, *out;
+	int n = 0;
+
+	snprintf(path, sizeof(path), "%s/etc/pam.d/sshd", top != NULL ? top : "..");
+	in = fopen(path, "r");
+	assert_non_null(in);
+	snprintf(path, sizeof(path), "%s/stacks/sshd", dir);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	while (fgets(line, sizeof(line), in) != NULL) {
+		char *p = line + 4;
+		size_t k;
+
+		if (strncmp(line, "auth", 4) != 0 || (line[4] != ' ' && line[4] != '\t'))
+			continue;
+		if (++n == drop)
+			continue;
+		p += strspn(p, " \t");
+		k = *p == '[' ? strcspn(p, "]") + 1 : strcspn(p, " \t\n");
+		assert_true(k < sizeof(control));
+		snprintf(control, sizeof(control), "%.*s", (int)k, p);
+		p += k;
+		p += strspn(p, " \t");
+		k = strcspn(p, " \t\n");
+		assert_true(k < sizeof(mod));
+		snprintf(mod, sizeof(mod), "%.*s", (int)k, p);
+		p += k;
+		p[strcspn(p, "\n")] = '\0';
+		if (strcmp(mod, "pam_orgrbac.so") == 0)
+			fprintf(out, "auth %s %s%s %s\n", control, module, p, cfgarg);
+		else if (strcmp(mod, "pam_oath.so") == 0)
+			fprintf(out, "auth %s %s\n", control, code);
+		else
+			fprintf(out, "auth %s %s%s\n", control, mod, p);
+	}
+	fclose(in);
+	fclose(out);
+	return n;
+}
+
+/* pam_authenticate through DIR/stacks/sshd; on success pam_setcred must agree. */
+static int shipped_auth(const char *user, const char *info)
+{
+	pam_handle_t *pamh = NULL;
+	struct pam_conv c = {conv, NULL};
+	char path[300];
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	assert_int_equal(pam_start_confdir("sshd", user, &c, path, &pamh), PAM_SUCCESS);
+	put_auth_info(pamh, info);
+	rc = pam_authenticate(pamh, 0);
+	if (rc == PAM_SUCCESS)
+		assert_int_equal(pam_setcred(pamh, PAM_ESTABLISH_CRED), PAM_SUCCESS);
+	pam_end(pamh, rc);
+	return rc;
+}
+
+/*
+ * The shipped sshd file through libpam. Whole: the exempt user skips the
+ * code after a key, and only then. With any one auth line left out, still
+ * nobody gets in without the code unless exempt with a key verified first.
+ */
+static void shipped_sshd_stack(void **state)
+{
+	static const char *const users[] = {"grace", "alice", "uma", "nobody", "root"};
+	static const char *const infos[] = {KEY_PROOF, "", NULL};
+	int lines = shipped_auth_lines(0, "pam_deny.so");
+
+	assert_true(lines >= 2);
+	assert_int_equal(shipped_auth("grace", KEY_PROOF), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("grace", ""), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("grace", NULL), PAM_SUCCESS);
+	assert_int_not_equal(shipped_auth("alice", KEY_PROOF), PAM_SUCCESS);
+	shipped_auth_lines(0, "pam_permit.so");
+	assert_int_equal(shipped_auth("alice", KEY_PROOF), PAM_SUCCESS);
+	assert_int_equal(shipped_auth("grace", ""), PAM_SUCCESS); /* the code, and only it */
+
+	for (int drop = 0; drop <= lines; drop++) {
+		shipped_auth_lines(drop, "pam_deny.so");
+		for (size_t u = 0; u < sizeof(users) / sizeof(users[0]); u++)
+			for (size_t i = 0; i < sizeof(infos) / sizeof(infos[0]); i++) {
+				bool exempt_with_key = strcmp(users[u], "grace") == 0 &&
+						       infos[i] != NULL &&
+						       strcmp(infos[i], KEY_PROOF) == 0;
+				int rc = shipped_auth(users[u], infos[i]);
+
+				if (rc == PAM_SUCCESS && !exempt_with_key)
+					fail_msg("auth line %d left out: %s got in without a code "
+						 "(SSH_AUTH_INFO_0 %s)",
+						 drop, users[u],
+						 infos[i] == NULL ? "unset" : infos[i]);
+			}
+	}
 }
 
 /* Through a real stack: "required" turns every code but success into a denial. */
@@ -663,6 +1015,12 @@ static int setup(void **state)
 	snprintf(bad_conf, sizeof(bad_conf), "%s/bad.conf", dir);
 	write_conf(bad_conf, ldap_uri, "frobnicate = yes");
 	snprintf(cfgarg, sizeof(cfgarg), "config=%s", conf);
+	snprintf(path, sizeof(path), "%s/stacks", dir);
+	if (mkdir(path, 0755) != 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s/auth", dir);
+	if (mkdir(path, 0755) != 0)
+		return -1;
 	/* pam_start_confdir needs a service file even when we call the module directly */
 	for (const char *const *s = (const char *const[]){"sshd", "sudo", "login", "ftp", NULL};
 	     *s != NULL; s++) {
@@ -698,12 +1056,17 @@ int main(void)
 	    cmocka_unit_test(arguments),
 	    cmocka_unit_test(hostile_names),
 	    cmocka_unit_test(mfa_exempt),
+	    cmocka_unit_test(prior_factor),
 	    cmocka_unit_test(directory_down),
 	    cmocka_unit_test(offline_snapshot),
 	    cmocka_unit_test(silent_servers),
 	    cmocka_unit_test(no_leaks),
 	    cmocka_unit_test(through_the_stack),
 	    cmocka_unit_test(twofa_bypass_stack),
+	    cmocka_unit_test(setcred_mirrors),
+	    cmocka_unit_test(auth_outside_a_stack),
+	    cmocka_unit_test(setcred_through_libpam),
+	    cmocka_unit_test(shipped_sshd_stack),
 	    cmocka_unit_test(external_windows),
 	    cmocka_unit_test(membership_revoked),
 	    cmocka_unit_test(revocation_is_immediate),
@@ -728,5 +1091,6 @@ int main(void)
 	}
 	acct_fn = (sm_fn)dlsym(dl, "pam_sm_acct_mgmt");
 	auth_fn = (sm_fn)dlsym(dl, "pam_sm_authenticate");
+	setcred_fn = (sm_fn)dlsym(dl, "pam_sm_setcred");
 	return cmocka_run_group_tests_name("pam_orgrbac", tests, setup, teardown);
 }

@@ -111,6 +111,42 @@ grep -q '^root:' <<<"$all" && ok || ko "enumeration lacks the files groups"
 out=$(in_ns ${VALGRIND:-} "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
 	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && ok ||
 	ko "the entry points called directly: $out"
+# the snapshot truncated in place (same inode) in the middle of an enumeration:
+# the enumeration ends or fails, lookups answer UNAVAIL, nothing dies of SIGBUS;
+# a snapshot renamed over it (a sync) leaves the enumeration reading the old one
+cp "$snap" "$W/pre-change.db"
+for how in glibc direct; do
+	for change in truncate=0 truncate=1000 rename; do
+		cp "$W/pre-change.db" "$W/snap/snapshot.db.new" && mv "$W/snap/snapshot.db.new" "$snap"
+		args=(glibc "$ORGRBAC_SNAPSHOT_PATH")
+		[ "$how" = glibc ] ||
+			args=(direct "$ORGRBAC_SNAPSHOT_PATH" "$W/lib/libnss_orgrbac.so.2")
+		want="; 0 more of the module's groups"
+		wlookup='(not found|error)'
+		wnew=0
+		if [ "$change" = rename ]; then
+			cp "$W/pre-change.db" "$W/snap/snapshot.db.next"
+			change="rename=$(dirname "$ORGRBAC_SNAPSHOT_PATH")/snapshot.db.next"
+			want="end after org-admin; 10 more of the module's groups" # of 12
+			wlookup=found
+			wnew=12
+		fi
+		out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_truncate" "${args[@]}" "$change" 2>&1)
+		rc=$?
+		if [ "$rc" -ne 0 ]; then
+			ko "$change under an enumeration ($how): exit $rc$([ "$rc" -ne 135 ] || echo ' (SIGBUS)'): $out"
+		elif ! grep -q "$want" <<<"$out" ||
+			! grep -qE "^lookup .*: $wlookup\$" <<<"$out" ||
+			! grep -q "^new enumeration: $wnew " <<<"$out"; then
+			ko "$change under an enumeration ($how): $out"
+		else
+			ok
+		fi
+	done
+done
+cp "$W/pre-change.db" "$W/snap/snapshot.db.new" && mv "$W/snap/snapshot.db.new" "$snap"
+want_out "after the changes, a replaced snapshot answers" '^org-admin:x:20002:alice$' \
+	getent group org-admin
 want_out "id alice" 'groups=10000\([^)]*\),20002\(org-admin\)$' id alice
 want_out "id bob" 'groups=10000\([^)]*\),20003\(member\)$' id bob
 want_out "id grace" '20003\(member\),20005\(2fa-exempt\)|20005\(2fa-exempt\),20003\(member\)' id grace
@@ -155,6 +191,56 @@ out=$("$ORGRBAC" status --config "$dead" 2>&1)
 [ $? -eq 1 ] && grep -q '127.0.0.1:1/ does not answer' <<<"$out" && grep -q 'state: *fresh' <<<"$out" &&
 	ok || ko "status with a dead server: $out"
 ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' && ko "leftovers: $(ls "$W/snap")" || ok
+
+# ---- a hostile header: sync time, max_age and generation at the ends of their range ----
+# forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: generation
+# at 32, synced_at at 40, max_age at 48), reseal the checksum, rename it over
+forge() {
+	python3 - "$@" <<'PY'
+import os, struct, sys
+path = sys.argv[1]
+b = bytearray(open(path, 'rb').read())
+where = {'generation': (32, '=Q'), 'synced_at': (40, '=q'), 'max_age': (48, '=q')}
+for kv in sys.argv[2:]:
+    k, v = kv.split('=')
+    struct.pack_into(where[k][1], b, where[k][0], int(v))
+mask, h, data = (1 << 64) - 1, 0xcbf29ce484222325, bytes(b[32:])
+i = 0
+while i + 8 <= len(data):
+    h = ((h ^ struct.unpack_from('=Q', data, i)[0]) * 0x100000001b3) & mask
+    h ^= h >> 29
+    i += 8
+for c in data[i:]:
+    h = ((h ^ c) * 0x100000001b3) & mask
+struct.pack_into('=Q', b, 24, h ^ len(data))
+with open(path + '.forged', 'wb') as f:
+    f.write(b)
+os.chmod(path + '.forged', 0o644)
+os.rename(path + '.forged', path)
+PY
+}
+if command -v python3 >/dev/null; then
+	"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync before forging"
+	forge "$snap" max_age=3600
+	want_out "a resealed header is read" '^member:' getent group member
+	forge "$snap" synced_at=-9223372036854775808 max_age=9223372036854775807
+	want_status "synced at INT64_MIN, max_age INT64_MAX: stale" 2 getent group member
+	out=$("$ORGRBAC" status --config "$conf" 2>&1)
+	[ $? -eq 1 ] && grep -q '(9223372036854775807 s ago; max_age 9223372036854775807 s)' <<<"$out" &&
+		grep -q 'state: *stale' <<<"$out" && ok || ko "status, synced at INT64_MIN: $out"
+	forge "$snap" synced_at=9223372036854775807 max_age=3600
+	want_status "synced at INT64_MAX: stale" 2 getent group member
+	out=$("$ORGRBAC" status --config "$conf" 2>&1)
+	[ $? -eq 1 ] && grep -q '(-[0-9]* s ago; max_age 3600 s)' <<<"$out" &&
+		grep -q 'state: *stale' <<<"$out" && ok || ko "status, synced at INT64_MAX: $out"
+	forge "$snap" generation=18446744073709551615
+	out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+	grep -q 'generation 18446744073709551615,' <<<"$out" && ok ||
+		ko "sync after generation UINT64_MAX: $out"
+	forge "$snap" generation=1 # the generations below count from here
+else
+	printf 'skip: a hostile snapshot header: no python3\n'
+fi
 
 # ---- a revoked role is gone after the next sync ----
 ldapmodify_admin >/dev/null <<LDIF

@@ -105,7 +105,7 @@ static const char design_example[] =
     "[host]\n"
     "org = acme\n"
     "services = payments, web        ; host groups this host is part of\n"
-    "resource = web01.example.com    ; default: the host's FQDN\n"
+    "resource = web01.example.com    ; default: gethostname(), never DNS\n"
     "\n"
     "[pam]\n"
     "default_require = host:login\n"
@@ -167,30 +167,76 @@ static void design_example_loads(void **state)
 	orgrbac_config_free(cfg);
 }
 
-/* The host's FQDN as the configuration documents it, found here independently. */
-static char *host_fqdn(void)
+/* The host's name as gethostname() gives it: the documented default resource. */
+static char *host_name(void)
 {
-	struct addrinfo hints = {.ai_flags = AI_CANONNAME}, *ai = NULL;
 	char host[HOST_NAME_MAX + 1] = "";
 	char *name;
 
 	assert_int_equal(gethostname(host, sizeof(host) - 1), 0);
-	if (getaddrinfo(host, NULL, &hints, &ai) == 0 && ai->ai_canonname != NULL &&
-	    ai->ai_canonname[0] != '\0')
-		name = strdup(ai->ai_canonname);
-	else
-		name = strdup(host);
-	if (ai != NULL)
-		freeaddrinfo(ai);
+	name = strdup(host);
 	assert_non_null(name);
 	return name;
+}
+
+/*
+ * This binary is linked with -Wl,--wrap= for the resolver's entry points:
+ * a call from the configuration reader lands here and is counted, and fails.
+ */
+static int resolver_calls;
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+		       struct addrinfo **res);
+int __wrap_getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
+		       struct addrinfo **res)
+{
+	resolver_calls++;
+	return EAI_FAIL;
+}
+int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
+		       char *serv, socklen_t servlen, int flags);
+int __wrap_getnameinfo(const struct sockaddr *sa, socklen_t salen, char *host, socklen_t hostlen,
+		       char *serv, socklen_t servlen, int flags)
+{
+	resolver_calls++;
+	return EAI_FAIL;
+}
+struct hostent *__wrap_gethostbyname(const char *name);
+struct hostent *__wrap_gethostbyname(const char *name)
+{
+	resolver_calls++;
+	return NULL;
+}
+
+/*
+ * Without [host] resource the host's resource is gethostname(), never a
+ * DNS answer (a spoofed CNAME would pick another host's resource grants),
+ * and reading the configuration asks no resolver.
+ */
+static void resource_is_the_host_name(void **state)
+{
+	struct orgrbac_config *cfg;
+	char *host = host_name();
+
+	(void)state;
+	resolver_calls = 0;
+	cfg = load_ok("[ldap]\nuri = ldapi://\nbase = dc=example,dc=com\n[host]\norg = acme\n");
+	assert_string_equal(cfg->resource, host);
+	assert_int_equal(resolver_calls, 0);
+	orgrbac_config_free(cfg);
+	/* a resource that is set is taken as written */
+	cfg = load_ok("[ldap]\nuri = ldapi://\nbase = dc=example,dc=com\n[host]\norg = acme\n"
+		      "resource = web01.example.com\n");
+	assert_string_equal(cfg->resource, "web01.example.com");
+	assert_int_equal(resolver_calls, 0);
+	orgrbac_config_free(cfg);
+	free(host);
 }
 
 static void defaults(void **state)
 {
 	struct orgrbac_config *cfg =
 	    load_ok("[ldap]\nuri = ldapi://\nbase = dc=example,dc=com\n[host]\norg = acme\n");
-	char *fqdn = host_fqdn();
+	char *host = host_name();
 
 	(void)state;
 	assert_int_equal(cfg->n_uris, 1);
@@ -204,7 +250,7 @@ static void defaults(void **state)
 	assert_non_null(cfg->services);
 	assert_int_equal(cfg->n_services, 0);
 	assert_null(cfg->services[0]);
-	assert_string_equal(cfg->resource, fqdn);
+	assert_string_equal(cfg->resource, host);
 	assert_null(cfg->default_require);
 	assert_string_equal(cfg->mfa_exempt_role, "2FA-exempt");
 	assert_string_equal(cfg->cross_org_privilege, "common:org:cross");
@@ -218,7 +264,7 @@ static void defaults(void **state)
 	assert_string_equal(cfg->group_prefix, "");
 	assert_int_equal(cfg->max_age, 3600);
 	assert_int_equal(cfg->gid_min, 1000);
-	free(fqdn);
+	free(host);
 	orgrbac_config_free(cfg);
 }
 
@@ -841,6 +887,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(design_example_loads),
 	    cmocka_unit_test(defaults),
+	    cmocka_unit_test(resource_is_the_host_name),
 	    cmocka_unit_test(default_path),
 	    cmocka_unit_test(values),
 	    cmocka_unit_test(bad_structure),

@@ -86,6 +86,51 @@ static void epoch_values(void **state)
 	assert_gtime("99991231235959Z", T_YEAR_9999_END);
 }
 
+/*
+ * Times come from the directory: the extremes the grammar allows (year 0000
+ * and 9999, offsets of 23:59 either way, fractions of any length) stay far
+ * inside int64_t, and so does every window built from them; a longer year
+ * is refused rather than carried.
+ */
+static void extremes(void **state)
+{
+	static const struct {
+		const char *s;
+		int64_t t;
+	} gt[] =
+	    {
+		{"99991231235959-2359", T_YEAR_9999_END + 23 * 3600 + 59 * 60},
+		{"00000101000000+2359", T_YEAR_0 - 23 * 3600 - 59 * 60},
+		{"9999123123.99999999999999999999999999999999999999Z", T_YEAR_9999_END},
+		{"99991231235959,99999999999999999999999999999999999999-2359",
+		 T_YEAR_9999_END + 23 * 3600 + 59 * 60},
+		{"0000010100.0000000000000000000000000000000001+2359",
+		 T_YEAR_0 - 23 * 3600 - 59 * 60},
+	    },
+	  iso[] = {
+	      {"9999-12-31T23:59:59-23:59", T_YEAR_9999_END + 23 * 3600 + 59 * 60},
+	      {"0000-01-01T00:00+23:59", T_YEAR_0 - 23 * 3600 - 59 * 60},
+	      {"9999-12-31", T_YEAR_9999_END - 86399},
+	  };
+	static const char *const refused[] = {
+	    "999991231235959Z",	   "-00010101000000Z",	   "+99991231235959Z",
+	    "99991231235959-2400", "9223372036854775807Z", "00000101000000+9999",
+	};
+	char longest[4096];
+
+	for (size_t i = 0; i < sizeof(gt) / sizeof(gt[0]); i++)
+		assert_gtime(gt[i].s, gt[i].t);
+	for (size_t i = 0; i < sizeof(iso) / sizeof(iso[0]); i++)
+		assert_iso(iso[i].s, iso[i].t);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++)
+		assert_gtime_refused(refused[i]);
+	/* a fraction of four thousand digits: truncated, not accumulated */
+	memcpy(longest, "99991231235959.", 15);
+	memset(longest + 15, '9', sizeof(longest) - 17);
+	memcpy(longest + sizeof(longest) - 2, "Z", 2);
+	assert_gtime(longest, T_YEAR_9999_END);
+}
+
 static void minutes_and_seconds_optional(void **state)
 {
 	(void)state;
@@ -428,13 +473,21 @@ static void round_trips_wide(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(epoch_values),  cmocka_unit_test(minutes_and_seconds_optional),
-	    cmocka_unit_test(fractions),     cmocka_unit_test(offsets),
-	    cmocka_unit_test(leap_years),    cmocka_unit_test(calendar_ranges),
-	    cmocka_unit_test(malformed),     cmocka_unit_test(independent_of_tz),
-	    cmocka_unit_test(iso8601_valid), cmocka_unit_test(iso8601_refused),
-	    cmocka_unit_test(format_values), cmocka_unit_test(format_truncates),
-	    cmocka_unit_test(round_trips),   cmocka_unit_test(round_trips_wide),
+	    cmocka_unit_test(epoch_values),
+	    cmocka_unit_test(extremes),
+	    cmocka_unit_test(minutes_and_seconds_optional),
+	    cmocka_unit_test(fractions),
+	    cmocka_unit_test(offsets),
+	    cmocka_unit_test(leap_years),
+	    cmocka_unit_test(calendar_ranges),
+	    cmocka_unit_test(malformed),
+	    cmocka_unit_test(independent_of_tz),
+	    cmocka_unit_test(iso8601_valid),
+	    cmocka_unit_test(iso8601_refused),
+	    cmocka_unit_test(format_values),
+	    cmocka_unit_test(format_truncates),
+	    cmocka_unit_test(round_trips),
+	    cmocka_unit_test(round_trips_wide),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

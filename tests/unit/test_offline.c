@@ -152,13 +152,74 @@ static void test_unknown_and_stale(void **state)
 			 ORGRBAC_OFFLINE_UNDECIDED);
 }
 
+/*
+ * A hostile header: the sync time is the file's word, the clock may be
+ * anywhere. Ages saturate; none wraps into "fresh enough to decide".
+ */
+static void extreme_sync_times(void **state)
+{
+	static const struct {
+		int64_t synced_at, now, max_age;
+		enum orgrbac_offline_verdict want;
+	} cases[] = {
+	    {T0, T0 + 3600, 3600, ORGRBAC_OFFLINE_ALLOWED}, /* the bound itself */
+	    {T0, T0 + 3601, 3600, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0 + 1, T0, 3600, ORGRBAC_OFFLINE_UNDECIDED}, /* synced in the future */
+	    {INT64_MIN, T0, 3600, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MIN, T0, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MIN, INT64_MAX, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MIN + 1, 0, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED}, /* INT64_MAX: the clamp */
+	    {-1, INT64_MAX, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MAX, T0, 3600, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MAX, T0, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {INT64_MAX, INT64_MIN, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0, INT64_MIN, INT64_MAX, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0, INT64_MAX, 3600, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0, T0, 0, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0, T0, -1, ORGRBAC_OFFLINE_UNDECIDED},
+	    {T0, T0, INT64_MIN, ORGRBAC_OFFLINE_UNDECIDED},
+	};
+	char p[sizeof(dir) + 32], why[256];
+
+	snprintf(p, sizeof(p), "%s/extreme.db", dir);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct orgrbac_snapshot *s = NULL;
+		struct orgrbac_expr *e = NULL;
+		struct orgrbac_view v;
+		orgrbac_error err;
+		enum orgrbac_offline_verdict got;
+
+		memset(&v, 0, sizeof(v));
+		add_user(&v, "alice", ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+		add_role(&v, "admins", 5000, "host:*");
+		add_member(&v, 0, 0, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
+		assert_int_equal(
+		    orgrbac_snapshot_write(p, &v, 1, cases[i].synced_at, cases[i].max_age, &err),
+		    0);
+		orgrbac_view_free(&v);
+		assert_int_equal(
+		    orgrbac_snapshot_open(p, geteuid() != 0 ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &s,
+					  &err),
+		    0);
+		assert_int_equal(orgrbac_expr_parse("host:login", &e, &err), 0);
+		got = orgrbac_offline_decide(s, "alice", e, cases[i].now, cases[i].max_age, why,
+					     sizeof(why));
+		if (got != cases[i].want)
+			fail_msg("case %zu: synced_at %lld, now %lld, max_age %lld: got %d (%s)", i,
+				 (long long)cases[i].synced_at, (long long)cases[i].now,
+				 (long long)cases[i].max_age, (int)got, why);
+		orgrbac_expr_free(e);
+		orgrbac_snapshot_close(s);
+	}
+	unlink(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_allow_and_deny),
-	    cmocka_unit_test(test_windows_close_on_time),
-	    cmocka_unit_test(test_foreign_user),
-	    cmocka_unit_test(test_unknown_and_stale),
+	    cmocka_unit_test(test_allow_and_deny), cmocka_unit_test(test_windows_close_on_time),
+	    cmocka_unit_test(test_foreign_user),   cmocka_unit_test(test_unknown_and_stale),
+	    cmocka_unit_test(extreme_sync_times),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

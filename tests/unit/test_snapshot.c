@@ -314,6 +314,68 @@ static void refused(const unsigned char *buf, size_t len, const char *why)
 		fail_msg("wanted '%s', got '%s'", why, err.msg);
 }
 
+/*
+ * The header's sync time and max_age are the file's word: every extreme
+ * value, with the checksum resealed, must saturate, never wrap into fresh.
+ */
+static void fresh_extremes(void **state)
+{
+	static const struct {
+		int64_t synced_at, max_age, now;
+		bool fresh;
+	} cases[] = {
+	    /* the ordinary bounds, for reference */
+	    {T0, 3600, T0 + 3600, true},
+	    {T0, 3600, T0 + 3601, false},
+	    {T0, 3600, T0 - 3600, true},
+	    {T0, 3600, T0 - 3601, false},
+	    /* a sync at the dawn of int64: now - synced_at does not fit */
+	    {INT64_MIN, 3600, T0, false},
+	    {INT64_MIN, INT64_MAX, T0, false},
+	    {INT64_MIN, INT64_MAX, INT64_MAX, false},
+	    {INT64_MIN + 2, INT64_MAX, 0, true},  /* INT64_MAX - 1 s old: fits, and is in */
+	    {INT64_MIN + 1, INT64_MAX, 0, false}, /* INT64_MAX is the clamp: never fresh */
+	    {INT64_MIN + 1, INT64_MAX, 1, false}, /* one more does not fit */
+	    {-1, INT64_MAX, INT64_MAX, false},
+	    /* a sync at the end of int64: in the future, far beyond max_age */
+	    {INT64_MAX, 3600, T0, false},
+	    {INT64_MAX, 3600, INT64_MIN, false},
+	    {INT64_MAX, INT64_MAX, INT64_MIN, false},
+	    /* a clock set to the extremes against an ordinary header */
+	    {T0, 3600, INT64_MAX, false},
+	    {T0, 3600, INT64_MIN, false},
+	    {T0, INT64_MAX, INT64_MIN, false},
+	    {T0, INT64_MAX, INT64_MAX, true}, /* INT64_MAX - T0 s old fits, and is in */
+	    /* no usable max_age */
+	    {T0, 0, T0, false},
+	    {T0, -1, T0, false},
+	    {T0, INT64_MIN, T0, false},
+	    {INT64_MIN, INT64_MIN, INT64_MAX, false},
+	};
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct header *h = (struct header *)(void *)b;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct orgrbac_snapshot *s = NULL;
+		orgrbac_error err;
+
+		memcpy(b, good, len);
+		h->synced_at = cases[i].synced_at;
+		h->max_age = cases[i].max_age;
+		reseal(b, len);
+		assert_int_equal(orgrbac_snapshot_from_buffer(b, len, &s, &err), 0);
+		if (orgrbac_snapshot_fresh(s, cases[i].now) != cases[i].fresh)
+			fail_msg("case %zu: synced_at %lld, max_age %lld, now %lld: wanted %s", i,
+				 (long long)cases[i].synced_at, (long long)cases[i].max_age,
+				 (long long)cases[i].now, cases[i].fresh ? "fresh" : "stale");
+		orgrbac_snapshot_close(s);
+	}
+	free(b);
+	free(good);
+}
+
 static void corruptions(void **state)
 {
 	size_t len;
@@ -427,6 +489,81 @@ static void corruptions(void **state)
 	b[120] = 1;
 	reseal(b, len);
 	refused(b, len, "unknown header fields");
+	free(b);
+	free(good);
+}
+
+/*
+ * Offsets and counts are the file's words: at the ends of uint32_t their
+ * sums and products must not wrap into range (they are computed in 64 bits),
+ * and the file size at the end of uint64_t is a size mismatch.
+ */
+static void offsets_at_the_limits(void **state)
+{
+	enum { STRINGS, USERS, ROLES, MEMBERS, PRIVS, USER0, ROLE0_PRIV, ROLE0_MEMBER, SIZE };
+	static const struct {
+		int what;
+		uint32_t a, b;
+		const char *why;
+	} cases[] = {
+	    {STRINGS, 0xfffffff8, 16, "section"},
+	    {STRINGS, 128, 0xffffffff, "section"},
+	    {USERS, 0xfffffff8, 1, "section"},
+	    {USERS, 128, 0x08000000, "section"}, /* 32 * 2^27 = 2^32: wraps to 0 in 32 bits */
+	    {USERS, 128, 0xffffffff, "section"},
+	    {ROLES, 0xfffffff8, 0xffffffff, "section"},
+	    {MEMBERS, 128, 0x0aaaaaab, "section"}, /* 24 * n wraps to 8 in 32 bits */
+	    {PRIVS, 128, 0x40000000, "section"},   /* 4 * 2^30 = 2^32 */
+	    {USER0, 0xffffffff, 1, "user 0 out of range"},
+	    {USER0, 1, 0xffffffff, "user 0 out of range"},
+	    {ROLE0_PRIV, 0xffffffff, 2, "role 0 out of range"},
+	    {ROLE0_MEMBER, 0xfffffff0, 0x20, "role 0 out of range"},
+	    {SIZE, 0xffffffff, 0xffffffff, "truncated or padded"},
+	};
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct header *h = (struct header *)(void *)b;
+
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct section *sec = NULL;
+
+		memcpy(b, good, len);
+		switch (cases[i].what) {
+		case STRINGS: sec = &h->strings; break;
+		case USERS: sec = &h->users; break;
+		case ROLES: sec = &h->roles; break;
+		case MEMBERS: sec = &h->members; break;
+		case PRIVS: sec = &h->privs; break;
+		case USER0: {
+			struct rec_user *u = (struct rec_user *)(void *)(b + h->users.off);
+
+			u[0].first = cases[i].a;
+			u[0].count = cases[i].b;
+			break;
+		}
+		case ROLE0_PRIV:
+		case ROLE0_MEMBER: {
+			struct rec_role *r = (struct rec_role *)(void *)(b + h->roles.off);
+
+			if (cases[i].what == ROLE0_PRIV) {
+				r[0].priv_first = cases[i].a;
+				r[0].priv_count = cases[i].b;
+			} else {
+				r[0].member_first = cases[i].a;
+				r[0].member_count = cases[i].b;
+			}
+			break;
+		}
+		case SIZE: h->file_size = UINT64_MAX; break;
+		}
+		if (sec != NULL) {
+			sec->off = cases[i].a;
+			sec->n = cases[i].b;
+		}
+		reseal(b, len);
+		refused(b, len, cases[i].why);
+	}
 	free(b);
 	free(good);
 }
@@ -577,16 +714,12 @@ static void writer(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(round_trip),
-	    cmocka_unit_test(time_windows),
-	    cmocka_unit_test(fresh),
-	    cmocka_unit_test(erange),
-	    cmocka_unit_test(initgroups_growth),
-	    cmocka_unit_test(corruptions),
-	    cmocka_unit_test(header_bytes),
-	    cmocka_unit_test(file_checks),
-	    cmocka_unit_test(offline_queries),
-	    cmocka_unit_test(writer),
+	    cmocka_unit_test(round_trip),      cmocka_unit_test(time_windows),
+	    cmocka_unit_test(fresh),	       cmocka_unit_test(fresh_extremes),
+	    cmocka_unit_test(erange),	       cmocka_unit_test(initgroups_growth),
+	    cmocka_unit_test(corruptions),     cmocka_unit_test(offsets_at_the_limits),
+	    cmocka_unit_test(header_bytes),    cmocka_unit_test(file_checks),
+	    cmocka_unit_test(offline_queries), cmocka_unit_test(writer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

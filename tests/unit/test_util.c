@@ -209,12 +209,58 @@ static int teardown(void **state)
 	return rmdir(dir);
 }
 
+static void saturating(void **state)
+{
+	static const struct {
+		char op;
+		int64_t a, b, want;
+	} cases[] = {
+	    {'+', 1, 2, 3},
+	    {'+', INT64_MAX, 1, INT64_MAX},
+	    {'+', INT64_MAX, INT64_MAX, INT64_MAX},
+	    {'+', INT64_MIN, -1, INT64_MIN},
+	    {'+', INT64_MIN, INT64_MIN, INT64_MIN},
+	    {'+', INT64_MIN, INT64_MAX, -1},
+	    {'-', 5, 7, -2},
+	    {'-', 0, INT64_MIN, INT64_MAX},
+	    {'-', 1794744000, INT64_MIN, INT64_MAX},
+	    {'-', -1, INT64_MIN, INT64_MAX},
+	    {'-', -2, INT64_MAX, INT64_MIN},
+	    {'-', INT64_MIN, 1, INT64_MIN},
+	    {'-', INT64_MAX, -1, INT64_MAX},
+	    {'-', INT64_MIN, INT64_MAX, INT64_MIN},
+	    {'-', INT64_MAX, INT64_MIN, INT64_MAX},
+	    {'-', INT64_MIN, INT64_MIN, 0},
+	    {'*', 7, 86400, 604800},
+	    {'*', INT64_MAX, 2, INT64_MAX},
+	    {'*', INT64_MIN, 2, INT64_MIN},
+	    {'*', INT64_MIN, -1, INT64_MAX},
+	    {'*', -3, INT64_MAX, INT64_MIN},
+	    {'*', INT64_MAX / 86400 + 1, 86400, INT64_MAX},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t got = cases[i].op == '+'   ? orgrbac_sat_add(cases[i].a, cases[i].b)
+			      : cases[i].op == '-' ? orgrbac_sat_sub(cases[i].a, cases[i].b)
+						   : orgrbac_sat_mul(cases[i].a, cases[i].b);
+
+		if (got != cases[i].want)
+			fail_msg("%lld %c %lld: got %lld, wanted %lld", (long long)cases[i].a,
+				 cases[i].op, (long long)cases[i].b, (long long)got,
+				 (long long)cases[i].want);
+	}
+	assert_int_equal(orgrbac_age(100, 40), 60);
+	assert_int_equal(orgrbac_age(40, 100), -60);
+	assert_true(orgrbac_age(1794744000, INT64_MIN) == INT64_MAX);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(valid_names),   cmocka_unit_test(refused_names),
 	    cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
 	    cmocka_unit_test(read_file),     cmocka_unit_test(wipe),
+	    cmocka_unit_test(saturating),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
