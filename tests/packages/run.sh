@@ -351,8 +351,10 @@ inside() {
 		require = host:sudo || common:org:own
 	CONF
 	chmod 0644 "$root/etc/orgrbac.conf"
-	if out=$(in_root pam-auth-update --enable orgrbac 2>&1); then
-		ok "pam-auth-update --enable orgrbac"
+	# Silent: a profile pam-auth-update cannot read cleanly would make it warn
+	# on every run, whichever package runs it.
+	if out=$(in_root pam-auth-update --enable orgrbac 2>&1) && [ -z "$out" ]; then
+		ok "pam-auth-update --enable orgrbac, silently"
 	else
 		ko "pam-auth-update --enable orgrbac: $out"
 	fi
@@ -464,6 +466,12 @@ inside() {
 		ko "removal left a module behind"
 	else
 		ok "removal takes the modules"
+	fi
+
+	if grep -E 'pam-auth-update|Use of uninit' "$work/apt.log" | grep -v '^Setting up' >"$work/warnings"; then
+		ko "pam-auth-update complained during apt's runs: $(head -n 5 "$work/warnings")"
+	else
+		ok "pam-auth-update said nothing during install, upgrade and removal"
 	fi
 
 	phase "purge"
