@@ -19,11 +19,15 @@ libnss_orgrbac_la_LIBADD = -lpthread
 EXTRA_libnss_orgrbac_la_DEPENDENCIES = $(srcdir)/nss_orgrbac/nss_orgrbac.map
 endif
 
-# The .la file is of no use for a module loaded by glibc by its soname.
+# The .la file is of no use for a module loaded by glibc by its soname; without
+# it, libtool's uninstall no longer knows the module's files.
 install-data-hook: install-nss-hook
 install-nss-hook:
 	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.la
-.PHONY: install-nss-hook
+uninstall-hook: uninstall-nss-hook
+uninstall-nss-hook:
+	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.so $(DESTDIR)$(nsslibdir)/libnss_orgrbac.so.2*
+.PHONY: install-nss-hook uninstall-nss-hook
 
 nodist_systemdsystemunit_DATA = etc/orgrbac-sync.service
 dist_systemdsystemunit_DATA = etc/orgrbac-sync.timer
