@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "snapshot.h"
+#include "snapshot_write.h"
 
 /*
  * User i (u000000 ..) holds roles (i + k * (roles / per_user)) % roles for

@@ -6,8 +6,7 @@
 if ENABLE_PAM
 check_PROGRAMS += bench/bench_pam
 bench_bench_pam_SOURCES = bench/bench_pam.c
-bench_bench_pam_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
-bench_bench_pam_LDADD = libdirectory.la libcommon.la $(PAM_LIBS)
+bench_bench_pam_LDADD = $(common_libs) $(PAM_LIBS)
 endif
 EXTRA_DIST += bench/run-pam.sh
 
@@ -15,7 +14,7 @@ EXTRA_DIST += bench/run-pam.sh
 # the tests, never run by them.
 check_PROGRAMS += bench/gen bench/nss_bench
 bench_gen_SOURCES = bench/gen.c
-bench_gen_LDADD = libcommon.la
+bench_gen_LDADD = $(store_libs)
 bench_nss_bench_SOURCES = bench/nss_bench.c
 bench_nss_bench_LDADD = -ldl
 EXTRA_DIST += bench/run-nss.sh

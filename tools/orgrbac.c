@@ -19,6 +19,7 @@
 #include "hostview.h"
 #include "policy.h"
 #include "snapshot.h"
+#include "snapshot_write.h"
 
 #ifndef ORGRBAC_GROUP_FILE
 #define ORGRBAC_GROUP_FILE "/etc/group"

@@ -9,8 +9,7 @@ tests_faults_fake_ldap_SOURCES = tests/faults/fake_ldap.c
 if ENABLE_PAM
 check_PROGRAMS += tests/faults/fault_client
 tests_faults_fault_client_SOURCES = tests/faults/fault_client.c
-tests_faults_fault_client_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
-tests_faults_fault_client_LDADD = libdirectory.la libcommon.la $(PAM_LIBS)
+tests_faults_fault_client_LDADD = $(common_libs) $(PAM_LIBS)
 endif
 
 TESTS += tests/faults/run.sh

@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * libFuzzer target: untrusted names and values - user-name validation, RFC 4515
- * filter escaping, log-safe copies, and the DN handling of common/directory.c.
+ * filter escaping, log-safe copies, and the DN handling of common/ldap/directory.c.
  */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* The DN helpers are private to the directory model: fuzz them where they live. */
-#include "../../common/directory.c"
+#include "../../common/ldap/directory.c"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

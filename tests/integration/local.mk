@@ -1,6 +1,32 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Build rules of tests/integration/, included from Makefile.am.
 
+# The directory model against a real slapd, with and without memberOf, then
+# the CLI, the PAM module and the hostile data (run.sh runs them all).
+check_PROGRAMS += tests/integration/test_directory
+tests_integration_test_directory_SOURCES = tests/integration/test_directory.c
+tests_integration_test_directory_CFLAGS = $(unit_cflags)
+tests_integration_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
+if ENABLE_PAM
+check_PROGRAMS += tests/integration/test_pam
+tests_integration_test_pam_SOURCES = tests/integration/test_pam.c
+tests_integration_test_pam_CFLAGS = $(unit_cflags)
+tests_integration_test_pam_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) -ldl
+# The bad-input, environment, descriptor and thread tests of pam_orgrbac.so
+# (test_hostile.sh runs them).
+check_PROGRAMS += tests/integration/test_hardening
+tests_integration_test_hardening_SOURCES = tests/integration/test_hardening.c
+tests_integration_test_hardening_CFLAGS = $(unit_cflags)
+tests_integration_test_hardening_LDADD = $(store_libs) $(CMOCKA_LIBS) $(PAM_LIBS) $(LDAP_LIBS) \
+	-ldl -lpthread
+endif
+TESTS += tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh
+EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
+	tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh \
+	tests/integration/test_cli.sh tests/integration/lib.sh \
+	tests/integration/test_hostile.sh tests/data/hostile.ldif tests/data/trust.ldif \
+	tests/valgrind.sh tests/valgrind.supp
+
 # etc/slapd-acl.ldif in real slapd servers of its own (the ACL changes what
 # every client may read): writes by each kind of identity, with their exact
 # result codes, and a host's decisions under the ACL.

@@ -753,7 +753,7 @@ static void threads(void **state)
 /* ---- fork while another thread reads the configuration ---------------------------- */
 
 /*
- * Through common/config.c directly: through the module, glibc's own syslog
+ * Through common/store/config.c directly: through the module, glibc's own syslog
  * lock, which a fork does not reset, would hang the child first.
  */
 static volatile int stop_loader;

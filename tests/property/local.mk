@@ -6,8 +6,7 @@
 check_PROGRAMS += tests/property/property
 tests_property_property_SOURCES = tests/property/property.c tests/property/gen.c \
 	tests/property/gen.h
-tests_property_property_CFLAGS = $(AM_CFLAGS) $(LDAP_CFLAGS)
-tests_property_property_LDADD = libdirectory.la libcommon.la -lpthread
+tests_property_property_LDADD = $(common_libs) -lpthread
 TESTS += tests/property/run.sh
 EXTRA_DIST += tests/property/run.sh
 # The directories of failing runs (ORGRBAC_PROPERTY_KEEP, by default here).

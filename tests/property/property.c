@@ -45,6 +45,7 @@
 #include "ldapc.h"
 #include "offline.h"
 #include "snapshot.h"
+#include "snapshot_write.h"
 
 #define DEFAULT_SEED	   UINT64_C(20240611)
 #define DEFAULT_ITERATIONS 10

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for common/config.c: loading, defaults, every kind of error, secrets, lookups. */
+/* Unit tests for common/store/config.c: loading, defaults, every kind of error, secrets, lookups.
+ */
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>

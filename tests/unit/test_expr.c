@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/expr.c: grammar, errors, limits, witnesses and privilege matching. */
+/* Unit tests of common/model/expr.c: grammar, errors, limits, witnesses and privilege matching. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for common/factor.c: what proves a factor verified before the 2FA exemption. */
+/* Unit tests for common/model/factor.c: what proves a factor verified before the 2FA exemption. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

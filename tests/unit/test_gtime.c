@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/gtime.c: GeneralizedTime and ISO 8601 parsing, calendar checks, formatting.
+/* Unit tests of common/model/gtime.c: GeneralizedTime and ISO 8601 parsing, calendar checks,
+ * formatting.
  */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/hostview.c: which roles become groups and who is a member, when. */
+/* Unit tests of common/model/hostview.c: which roles become groups and who is a member, when. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for common/pamargs.c: the arguments of pam_orgrbac's PAM lines. */
+/* Unit tests for pam_orgrbac/pamargs.c: the arguments of pam_orgrbac's PAM lines. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

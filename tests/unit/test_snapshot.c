@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/snapshot.c: round trip, every corruption refused, buffers, windows. */
+/* Unit tests of common/store/snapshot.c: round trip, every corruption refused, buffers, windows. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 /* The reader compiled in, so that corruptions can carry a valid checksum. */
-#include "../../common/snapshot.c"
+#include "../../common/store/snapshot.c"
 #include "view.h"
 
 #define T0 ((int64_t)1794744000) /* 2026-11-15T12:00:00Z: the sync */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests for common/util.c: user names, filter escaping, lists and safe file reads. */
+/* Unit tests for common/base/util.c: user names, filter escaping, lists and safe file reads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "snapshot_write.h"
 #include "util.h"
 
 /* Include after <cmocka.h>. An external user is one with a bounded notBefore. */

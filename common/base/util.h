@@ -7,8 +7,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ORGRBAC_USER_MAX 256	       /* bytes, without the terminator */
-#define ORGRBAC_FILE_MAX (1024 * 1024) /* no config or secret file is larger */
+#define ORGRBAC_GROUP_NAME_MAX 255	     /* bytes of a group name */
+#define ORGRBAC_TIME_MIN       INT64_MIN     /* an open notBefore */
+#define ORGRBAC_TIME_MAX       INT64_MAX     /* an open notAfter */
+#define ORGRBAC_USER_MAX       256	     /* bytes, without the terminator */
+#define ORGRBAC_FILE_MAX       (1024 * 1024) /* no config or secret file is larger */
 
 /* An error message for the caller to log; every failing function fills one. */
 typedef struct {

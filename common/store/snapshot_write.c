@@ -8,24 +8,8 @@
 #include <unistd.h>
 
 #include "snapshot.h"
+#include "snapshot_write.h"
 #include "snapshot_format.h"
-
-void orgrbac_view_free(struct orgrbac_view *v)
-{
-	if (v == NULL)
-		return;
-	for (size_t i = 0; i < v->n_users; i++)
-		free(v->users[i].name);
-	for (size_t i = 0; i < v->n_roles; i++) {
-		free(v->roles[i].group);
-		free(v->roles[i].cn);
-		orgrbac_strv_free(v->roles[i].privileges);
-	}
-	free(v->users);
-	free(v->roles);
-	free(v->members);
-	memset(v, 0, sizeof(*v));
-}
 
 /* A growing byte buffer with a hard bound. */
 struct out {

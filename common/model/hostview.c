@@ -47,6 +47,23 @@ void orgrbac_image_free(struct orgrbac_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+void orgrbac_view_free(struct orgrbac_view *v)
+{
+	if (v == NULL)
+		return;
+	for (size_t i = 0; i < v->n_users; i++)
+		free(v->users[i].name);
+	for (size_t i = 0; i < v->n_roles; i++) {
+		free(v->roles[i].group);
+		free(v->roles[i].cn);
+		orgrbac_strv_free(v->roles[i].privileges);
+	}
+	free(v->users);
+	free(v->roles);
+	free(v->members);
+	memset(v, 0, sizeof(*v));
+}
+
 char *orgrbac_group_name_derive(const char *prefix, const char *cn)
 {
 	size_t plen = prefix != NULL ? strlen(prefix) : 0, n = 0;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The host snapshot: roles as groups with their members, written by sync, read by NSS. */
+/* The host snapshot's reader: the mapped file, validated, answering NSS and offline questions. */
 #ifndef ORGRBAC_SNAPSHOT_H
 #define ORGRBAC_SNAPSHOT_H
 
@@ -18,55 +18,6 @@
 
 #define ORGRBAC_SNAPSHOT_VERSION 1
 #define ORGRBAC_SNAPSHOT_MAX	 (1024UL * 1024 * 1024) /* bytes: no host needs more */
-#define ORGRBAC_GROUP_NAME_MAX	 255			/* bytes of a group name */
-#define ORGRBAC_TIME_MIN	 INT64_MIN		/* an open notBefore */
-#define ORGRBAC_TIME_MAX	 INT64_MAX		/* an open notAfter */
-
-/*
- * The host's view, as sync computes it and the writer takes it. Windows are
- * [not_before, not_after) with ORGRBAC_TIME_MIN / ORGRBAC_TIME_MAX for an
- * open bound. Indexes refer to the arrays of the same view.
- */
-struct orgrbac_view_user {
-	char *name;	    /* login name (uid) */
-	bool external;	    /* beneath an external-access entry */
-	bool foreign;	    /* of another organization: a member only while it may cross */
-	int64_t not_before; /* external access window; open for internal users */
-	int64_t not_after;
-};
-
-struct orgrbac_view_role {
-	char *group; /* the OS group name */
-	char *cn;    /* the role's name in the directory */
-	uint32_t gid;
-	char **privileges;
-	size_t n_privileges;
-};
-
-struct orgrbac_view_member {
-	size_t user, role;
-	int64_t not_before, not_after;
-};
-
-struct orgrbac_view {
-	struct orgrbac_view_user *users;
-	size_t n_users, cap_users;
-	struct orgrbac_view_role *roles;
-	size_t n_roles, cap_roles;
-	struct orgrbac_view_member *members;
-	size_t n_members, cap_members;
-};
-
-void orgrbac_view_free(struct orgrbac_view *v);
-
-/*
- * Write `v` to `path` atomically: a temporary file beside it, mode 0644,
- * fsync, rename over `path`, fsync of the directory. On any failure the
- * previous file is untouched and the temporary one removed; -1 with err.
- * `v` is sorted in place (users by name, roles by gid).
- */
-int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t generation,
-			   int64_t synced_at, int64_t max_age, orgrbac_error *err);
 
 /* A mapped, fully validated snapshot. */
 struct orgrbac_snapshot;

@@ -8,8 +8,44 @@
 #include <stdint.h>
 
 #include "policy.h"
-#include "snapshot.h"
 #include "util.h"
+
+/*
+ * The host's view, as sync computes it and the writer takes it. Windows are
+ * [not_before, not_after) with ORGRBAC_TIME_MIN / ORGRBAC_TIME_MAX for an
+ * open bound. Indexes refer to the arrays of the same view.
+ */
+struct orgrbac_view_user {
+	char *name;	    /* login name (uid) */
+	bool external;	    /* beneath an external-access entry */
+	bool foreign;	    /* of another organization: a member only while it may cross */
+	int64_t not_before; /* external access window; open for internal users */
+	int64_t not_after;
+};
+
+struct orgrbac_view_role {
+	char *group; /* the OS group name */
+	char *cn;    /* the role's name in the directory */
+	uint32_t gid;
+	char **privileges;
+	size_t n_privileges;
+};
+
+struct orgrbac_view_member {
+	size_t user, role;
+	int64_t not_before, not_after;
+};
+
+struct orgrbac_view {
+	struct orgrbac_view_user *users;
+	size_t n_users, cap_users;
+	struct orgrbac_view_role *roles;
+	size_t n_roles, cap_roles;
+	struct orgrbac_view_member *members;
+	size_t n_members, cap_members;
+};
+
+void orgrbac_view_free(struct orgrbac_view *v);
 
 /*
  * The directory as sync read it. Every DN is normalized: RDNs in LDAPv3

@@ -1,0 +1,7 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# common/*.c: the use cases the entry points call, over every layer.
+noinst_LTLIBRARIES += libusecases.la
+libusecases_la_SOURCES = \
+	common/evaluate.c common/evaluate.h \
+	common/offline.c common/offline.h
+libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

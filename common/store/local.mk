@@ -1,0 +1,9 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# common/store/: file formats; includes model/ and base/.
+noinst_LTLIBRARIES += libstore.la
+libstore_la_SOURCES = \
+	common/store/config.c common/store/config.h \
+	common/store/snapshot_format.h \
+	common/store/snapshot.c common/store/snapshot.h \
+	common/store/snapshot_write.c common/store/snapshot_write.h
+libstore_la_CPPFLAGS = $(store_includes) $(ORGRBAC_DEFS)

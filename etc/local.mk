@@ -1,0 +1,23 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# etc/: the schema, sample data and configuration, and the systemd units.
+orgrbacdatadir = $(datadir)/orgrbac
+dist_orgrbacdata_DATA = \
+	etc/orgrbac.schema etc/orgrbac.ldif etc/slapd-indexes.ldif \
+	etc/sample-org.ldif etc/slapd-acl.ldif etc/orgrbac.conf
+
+install-data-local:
+	$(MKDIR_P) $(DESTDIR)$(sysconfdir)
+	test -e $(DESTDIR)$(sysconfdir)/orgrbac.conf || \
+		$(INSTALL_DATA) -m 0644 $(srcdir)/etc/orgrbac.conf $(DESTDIR)$(sysconfdir)/orgrbac.conf
+
+uninstall-local:
+	rm -f $(DESTDIR)$(sysconfdir)/orgrbac.conf
+
+nodist_systemdsystemunit_DATA = etc/orgrbac-sync.service
+dist_systemdsystemunit_DATA = etc/orgrbac-sync.timer
+etc/orgrbac-sync.service: $(srcdir)/etc/orgrbac-sync.service.in Makefile
+	$(MKDIR_P) etc
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@snapshotdir[@]|'"$$(dirname '$(snapshotpath)')"'|g' \
+		$(srcdir)/etc/orgrbac-sync.service.in >$@.tmp && mv $@.tmp $@
+CLEANFILES += etc/orgrbac-sync.service
+EXTRA_DIST += etc/orgrbac-sync.service.in

@@ -1,0 +1,29 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# pam_orgrbac/: the PAM entry points and their arguments, the manual page,
+# and the sample PAM and sshd files.
+# The module's arguments, parsed apart so that a unit test and a fuzz target
+# reach them without libpam.
+noinst_LTLIBRARIES += libpamargs.la
+libpamargs_la_SOURCES = pam_orgrbac/pamargs.c pam_orgrbac/pamargs.h
+
+if ENABLE_PAM
+pamlib_LTLIBRARIES = pam_orgrbac.la
+pam_orgrbac_la_SOURCES = pam_orgrbac/pam_orgrbac.c
+pam_orgrbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined -shared \
+	-Wl,--version-script=$(srcdir)/pam_orgrbac/pam_orgrbac.map
+pam_orgrbac_la_LIBADD = libpamargs.la $(common_libs) $(PAM_LIBS)
+EXTRA_pam_orgrbac_la_DEPENDENCIES = $(srcdir)/pam_orgrbac/pam_orgrbac.map
+endif
+EXTRA_DIST += pam_orgrbac/pam_orgrbac.map
+
+install-exec-hook: install-pam-hook
+install-pam-hook:
+	rm -f $(DESTDIR)$(pamlibdir)/pam_orgrbac.la
+.PHONY: install-pam-hook
+
+dist_man_MANS += man/pam_orgrbac.8
+orgrbacpamddir = $(datadir)/orgrbac/pam.d
+dist_orgrbacpamd_DATA = etc/pam.d/sshd etc/pam.d/sudo etc/pam.d/login
+# The sshd settings that the sshd sample needs, for /etc/ssh/sshd_config.d/.
+orgrbacsshddir = $(datadir)/orgrbac/sshd_config.d
+dist_orgrbacsshd_DATA = etc/sshd_config.d/orgrbac.conf

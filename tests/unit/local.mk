@@ -1,0 +1,51 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# tests/unit/: one cmocka binary per unit of common/ (and of the PAM arguments).
+unit_cflags = $(AM_CFLAGS) $(CMOCKA_CFLAGS)
+unit_ldadd = $(store_libs) $(CMOCKA_LIBS)
+
+UNIT_TESTS = \
+	tests/unit/test_util tests/unit/test_gtime tests/unit/test_expr \
+	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
+	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
+	tests/unit/test_pamargs
+check_PROGRAMS += $(UNIT_TESTS)
+TESTS += $(UNIT_TESTS)
+
+tests_unit_test_util_SOURCES = tests/unit/test_util.c
+tests_unit_test_util_CFLAGS = $(unit_cflags)
+tests_unit_test_util_LDADD = $(unit_ldadd)
+tests_unit_test_gtime_SOURCES = tests/unit/test_gtime.c
+tests_unit_test_gtime_CFLAGS = $(unit_cflags)
+tests_unit_test_gtime_LDADD = $(unit_ldadd)
+tests_unit_test_expr_SOURCES = tests/unit/test_expr.c
+tests_unit_test_expr_CFLAGS = $(unit_cflags)
+tests_unit_test_expr_LDADD = $(unit_ldadd)
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
+tests_unit_test_policy_CFLAGS = $(unit_cflags)
+tests_unit_test_policy_LDADD = $(unit_ldadd)
+tests_unit_test_hostview_SOURCES = tests/unit/test_hostview.c
+tests_unit_test_hostview_CFLAGS = $(unit_cflags)
+tests_unit_test_hostview_LDADD = $(unit_ldadd)
+# What proves a factor verified before the 2FA exemption, from its source.
+tests_unit_test_factor_SOURCES = tests/unit/test_factor.c common/model/factor.c
+tests_unit_test_factor_CFLAGS = $(unit_cflags)
+tests_unit_test_factor_LDADD = $(unit_ldadd)
+tests_unit_test_config_SOURCES = tests/unit/test_config.c
+tests_unit_test_config_CFLAGS = $(unit_cflags)
+tests_unit_test_config_LDADD = $(unit_ldadd)
+# A resolver call from the configuration reader fails the test (test_config.c).
+tests_unit_test_config_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=getaddrinfo -Wl,--wrap=getnameinfo \
+	-Wl,--wrap=gethostbyname
+# The reader is compiled into its test, which corrupts files and reseals them with
+# the format's checksum.
+tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h \
+	common/store/snapshot_write.c
+tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
+tests_unit_test_snapshot_LDADD = $(model_libs) $(CMOCKA_LIBS)
+tests_unit_test_offline_SOURCES = tests/unit/test_offline.c tests/unit/view.h
+tests_unit_test_offline_CFLAGS = $(unit_cflags)
+tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)
+# The arguments of pam_orgrbac's PAM lines, compiled from their source.
+tests_unit_test_pamargs_SOURCES = tests/unit/test_pamargs.c
+tests_unit_test_pamargs_CFLAGS = $(unit_cflags)
+tests_unit_test_pamargs_LDADD = libpamargs.la $(unit_ldadd)
