@@ -15,6 +15,8 @@ packages=(
 	clang libclang-rt-14-dev valgrind
 	# the formatting check of .ci/run
 	clang-format git
+	# the Debian packages and their test in a fresh root (tests/packages/run.sh)
+	dpkg-dev debhelper dh-nss lintian mmdebstrap
 )
 
 missing=()
