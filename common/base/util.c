@@ -61,6 +61,47 @@ char *orgrbac_strdup(const char *s)
 	return s == NULL ? NULL : strdup(s);
 }
 
+int orgrbac_open_checked(const char *path, int checks, struct stat *st, orgrbac_error *err)
+{
+	int fd;
+
+	/* O_NONBLOCK: a FIFO put in the file's place is refused below, not waited on. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK);
+	if (fd < 0) {
+		orgrbac_seterr(err, "%.200s: cannot open: %s", path, strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, st) != 0) {
+		orgrbac_seterr(err, "%.200s: cannot stat: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		orgrbac_seterr(err, "%.200s: not a regular file", path);
+		goto fail;
+	}
+	if ((checks & (ORGRBAC_FILE_ROOT | ORGRBAC_FILE_PRIVATE)) == 0)
+		return fd;
+	if ((checks & ORGRBAC_FILE_ANY_OWNER) == 0 && st->st_uid != 0) {
+		orgrbac_seterr(err, "%.200s: must be owned by root (owner uid %lu)", path,
+			       (unsigned long)st->st_uid);
+		goto fail;
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		orgrbac_seterr(err, "%.200s: must not be writable by group or others (mode %04o)",
+			       path, (unsigned)(st->st_mode & 07777));
+		goto fail;
+	}
+	if ((checks & ORGRBAC_FILE_PRIVATE) != 0 && (st->st_mode & (S_IRWXG | S_IRWXO)) != 0) {
+		orgrbac_seterr(err, "%.200s: must not be accessible by group or others (mode %04o)",
+			       path, (unsigned)(st->st_mode & 07777));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
 int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size_t *len,
 		      orgrbac_error *err)
 {
@@ -70,37 +111,16 @@ int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size
 	int fd;
 
 	*out = NULL;
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-	if (fd < 0) {
-		orgrbac_seterr(err, "%s: cannot open: %s", path, strerror(errno));
+	fd = orgrbac_open_checked(path, checks, &st, err);
+	if (fd < 0)
 		return -1;
-	}
-	if (fstat(fd, &st) != 0) {
-		orgrbac_seterr(err, "%s: cannot stat: %s", path, strerror(errno));
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		orgrbac_seterr(err, "%s: not a regular file", path);
-		goto fail;
-	}
-	if ((checks & (ORGRBAC_FILE_ROOT | ORGRBAC_FILE_PRIVATE)) != 0 &&
-	    (st.st_uid != 0 || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)) {
-		orgrbac_seterr(err, "%s: must be owned by root and not writable by group or others",
-			       path);
-		goto fail;
-	}
-	if ((checks & ORGRBAC_FILE_PRIVATE) != 0 && (st.st_mode & (S_IRWXG | S_IRWXO)) != 0) {
-		orgrbac_seterr(err, "%s: must not be accessible by group or others (mode %04o)",
-			       path, (unsigned)(st.st_mode & 07777));
-		goto fail;
-	}
 	if (st.st_size < 0 || (size_t)st.st_size > max) {
-		orgrbac_seterr(err, "%s: larger than %zu bytes", path, max);
+		orgrbac_seterr(err, "%.200s: larger than %zu bytes", path, max);
 		goto fail;
 	}
 	buf = malloc((size_t)st.st_size + 1);
 	if (buf == NULL) {
-		orgrbac_seterr(err, "%s: out of memory", path);
+		orgrbac_seterr(err, "%.200s: out of memory", path);
 		goto fail;
 	}
 	while (got < (size_t)st.st_size) {
@@ -109,7 +129,7 @@ int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			orgrbac_seterr(err, "%s: cannot read: %s", path, strerror(errno));
+			orgrbac_seterr(err, "%.200s: cannot read: %s", path, strerror(errno));
 			goto fail;
 		}
 		if (r == 0)
@@ -129,6 +149,26 @@ fail:
 	}
 	close(fd);
 	return -1;
+}
+
+void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size)
+{
+	size_t ncap = *cap == 0 ? 16 : *cap;
+	void *g;
+
+	if (need <= *cap)
+		return v;
+	while (ncap < need) {
+		if (ncap > SIZE_MAX / 2)
+			return NULL;
+		ncap *= 2;
+	}
+	g = reallocarray(v, ncap, size);
+	if (g == NULL)
+		return NULL;
+	memset((char *)g + *cap * size, 0, (ncap - *cap) * size);
+	*cap = ncap;
+	return g;
 }
 
 /* Length of the UTF-8 sequence at s, or 0 if it is not a valid, shortest-form one. */

@@ -27,13 +27,24 @@ void orgrbac_wipe(void *p, size_t n);
 char *orgrbac_strdup(const char *s);
 
 enum orgrbac_file_check {
-	ORGRBAC_FILE_ROOT = 1,	  /* owned by root, not group/world writable */
-	ORGRBAC_FILE_PRIVATE = 2, /* and not group/world readable either */
+	ORGRBAC_FILE_ROOT = 1,	    /* owned by root, not group/world writable */
+	ORGRBAC_FILE_PRIVATE = 2,   /* and no group/world access at all */
+	ORGRBAC_FILE_ANY_OWNER = 4, /* drop "owned by root" (a test's or user's own file) */
 };
 
+struct stat;
+
 /*
- * Read a whole regular file, opened O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY and
- * checked with fstat against `checks` and `max` bytes. The buffer is
+ * Open a file to read it with O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY|O_NONBLOCK
+ * (a symbolic link is refused, a FIFO is not waited on), fstat it into *st
+ * and check it: a regular file, and whatever `checks` (enum
+ * orgrbac_file_check) asks. Returns the descriptor, or -1 with err naming
+ * the path and what is wrong.
+ */
+int orgrbac_open_checked(const char *path, int checks, struct stat *st, orgrbac_error *err);
+
+/*
+ * Read a whole file opened with orgrbac_open_checked() and at most `max` bytes. The buffer is
  * NUL-terminated; *len excludes the terminator. 0 on success, -1 with err set.
  */
 int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size_t *len,
@@ -77,6 +88,14 @@ static inline int64_t orgrbac_age(int64_t now, int64_t then)
 {
 	return orgrbac_sat_sub(now, then);
 }
+
+/*
+ * Room for `need` elements of `size` bytes in the array `v` of *cap elements:
+ * `v` itself when it is large enough, else a larger copy (doubling from 16,
+ * the new room zeroed, *cap updated). NULL on overflow or out of memory, and
+ * `v` is left as it was.
+ */
+void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size);
 
 /* Split `s` on commas and/or white space into a NULL-terminated array. */
 char **orgrbac_split_list(const char *s, size_t *n);

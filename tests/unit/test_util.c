@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests for common/base/util.c: user names, filter escaping, lists and safe file reads. */
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -189,6 +190,106 @@ static void read_file(void **state)
 	free(path);
 }
 
+static void open_checked(void **state)
+{
+	orgrbac_error err;
+	struct stat st;
+	char *path, *link;
+	int fd;
+
+	path = write_file("checked", "x", 0600);
+	fd = orgrbac_open_checked(path, 0, &st, &err);
+	assert_true(fd >= 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(st.st_size, 1);
+	assert_true((fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0);
+	close(fd);
+
+	/* a symbolic link is refused even when it points at a good file */
+	assert_true(asprintf(&link, "%s/checked-link", dir) > 0);
+	assert_int_equal(symlink(path, link), 0);
+	assert_int_equal(orgrbac_open_checked(link, 0, &st, &err), -1);
+	assert_non_null(strstr(err.msg, link));
+	assert_non_null(strstr(err.msg, "cannot open"));
+	unlink(link);
+	free(link);
+
+	/* a directory, a FIFO */
+	assert_int_equal(orgrbac_open_checked(dir, 0, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	assert_true(asprintf(&link, "%s/fifo", dir) > 0);
+	assert_int_equal(mkfifo(link, 0600), 0);
+	/* a FIFO with no writer is refused at once, not waited on */
+	assert_int_equal(orgrbac_open_checked(link, 0, &st, &err), -1);
+	assert_non_null(strstr(err.msg, "not a regular file"));
+	unlink(link);
+	free(link);
+
+	if (geteuid() == 0) {
+		assert_int_equal(chown(path, 65534, 65534), 0);
+		assert_int_equal(orgrbac_open_checked(path, ORGRBAC_FILE_ROOT, &st, &err), -1);
+		assert_non_null(strstr(err.msg, "owned by root (owner uid 65534)"));
+		/* the owner check can be dropped; the mode checks stay */
+		fd = orgrbac_open_checked(path, ORGRBAC_FILE_PRIVATE | ORGRBAC_FILE_ANY_OWNER, &st,
+					  &err);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(chmod(path, 0640), 0);
+		assert_int_equal(orgrbac_open_checked(path,
+						      ORGRBAC_FILE_PRIVATE | ORGRBAC_FILE_ANY_OWNER,
+						      &st, &err),
+				 -1);
+		assert_non_null(strstr(err.msg, "accessible by group or others (mode 0640)"));
+		assert_int_equal(chown(path, 0, 0), 0);
+		/* readable by group is fine for ROOT, not for PRIVATE */
+		fd = orgrbac_open_checked(path, ORGRBAC_FILE_ROOT, &st, &err);
+		assert_true(fd >= 0);
+		close(fd);
+		assert_int_equal(chmod(path, 0602), 0);
+		assert_int_equal(orgrbac_open_checked(path, ORGRBAC_FILE_ROOT, &st, &err), -1);
+		assert_non_null(strstr(err.msg, "writable by group or others (mode 0602)"));
+	}
+	unlink(path);
+	free(path);
+}
+
+static void grow(void **state)
+{
+	size_t cap = 0;
+	int *v = NULL, *g;
+
+	g = orgrbac_grow(v, &cap, 1, sizeof(*v));
+	assert_non_null(g);
+	assert_int_equal(cap, 16);
+	v = g;
+	for (size_t i = 0; i < cap; i++)
+		assert_int_equal(v[i], 0);
+	v[15] = 7;
+	/* room enough: the same array */
+	assert_ptr_equal(orgrbac_grow(v, &cap, 16, sizeof(*v)), v);
+	g = orgrbac_grow(v, &cap, 17, sizeof(*v));
+	assert_non_null(g);
+	v = g;
+	assert_int_equal(cap, 32);
+	assert_int_equal(v[15], 7);
+	for (size_t i = 16; i < cap; i++)
+		assert_int_equal(v[i], 0);
+	/* a jump grows past it in one call */
+	g = orgrbac_grow(v, &cap, 1000, sizeof(*v));
+	assert_non_null(g);
+	v = g;
+	assert_int_equal(cap, 1024);
+	assert_int_equal(v[15], 7);
+	assert_int_equal(v[999], 0);
+	/* overflow: refused, the array and its capacity untouched */
+	assert_null(orgrbac_grow(v, &cap, SIZE_MAX, sizeof(*v)));
+	assert_int_equal(cap, 1024);
+	assert_null(orgrbac_grow(v, &cap, SIZE_MAX / 2, sizeof(*v)));
+	assert_int_equal(cap, 1024);
+	assert_int_equal(v[15], 7);
+	free(v);
+}
+
 static void wipe(void **state)
 {
 	char secret[] = "hunter2";
@@ -260,7 +361,8 @@ int main(void)
 	    cmocka_unit_test(valid_names),   cmocka_unit_test(refused_names),
 	    cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
 	    cmocka_unit_test(read_file),     cmocka_unit_test(wipe),
-	    cmocka_unit_test(saturating),
+	    cmocka_unit_test(saturating),    cmocka_unit_test(open_checked),
+	    cmocka_unit_test(grow),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
