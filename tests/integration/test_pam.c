@@ -81,6 +81,9 @@ static void capture_end(void)
 
 		if (getenv("TEST_PAM_SHOW_LOG") != NULL)
 			fprintf(stderr, "log %s", line);
+		/* what others wrote meanwhile (valgrind, a sanitizer) is shown */
+		if (strncmp(line, "PWRAP_", 6) != 0)
+			fputs(line, stderr);
 		if (tag == NULL || sscanf(tag, "] - SYSLOG(%d)", &pri) != 1 ||
 		    (text = strstr(tag, "): ")) == NULL)
 			continue;

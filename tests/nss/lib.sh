@@ -6,6 +6,8 @@
 #
 #   nss_setup WORK            lay out WORK/{etc,lib,snap}; needs ORGRBAC_BUILD
 #   in_ns CMD...              run CMD in a new private mount namespace
+#   want_out, want_not, want_status
+#                             check what a command says through $NSS_RUN
 #
 # The snapshot directory the module reads (its built-in path,
 # ORGRBAC_SNAPSHOT_PATH) is WORK/snap inside the namespace. glibc finds the
@@ -99,4 +101,106 @@ in_ns() {
 	LIBMOUNT_UTAB=$NSS_WORK/utab NSS_WORK=$NSS_WORK ORGRBAC_SNAPSHOT_PATH=$ORGRBAC_SNAPSHOT_PATH NSS_SUDOERS=${NSS_SUDOERS:-} \
 		unshare --mount --propagation private \
 		bash -c "$(declare -f nss__snapdir nss__inside); nss__inside \"\$@\"" nss "$@"
+}
+
+# The checks of the NSS suites, counted in passed and failed. Each runs the
+# command through $NSS_RUN: in_ns (a private mount namespace, root), or the
+# function a suite names instead (test_wrapper.sh: nss_wrapper).
+NSS_RUN=in_ns
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
+
+# want_out DESCRIPTION PATTERN CMD...: CMD succeeds and prints PATTERN
+want_out() {
+	local what=$1 pattern=$2 out
+	shift 2
+	out=$("$NSS_RUN" "$@" 2>&1)
+	if [ $? -ne 0 ]; then
+		ko "$what: '$*' failed: $out"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		ko "$what: '$*' printed '$out', wanted /$pattern/"
+	else
+		ok
+	fi
+}
+
+# want_not DESCRIPTION PATTERN CMD...: CMD's output (if any) lacks PATTERN
+want_not() {
+	local what=$1 pattern=$2 out
+	shift 2
+	out=$("$NSS_RUN" "$@" 2>&1)
+	if grep -qE -- "$pattern" <<<"$out"; then
+		ko "$what: '$*' printed '$out', which has /$pattern/"
+	else
+		ok
+	fi
+}
+
+# want_status DESCRIPTION STATUS CMD...
+want_status() {
+	local what=$1 want=$2 out rc
+	shift 2
+	out=$("$NSS_RUN" "$@" 2>&1)
+	rc=$?
+	if [ "$rc" -ne "$want" ]; then ko "$what: '$*' exited $rc, wanted $want: $out"; else ok; fi
+}
+
+# The sample organization's groups by name and gid, the members of one, and
+# names and gids that are no group.
+nss_check_groups() {
+	local line u
+	want_out "getent group org-admin" '^org-admin:x:20002:alice$' getent group org-admin
+	want_out "getent group by gid" '^member:x:20003:' getent group 20003
+	want_out "orgGroupName" '^secadmin:x:21020:heidi$' getent group secadmin
+	want_out "service-scoped role" '^service-owner:x:21001:carol$' getent group service-owner
+	line=$("$NSS_RUN" getent group member)
+	for u in bob grace ivan vic pat; do
+		grep -qE "[:,]$u(,|$)" <<<"$line" && ok || ko "member lacks $u: $line"
+	done
+	for u in frank leo ian uma vera dave gus; do
+		grep -qE "[:,]$u(,|$)" <<<"$line" && ko "member has $u: $line" || ok
+	done
+	want_out "cross-organization member" '^cross-org-admin:x:20006:olga$' getent group cross-org-admin
+	want_status "no such group" 2 getent group no-such-group
+	want_status "no such gid" 2 getent group 29999
+}
+
+# The groups of the sample organization's users, and of those who lost theirs.
+nss_check_ids() {
+	want_out "id alice" 'groups=10000\([^)]*\),20002\(org-admin\)$' id alice
+	want_out "id bob" 'groups=10000\([^)]*\),20003\(member\)$' id bob
+	want_out "id grace" '20003\(member\),20005\(2fa-exempt\)|20005\(2fa-exempt\),20003\(member\)' id grace
+	want_out "id -Gn heidi" '^[^ ]+ secadmin$' id -Gn heidi
+	want_out "id olga" '20006\(cross-org-admin\)' id olga
+	want_not "id frank: expired grant" 'member' id frank
+	want_not "id ian: partner window closed" 'member' id ian
+	want_not "id uma: access disabled" 'member' id uma
+}
+
+# nss_check_revocation CONF: a revoked role answers until the next sync
+# (orgrbac sync --config CONF) and is gone after it.
+nss_check_revocation() {
+	local out
+	ldapmodify_admin >/dev/null <<-LDIF
+		dn: cn=alice-org-admin,ou=grants,o=acme,dc=example,dc=com
+		changetype: delete
+	LDIF
+	want_out "before the next sync" '^org-admin:x:20002:alice$' getent group org-admin
+	out=$("$ORGRBAC" sync --config "$1" 2>&1) && ok || ko "sync after the revocation: $out"
+	want_out "after the next sync" '^org-admin:x:20002:$' getent group org-admin
+	want_not "id alice after the revocation" 'org-admin' id alice
+}
+
+# nss_check_stale CONF: a snapshot synced with CONF (max_age = 3) answers, and
+# no longer once it is older than that.
+nss_check_stale() {
+	local synced left
+	"$ORGRBAC" sync --config "$1" >/dev/null || ko "sync with max_age 3"
+	synced=$(date -u +%s)
+	want_out "fresh" '^member:' getent group member
+	left=$((synced + 5 - $(date -u +%s)))
+	[ "$left" -le 0 ] || sleep "$left"
+	want_status "stale snapshot" 2 getent group member
 }
