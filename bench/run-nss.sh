@@ -26,7 +26,7 @@ for f in bench/gen bench/nss_bench .libs/libnss_orgrbac.so.2; do
 done
 snapdir=$(dirname "${ORGRBAC_SNAPSHOT_PATH:-/var/lib/orgrbac/snapshot.db}")
 
-. "$top/tests/integration/lib.sh"
+. "$top/tests/lib/lib.sh"
 work=$(mktemp -d /tmp/orgrbac-bench.XXXXXX)
 orgrbac_at_exit "rm -rf '$work'"
 mkdir -p "$work/snap"

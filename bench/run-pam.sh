@@ -3,7 +3,7 @@
 # Benchmark of pam_orgrbac against a throwaway slapd with the sample organization,
 # with and without the memberOf overlay. Prints figures; asserts nothing.
 # usage: bench/run-pam.sh [DECISIONS]   (as root: the module trusts only root-owned files)
-. "$(dirname "$0")/../tests/integration/lib.sh"
+. "$(dirname "$0")/../tests/lib/lib.sh"
 
 n=${1:-1000}
 [ "$(id -u)" -eq 0 ] || skip "run as root: pam_orgrbac reads only a root-owned configuration"

@@ -14,7 +14,7 @@ if [ ! -x "$build/orgrbac" ]; then
 	(cd "$build" && "$top/configure" >/dev/null && make -j"$(nproc)" >/dev/null)
 fi
 
-. "$top/tests/integration/lib.sh"
+. "$top/tests/lib/lib.sh"
 echo "== starting a throwaway slapd on loopback with the sample organization"
 orgrbac_slapd_start
 work=$(mktemp -d /tmp/orgrbac-demo.XXXXXX)

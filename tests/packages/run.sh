@@ -32,7 +32,7 @@
 #
 # Environment: BUILD_DIR (default build/; the work directory is
 # BUILD_DIR/packages, ORGRBAC_PACKAGES_DIR to choose another).
-. "$(dirname "$0")/../integration/lib.sh"
+. "$(dirname "$0")/../lib/lib.sh"
 # Nothing here asks; nothing may wait for a terminal that CI does not have.
 exec </dev/null
 
