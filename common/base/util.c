@@ -175,6 +175,9 @@ void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size)
 			return NULL;
 		ncap *= 2;
 	}
+	/* Refused here, not by reallocarray: no allocator is asked for the impossible. */
+	if (size == 0 || ncap > SIZE_MAX / size)
+		return NULL;
 	g = reallocarray(v, ncap, size);
 	if (g == NULL)
 		return NULL;
