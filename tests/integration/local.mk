@@ -5,13 +5,15 @@
 # the CLI, the PAM module and the hostile data (run.sh runs them all).
 check_PROGRAMS += tests/integration/test_directory
 tests_integration_test_directory_SOURCES = tests/integration/test_directory.c
+tests_integration_test_directory_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_directory_CFLAGS = $(unit_cflags)
-tests_integration_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
+tests_integration_test_directory_LDADD = tests/lib/libtestlib.la $(ldap_libs) $(CMOCKA_LIBS)
 # One sync (common/sync.c) against the same server, and each way it fails.
 check_PROGRAMS += tests/integration/test_sync
 tests_integration_test_sync_SOURCES = tests/integration/test_sync.c
+tests_integration_test_sync_CPPFLAGS = $(AM_CPPFLAGS) -I$(top_srcdir)/tests/lib
 tests_integration_test_sync_CFLAGS = $(unit_cflags)
-tests_integration_test_sync_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_integration_test_sync_LDADD = tests/lib/libtestlib.la $(common_libs) $(CMOCKA_LIBS)
 if ENABLE_PAM
 check_PROGRAMS += tests/integration/test_pam
 tests_integration_test_pam_SOURCES = tests/integration/test_pam.c

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "testdir.h"
+
 #include "config.h"
 #include "directory.h"
 #include "ldapc.h"
@@ -465,13 +467,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char *cmd;
-
-	if (asprintf(&cmd, "rm -rf '%s'", dir) < 0)
-		return -1;
-	(void)!system(cmd);
-	free(cmd);
-	return 0;
+	return orgrbac_test_rmtree(dir);
 }
 
 int main(void)
