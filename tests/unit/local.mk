@@ -8,7 +8,7 @@ UNIT_TESTS = \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
-	tests/unit/test_osgroup
+	tests/unit/test_osgroup tests/unit/test_exempt
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -40,6 +40,10 @@ tests_unit_test_config_LDADD = $(unit_ldadd)
 # A resolver call from the configuration reader fails the test (test_config.c).
 tests_unit_test_config_LDFLAGS = $(AM_LDFLAGS) -Wl,--wrap=getaddrinfo -Wl,--wrap=getnameinfo \
 	-Wl,--wrap=gethostbyname
+# Who the PAM module leaves unjudged, with a passwd database of the test's own.
+tests_unit_test_exempt_SOURCES = tests/unit/test_exempt.c
+tests_unit_test_exempt_CFLAGS = $(unit_cflags)
+tests_unit_test_exempt_LDADD = $(unit_ldadd)
 # The reader and writer through their API; the test corrupts files and reseals
 # them with the format's checksum (snapshot_format.h).
 tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h
