@@ -3,6 +3,7 @@
 #define PAM_SM_ACCOUNT
 #define PAM_SM_AUTH
 
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +16,7 @@
 
 #include "config.h"
 #include "evaluate.h"
+#include "exempt.h"
 #include "factor.h"
 #include "offline.h"
 #include "pamargs.h"
@@ -58,10 +60,20 @@ static const char *code_name(int rc)
 	}
 }
 
-/* The one log line of a decision; `reason` is never used as a format. */
+/* The one log line of a decision, at `prio`; `reason` is never used as a format. */
+static int finish_at(struct call *c, int prio, int rc, const char *reason)
+{
+	char why[800];
+
+	orgrbac_printable(reason, why, sizeof(why));
+	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
+		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user,
+		   c->service_log, code_name(rc), why);
+	return rc;
+}
+
 static int finish(struct call *c, int rc, const char *reason)
 {
-	char why[512];
 	int prio = LOG_WARNING;
 
 	if (rc == PAM_SUCCESS || rc == PAM_IGNORE)
@@ -69,11 +81,35 @@ static int finish(struct call *c, int rc, const char *reason)
 	else if (rc == PAM_SERVICE_ERR || rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_BUF_ERR ||
 		 rc == PAM_SYSTEM_ERR)
 		prio = LOG_ERR; /* the administrator must act */
-	orgrbac_printable(reason, why, sizeof(why));
-	pam_syslog(c->pamh, prio, "%s; user=%s service=%s result=%s reason=%s",
-		   c->mode == MODE_AUTH ? "2FA exemption" : "account decision", c->user,
-		   c->service_log, code_name(rc), why);
-	return rc;
+	return finish_at(c, prio, rc, reason);
+}
+
+/* Is `user` uid 0 in the passwd database (what getpwnam_r finds first)? */
+static bool is_uid0(const char *user)
+{
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+
+	return getpwnam_r(user, &pw, buf, sizeof(buf), &found) == 0 && found != NULL &&
+	       found->pw_uid == 0;
+}
+
+/*
+ * The configuration cannot be used, or the arguments did not parse (then
+ * `arg_users` is what orgrbac_pam_args_ignore_users found): the users the
+ * module must never judge pass, logged
+ * as an error the administrator must act on, and everyone else is refused.
+ * `why` names the file, line and key, or the argument.
+ */
+static int unusable(struct call *c, const char *arg_users, const char *user, const char *why)
+{
+	enum orgrbac_exempt ex = orgrbac_exempt(NULL, arg_users, user, is_uid0);
+	char text[800];
+
+	if (ex == ORGRBAC_JUDGED)
+		return finish(c, PAM_SERVICE_ERR, why);
+	snprintf(text, sizeof(text), "%.500s; passed through: %s", why, orgrbac_exempt_reason(ex));
+	return finish_at(c, LOG_ERR, PAM_IGNORE, text);
 }
 
 /* Tell an external user why, when their access window is the reason. */
@@ -161,77 +197,91 @@ static void call_init(struct call *c, pam_handle_t *pamh, enum mode mode)
 		orgrbac_printable(item, c->user, sizeof(c->user));
 }
 
-static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
+/* Judge `user`, whom nothing exempts, under a configuration that was read. */
+static int judge(struct call *c, const struct orgrbac_pam_args *args,
+		 const struct orgrbac_config *cfg, const char *user, int flags)
 {
-	struct call c;
-	struct orgrbac_pam_args args;
-	struct orgrbac_config *cfg = NULL;
 	struct orgrbac_evaluation ev;
-	const void *item = NULL;
-	const char *user, *require;
+	const char *require;
 	orgrbac_error err;
-	int rc = PAM_SERVICE_ERR;
+	int rc;
 
-	call_init(&c, pamh, mode);
-	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
-		return finish(&c, PAM_SERVICE_ERR, err.msg);
-	if (mode == MODE_AUTH && !args.mfa_exempt)
-		return PAM_IGNORE; /* the auth mode never authenticates by itself */
-	if (pam_get_item(pamh, PAM_USER, &item) != PAM_SUCCESS || item == NULL)
-		return finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN,
-			      "no user name");
-	user = item;
-
-	if (orgrbac_config_load(args.config, trust_any_owner, &cfg, &err) != 0)
-		return finish(&c, PAM_SERVICE_ERR, err.msg);
-	if (orgrbac_config_ignored(cfg, user)) {
-		rc = finish(&c, PAM_IGNORE, "listed in ignore_users");
-		goto out;
-	}
 	/* No exemption without a factor verified first; the directory is not asked. */
-	if (mode == MODE_AUTH &&
-	    orgrbac_prior_factor(c.service, pam_getenv(pamh, ORGRBAC_AUTH_INFO_VAR), err.msg,
-				 sizeof(err.msg)) != ORGRBAC_FACTOR_PUBLICKEY) {
-		rc = finish(&c, PAM_IGNORE, err.msg);
-		goto out;
-	}
-	if (mode == MODE_AUTH)
+	if (c->mode == MODE_AUTH &&
+	    orgrbac_prior_factor(c->service, pam_getenv(c->pamh, ORGRBAC_AUTH_INFO_VAR), err.msg,
+				 sizeof(err.msg)) != ORGRBAC_FACTOR_PUBLICKEY)
+		return finish(c, PAM_IGNORE, err.msg);
+	if (c->mode == MODE_AUTH)
 		require = "none";
-	else if (args.require != NULL)
-		require = args.require;
+	else if (args->require != NULL)
+		require = args->require;
 	else
-		require = orgrbac_config_require(cfg, args.service ? args.service : c.service);
+		require = orgrbac_config_require(cfg, args->service ? args->service : c->service);
 	if (require == NULL) {
 		snprintf(err.msg, sizeof(err.msg),
 			 "no requirement: no require= argument, no [service] require, "
 			 "no default_require in %.400s",
 			 cfg->path);
-		rc = finish(&c, PAM_SERVICE_ERR, err.msg);
-		goto out;
+		return finish(c, PAM_SERVICE_ERR, err.msg);
 	}
 
 	orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
-	if (args.debug)
-		pam_syslog(pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s", c.user,
-			   ev.server, ev.round_trips, require);
+	if (args->debug)
+		pam_syslog(c->pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s",
+			   c->user, ev.server, ev.round_trips, require);
 	switch (ev.status) {
-	case ORGRBAC_EVAL_DECIDED: rc = decided(&c, &args, &ev, flags); break;
+	case ORGRBAC_EVAL_DECIDED: rc = decided(c, args, &ev, flags); break;
 	case ORGRBAC_EVAL_BADNAME:
-		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
+		rc = finish(c, c->mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
 		break;
 	case ORGRBAC_EVAL_UNAVAIL:
-		if (mode == MODE_ACCOUNT && cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT)
-			rc = offline(&c, cfg, user, &ev);
+		if (c->mode == MODE_ACCOUNT && cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT)
+			rc = offline(c, cfg, user, &ev);
 		else
-			rc = finish(&c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
+			rc = finish(c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
 		break;
 	case ORGRBAC_EVAL_ERROR:
-		rc = finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_PERM_DENIED, ev.err.msg);
+		rc = finish(c, c->mode == MODE_AUTH ? PAM_IGNORE : PAM_PERM_DENIED, ev.err.msg);
 		break;
-	default: rc = finish(&c, PAM_SERVICE_ERR, ev.err.msg); break;
+	default: rc = finish(c, PAM_SERVICE_ERR, ev.err.msg); break;
 	}
 	orgrbac_evaluation_free(&ev);
-out:
+	return rc;
+}
+
+/*
+ * Arguments, configuration, then who is exempt (orgrbac_exempt), then the
+ * judgement. Whatever cannot be read, the users the module must never
+ * judge still pass (unusable).
+ */
+static int pam_orgrbac(pam_handle_t *pamh, enum mode mode, int flags, int argc, const char **argv)
+{
+	struct call c;
+	struct orgrbac_pam_args args;
+	struct orgrbac_config *cfg = NULL;
+	const void *item = NULL;
+	const char *user = NULL;
+	enum orgrbac_exempt ex;
+	orgrbac_error err;
+	int rc;
+
+	call_init(&c, pamh, mode);
+	if (pam_get_item(pamh, PAM_USER, &item) == PAM_SUCCESS)
+		user = item;
+	if (orgrbac_pam_args_parse(argc, argv, &args, &err) != 0)
+		return unusable(&c, orgrbac_pam_args_ignore_users(argc, argv), user, err.msg);
+	if (mode == MODE_AUTH && !args.mfa_exempt)
+		return PAM_IGNORE; /* the auth mode never authenticates by itself */
+	if (user == NULL)
+		return finish(&c, mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN,
+			      "no user name");
+	if (orgrbac_config_load(args.config, trust_any_owner, &cfg, &err) != 0)
+		return unusable(&c, args.ignore_users, user, err.msg);
+	ex = orgrbac_exempt(cfg, args.ignore_users, user, is_uid0);
+	if (ex != ORGRBAC_JUDGED)
+		rc = finish(&c, PAM_IGNORE, orgrbac_exempt_reason(ex));
+	else
+		rc = judge(&c, &args, cfg, user, flags);
 	orgrbac_config_free(cfg);
 	return rc;
 }

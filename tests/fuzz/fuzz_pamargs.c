@@ -40,9 +40,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		inside(a.require, argv, argc, "require=");
 		inside(a.config, argv, argc, "config=");
 		inside(a.service, argv, argc, "service=");
+		inside(a.ignore_users, argv, argc, "ignore_users=");
 	} else if (err.msg[0] == '\0') {
 		abort();
 	}
+	inside(orgrbac_pam_args_ignore_users(argc, argv), argv, argc, "ignore_users=");
 	free(buf);
 	return 0;
 }

@@ -28,15 +28,19 @@ static void every_argument(void **state)
 	assert_null(a.require);
 	assert_null(a.config);
 	assert_null(a.service);
+	assert_null(a.ignore_users);
 	assert_false(a.ignore_unknown_user || a.debug || a.mfa_exempt);
 
 	assert_int_equal(PARSE(&a, "require=host:login || x", "config=/etc/o.conf", "service=sshd",
-			       "ignore_unknown_user", "debug", "mfa_exempt"),
+			       "ignore_unknown_user", "debug", "mfa_exempt", "ignore_users=root"),
 			 0);
+	assert_string_equal(a.ignore_users, "root");
 	assert_string_equal(a.require, "host:login || x");
 	assert_string_equal(a.config, "/etc/o.conf");
 	assert_string_equal(a.service, "sshd");
 	assert_true(a.ignore_unknown_user && a.debug && a.mfa_exempt);
+	assert_int_equal(PARSE(&a, "ignore_users=root,backup,ops"), 0);
+	assert_string_equal(a.ignore_users, "root,backup,ops");
 }
 
 static void refused(void **state)
@@ -56,6 +60,17 @@ static void refused(void **state)
 	    {{"mfa_exempt=yes"}, 1, "unknown argument"},
 	    {{"DEBUG"}, 1, "unknown argument"},
 	    {{"debug", NULL}, 2, "missing"},
+	    {{"ignore_users="}, 1, "needs a value"},
+	    {{"ignore_users=root", "ignore_users=ops"}, 2, "given twice"},
+	    {{"ignore_users=root,"}, 1, "'': empty user name"},
+	    {{"ignore_users=,root"}, 1, "'': empty user name"},
+	    {{"ignore_users=root,,ops"}, 1, "empty user name"},
+	    {{"ignore_users=root, ops"}, 1, "' ops': user name contains white space"},
+	    {{"ignore_users=root ops"}, 1, "white space"},
+	    {{"ignore_users=-root"}, 1, "starts with '-'"},
+	    {{"ignore_users=ro:ot"}, 1, "one of"},
+	    {{"ignore_users=r\x01"}, 1, "control character"},
+	    {{"IGNORE_USERS=root"}, 1, "unknown argument"},
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -69,11 +84,30 @@ static void refused(void **state)
 	}
 }
 
+/* Of arguments that do not parse, a valid ignore_users= given once still counts. */
+static void users_of_a_bad_line(void **state)
+{
+	assert_null(orgrbac_pam_args_ignore_users(0, NULL));
+	assert_null(orgrbac_pam_args_ignore_users(N("frobnicate"), ARGV("frobnicate")));
+	assert_string_equal(orgrbac_pam_args_ignore_users(
+				N("frobnicate", "ignore_users=root,ops", "debug", "debug"),
+				ARGV("frobnicate", "ignore_users=root,ops", "debug", "debug")),
+			    "root,ops");
+	assert_null(
+	    orgrbac_pam_args_ignore_users(N("ignore_users=ops,"), ARGV("ignore_users=ops,")));
+	assert_null(orgrbac_pam_args_ignore_users(N("ignore_users="), ARGV("ignore_users=")));
+	assert_null(orgrbac_pam_args_ignore_users(N("ignore_users=a", "ignore_users=b"),
+						  ARGV("ignore_users=a", "ignore_users=b")));
+	/* a missing argument is skipped */
+	assert_string_equal(orgrbac_pam_args_ignore_users(2, ARGV("ignore_users=a", NULL)), "a");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(every_argument),
 	    cmocka_unit_test(refused),
+	    cmocka_unit_test(users_of_a_bad_line),
 	};
 
 	return cmocka_run_group_tests_name("pamargs", tests, NULL, NULL);
