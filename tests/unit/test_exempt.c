@@ -100,8 +100,7 @@ static void floor_needs_uid0(void **state)
 	assert_int_equal(orgrbac_exempt(NULL, NULL, "root", NULL), ORGRBAC_JUDGED);
 	/* the argument and a configuration read need no lookup */
 	asked = 0;
-	assert_int_equal(orgrbac_exempt(NULL, "root", "root", fake_uid0),
-			 ORGRBAC_EXEMPT_ARGUMENT);
+	assert_int_equal(orgrbac_exempt(NULL, "root", "root", fake_uid0), ORGRBAC_EXEMPT_ARGUMENT);
 	assert_int_equal(orgrbac_exempt(conf(DEFAULT), NULL, "root", fake_uid0),
 			 ORGRBAC_EXEMPT_CONFIG);
 	assert_int_equal(orgrbac_exempt(conf(EMPTY), NULL, "root", fake_uid0), ORGRBAC_JUDGED);
