@@ -41,7 +41,8 @@ const char *orgrbac_exempt_reason(enum orgrbac_exempt why)
 	case ORGRBAC_EXEMPT_ARGUMENT: return "listed in the module's ignore_users= argument";
 	case ORGRBAC_EXEMPT_CONFIG: return "listed in ignore_users";
 	case ORGRBAC_EXEMPT_FLOOR:
-		return "root (uid 0), the built-in floor while the configuration cannot be read";
+		return "root (uid 0), the built-in floor while the configuration or the arguments "
+		       "cannot be used";
 	default: return "";
 	}
 }

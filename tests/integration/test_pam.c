@@ -32,8 +32,9 @@ static void *dl;
 static sm_fn acct_fn, auth_fn, setcred_fn;
 static char dir[] = "/tmp/orgrbac-pamtest-XXXXXX";
 static char conf[256], dead_conf[256], snap_conf[256], bad_conf[256];
-static char said[2048]; /* what the module told the user */
-static int call_flags;	/* flags of the next call() */
+static char said[2048];	       /* what the module told the user */
+static int call_flags;	       /* flags of the next call() */
+static int want_priority = -1; /* of the next call()'s line; -1: that of its code (priority_of) */
 
 /* What sshd 9.2 puts into the PAM environment after it verified a key. */
 #define KEY_PROOF "publickey ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIOXpg7gf/+8A0Xl7fhqHuQVmvAqru\n"
@@ -245,18 +246,12 @@ static pam_handle_t *auth_handle(const char *service, const char *user, const ch
  * Call one entry point of the module on a real handle, the account one
  * directly, the auth one through pam_authenticate; argv ends with NULL.
  */
-static int call(sm_fn fn, const char *service, const char *user, ...)
+static int call_v(sm_fn fn, const char *service, const char *user, int argc, const char **argv)
 {
 	struct pam_conv c = {conv, NULL};
 	pam_handle_t *pamh = NULL;
-	const char *argv[16];
-	va_list ap;
-	int argc = 0, rc;
+	int rc;
 
-	va_start(ap, user);
-	while (argc < 15 && (argv[argc] = va_arg(ap, const char *)) != NULL)
-		argc++;
-	va_end(ap);
 	said[0] = '\0';
 	capture_begin();
 	if (fn == auth_fn) {
@@ -277,11 +272,25 @@ static int call(sm_fn fn, const char *service, const char *user, ...)
 
 		snprintf(want, sizeof(want), " result=%s reason=", code_name(rc));
 		assert_int_equal(logged.n, 1);
-		assert_int_equal(logged.priority, priority_of(rc));
+		assert_int_equal(logged.priority,
+				 want_priority >= 0 ? want_priority : priority_of(rc));
 		assert_non_null(strstr(logged.last, want));
 		assert_true(strlen(strstr(logged.last, want)) > strlen(want));
 	}
 	return rc;
+}
+
+static int call(sm_fn fn, const char *service, const char *user, ...)
+{
+	const char *argv[16];
+	va_list ap;
+	int argc = 0;
+
+	va_start(ap, user);
+	while (argc < 15 && (argv[argc] = va_arg(ap, const char *)) != NULL)
+		argc++;
+	va_end(ap);
+	return call_v(fn, service, user, argc, argv);
 }
 
 static char cfgarg[300];
@@ -370,6 +379,144 @@ static void arguments(void **state)
 		assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
 				 PAM_SERVICE_ERR);
 	}
+}
+
+/* DIR/NAME: a configuration of the test organization with `ldap` added to its [ldap] section. */
+static void write_ldap_conf(const char *name, const char *ldap, char *arg, size_t len)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[ldap]\nuri = %s\nbase = dc=example,dc=com\n%s\n"
+		"[host]\norg = acme\nservices = payments, web\nresource = web01.example.com\n\n"
+		"[service sshd]\nrequire = host:login || common:org:own\n",
+		ldap_uri, ldap);
+	fclose(f);
+	snprintf(arg, len, "config=%s", path);
+}
+
+/*
+ * One configuration or argument the module cannot use: root (uid 0) and the
+ * names of the ignore_users= argument pass with PAM_IGNORE, logged as an
+ * error naming what is wrong; everyone else is refused, in both modes.
+ */
+static void unusable(const char *const *args, int n, const char *says)
+{
+	const char *argv[8];
+	const char *ops = "ignore_users=ops";
+	int argc = 0;
+
+	for (int i = 0; i < n; i++)
+		argv[argc++] = args[i];
+	for (int auth = 0; auth <= 1; auth++) {
+		sm_fn fn = auth ? auth_fn : acct_fn;
+		int m = argc;
+
+		if (auth)
+			argv[m++] = "mfa_exempt";
+		want_priority = LOG_ERR;
+		assert_int_equal(call_v(fn, "sshd", "root", m, argv), PAM_IGNORE);
+		if (strstr(logged.last, says) == NULL ||
+		    strstr(logged.last, "passed through: root (uid 0), the built-in floor") == NULL)
+			fail_msg("root: %s", logged.last);
+		argv[m] = ops;
+		assert_int_equal(call_v(fn, "sshd", "ops", m + 1, argv), PAM_IGNORE);
+		if (strstr(logged.last, says) == NULL ||
+		    strstr(logged.last, "passed through: listed in the module's ignore_users= "
+					"argument") == NULL)
+			fail_msg("ops: %s", logged.last);
+		assert_int_equal(call_v(fn, "sshd", "root", m + 1, argv), PAM_IGNORE);
+		want_priority = -1;
+		assert_int_equal(call_v(fn, "sshd", auth ? "grace" : "alice", m + 1, argv),
+				 PAM_SERVICE_ERR);
+		if (strstr(logged.last, says) == NULL || strstr(logged.last, "passed") != NULL)
+			fail_msg("alice: %s", logged.last);
+		assert_int_equal(call_v(fn, "sshd", "ops", m, argv), PAM_SERVICE_ERR);
+	}
+}
+
+/* Every kind of configuration error, and bad arguments: never a lockout of root. */
+static void floor_on_bad_configuration(void **state)
+{
+	char missing[300], typo[300], value[300], twice[300], folder[300], path[300];
+	bool checks_owner = geteuid() == 0 && strstr(module, "pam_orgrbac_test") == NULL;
+
+	snprintf(missing, sizeof(missing), "config=%s/missing.conf", dir);
+	unusable((const char *[]){missing}, 1, "missing.conf: cannot open");
+	write_ldap_conf("typo.conf", "bind_pasword_file = /etc/orgrbac.secret\n", typo,
+			sizeof(typo));
+	unusable((const char *[]){typo}, 1, "typo.conf:4: [ldap] bind_pasword_file: unknown key");
+	write_ldap_conf("value.conf", "timeout = 3s\n", value, sizeof(value));
+	unusable((const char *[]){value}, 1, "value.conf:4: [ldap] timeout");
+	write_ldap_conf("twice.conf", "timeout = 2\ntimeout = 3\n", twice, sizeof(twice));
+	unusable((const char *[]){twice}, 1, "twice.conf:5: [ldap] timeout: set twice");
+	snprintf(folder, sizeof(folder), "config=%s/stacks", dir);
+	unusable((const char *[]){folder}, 1, "stacks: not a regular file");
+	/* the module's arguments; a valid ignore_users= on a bad line still counts */
+	unusable((const char *[]){cfgarg, "frobnicate"}, 2, "unknown argument 'frobnicate'");
+	unusable((const char *[]){"config=orgrbac.conf"}, 1, "absolute path");
+	unusable((const char *[]){cfgarg, "debug", "debug"}, 3, "given twice");
+	/* an ignore_users= that does not parse: root alone passes */
+	want_priority = LOG_ERR;
+	assert_int_equal(call(acct_fn, "sshd", "root", cfgarg, "ignore_users=ops,", NULL),
+			 PAM_IGNORE);
+	want_priority = -1;
+	assert_int_equal(call(acct_fn, "sshd", "ops", cfgarg, "ignore_users=ops,", NULL),
+			 PAM_SERVICE_ERR);
+	assert_non_null(strstr(logged.last, "'ignore_users=': '': empty user name"));
+	if (!checks_owner) {
+		print_message("owner and mode: skipped, the test build trusts any owner\n");
+		return;
+	}
+	write_ldap_conf("owner.conf", "", path, sizeof(path));
+	assert_int_equal(chown(path + 7, 65534, 65534), 0);
+	unusable((const char *[]){path}, 1, "owner.conf: must be owned by root");
+	write_ldap_conf("mode.conf", "", path, sizeof(path));
+	assert_int_equal(chmod(path + 7, 0666), 0);
+	unusable((const char *[]){path}, 1, "mode.conf: must not be writable by group or others");
+}
+
+/*
+ * A configuration that was read decides: its ignore_users (default root),
+ * with the argument's names added. Emptied, it judges root, whom the
+ * directory does not know.
+ */
+static void ignore_users_read(void **state)
+{
+	char judged[320], path[300];
+	FILE *f;
+
+	assert_int_equal(ACCT("sshd", "root"), PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "reason=listed in ignore_users"));
+	assert_int_equal(call(acct_fn, "sshd", "ops", cfgarg, "ignore_users=backup,ops", NULL),
+			 PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "ignore_users= argument"));
+	assert_int_equal(call(acct_fn, "sshd", "alice", cfgarg, "ignore_users=ops", NULL),
+			 PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "erin", cfgarg, "ignore_users=ops", NULL),
+			 PAM_PERM_DENIED);
+
+	snprintf(path, sizeof(path), "%s/judged.conf", dir);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[ldap]\nuri = %s\nbase = dc=example,dc=com\n\n[host]\norg = acme\n"
+		"resource = web01.example.com\n\n[pam]\nignore_users =\n\n"
+		"[service sshd]\nrequire = host:login\n",
+		ldap_uri);
+	fclose(f);
+	snprintf(judged, sizeof(judged), "config=%s", path);
+	assert_int_equal(call(acct_fn, "sshd", "root", judged, NULL), PAM_USER_UNKNOWN);
+	assert_int_equal(call(auth_fn, "sshd", "root", judged, "mfa_exempt", NULL), PAM_IGNORE);
+	assert_null(strstr(logged.last, "ignore_users"));
+	assert_int_equal(call(acct_fn, "sshd", "root", judged, "ignore_users=root", NULL),
+			 PAM_IGNORE);
+	assert_non_null(strstr(logged.last, "ignore_users= argument"));
+	assert_int_equal(call(acct_fn, "sshd", "alice", judged, NULL), PAM_SUCCESS);
 }
 
 /*
@@ -1165,6 +1312,8 @@ int main(void)
 	    cmocka_unit_test_teardown(return_codes, capture_reset),
 	    cmocka_unit_test_teardown(messages, capture_reset),
 	    cmocka_unit_test_teardown(arguments, capture_reset),
+	    cmocka_unit_test_teardown(floor_on_bad_configuration, capture_reset),
+	    cmocka_unit_test_teardown(ignore_users_read, capture_reset),
 	    cmocka_unit_test_teardown(hostile_names, capture_reset),
 	    cmocka_unit_test_teardown(mfa_exempt, capture_reset),
 	    cmocka_unit_test_teardown(prior_factor, capture_reset),
