@@ -361,7 +361,7 @@ inside() {
 		ko "pam-auth-update --enable orgrbac: $out"
 	fi
 	line=$(account_line)
-	if [[ "$line" =~ ^account[[:space:]]+required[[:space:]]+pam_orgrbac\.so[[:space:]]+ignore_unknown_user[[:space:]]*$ ]]; then
+	if [[ "$line" =~ ^account[[:space:]]+required[[:space:]]+pam_orgrbac\.so[[:space:]]+ignore_unknown_user[[:space:]]+ignore_users=root[[:space:]]*$ ]]; then
 		ok "common-account: the gate opens the Additional block: $line"
 	else
 		ko "common-account: wanted the gate first in the Additional block, got '$line'"
