@@ -160,6 +160,74 @@ while True:
 	fail "no log socket"
 }
 
+# A typo in the configuration locks nobody but the judged out: root logs in
+# by key and through the console's account stack, with the shipped lines
+# (ignore_users=root) and with the built-in floor alone; alice is refused
+# everywhere; each line names the file, line and key.
+broken_configuration() {
+	local rc out line
+	echo "# a broken configuration: root still gets in, everyone else is refused"
+	cp "$T/orgrbac.conf" "$T/orgrbac.conf.good"
+	sed -i 's|^base = |bind_pasword_file = /etc/orgrbac.secret\nbase = |' "$T/orgrbac.conf"
+	start_sshd publickey
+	if [ "$(key_login root)" = orgrbac-e2e-shell-root ]; then
+		pass "broken configuration: root logs in by key"
+	else
+		flunk "broken configuration: root was refused by key"
+	fi
+	expect_log root sshd account PAM_IGNORE
+	if out=$(key_login alice); then
+		flunk "broken configuration: alice got a shell: $out"
+	else
+		pass "broken configuration: alice is refused by key"
+	fi
+	expect_log alice sshd account PAM_SERVICE_ERR
+	stop_sshd
+	for u in root:0 alice:1; do
+		rc=0
+		pamtester login "${u%%:*}" acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
+		if { [ "${u#*:}" = 0 ] && [ "$rc" -eq 0 ]; } ||
+			{ [ "${u#*:}" = 1 ] && [ "$rc" -ne 0 ]; }; then
+			pass "broken configuration: login account stack for ${u%%:*}: exit $rc"
+		else
+			flunk "broken configuration: login account stack for ${u%%:*}: exit $rc"
+		fi
+	done
+	expect_log root login account PAM_IGNORE
+	expect_log alice login account PAM_SERVICE_ERR
+	rc=0
+	sudo -n true 2>>"$T/sudo.err" || rc=$?
+	if [ "$rc" -eq 0 ]; then
+		pass "broken configuration: sudo as root"
+	else
+		flunk "broken configuration: sudo as root: exit $rc"
+	fi
+	rc=0
+	setpriv --reuid="${UIDS[alice]}" --regid=10000 --clear-groups -- \
+		sudo -n true 2>>"$T/sudo.err" || rc=$?
+	if [ "$rc" -ne 0 ]; then
+		pass "broken configuration: sudo as alice is refused"
+	else
+		flunk "broken configuration: sudo as alice: exit 0"
+	fi
+	expect_log alice sudo account PAM_SERVICE_ERR
+	# The floor alone: the console's file without ignore_users=root, written
+	# in place (the bind mount holds the file's inode).
+	cp "$T/etc/pam.d/login" "$T/login.shipped"
+	sed 's/ ignore_users=root//' "$T/login.shipped" >"$T/etc/pam.d/login"
+	rc=0
+	pamtester login root acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
+	line=$(logged root login account | tail -n 1)
+	if [ "$rc" -eq 0 ] && grep -q 'orgrbac.conf:3: \[ldap\] bind_pasword_file: unknown key; passed through: root (uid 0), the built-in floor' <<<"$line" &&
+		grep -qE '^<83>' <<<"$line"; then
+		pass "broken configuration, no ignore_users=: root passes by the floor, logged as an error"
+	else
+		flunk "broken configuration, no ignore_users=: root: exit $rc, ${line:-no line}"
+	fi
+	cat "$T/login.shipped" >"$T/etc/pam.d/login"
+	cp "$T/orgrbac.conf.good" "$T/orgrbac.conf"
+}
+
 inside() {
 	T=$1
 	. "$T/env"
@@ -361,6 +429,7 @@ inside() {
 		flunk "expected 28 decision lines, found $n"
 		grep -a 'pam_orgrbac(' "$T/syslog" || true
 	fi
+	broken_configuration
 	echo "end-to-end: $ok passed, $bad failed"
 	if [ "$bad" -ne 0 ]; then
 		echo "---- sshd log"
@@ -426,6 +495,11 @@ for u in $USERS; do
 	echo "HOTP/T30/6 $u - $secret" >>"$T/users.oath"
 done
 chmod 600 "$T/users.oath"
+# root logs in by key (prohibit-password) from a home of the test's own.
+sed -i "s|^\(root:[^:]*:0:0:[^:]*\):[^:]*:|\1:$T/home/root:|" "$T/etc/passwd"
+install -d -m 700 "$T/home/root" "$T/home/root/.ssh"
+ssh-keygen -q -t ed25519 -N '' -C root -f "$T/keys/root"
+install -m 600 "$T/keys/root.pub" "$T/home/root/.ssh/authorized_keys"
 
 # sudoers lets everyone run anything: here only pam_orgrbac decides.
 printf 'Defaults !fqdn, !lecture\nroot ALL=(ALL:ALL) ALL\nALL ALL=(ALL:ALL) NOPASSWD: ALL\n' \
@@ -449,7 +523,7 @@ HostKey $T/ssh_host_ed25519_key
 PidFile $T/sshd.pid
 ExposeAuthInfo @EXPOSE@
 AuthorizedKeysFile .ssh/authorized_keys
-PermitRootLogin no
+PermitRootLogin prohibit-password
 PrintMotd no
 PrintLastLog no
 UseDNS no
