@@ -160,6 +160,18 @@ while True:
 	fail "no log socket"
 }
 
+# login_stack USER WANT [LABEL]: the login sample's account stack through
+# pamtester passes USER (WANT 0) or refuses it (WANT 1).
+login_stack() {
+	local rc=0
+	pamtester login "$1" acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
+	if { [ "$2" = 0 ] && [ "$rc" -eq 0 ]; } || { [ "$2" = 1 ] && [ "$rc" -ne 0 ]; }; then
+		pass "${3:-}login account stack for $1: exit $rc"
+	else
+		flunk "${3:-}login account stack for $1: exit $rc"
+	fi
+}
+
 # A typo in the configuration locks nobody but the judged out: root logs in
 # by key and through the console's account stack, with the shipped lines
 # (ignore_users=root) and with the built-in floor alone; alice is refused
@@ -183,16 +195,8 @@ broken_configuration() {
 	fi
 	expect_log alice sshd account PAM_SERVICE_ERR
 	stop_sshd
-	for u in root:0 alice:1; do
-		rc=0
-		pamtester login "${u%%:*}" acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
-		if { [ "${u#*:}" = 0 ] && [ "$rc" -eq 0 ]; } ||
-			{ [ "${u#*:}" = 1 ] && [ "$rc" -ne 0 ]; }; then
-			pass "broken configuration: login account stack for ${u%%:*}: exit $rc"
-		else
-			flunk "broken configuration: login account stack for ${u%%:*}: exit $rc"
-		fi
-	done
+	login_stack root 0 "broken configuration: "
+	login_stack alice 1 "broken configuration: "
 	expect_log root login account PAM_IGNORE
 	expect_log alice login account PAM_SERVICE_ERR
 	rc=0
@@ -384,15 +388,7 @@ inside() {
 
 	echo "# login: the shipped sample's account stack, through pamtester"
 	for u in alice:0 erin:1 uma:1; do
-		user=${u%%:*}
-		rc=0
-		pamtester login "$user" acct_mgmt >>"$T/sudo.err" 2>&1 || rc=$?
-		if { [ "${u#*:}" = 0 ] && [ "$rc" -eq 0 ]; } ||
-			{ [ "${u#*:}" = 1 ] && [ "$rc" -ne 0 ]; }; then
-			pass "login account stack for $user: exit $rc"
-		else
-			flunk "login account stack for $user: exit $rc"
-		fi
+		login_stack "${u%%:*}" "${u#*:}"
 	done
 	expect_log alice login account PAM_SUCCESS
 	expect_log erin login account PAM_PERM_DENIED
