@@ -97,9 +97,9 @@ static bool is_uid0(const char *user)
 /*
  * The configuration cannot be used, or the arguments did not parse (then
  * `arg_users` is what orgrbac_pam_args_ignore_users found): the users the
- * module must never judge pass, logged
- * as an error the administrator must act on, and everyone else is refused.
- * `why` names the file, line and key, or the argument.
+ * module must never judge pass, logged as an error the administrator must
+ * act on, and everyone else is refused. `why` names the file, line and key,
+ * or the argument.
  */
 static int unusable(struct call *c, const char *arg_users, const char *user, const char *why)
 {
