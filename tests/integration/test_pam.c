@@ -105,11 +105,13 @@ static void capture_end(void)
  * After each test, however it ended: a failed assertion between
  * capture_begin and capture_end leaves stderr on the capture, with
  * cmocka's account of the failure in it; put stderr back and show it.
+ * A priority a failed test expected is not the next test's.
  */
 static int capture_reset(void **state)
 {
 	char line[2048];
 
+	want_priority = -1;
 	if (capture == NULL)
 		return 0;
 	fflush(stderr);
