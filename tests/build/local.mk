@@ -1,0 +1,6 @@
+# SPDX-License-Identifier: BSD-2-Clause
+# Build rules of tests/build/, included from Makefile.am.
+
+# make install and make uninstall into a DESTDIR (test_install.sh).
+TESTS += tests/build/test_install.sh
+EXTRA_DIST += tests/build/test_install.sh
