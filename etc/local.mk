@@ -3,7 +3,8 @@
 orgrbacdatadir = $(datadir)/orgrbac
 dist_orgrbacdata_DATA = \
 	etc/orgrbac.schema etc/orgrbac.ldif etc/slapd-indexes.ldif \
-	etc/sample-org.ldif etc/slapd-acl.ldif etc/orgrbac.conf
+	etc/sample-org.ldif etc/slapd-acl.ldif etc/orgrbac.conf \
+	etc/slapd-refint.ldif etc/slapd-dynlist.ldif
 
 # /etc/orgrbac.conf is the administrator's: installed only where there is
 # none, removed only while it is the shipped file unchanged.
