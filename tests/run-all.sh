@@ -29,8 +29,28 @@ fi
 
 # The summary below reads every log: none may be left from an earlier run.
 [ ! -d tests ] || find tests \( -name '*.log' -o -name '*.trs' \) -type f -delete
+
+# Progress while make check runs: each suite's start (written by
+# AM_TESTS_ENVIRONMENT) and the progress lines of long suites
+# (orgrbac_progress in tests/lib/lib.sh) from the progress file, and each
+# suite's result as make check reports it.
+progress=$PWD/progress.out
+: >"$progress"
+: >check.out
+export ORGRBAC_PROGRESS_FILE=$progress
+echo "== make check ($(date -u +%H:%M:%S))"
 status=0
-make -j"$(nproc)" check "${check_args[@]}" >check.out 2>&1 || status=$?
+make -j"$(nproc)" check "${check_args[@]}" >>check.out 2>&1 &
+make_pid=$!
+# The followers end once make has (tail --pid).
+tail --pid="$make_pid" -n +1 -F "$progress" 2>/dev/null &
+tail --pid="$make_pid" -n +1 -F check.out 2>/dev/null |
+	grep --line-buffered -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR): ' |
+	while IFS= read -r line; do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$line"; done &
+wait "$make_pid" || status=$?
+wait
+unset ORGRBAC_PROGRESS_FILE
+echo "== make check done ($(date -u +%H:%M:%S))"
 
 # Each runner's own summary, then the total of test cases.
 passed=0

@@ -126,6 +126,7 @@ one_mode() {
 		-f "$WORK/acl.ldif" >"$WORK/acl.log" 2>&1 ||
 		fail "$mode: etc/slapd-acl.ldif does not load: $(cat "$WORK/acl.log")"
 
+	orgrbac_progress "$mode: a host's decisions under the ACL"
 	# ---- a host decides under the ACL exactly as the rootdn does ----
 	decisions "$WORK/host.conf" >"$WORK/host.decisions"
 	out=$(diff "$WORK/root.decisions" "$WORK/host.decisions") && ok ||
@@ -167,6 +168,7 @@ one_mode() {
 	count "$BOB" 0 "reads other users" -b "o=acme,$B" "(uid=alice)"
 	count "$VIC" 0 "reads acme's grants" -b "ou=grants,o=acme,$B" "(objectClass=*)"
 
+	orgrbac_progress "$mode: writes by each identity"
 	# ---- an organization admin: its own organization's roles, grants, groups ----
 	grant "t-alice" "ou=grants,o=acme,$B" "$BOB" |
 		write "$ALICE" 0 "adds a grant in o=acme"
@@ -298,6 +300,7 @@ for mode in memberof nomemberof; do
 		orgrbac_slapd_start
 	fi
 	PW[$BOB]=bob-secret
+	orgrbac_progress "$mode: identities and the ACL"
 	one_mode
 	orgrbac_slapd_stop
 done

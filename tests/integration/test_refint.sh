@@ -75,7 +75,7 @@ values() {
 
 SLAPD_BIN=$(orgrbac_find_slapd)
 for mode in memberof nomemberof; do
-	echo "refint: $mode: starting slapd"
+	orgrbac_progress "$mode"
 	if [ "$mode" = nomemberof ]; then
 		orgrbac_slapd_start --no-memberof
 	else
