@@ -4,3 +4,8 @@
 # make install and make uninstall into a DESTDIR (test_install.sh).
 TESTS += tests/build/test_install.sh
 EXTRA_DIST += tests/build/test_install.sh
+
+# autogen.sh without autoconf-archive stops with a message naming it
+# (test_autogen.sh).
+TESTS += tests/build/test_autogen.sh
+EXTRA_DIST += tests/build/test_autogen.sh
