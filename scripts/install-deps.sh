@@ -48,10 +48,11 @@ export DEBIAN_FRONTEND=noninteractive
 
 # invoke-rc.d asks /usr/sbin/policy-rc.d before it starts a service; 101 is
 # "action forbidden". An existing policy-rc.d is put back afterwards.
-policy=/usr/sbin/policy-rc.d
+# (ORGRBAC_POLICY_RC_D: another path, for tests/build/test_install_deps.sh.)
+policy=${ORGRBAC_POLICY_RC_D:-/usr/sbin/policy-rc.d}
 saved=
 if [ -e "$policy" ] || [ -L "$policy" ]; then
-	saved=$(mktemp /usr/sbin/policy-rc.d.orgrbac.XXXXXX)
+	saved=$(mktemp "$policy.orgrbac.XXXXXX")
 	mv -f "$policy" "$saved"
 fi
 restore_policy() {

@@ -9,3 +9,9 @@ EXTRA_DIST += tests/build/test_install.sh
 # (test_autogen.sh).
 TESTS += tests/build/test_autogen.sh
 EXTRA_DIST += tests/build/test_autogen.sh
+
+# scripts/install-deps.sh with recorders for apt-get, dpkg-query and
+# systemctl: no service starts while it installs, and those it installed are
+# left disabled (test_install_deps.sh).
+TESTS += tests/build/test_install_deps.sh
+EXTRA_DIST += tests/build/test_install_deps.sh
