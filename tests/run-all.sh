@@ -39,16 +39,23 @@ progress=$PWD/progress.out
 : >check.out
 export ORGRBAC_PROGRESS_FILE=$progress
 echo "== make check ($(date -u +%H:%M:%S))"
-status=0
-make -j"$(nproc)" check "${check_args[@]}" >>check.out 2>&1 &
-make_pid=$!
-# The followers end once make has (tail --pid).
-tail --pid="$make_pid" -n +1 -F "$progress" 2>/dev/null &
-tail --pid="$make_pid" -n +1 -F check.out 2>/dev/null |
+# The followers run until the sentinel ends, after make (which runs in the
+# foreground, so that an interrupt stops it); the sentinel goes however the
+# script ends.
+sleep 2147483647 &
+sentinel=$!
+trap 'kill "$sentinel" 2>/dev/null || true' EXIT
+tail --pid="$sentinel" -n +1 -F "$progress" 2>/dev/null &
+tail --pid="$sentinel" -n +1 -F check.out 2>/dev/null |
 	grep --line-buffered -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR): ' |
 	while IFS= read -r line; do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$line"; done &
-wait "$make_pid" || status=$?
-wait
+status=0
+make -j"$(nproc)" check "${check_args[@]}" >>check.out 2>&1 || status=$?
+# the last lines reach the followers, which end within a second
+sleep 1
+kill "$sentinel" 2>/dev/null || true
+wait || true
+trap - EXIT
 unset ORGRBAC_PROGRESS_FILE
 echo "== make check done ($(date -u +%H:%M:%S))"
 
