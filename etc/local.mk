@@ -3,15 +3,25 @@
 orgrbacdatadir = $(datadir)/orgrbac
 dist_orgrbacdata_DATA = \
 	etc/orgrbac.schema etc/orgrbac.ldif etc/slapd-indexes.ldif \
-	etc/sample-org.ldif etc/slapd-acl.ldif etc/orgrbac.conf
+	etc/sample-org.ldif etc/slapd-acl.ldif etc/orgrbac.conf \
+	etc/slapd-refint.ldif etc/slapd-dynlist.ldif
 
+# /etc/orgrbac.conf is the administrator's: installed only where there is
+# none, removed only while it is the shipped file unchanged.
 install-data-local:
 	$(MKDIR_P) $(DESTDIR)$(sysconfdir)
 	test -e $(DESTDIR)$(sysconfdir)/orgrbac.conf || \
 		$(INSTALL_DATA) -m 0644 $(srcdir)/etc/orgrbac.conf $(DESTDIR)$(sysconfdir)/orgrbac.conf
 
-uninstall-local:
-	rm -f $(DESTDIR)$(sysconfdir)/orgrbac.conf
+uninstall-local: uninstall-conf-hook
+uninstall-conf-hook:
+	if test -f $(DESTDIR)$(sysconfdir)/orgrbac.conf && \
+	   ! cmp -s $(srcdir)/etc/orgrbac.conf $(DESTDIR)$(sysconfdir)/orgrbac.conf; then \
+		echo "keeping $(DESTDIR)$(sysconfdir)/orgrbac.conf: it differs from the shipped file"; \
+	else \
+		rm -f $(DESTDIR)$(sysconfdir)/orgrbac.conf; \
+	fi
+.PHONY: uninstall-conf-hook
 
 nodist_systemdsystemunit_DATA = etc/orgrbac-sync.service
 dist_systemdsystemunit_DATA = etc/orgrbac-sync.timer

@@ -17,7 +17,16 @@ EXTRA_DIST += nss_orgrbac/nss_orgrbac.map
 dist_man_MANS += man/nss_orgrbac.8
 
 # The .la file is of no use for a module loaded by glibc by its soname.
-install-exec-hook: install-nss-hook
+# nsslibdir does not name "exec", so automake installs the module with the
+# data, after install-exec-hook: the .la is removed by install-data-hook.
+# Without the .la, libtool's uninstall would leave the module's files:
+# uninstall-local removes them.
+install-data-hook: install-nss-hook
 install-nss-hook:
 	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.la
-.PHONY: install-nss-hook
+uninstall-local: uninstall-nss-hook
+uninstall-nss-hook:
+	rm -f $(DESTDIR)$(nsslibdir)/libnss_orgrbac.so \
+		$(DESTDIR)$(nsslibdir)/libnss_orgrbac.so.2 \
+		$(DESTDIR)$(nsslibdir)/libnss_orgrbac.so.2.0.0
+.PHONY: install-nss-hook uninstall-nss-hook

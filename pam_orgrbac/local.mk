@@ -16,10 +16,17 @@ EXTRA_pam_orgrbac_la_DEPENDENCIES = $(srcdir)/pam_orgrbac/pam_orgrbac.map
 endif
 EXTRA_DIST += pam_orgrbac/pam_orgrbac.map
 
-install-exec-hook: install-pam-hook
+# libpam loads the module by file name; its .la file is of no use. pamlibdir
+# does not name "exec", so automake installs the module with the data, after
+# install-exec-hook: the .la is removed by install-data-hook. Without the
+# .la, libtool's uninstall would leave the module: uninstall-local removes it.
+install-data-hook: install-pam-hook
 install-pam-hook:
 	rm -f $(DESTDIR)$(pamlibdir)/pam_orgrbac.la
-.PHONY: install-pam-hook
+uninstall-local: uninstall-pam-hook
+uninstall-pam-hook:
+	rm -f $(DESTDIR)$(pamlibdir)/pam_orgrbac.so
+.PHONY: install-pam-hook uninstall-pam-hook
 
 dist_man_MANS += man/pam_orgrbac.8
 orgrbacpamddir = $(datadir)/orgrbac/pam.d

@@ -29,8 +29,35 @@ fi
 
 # The summary below reads every log: none may be left from an earlier run.
 [ ! -d tests ] || find tests \( -name '*.log' -o -name '*.trs' \) -type f -delete
+
+# Progress while make check runs: each suite's start (written by
+# AM_TESTS_ENVIRONMENT) and the progress lines of long suites
+# (orgrbac_progress in tests/lib/lib.sh) from the progress file, and each
+# suite's result as make check reports it.
+progress=$PWD/progress.out
+: >"$progress"
+: >check.out
+export ORGRBAC_PROGRESS_FILE=$progress
+echo "== make check ($(date -u +%H:%M:%S))"
+# The followers run until the sentinel ends, after make (which runs in the
+# foreground, so that an interrupt stops it); the sentinel goes however the
+# script ends.
+sleep 2147483647 &
+sentinel=$!
+trap 'kill "$sentinel" 2>/dev/null || true' EXIT
+tail --pid="$sentinel" -n +1 -F "$progress" 2>/dev/null &
+tail --pid="$sentinel" -n +1 -F check.out 2>/dev/null |
+	grep --line-buffered -E '^(PASS|FAIL|SKIP|XFAIL|XPASS|ERROR): ' |
+	while IFS= read -r line; do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$line"; done &
 status=0
-make -j"$(nproc)" check "${check_args[@]}" >check.out 2>&1 || status=$?
+make -j"$(nproc)" check "${check_args[@]}" >>check.out 2>&1 || status=$?
+# the last lines reach the followers, which end within a second
+sleep 1
+kill "$sentinel" 2>/dev/null || true
+wait || true
+trap - EXIT
+unset ORGRBAC_PROGRESS_FILE
+echo "== make check done ($(date -u +%H:%M:%S))"
 
 # Each runner's own summary, then the total of test cases.
 passed=0

@@ -25,10 +25,12 @@ bad=0
 pass() {
 	ok=$((ok + 1))
 	printf 'ok %s\n' "$*"
+	orgrbac_progress_case "ok $*"
 }
 flunk() {
 	bad=$((bad + 1))
 	printf 'not ok %s\n' "$*"
+	orgrbac_progress_case "not ok $*"
 }
 
 # The decisions pam_orgrbac logged for USER through SERVICE, from our /dev/log.

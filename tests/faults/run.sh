@@ -28,11 +28,13 @@ failed=0
 ok() {
 	passed=$((passed + 1))
 	printf 'ok   %s\n' "$*"
+	orgrbac_progress_case "ok   $*"
 }
 
 ko() {
 	failed=$((failed + 1))
 	printf 'FAIL %s\n' "$*"
+	orgrbac_progress_case "FAIL $*"
 }
 
 # bound SERVERS: seconds a decision may take when every server is silent.

@@ -52,3 +52,8 @@ EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
 # result codes, and a host's decisions under the ACL.
 TESTS += tests/integration/test_acl.sh
 EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
+
+# etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
+# their own: a user re-created with a deleted user's DN inherits no grant.
+TESTS += tests/integration/test_refint.sh
+EXTRA_DIST += tests/integration/test_refint.sh

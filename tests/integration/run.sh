@@ -28,11 +28,15 @@ run() {
 }
 
 status=0
+orgrbac_progress "$mode: test_directory"
 run "$builddir/tests/integration/test_directory" || status=1
+orgrbac_progress "$mode: test_sync"
 run "$builddir/tests/integration/test_sync" || status=1
+orgrbac_progress "$mode: test_cli.sh"
 bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then
+	orgrbac_progress "$mode: test_pam"
 	rc=0
 	pam_so=$(orgrbac_pam_module "$builddir")
 	# the stacks of pam_wrapper's service directory, with a configuration of their own
@@ -47,5 +51,6 @@ if [ -x "$builddir/tests/integration/test_pam" ]; then
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi
 # bad input and a hostile host process; it adds its own entries to the directory
+orgrbac_progress "$mode: test_hostile.sh"
 bash "$ORGRBAC_TOP/tests/integration/test_hostile.sh" || status=1
 exit "$status"

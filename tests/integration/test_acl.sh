@@ -120,16 +120,13 @@ one_mode() {
 	conf host "$HOST" "${PW[$HOST]}"
 	decisions "$WORK/root.conf" >"$WORK/root.decisions"
 	root_view=$("$ORGRBAC" sync --config "$WORK/root.conf" 2>/dev/null)
-	# as its header says: memberOf exists only with the memberof overlay
-	if [ "$mode" = memberof ]; then
-		cp "$ORGRBAC_TOP/etc/slapd-acl.ldif" "$WORK/acl.ldif"
-	else
-		sed 's/,memberOf,/,/' "$ORGRBAC_TOP/etc/slapd-acl.ldif" >"$WORK/acl.ldif"
-	fi
+	# as its header says: the same file with and without the memberof overlay
+	cp "$ORGRBAC_TOP/etc/slapd-acl.ldif" "$WORK/acl.ldif"
 	LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
 		-f "$WORK/acl.ldif" >"$WORK/acl.log" 2>&1 ||
 		fail "$mode: etc/slapd-acl.ldif does not load: $(cat "$WORK/acl.log")"
 
+	orgrbac_progress "$mode: a host's decisions under the ACL"
 	# ---- a host decides under the ACL exactly as the rootdn does ----
 	decisions "$WORK/host.conf" >"$WORK/host.decisions"
 	out=$(diff "$WORK/root.decisions" "$WORK/host.decisions") && ok ||
@@ -148,6 +145,15 @@ one_mode() {
 
 	# ---- what each identity reads ----
 	count "$HOST" 0 "reads another host" -b "ou=hosts,$B" "(cn=*)"
+	# a passwd source binding as the host (nslcd): the users' POSIX
+	# attributes and their primary group
+	out=$(search "$HOST" -b "$BOB" -s base uid uidNumber gidNumber homeDirectory loginShell)
+	[ "$(grep -cE '^(uid|uidNumber|gidNumber|homeDirectory|loginShell):' <<<"$out")" = 5 ] && ok ||
+		ko "$mode: host reads bob's POSIX attributes as: $out"
+	# memberOf (with the overlay) is not for hosts: decisions resolve member
+	out=$(search "$HOST" -b "$BOB" -s base memberOf)
+	! grep -qi '^memberOf:' <<<"$out" && ok || ko "$mode: host reads bob's memberOf: $out"
+	count "$HOST" 1 "reads the primary group" -b "$B" "(&(objectClass=posixGroup)(gidNumber=10000))"
 	count "$HOST" 0 "reads the operators' group" -b "$B" "(cn=operators)"
 	out=$(search "$HOST" -b "$BOB" -s base userPassword mail cn)
 	grep -q '^cn:' <<<"$out" && ! grep -qi '^userPassword' <<<"$out" && ok ||
@@ -162,6 +168,7 @@ one_mode() {
 	count "$BOB" 0 "reads other users" -b "o=acme,$B" "(uid=alice)"
 	count "$VIC" 0 "reads acme's grants" -b "ou=grants,o=acme,$B" "(objectClass=*)"
 
+	orgrbac_progress "$mode: writes by each identity"
 	# ---- an organization admin: its own organization's roles, grants, groups ----
 	grant "t-alice" "ou=grants,o=acme,$B" "$BOB" |
 		write "$ALICE" 0 "adds a grant in o=acme"
@@ -255,6 +262,14 @@ one_mode() {
 		write "$HOST" 50 "modifies a group"
 	modify "$HOST" userPassword other-secret |
 		write "$HOST" 50 "changes its own password"
+	modify "cn=people,ou=groups,o=acme,$B" gidNumber 0 |
+		write "$HOST" 50 "changes the primary group's gidNumber"
+	modify "$BOB" uidNumber 0 |
+		write "$HOST" 50 "changes a user's uidNumber"
+	printf 'dn: cn=host-db01,ou=hosts,%s\nchangetype: add\nobjectClass: applicationProcess\ncn: host-db01\n' "$B" |
+		write "$HOST" 50 "adds a host"
+	printf 'dn: cn=engineering-members,ou=grants,o=acme,%s\nchangetype: delete\n' "$B" |
+		write "$HOST" 50 "deletes a grant"
 
 	# ---- a user writes nothing security-relevant ----
 	grant "t-bob" "ou=grants,o=acme,$B" "$BOB" "cn=Org Admin,ou=roles,$B" |
@@ -285,6 +300,7 @@ for mode in memberof nomemberof; do
 		orgrbac_slapd_start
 	fi
 	PW[$BOB]=bob-secret
+	orgrbac_progress "$mode: identities and the ACL"
 	one_mode
 	orgrbac_slapd_stop
 done

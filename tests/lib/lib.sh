@@ -12,6 +12,7 @@
 #   ldapsearch -x -H "$LDAP_URI" -b "$LDAP_BASE" '(uid=bob)'
 #   ldapmodify_admin <<EOF ... EOF    # change data as the directory admin
 #   orgrbac_write_conf FILE ldap.timeout=5 nss.snapshot=...   # orgrbac.conf
+#   orgrbac_progress "memberof: writes"   # a progress line of a long suite
 #
 # The variables of DIR/env (see slapd.sh) are exported after a start, with
 # ORGRBAC_SLAPD_DIR naming the server's directory.  Register further cleanup
@@ -29,6 +30,24 @@ ORGRBAC_CLEANUP=()
 ORGRBAC_TRAPS_SET=no
 # The status the test is exiting with, while the cleanup runs.
 ORGRBAC_EXIT_STATUS=0
+
+# orgrbac_progress MESSAGE: one progress line of a long suite, "HH:MM:SS
+# suite: MESSAGE": in the progress file of tests/run-all.sh, which prints it
+# as the run goes, or on stderr when the suite runs on its own.
+# orgrbac_progress_case MESSAGE: the same for one case of a suite that
+# prints its cases itself: only into run-all's progress file.
+orgrbac_progress() {
+	local line
+	line=$(printf '%s %s: %s' "$(date -u +%H:%M:%S)" "${0##*/}" "$*")
+	if [ -n "${ORGRBAC_PROGRESS_FILE:-}" ]; then
+		printf '  %s\n' "$line" >>"$ORGRBAC_PROGRESS_FILE" || true
+	else
+		printf '%s\n' "$line" >&2
+	fi
+}
+orgrbac_progress_case() {
+	[ -z "${ORGRBAC_PROGRESS_FILE:-}" ] || orgrbac_progress "$@"
+}
 
 # Exit status 77 is "skipped" to automake's test driver and to run-all.
 skip() {

@@ -22,6 +22,7 @@ orgrbac_valgrind_cli "$builddir"
 status=0
 for t in test_sudo test_nss; do
 	rc=0
+	orgrbac_progress "$t"
 	bash "$ORGRBAC_TOP/tests/nss/$t.sh" || rc=$?
 	if [ "$rc" -eq 77 ]; then
 		echo "$t: skipped"
