@@ -119,12 +119,18 @@ void check_print_text(const char *user, const char *service, const char *require
 	}
 	for (size_t i = 0; f->external != NULL && i < f->n_external; i++) {
 		const struct orgrbac_external *x = &f->external[i];
+		bool bounded = x->window.has_not_before || x->window.has_not_after;
 
 		window_text(&x->window, win, sizeof(win));
 		printf("external:     %s '", orgrbac_ext_kind_name(x->kind));
 		put_safe(stdout, x->name);
-		printf("', %s, window %s, role management %s", orgrbac_ext_mode_name(x->mode), win,
-		       x->role_management ? "on" : "off");
+		/* The mode, then the window once: "window 2026-... .. 2036-...". */
+		printf("', %s", orgrbac_ext_mode_name(x->mode));
+		if (x->mode == ORGRBAC_MODE_WINDOW)
+			printf(" %s", bounded ? win : "without bounds");
+		else if (bounded)
+			printf(" (bounds %s unused in this mode)", win);
+		printf(", role management %s", x->role_management ? "on" : "off");
 		if (x->unreadable[0] != '\0') {
 			printf(", closed: ");
 			put_safe(stdout, x->unreadable);
