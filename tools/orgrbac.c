@@ -30,7 +30,8 @@ static void usage(FILE *out)
 		"  Exit status: 0 written, 1 the directory did not answer, 2 error.\n"
 		"       orgrbac status [--config PATH]\n"
 		"  Which servers answer; the snapshot's age and counts.\n"
-		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n");
+		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
+		"       orgrbac --version\n");
 }
 
 /* What the command line asks for: a run, or nothing more after help or usage was printed. */
@@ -319,6 +320,10 @@ int main(int argc, char **argv)
 		return cmd_sync(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("orgrbac %s\n", PACKAGE_VERSION);
+		return EXIT_ALLOW;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_ALLOW;
