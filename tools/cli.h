@@ -8,7 +8,12 @@
 
 #include "policy.h"
 
-enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
+enum {
+	EXIT_ALLOW = 0,
+	EXIT_DENY = 1,
+	EXIT_ERR = 2,
+	EXIT_LEFT_OUT = 3, /* sync: the snapshot was written, but it leaves roles or users out */
+};
 
 /* Untrusted text with anything unprintable (and the backslash) as \xNN. */
 void put_safe(FILE *out, const char *s);

@@ -13,6 +13,7 @@
 #include "evaluate.h"
 #include "gtime.h"
 #include "ldapc.h"
+#include "leftout.h"
 #include "policy.h"
 #include "snapshot.h"
 #include "sync.h"
@@ -27,9 +28,11 @@ static void usage(FILE *out)
 		"  Exit status: 0 allow, 1 deny, 2 error.\n"
 		"       orgrbac sync [--config PATH]\n"
 		"  Read the directory and replace the host snapshot the NSS module reads.\n"
-		"  Exit status: 0 written, 1 the directory did not answer, 2 error.\n"
+		"  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
+		"  3 written but roles or users were left out (see orgrbac status).\n"
 		"       orgrbac status [--config PATH]\n"
-		"  Which servers answer; the snapshot's age and counts.\n"
+		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
+		"  that wrote it left out.\n"
 		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
 		"       orgrbac --version\n");
 }
@@ -227,6 +230,11 @@ static int cmd_sync(int argc, char **argv)
 		       cfg->snapshot, (unsigned long long)r.generation, r.users, r.groups,
 		       r.memberships, r.read_users, r.read_groups, r.read_roles, r.read_grants,
 		       r.server != NULL ? r.server : "?", elapsed(&t0));
+		if (r.left_out > 0)
+			fprintf(stderr,
+				"orgrbac: %zu %s left out of the snapshot (orgrbac status lists "
+				"them)\n",
+				r.left_out, r.left_out == 1 ? "entry" : "entries");
 		break;
 	case ORGRBAC_SYNC_LOCK:
 	case ORGRBAC_SYNC_LOCAL_GROUPS: fprintf(stderr, "orgrbac: %s\n", r.err.msg); break;
@@ -237,31 +245,18 @@ static int cmd_sync(int argc, char **argv)
 	}
 	orgrbac_config_free(cfg);
 	switch (r.status) {
-	case ORGRBAC_SYNC_WRITTEN: return 0;
+	case ORGRBAC_SYNC_WRITTEN: return r.left_out > 0 ? EXIT_LEFT_OUT : EXIT_ALLOW;
 	case ORGRBAC_SYNC_UNAVAIL: return EXIT_DENY;
 	default: return EXIT_ERR;
 	}
 }
 
-static int cmd_status(int argc, char **argv)
+/* Each server in turn, alone; true when one answers. */
+static bool status_servers(const struct orgrbac_config *cfg, bool trust)
 {
-	const char *path = NULL;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_snapshot *snap = NULL;
+	bool answered = false;
 	orgrbac_error err;
-	bool trust = geteuid() != 0, answered = false, fresh = false;
-	int64_t now = (int64_t)time(NULL);
-	char when[32];
 
-	switch (config_option(argc, argv, &path)) {
-	case ARGS_RUN: break;
-	case ARGS_HELP: return 0;
-	case ARGS_BAD: return EXIT_ERR;
-	}
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		/* One server at a time: a copy of the configuration naming only it. */
 		struct orgrbac_config one = *cfg;
@@ -280,6 +275,58 @@ static int cmd_status(int argc, char **argv)
 			printf("server:      %s does not answer: %s\n", cfg->uris[i], err.msg);
 		}
 	}
+	return answered;
+}
+
+/* What the sync that wrote generation `generation` left out, from the record beside it. */
+static void status_left_out(const struct orgrbac_config *cfg, uint64_t generation, bool trust)
+{
+	char *path = orgrbac_left_out_path(cfg->snapshot);
+	struct orgrbac_left_out lo;
+	orgrbac_error err;
+
+	if (path == NULL)
+		return;
+	switch (orgrbac_left_out_read(path, trust, &lo, &err)) {
+	case ORGRBAC_LEFT_OUT_ABSENT:
+		printf("left out:    unknown: no %s (the sync that wrote the snapshot kept none)\n",
+		       path);
+		break;
+	case ORGRBAC_LEFT_OUT_INVALID: printf("left out:    unknown: %s\n", err.msg); break;
+	case ORGRBAC_LEFT_OUT_READ:
+		if (lo.generation != generation)
+			printf("left out:    unknown: %s describes generation %llu\n", path,
+			       (unsigned long long)lo.generation);
+		else if (lo.count == 0)
+			printf("left out:    nothing\n");
+		else
+			printf(
+			    "left out:    %zu (each role or user below is not in the snapshot)\n",
+			    lo.count);
+		for (size_t i = 0; lo.generation == generation && i < lo.n; i++) {
+			printf("  %s ", lo.e[i].kind);
+			put_safe(stdout, lo.e[i].name);
+			printf(": ");
+			put_safe(stdout, lo.e[i].why);
+			printf("\n");
+		}
+		if (lo.generation == generation && lo.count > lo.n)
+			printf("  ... and %zu more\n", lo.count - lo.n);
+		orgrbac_left_out_free(&lo);
+		break;
+	}
+	free(path);
+}
+
+/* The snapshot's age, counts and what it leaves out; true when fresh. */
+static bool status_snapshot(const struct orgrbac_config *cfg, bool trust, int64_t now)
+{
+	struct orgrbac_snapshot *snap = NULL;
+	orgrbac_error err;
+	char when[32];
+	bool fresh;
+	int64_t at;
+
 	printf("snapshot:    %s%s\n", cfg->snapshot,
 	       strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) == 0
 		   ? ""
@@ -287,23 +334,42 @@ static int cmd_status(int argc, char **argv)
 	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &snap,
 				  &err) != 0) {
 		printf("state:       unusable: %s\n", err.msg);
-	} else {
-		int64_t at = orgrbac_snapshot_synced_at(snap);
-
-		fresh = orgrbac_snapshot_fresh(snap, now);
-		orgrbac_time_format(at, when, sizeof(when));
-		printf("generation:  %llu\n",
-		       (unsigned long long)orgrbac_snapshot_generation(snap));
-		/* the file's word: a hostile sync time saturates the age, never wraps it */
-		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
-		       (long long)orgrbac_age(now, at), (long long)orgrbac_snapshot_max_age(snap));
-		printf("state:       %s\n",
-		       fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
-		printf("counts:      %zu users, %zu groups, %zu memberships\n",
-		       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
-		       orgrbac_snapshot_count_members(snap));
-		orgrbac_snapshot_close(snap);
+		return false;
 	}
+	at = orgrbac_snapshot_synced_at(snap);
+	fresh = orgrbac_snapshot_fresh(snap, now);
+	orgrbac_time_format(at, when, sizeof(when));
+	printf("generation:  %llu\n", (unsigned long long)orgrbac_snapshot_generation(snap));
+	/* the file's word: a hostile sync time saturates the age, never wraps it */
+	printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
+	       (long long)orgrbac_age(now, at), (long long)orgrbac_snapshot_max_age(snap));
+	printf("state:       %s\n", fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
+	printf("counts:      %zu users, %zu groups, %zu memberships\n",
+	       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
+	       orgrbac_snapshot_count_members(snap));
+	status_left_out(cfg, orgrbac_snapshot_generation(snap), trust);
+	orgrbac_snapshot_close(snap);
+	return fresh;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+	bool trust = geteuid() != 0, answered, fresh;
+
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
+	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	answered = status_servers(cfg, trust);
+	fresh = status_snapshot(cfg, trust, (int64_t)time(NULL));
 	orgrbac_config_free(cfg);
 	return answered && fresh ? 0 : EXIT_DENY;
 }

@@ -52,3 +52,9 @@ EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
 # result codes, and a host's decisions under the ACL.
 TESTS += tests/integration/test_acl.sh
 EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
+
+# What a sync leaves out (exit status 3, the record, status), then `orgrbac
+# doctor` against good and broken hosts in a private mount namespace (root;
+# the doctor part is skipped otherwise), with a slapd of its own.
+TESTS += tests/integration/test_doctor.sh
+EXTRA_DIST += tests/integration/test_doctor.sh
