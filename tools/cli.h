@@ -29,4 +29,7 @@ void check_print_json(const char *user, const char *service, const char *require
 		      const struct orgrbac_facts *f, const struct orgrbac_host *host,
 		      const struct orgrbac_decision *d, int64_t now);
 
+/* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
+int cmd_doctor(int argc, char **argv);
+
 #endif

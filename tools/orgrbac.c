@@ -34,6 +34,9 @@ static void usage(FILE *out)
 		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
 		"  that wrote it left out.\n"
 		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
+		"       orgrbac doctor [--config PATH] [--json]\n"
+		"  Judge this host's whole setup; each finding with where it is and the fix.\n"
+		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
 		"       orgrbac --version\n");
 }
 
@@ -386,6 +389,8 @@ int main(int argc, char **argv)
 		return cmd_sync(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("orgrbac %s\n", PACKAGE_VERSION);
 		return EXIT_ALLOW;
