@@ -58,6 +58,28 @@ static void put_line(const char *label, const char *value)
 	fputc('\n', stdout);
 }
 
+/* One external-access entry: kind, name, the mode, then the window once, role management. */
+static void put_external_text(const struct orgrbac_external *x)
+{
+	bool bounded = x->window.has_not_before || x->window.has_not_after;
+	char win[96];
+
+	window_text(&x->window, win, sizeof(win));
+	printf("external:     %s '", orgrbac_ext_kind_name(x->kind));
+	put_safe(stdout, x->name);
+	printf("', %s", orgrbac_ext_mode_name(x->mode));
+	if (x->mode == ORGRBAC_MODE_WINDOW)
+		printf(" %s", bounded ? win : "without bounds");
+	else if (bounded)
+		printf(" (bounds %s unused in this mode)", win);
+	printf(", role management %s", x->role_management ? "on" : "off");
+	if (x->unreadable[0] != '\0') {
+		printf(", closed: ");
+		put_safe(stdout, x->unreadable);
+	}
+	printf("\n");
+}
+
 void check_print_text(const char *user, const char *service, const char *require,
 		      const struct orgrbac_facts *f, const struct orgrbac_host *host,
 		      const struct orgrbac_decision *d, int64_t now)
@@ -117,26 +139,8 @@ void check_print_text(const char *user, const char *service, const char *require
 		}
 		printf("\n");
 	}
-	for (size_t i = 0; f->external != NULL && i < f->n_external; i++) {
-		const struct orgrbac_external *x = &f->external[i];
-		bool bounded = x->window.has_not_before || x->window.has_not_after;
-
-		window_text(&x->window, win, sizeof(win));
-		printf("external:     %s '", orgrbac_ext_kind_name(x->kind));
-		put_safe(stdout, x->name);
-		/* The mode, then the window once: "window 2026-... .. 2036-...". */
-		printf("', %s", orgrbac_ext_mode_name(x->mode));
-		if (x->mode == ORGRBAC_MODE_WINDOW)
-			printf(" %s", bounded ? win : "without bounds");
-		else if (bounded)
-			printf(" (bounds %s unused in this mode)", win);
-		printf(", role management %s", x->role_management ? "on" : "off");
-		if (x->unreadable[0] != '\0') {
-			printf(", closed: ");
-			put_safe(stdout, x->unreadable);
-		}
-		printf("\n");
-	}
+	for (size_t i = 0; f->external != NULL && i < f->n_external; i++)
+		put_external_text(&f->external[i]);
 	printf("2FA-exempt:   %s", d->mfa_exempt ? "yes" : "no");
 	if (d->mfa_grant != NULL) {
 		printf(" (grant '");
