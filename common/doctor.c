@@ -44,26 +44,28 @@ static void config_finding(const char *path, const char *msg, struct orgrbac_fin
 			    "%s", what);
 }
 
-/* The bind password: readable, and not empty. */
-static void check_secret(const struct orgrbac_config *cfg, bool trust, struct orgrbac_findings *out)
+/* The bind password: there, root's, private, not empty (the loader's checks); false if not. */
+static bool check_secret(const struct orgrbac_config *cfg, bool trust, struct orgrbac_findings *out)
 {
+	const char *path = cfg->bind_password_file, *what;
 	char *secret = NULL;
 	orgrbac_error err;
+	size_t n;
 
 	if (cfg->bind_dn == NULL)
-		return;
-	if (orgrbac_config_read_secret(cfg, trust, &secret, &err) != 0) {
-		orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "secret", cfg->bind_password_file, 0,
-				    "write the host's password there, owned by root, mode 0600",
-				    "%s", err.msg);
-		return;
+		return true;
+	if (orgrbac_config_read_secret(cfg, trust, &secret, &err) == 0) {
+		orgrbac_wipe(secret, strlen(secret));
+		free(secret);
+		return true;
 	}
-	if (secret[0] == '\0')
-		orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "secret", cfg->bind_password_file, 1,
-				    "write the host's password on the first line",
-				    "the bind password of %s is empty", cfg->bind_dn);
-	orgrbac_wipe(secret, strlen(secret));
-	free(secret);
+	n = strlen(path);
+	what = strncmp(err.msg, path, n) == 0 && err.msg[n] == ':' ? err.msg + n + 1 : err.msg;
+	orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "secret", path, 0,
+			    "write the host's password on its first line, the file owned by root, "
+			    "mode 0600",
+			    "the bind password of %s: %s", cfg->bind_dn, what + strspn(what, " "));
+	return false;
 }
 
 /* The record beside the snapshot of generation `gen`: each entry the sync left out. */
@@ -246,8 +248,9 @@ int orgrbac_doctor_run(const char *config, bool trust_any_owner, struct orgrbac_
 		cfg = NULL;
 	}
 	if (cfg != NULL) {
-		check_secret(cfg, trust_any_owner, out);
-		orgrbac_doctor_servers(cfg, trust_any_owner, out);
+		/* without the secret, each server would only say it refuses the bind */
+		if (check_secret(cfg, trust_any_owner, out))
+			orgrbac_doctor_servers(cfg, trust_any_owner, out);
 	}
 	check_pam(cfg, &sshd, out);
 	if (sshd.loads || service_named(cfg, "sshd"))

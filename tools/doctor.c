@@ -32,11 +32,11 @@ static void print_text(const struct orgrbac_findings *fs)
 		const struct orgrbac_finding *f = &fs->f[i];
 
 		errors += f->severity == ORGRBAC_SEV_ERROR;
-		printf("%-7s %s: ", severity_name(f->severity), f->check);
+		printf("%s %s: ", severity_name(f->severity), f->check);
 		put_safe(stdout, f->where != NULL ? f->where : "-");
 		printf(": ");
 		put_safe(stdout, f->what);
-		printf("\n        fix: ");
+		printf("\n  fix: ");
 		put_safe(stdout, f->fix);
 		printf("\n");
 	}
