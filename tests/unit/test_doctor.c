@@ -140,6 +140,7 @@ static void pam_table(void **state)
 	     "error /etc/pam.d/sshd: no account line loads pam_orgrbac", false, true},
 	    {"through @include", "@include common-orgrbac\n", NULL, true, false},
 	    {"through account include", "account include common-orgrbac\n", NULL, true, false},
+	    {"the pam-auth-update profile", "@include common-profiled\n", NULL, true, false},
 	    {"a sufficient line first",
 	     "account sufficient pam_localuser.so\naccount required pam_orgrbac.so\n",
 	     "warning /etc/pam.d/sshd:1: account sufficient pam_localuser.so can end the stack",
@@ -208,6 +209,8 @@ static void pam_table(void **state)
 		    {"/etc/pam.d/common-account", COMMON_ACCOUNT},
 		    {"/etc/pam.d/common-auth", COMMON_AUTH},
 		    {"/etc/pam.d/common-orgrbac", "account required pam_orgrbac.so\n"},
+		    {"/etc/pam.d/common-profiled",
+		     COMMON_ACCOUNT "account required pam_orgrbac.so ignore_unknown_user\n"},
 		    MODULES,
 		    {NULL, NULL},
 		};
