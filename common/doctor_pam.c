@@ -356,41 +356,42 @@ static void judge_account_control(const struct pline *l, struct orgrbac_findings
 				    l->control, list);
 }
 
+/* Account lines of the stack strictly between `from` and `to`. */
+static size_t accounts_between(const struct stack *s, size_t from, size_t to)
+{
+	size_t n = 0;
+
+	for (size_t m = from + 1; m < to; m++)
+		n += strcasecmp(s->l[m].type, "account") == 0 && !s->l[m].nested;
+	return n;
+}
+
 /* Account lines before the gate that can end the stack with success, or jump over it. */
 static void judge_account_order(const struct stack *s, size_t gate, struct orgrbac_findings *out)
 {
 	char action[32];
 
-	for (size_t j = 0, k = 0; j < gate; j++) {
+	for (size_t j = 0; j < gate; j++) {
 		const struct pline *l = &s->l[j];
-		unsigned jump;
+		const char *why = NULL;
+		bool ends;
 
 		if (strcasecmp(l->type, "account") != 0 || l->nested)
 			continue;
-		k++;
 		action_of(l->control, "success", action, sizeof(action));
-		jump = l->control[0] == '[' ? jump_of(action) : 0;
-		if (strcmp(l->control, "sufficient") == 0 ||
-		    (l->control[0] == '[' && strcasecmp(action, "done") == 0))
-			orgrbac_finding_add(out, ORGRBAC_SEV_WARNING, "pam", l->file, l->line,
-					    "put the pam_orgrbac account line first",
-					    "account %s %s can end the stack with success before "
-					    "pam_orgrbac (%s:%u) judges the user",
-					    l->control, l->module, s->l[gate].file,
-					    s->l[gate].line);
-		else if (jump > 0) {
-			size_t left = 0; /* account lines between this one and the gate */
-
-			for (size_t m = j + 1; m < gate; m++)
-				left += strcasecmp(s->l[m].type, "account") == 0 && !s->l[m].nested;
-			if (jump > left)
-				orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "pam", l->file, l->line,
-						    "put the pam_orgrbac account line first",
-						    "account %s %s jumps over pam_orgrbac (%s:%u): "
-						    "those it accepts are never judged",
-						    l->control, l->module, s->l[gate].file,
-						    s->l[gate].line);
-		}
+		ends = strcmp(l->control, "sufficient") == 0 ||
+		       (l->control[0] == '[' && strcasecmp(action, "done") == 0);
+		if (ends)
+			why = "can end the stack with success before";
+		else if (l->control[0] == '[' && jump_of(action) > accounts_between(s, j, gate))
+			why = "jumps over";
+		if (why != NULL)
+			orgrbac_finding_add(
+			    out, ends ? ORGRBAC_SEV_WARNING : ORGRBAC_SEV_ERROR, "pam", l->file,
+			    l->line, "put the pam_orgrbac account line first",
+			    "account %s %s %s pam_orgrbac (%s:%u): users it accepts are "
+			    "never judged",
+			    l->control, l->module, why, s->l[gate].file, s->l[gate].line);
 	}
 }
 

@@ -30,6 +30,19 @@ expect() {
 	fi
 }
 
+# A role of acme that shares its gid (21001) with Service Owner: sync leaves
+# both out. shadow_role [-a]: the LDIF on stdin, as the directory admin.
+SHADOW_OPS='dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
+objectClass: orgRole
+cn: Shadow Ops
+orgPrivilege: host:login
+gidNumber: 21001'
+SHADOW_OPS_DELETE='dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
+changetype: delete'
+shadow_role() {
+	ldapmodify_admin "$@" >/dev/null || ko "ldapmodify $*"
+}
+
 # doctor_case NAME PATTERN: doctor finds something (exit 1) and says PATTERN;
 # --json is valid JSON and carries the same finding.
 doctor_case() {
@@ -143,19 +156,10 @@ inside() {
 	sleep 2
 	doctor_case "stale snapshot" "error snapshot: $ORGRBAC_SNAPSHOT_PATH: the snapshot is [0-9]+ s old, over max_age 1 s"
 	reset
-	ldapmodify_admin -a >/dev/null <<LDIF
-dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
-objectClass: orgRole
-cn: Shadow Ops
-orgPrivilege: host:login
-gidNumber: 21001
-LDIF
+	shadow_role -a <<<"$SHADOW_OPS"
 	expect 3 "2 entries left out" -- sync --config "$conf"
 	doctor_case "left-out role" "warning snapshot: $ORGRBAC_SNAPSHOT_PATH.left-out: the last sync left role Shadow Ops out: its group shadow-ops or gid 21001 is claimed twice"
-	ldapmodify_admin >/dev/null <<LDIF
-dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
-changetype: delete
-LDIF
+	shadow_role <<<"$SHADOW_OPS_DELETE"
 	expect 0 "generation 4," -- sync --config "$conf"
 	expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
 	printf 'doctor: %d passed, %d failed\n' "$passed" "$failed"
@@ -183,13 +187,7 @@ if [ "${1:-}" != --inside ]; then
 	[ "$(stat -c %a "$W/state/snapshot.db.left-out")" = 644 ] && ok ||
 		ko "the record is not mode 644"
 	# a role that shares its gid with another: both are left out
-	ldapmodify_admin -a >/dev/null <<LDIF
-dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
-objectClass: orgRole
-cn: Shadow Ops
-orgPrivilege: host:login
-gidNumber: 21001
-LDIF
+	shadow_role -a <<<"$SHADOW_OPS"
 	expect 3 "2 entries left out of the snapshot" -- sync --config "$conf"
 	grep -q '^generation 2$' "$W/state/snapshot.db.left-out" && ok || ko "record of generation 2"
 	expect 0 "left out: +2 " -- status --config "$conf"
@@ -205,10 +203,7 @@ LDIF
 	expect 0 "left out: +unknown: .* describes generation 9" -- status --config "$conf"
 	rm -f "$W/state/snapshot.db.left-out"
 	expect 0 "left out: +unknown: no " -- status --config "$conf"
-	ldapmodify_admin >/dev/null <<LDIF
-dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
-changetype: delete
-LDIF
+	shadow_role <<<"$SHADOW_OPS_DELETE"
 	expect 0 "generation 3," -- sync --config "$conf"
 	expect 0 "left out: +nothing" -- status --config "$conf"
 	expect 2 "usage: orgrbac doctor" -- doctor --frobnicate
