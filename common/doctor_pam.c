@@ -29,6 +29,7 @@ struct stack {
 	char **files; /* paths read, owned */
 	size_t n_files;
 	bool oom;
+	struct orgrbac_findings *out; /* for an include that cannot be read */
 };
 
 static const char *const second_factors[] = {
@@ -155,7 +156,14 @@ static bool include(const struct orgrbac_doctor_io *io, const char *dir, const c
 		l->nested = true;
 		return push(s, l, "include", name, "");
 	}
-	return read_stack(io, dir, name, l->type[0] != '\0' ? l->type : NULL, depth + 1, s);
+	if (!read_stack(io, dir, name, l->type[0] != '\0' ? l->type : NULL, depth + 1, s) &&
+	    !s->oom)
+		orgrbac_finding_add(s->out, ORGRBAC_SEV_WARNING, "pam", l->file, l->line,
+				    "restore the file, or remove the line",
+				    "cannot read %s, which this line includes: the lines it should "
+				    "bring are missing",
+				    name);
+	return !s->oom;
 }
 
 /* One line of text (comments gone) into the stack. */
@@ -553,7 +561,7 @@ void orgrbac_doctor_pam(const struct orgrbac_doctor_io *io, const char *dir, con
 			const char *const *module_dirs, bool required,
 			struct orgrbac_pam_facts *facts, struct orgrbac_findings *out)
 {
-	struct stack s = {0};
+	struct stack s = {.out = out};
 	char path[4096];
 
 	memset(facts, 0, sizeof(*facts));
