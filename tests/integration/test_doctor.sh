@@ -147,6 +147,15 @@ inside() {
 	: >"$W/secret"
 	doctor_case "empty secret" "error secret: $W/secret: the bind password of cn=admin,dc=example,dc=com: empty secret"
 	reset
+	chmod 644 "$W/secret"
+	doctor_case "secret readable by others" "error secret: $W/secret: the bind password of cn=admin,dc=example,dc=com: must not be accessible by group or others"
+	reset
+	chown nobody "$W/secret"
+	doctor_case "secret not root's" "error secret: $W/secret: the bind password of cn=admin,dc=example,dc=com: .*owned by"
+	reset
+	rm -f "$W/secret"
+	doctor_case "no secret" "error secret: $W/secret: the bind password of cn=admin,dc=example,dc=com: cannot open: No such file"
+	reset
 	edit "$conf" "s|^base = .*|base = dc=example,dc=org|"
 	doctor_case "wrong base" "error ldap: $LDAP_URI: does not hold the base dc=example,dc=org"
 	reset
