@@ -2,6 +2,8 @@
 # common/*.c: the use cases the entry points call, over every layer.
 noinst_LTLIBRARIES += libusecases.la
 libusecases_la_SOURCES = \
+	common/doctor.c common/doctor.h common/doctor_int.h common/doctor_findings.c \
+	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
 	common/evaluate.c common/evaluate.h \
 	common/offline.c common/offline.h \
 	common/sync.c common/sync.h

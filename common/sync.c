@@ -14,6 +14,7 @@
 #include "directory.h"
 #include "evaluate.h"
 #include "hostview.h"
+#include "leftout.h"
 #include "ldapc.h"
 #include "snapshot.h"
 #include "snapshot_write.h"
@@ -137,6 +138,31 @@ static uint64_t next_generation(const char *path, bool trust_any_owner)
 	return generation;
 }
 
+/* The view's left_out callback: one more entry in the record. */
+static void keep_left_out(void *ctx, const char *kind, const char *name, const char *why)
+{
+	struct orgrbac_left_out *lo = ctx;
+
+	/* out of memory: the entry is still counted, and was warned about */
+	(void)orgrbac_left_out_add(lo, kind, name, why);
+}
+
+/* The record of what the view left out, beside the snapshot; 0 or -1 with err. */
+static int write_left_out(const struct orgrbac_config *cfg, const struct orgrbac_left_out *lo,
+			  orgrbac_error *err)
+{
+	char *path = orgrbac_left_out_path(cfg->snapshot);
+	int rc;
+
+	if (path == NULL) {
+		orgrbac_seterr(err, "out of memory");
+		return -1;
+	}
+	rc = orgrbac_left_out_write(path, lo, err);
+	free(path);
+	return rc;
+}
+
 /* The host's view of `img`, written as the new snapshot. */
 static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 					   const struct orgrbac_sync_params *p,
@@ -145,6 +171,7 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 					   struct orgrbac_sync_result *r)
 {
 	struct orgrbac_view view = {0};
+	struct orgrbac_left_out lo = {0};
 	struct orgrbac_view_params params = {
 	    .host = orgrbac_config_host(cfg),
 	    .cross_org_privilege = cfg->cross_org_privilege,
@@ -154,22 +181,30 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	    .n_local = n_local,
 	    .warn = p->warn,
 	    .warn_ctx = p->warn_ctx,
+	    .left_out = keep_left_out,
+	    .left_out_ctx = &lo,
 	};
 	enum orgrbac_sync_status st = ORGRBAC_SYNC_VIEW;
+	int64_t now = (int64_t)time(NULL);
 
 	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0)
 		goto out;
 	r->generation = next_generation(cfg->snapshot, p->trust_any_owner);
 	st = ORGRBAC_SYNC_WRITE;
-	if (orgrbac_snapshot_write(cfg->snapshot, &view, r->generation, (int64_t)time(NULL),
-				   cfg->max_age, &r->err) != 0)
+	lo.generation = r->generation;
+	lo.synced_at = now;
+	if (write_left_out(cfg, &lo, &r->err) != 0 ||
+	    orgrbac_snapshot_write(cfg->snapshot, &view, r->generation, now, cfg->max_age,
+				   &r->err) != 0)
 		goto out;
+	r->left_out = lo.count;
 	r->users = view.n_users;
 	r->groups = view.n_roles;
 	r->memberships = view.n_members;
 	st = ORGRBAC_SYNC_WRITTEN;
 out:
 	orgrbac_view_free(&view);
+	orgrbac_left_out_free(&lo);
 	return st;
 }
 

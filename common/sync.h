@@ -20,7 +20,7 @@ enum orgrbac_sync_status {
 	ORGRBAC_SYNC_UNAVAIL,	   /* no directory server answered */
 	ORGRBAC_SYNC_DIRECTORY,	   /* the directory could not be read: settings or answers */
 	ORGRBAC_SYNC_VIEW,	   /* the host's view could not be computed */
-	ORGRBAC_SYNC_WRITE,	   /* the snapshot could not be written */
+	ORGRBAC_SYNC_WRITE,	   /* the snapshot (or the record beside it) could not be written */
 };
 
 struct orgrbac_sync_params {
@@ -37,6 +37,7 @@ struct orgrbac_sync_result {
 	size_t users, groups, memberships;	    /* in the snapshot written */
 	size_t read_users, read_groups, read_roles; /* entries read from the directory */
 	size_t read_grants;
+	size_t left_out;    /* roles and users the snapshot written leaves out (each warned) */
 	const char *server; /* the URI that answered (one of cfg->uris), or NULL */
 	orgrbac_error err;  /* why, when not WRITTEN */
 };
@@ -46,7 +47,10 @@ struct orgrbac_sync_result {
  * a time: a second one waits for the lock beside the snapshot, then reads
  * the directory afresh. The local groups are read before the directory; the
  * generation is one more than the old snapshot's (never wrapping), or 1.
- * On any failure the old snapshot is left as it was. Fills r.
+ * What the view leaves out, and why, is written first to the record beside
+ * the snapshot (leftout.h), tagged with the new generation; then the
+ * snapshot. On any failure the old snapshot is left as it was (a record
+ * whose generation is not the snapshot's describes no snapshot). Fills r.
  */
 void orgrbac_sync(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
 		  struct orgrbac_sync_result *r);

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # tools/: the orgrbac command.
 sbin_PROGRAMS = orgrbac
-orgrbac_SOURCES = tools/orgrbac.c
+orgrbac_SOURCES = tools/orgrbac.c tools/cli.h tools/cli_out.c tools/check_print.c \
+	tools/doctor.c
 orgrbac_LDADD = $(common_libs)
 dist_man_MANS += man/orgrbac.8 man/orgrbac.conf.5

@@ -8,15 +8,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "config.h"
 #include "evaluate.h"
 #include "gtime.h"
 #include "ldapc.h"
+#include "leftout.h"
 #include "policy.h"
 #include "snapshot.h"
 #include "sync.h"
-
-enum { EXIT_ALLOW = 0, EXIT_DENY = 1, EXIT_ERR = 2 };
 
 static void usage(FILE *out)
 {
@@ -28,269 +28,16 @@ static void usage(FILE *out)
 		"  Exit status: 0 allow, 1 deny, 2 error.\n"
 		"       orgrbac sync [--config PATH]\n"
 		"  Read the directory and replace the host snapshot the NSS module reads.\n"
-		"  Exit status: 0 written, 1 the directory did not answer, 2 error.\n"
+		"  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
+		"  3 written but roles or users were left out (see orgrbac status).\n"
 		"       orgrbac status [--config PATH]\n"
-		"  Which servers answer; the snapshot's age and counts.\n"
-		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n");
-}
-
-/* Print untrusted text with anything unprintable as \xNN. */
-static void put_safe(FILE *out, const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
-	}
-}
-
-static void put_json(FILE *out, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-static const char *role_name(const struct orgrbac_grant *g)
-{
-	return g->role != NULL ? g->role->name : NULL;
-}
-
-/* Why a grant is or is not in force, in a few words. */
-static const char *grant_state(const struct orgrbac_grant *g, const struct orgrbac_host *host,
-			       const char *home_org, int64_t now)
-{
-	if (orgrbac_grant_void_reason(g) != NULL)
-		return "void";
-	if (g->role == NULL)
-		return g->role_dn == NULL ? "no role named"
-		       : g->platform	  ? "role missing or not global"
-					  : "role missing or out of reach";
-	if (g->window.has_not_before && now < g->window.not_before)
-		return "not yet in force";
-	if (g->window.has_not_after && now >= g->window.not_after)
-		return "expired";
-	if (!g->platform && strcasecmp(home_org, host->org) != 0)
-		return "home organization only";
-	if (!orgrbac_grant_covers(g, host))
-		return "scope does not cover this host";
-	return "in force";
-}
-
-static void window_text(const struct orgrbac_window *w, char *buf, size_t len)
-{
-	char a[32] = "-", b[32] = "-";
-
-	if (!w->has_not_before && !w->has_not_after) {
-		snprintf(buf, len, "always");
-		return;
-	}
-	if (w->has_not_before)
-		orgrbac_time_format(w->not_before, a, sizeof(a));
-	if (w->has_not_after)
-		orgrbac_time_format(w->not_after, b, sizeof(b));
-	snprintf(buf, len, "%s .. %s%s", a, b, w->malformed ? " (malformed)" : "");
-}
-
-/* Directory values may hold anything but NUL: every one goes out through put_safe. */
-static void put_line(const char *label, const char *value)
-{
-	fputs(label, stdout);
-	put_safe(stdout, value != NULL ? value : "-");
-	fputc('\n', stdout);
-}
-
-static void print_text(const char *user, const char *service, const char *require,
-		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
-		       const struct orgrbac_decision *d, int64_t now)
-{
-	char when[32], win[96];
-
-	orgrbac_time_format(now, when, sizeof(when));
-	put_line("user:         ", user);
-	put_line("service:      ", service);
-	put_line("requires:     ", require);
-	put_line("at:           ", when);
-	put_line("decision:     ", orgrbac_verdict_name(d->verdict));
-	put_line("reason:       ", d->reason);
-	if (f == NULL)
-		return;
-	put_line("entry:        ", f->dn);
-	printf("organization: ");
-	put_safe(stdout, f->org);
-	printf(" (host organization %s)\n", host->org);
-	for (size_t i = 0; i < d->n_matches; i++) {
-		const struct orgrbac_match *m = &d->matches[i];
-
-		printf("privilege:    %s <- ", m->required);
-		put_safe(stdout, m->granted);
-		if (m->grant != NULL) {
-			printf(" of role '");
-			put_safe(stdout, role_name(m->grant));
-			printf("' by grant '");
-			put_safe(stdout, m->grant->name);
-			printf("' via ");
-			put_safe(stdout, m->grant->via);
-		}
-		printf("\n");
-	}
-	for (size_t i = 0; i < f->n_groups; i++)
-		put_line("group:        ", f->groups[i]);
-	for (size_t i = 0; i < f->n_grants; i++) {
-		const struct orgrbac_grant *g = &f->grants[i];
-
-		window_text(&g->window, win, sizeof(win));
-		printf("grant:        ");
-		put_safe(stdout, g->name);
-		printf(": role '");
-		put_safe(stdout, role_name(g) ? role_name(g) : (g->role_dn ? g->role_dn : "-"));
-		printf("', ");
-		if (g->n_scopes == 0)
-			printf("organization-wide");
-		for (size_t j = 0; j < g->n_scopes; j++) {
-			printf("%s", j ? " " : "");
-			put_safe(stdout, g->scopes[j]);
-		}
-		printf(", %s, %s%s", win, g->platform ? "platform grant, " : "",
-		       grant_state(g, host, f->org, now));
-		if (orgrbac_grant_void_reason(g) != NULL) {
-			printf(": ");
-			put_safe(stdout, orgrbac_grant_void_reason(g));
-		}
-		printf("\n");
-	}
-	for (size_t i = 0; f->external != NULL && i < f->n_external; i++) {
-		const struct orgrbac_external *x = &f->external[i];
-
-		window_text(&x->window, win, sizeof(win));
-		printf("external:     %s '", orgrbac_ext_kind_name(x->kind));
-		put_safe(stdout, x->name);
-		printf("', %s, window %s, role management %s", orgrbac_ext_mode_name(x->mode), win,
-		       x->role_management ? "on" : "off");
-		if (x->unreadable[0] != '\0') {
-			printf(", closed: ");
-			put_safe(stdout, x->unreadable);
-		}
-		printf("\n");
-	}
-	printf("2FA-exempt:   %s", d->mfa_exempt ? "yes" : "no");
-	if (d->mfa_grant != NULL) {
-		printf(" (grant '");
-		put_safe(stdout, d->mfa_grant->name);
-		printf("')");
-	}
-	printf("\n");
-}
-
-static void put_external_json(const struct orgrbac_external *x)
-{
-	char a[32], b[32];
-
-	printf("{\"name\":");
-	put_json(stdout, x->name);
-	printf(",\"kind\":\"%s\",\"mode\":\"%s\",\"role_management\":%s",
-	       orgrbac_ext_kind_name(x->kind), orgrbac_ext_mode_name(x->mode),
-	       x->role_management ? "true" : "false");
-	orgrbac_time_format(x->window.not_before, a, sizeof(a));
-	orgrbac_time_format(x->window.not_after, b, sizeof(b));
-	printf(",\"not_before\":");
-	put_json(stdout, x->window.has_not_before ? a : NULL);
-	printf(",\"not_after\":");
-	put_json(stdout, x->window.has_not_after ? b : NULL);
-	printf(",\"closed\":");
-	put_json(stdout, x->unreadable[0] != '\0' ? x->unreadable : NULL);
-	printf("}");
-}
-
-static void print_json(const char *user, const char *service, const char *require,
-		       const struct orgrbac_facts *f, const struct orgrbac_host *host,
-		       const struct orgrbac_decision *d, int64_t now)
-{
-	char when[32];
-
-	orgrbac_time_format(now, when, sizeof(when));
-	printf("{\"user\":");
-	put_json(stdout, user);
-	printf(",\"service\":");
-	put_json(stdout, service);
-	printf(",\"require\":");
-	put_json(stdout, require);
-	printf(",\"at\":\"%s\",\"decision\":\"%s\",\"reason\":", when,
-	       orgrbac_verdict_name(d->verdict));
-	put_json(stdout, d->reason);
-	printf(",\"mfa_exempt\":%s,\"cross_org\":%s,\"full_access\":%s",
-	       d->mfa_exempt ? "true" : "false", d->cross_org ? "true" : "false",
-	       d->full_access ? "true" : "false");
-	printf(",\"dn\":");
-	put_json(stdout, f ? f->dn : NULL);
-	printf(",\"organization\":");
-	put_json(stdout, f ? f->org : NULL);
-	printf(",\"matches\":[");
-	for (size_t i = 0; i < d->n_matches; i++) {
-		const struct orgrbac_match *m = &d->matches[i];
-
-		printf("%s{\"required\":", i ? "," : "");
-		put_json(stdout, m->required);
-		printf(",\"granted\":");
-		put_json(stdout, m->granted);
-		printf(",\"role\":");
-		put_json(stdout, m->grant ? role_name(m->grant) : NULL);
-		printf(",\"grant\":");
-		put_json(stdout, m->grant ? m->grant->name : NULL);
-		printf(",\"via\":");
-		put_json(stdout, m->grant ? m->grant->via : NULL);
-		printf("}");
-	}
-	printf("],\"groups\":[");
-	for (size_t i = 0; f != NULL && i < f->n_groups; i++) {
-		printf("%s", i ? "," : "");
-		put_json(stdout, f->groups[i]);
-	}
-	printf("],\"grants\":[");
-	for (size_t i = 0; f != NULL && i < f->n_grants; i++) {
-		const struct orgrbac_grant *g = &f->grants[i];
-
-		printf("%s{\"name\":", i ? "," : "");
-		put_json(stdout, g->name);
-		printf(",\"role\":");
-		put_json(stdout, role_name(g));
-		printf(",\"via\":");
-		put_json(stdout, g->via);
-		printf(",\"scopes\":[");
-		for (size_t j = 0; j < g->n_scopes; j++) {
-			printf("%s", j ? "," : "");
-			put_json(stdout, g->scopes[j]);
-		}
-		printf("],\"platform\":%s,\"state\":", g->platform ? "true" : "false");
-		put_json(stdout, grant_state(g, host, f->org, now));
-		printf(",\"void\":");
-		put_json(stdout, orgrbac_grant_void_reason(g));
-		printf("}");
-	}
-	/* "external": the nearest entry; "externals": every one above, nearest first. */
-	printf("],\"external\":");
-	if (f == NULL || f->external == NULL)
-		printf("null");
-	else
-		put_external_json(&f->external[0]);
-	printf(",\"externals\":[");
-	for (size_t i = 0; f != NULL && f->external != NULL && i < f->n_external; i++) {
-		printf("%s", i ? "," : "");
-		put_external_json(&f->external[i]);
-	}
-	printf("]}\n");
+		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
+		"  that wrote it left out.\n"
+		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
+		"       orgrbac doctor [--config PATH] [--json]\n"
+		"  Judge this host's whole setup; each finding with where it is and the fix.\n"
+		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
+		"       orgrbac --version\n");
 }
 
 /* What the command line asks for: a run, or nothing more after help or usage was printed. */
@@ -359,11 +106,11 @@ static int check_report(const struct check_args *a, const char *require,
 	case ORGRBAC_EVAL_DECIDED:
 		host = orgrbac_config_host(cfg);
 		if (a->json)
-			print_json(a->user, a->service, require, ev->facts, &host, &ev->decision,
-				   now);
+			check_print_json(a->user, a->service, require, ev->facts, &host,
+					 &ev->decision, now);
 		else
-			print_text(a->user, a->service, require, ev->facts, &host, &ev->decision,
-				   now);
+			check_print_text(a->user, a->service, require, ev->facts, &host,
+					 &ev->decision, now);
 		return ev->decision.verdict == ORGRBAC_ALLOW ? EXIT_ALLOW : EXIT_DENY;
 	case ORGRBAC_EVAL_BADNAME:
 		fprintf(stderr, "orgrbac: user name '");
@@ -486,6 +233,11 @@ static int cmd_sync(int argc, char **argv)
 		       cfg->snapshot, (unsigned long long)r.generation, r.users, r.groups,
 		       r.memberships, r.read_users, r.read_groups, r.read_roles, r.read_grants,
 		       r.server != NULL ? r.server : "?", elapsed(&t0));
+		if (r.left_out > 0)
+			fprintf(stderr,
+				"orgrbac: %zu %s left out of the snapshot (orgrbac status lists "
+				"them)\n",
+				r.left_out, r.left_out == 1 ? "entry" : "entries");
 		break;
 	case ORGRBAC_SYNC_LOCK:
 	case ORGRBAC_SYNC_LOCAL_GROUPS: fprintf(stderr, "orgrbac: %s\n", r.err.msg); break;
@@ -496,31 +248,18 @@ static int cmd_sync(int argc, char **argv)
 	}
 	orgrbac_config_free(cfg);
 	switch (r.status) {
-	case ORGRBAC_SYNC_WRITTEN: return 0;
+	case ORGRBAC_SYNC_WRITTEN: return r.left_out > 0 ? EXIT_LEFT_OUT : EXIT_ALLOW;
 	case ORGRBAC_SYNC_UNAVAIL: return EXIT_DENY;
 	default: return EXIT_ERR;
 	}
 }
 
-static int cmd_status(int argc, char **argv)
+/* Each server in turn, alone; true when one answers. */
+static bool status_servers(const struct orgrbac_config *cfg, bool trust)
 {
-	const char *path = NULL;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_snapshot *snap = NULL;
+	bool answered = false;
 	orgrbac_error err;
-	bool trust = geteuid() != 0, answered = false, fresh = false;
-	int64_t now = (int64_t)time(NULL);
-	char when[32];
 
-	switch (config_option(argc, argv, &path)) {
-	case ARGS_RUN: break;
-	case ARGS_HELP: return 0;
-	case ARGS_BAD: return EXIT_ERR;
-	}
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		/* One server at a time: a copy of the configuration naming only it. */
 		struct orgrbac_config one = *cfg;
@@ -539,6 +278,58 @@ static int cmd_status(int argc, char **argv)
 			printf("server:      %s does not answer: %s\n", cfg->uris[i], err.msg);
 		}
 	}
+	return answered;
+}
+
+/* What the sync that wrote generation `generation` left out, from the record beside it. */
+static void status_left_out(const struct orgrbac_config *cfg, uint64_t generation, bool trust)
+{
+	char *path = orgrbac_left_out_path(cfg->snapshot);
+	struct orgrbac_left_out lo;
+	orgrbac_error err;
+
+	if (path == NULL)
+		return;
+	switch (orgrbac_left_out_read(path, trust, &lo, &err)) {
+	case ORGRBAC_LEFT_OUT_ABSENT:
+		printf("left out:    unknown: no %s (the sync that wrote the snapshot kept none)\n",
+		       path);
+		break;
+	case ORGRBAC_LEFT_OUT_INVALID: printf("left out:    unknown: %s\n", err.msg); break;
+	case ORGRBAC_LEFT_OUT_READ:
+		if (lo.generation != generation)
+			printf("left out:    unknown: %s describes generation %llu\n", path,
+			       (unsigned long long)lo.generation);
+		else if (lo.count == 0)
+			printf("left out:    nothing\n");
+		else
+			printf(
+			    "left out:    %zu (each role or user below is not in the snapshot)\n",
+			    lo.count);
+		for (size_t i = 0; lo.generation == generation && i < lo.n; i++) {
+			printf("  %s ", lo.e[i].kind);
+			put_safe(stdout, lo.e[i].name);
+			printf(": ");
+			put_safe(stdout, lo.e[i].why);
+			printf("\n");
+		}
+		if (lo.generation == generation && lo.count > lo.n)
+			printf("  ... and %zu more\n", lo.count - lo.n);
+		orgrbac_left_out_free(&lo);
+		break;
+	}
+	free(path);
+}
+
+/* The snapshot's age, counts and what it leaves out; true when fresh. */
+static bool status_snapshot(const struct orgrbac_config *cfg, bool trust, int64_t now)
+{
+	struct orgrbac_snapshot *snap = NULL;
+	orgrbac_error err;
+	char when[32];
+	bool fresh;
+	int64_t at;
+
 	printf("snapshot:    %s%s\n", cfg->snapshot,
 	       strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) == 0
 		   ? ""
@@ -546,23 +337,42 @@ static int cmd_status(int argc, char **argv)
 	if (orgrbac_snapshot_open(cfg->snapshot, trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &snap,
 				  &err) != 0) {
 		printf("state:       unusable: %s\n", err.msg);
-	} else {
-		int64_t at = orgrbac_snapshot_synced_at(snap);
-
-		fresh = orgrbac_snapshot_fresh(snap, now);
-		orgrbac_time_format(at, when, sizeof(when));
-		printf("generation:  %llu\n",
-		       (unsigned long long)orgrbac_snapshot_generation(snap));
-		/* the file's word: a hostile sync time saturates the age, never wraps it */
-		printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
-		       (long long)orgrbac_age(now, at), (long long)orgrbac_snapshot_max_age(snap));
-		printf("state:       %s\n",
-		       fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
-		printf("counts:      %zu users, %zu groups, %zu memberships\n",
-		       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
-		       orgrbac_snapshot_count_members(snap));
-		orgrbac_snapshot_close(snap);
+		return false;
 	}
+	at = orgrbac_snapshot_synced_at(snap);
+	fresh = orgrbac_snapshot_fresh(snap, now);
+	orgrbac_time_format(at, when, sizeof(when));
+	printf("generation:  %llu\n", (unsigned long long)orgrbac_snapshot_generation(snap));
+	/* the file's word: a hostile sync time saturates the age, never wraps it */
+	printf("synced:      %s (%lld s ago; max_age %lld s)\n", when,
+	       (long long)orgrbac_age(now, at), (long long)orgrbac_snapshot_max_age(snap));
+	printf("state:       %s\n", fresh ? "fresh" : "stale: the NSS module answers UNAVAIL");
+	printf("counts:      %zu users, %zu groups, %zu memberships\n",
+	       orgrbac_snapshot_count_users(snap), orgrbac_snapshot_count_roles(snap),
+	       orgrbac_snapshot_count_members(snap));
+	status_left_out(cfg, orgrbac_snapshot_generation(snap), trust);
+	orgrbac_snapshot_close(snap);
+	return fresh;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+	const char *path = NULL;
+	struct orgrbac_config *cfg = NULL;
+	orgrbac_error err;
+	bool trust = geteuid() != 0, answered, fresh;
+
+	switch (config_option(argc, argv, &path)) {
+	case ARGS_RUN: break;
+	case ARGS_HELP: return 0;
+	case ARGS_BAD: return EXIT_ERR;
+	}
+	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	answered = status_servers(cfg, trust);
+	fresh = status_snapshot(cfg, trust, (int64_t)time(NULL));
 	orgrbac_config_free(cfg);
 	return answered && fresh ? 0 : EXIT_DENY;
 }
@@ -579,6 +389,12 @@ int main(int argc, char **argv)
 		return cmd_sync(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "doctor") == 0)
+		return cmd_doctor(argc - 1, argv + 1);
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("orgrbac %s\n", PACKAGE_VERSION);
+		return EXIT_ALLOW;
+	}
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_ALLOW;

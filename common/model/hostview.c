@@ -61,21 +61,38 @@ void orgrbac_view_free(struct orgrbac_view *v)
 
 /* ---- the computation (members: hostview_members.c) ---- */
 
-void orgrbac_view_warn(const struct orgrbac_view_params *p, const char *fmt, ...)
+/* Anything unprintable in a warning's text becomes '?': directory values may hold anything but NUL.
+ */
+static void printable(char *s)
 {
-	char msg[512];
-	va_list ap;
-
-	if (p->warn == NULL)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	/* Directory values may hold anything but NUL; a warning is one printable line. */
-	for (char *c = msg; *c != '\0'; c++)
+	for (char *c = s; *c != '\0'; c++)
 		if ((unsigned char)*c < 0x20 || *c == 0x7f)
 			*c = '?';
-	p->warn(p->warn_ctx, msg);
+}
+
+void orgrbac_view_leave_out(const struct orgrbac_view_params *p, const char *kind, const char *name,
+			    const char *fmt, ...)
+{
+	char who[256], why[384], msg[700];
+	va_list ap;
+
+	if (p->warn == NULL && p->left_out == NULL)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	snprintf(who, sizeof(who), "%s", name != NULL ? name : "?");
+	printable(who);
+	printable(why);
+	if (strcmp(kind, "role") == 0)
+		snprintf(msg, sizeof(msg), "role '%s' left out: %s", who, why);
+	else
+		snprintf(msg, sizeof(msg), "user %s%s left out: %s",
+			 strcmp(kind, "entry") == 0 ? "entry " : "", who, why);
+	if (p->warn != NULL)
+		p->warn(p->warn_ctx, msg);
+	if (p->left_out != NULL)
+		p->left_out(p->left_out_ctx, kind, who, why);
 }
 
 bool orgrbac_view_dn_below(const char *child, const char *parent)
@@ -232,10 +249,9 @@ static int mark_claimed_twice(struct orgrbac_view_ctx *c, char **names)
 	}
 	for (size_t i = 0; i < n; i++)
 		if (c->exposed[idx[i]] == -2)
-			orgrbac_view_warn(
-			    c->p, "role '%s' left out: its group %s or gid %lld is claimed twice",
-			    img->roles[idx[i]].cn != NULL ? img->roles[idx[i]].cn : "?",
-			    names[idx[i]], img->roles[idx[i]].gid);
+			orgrbac_view_leave_out(c->p, "role", img->roles[idx[i]].cn,
+					       "its group %s or gid %lld is claimed twice",
+					       names[idx[i]], img->roles[idx[i]].gid);
 	free(idx);
 	return 0;
 }
@@ -257,16 +273,15 @@ static int candidate_name(struct orgrbac_view_ctx *c, size_t i, char **name)
 			    (c->host_org == NULL || !orgrbac_view_dn_below(r->dn, c->host_org))))
 		return 0;
 	if (r->gid < p->gid_min || r->gid < 1 || r->gid > 0xfffffffeLL) {
-		orgrbac_view_warn(
-		    p, "role '%s' left out: gid %lld is below gid_min %ld or out of range", cn,
-		    r->gid, p->gid_min);
+		orgrbac_view_leave_out(p, "role", cn,
+				       "gid %lld is below gid_min %ld or out of range", r->gid,
+				       p->gid_min);
 		return 0;
 	}
 	if (r->group_name == NULL && r->cn != NULL && strlen(r->cn) > ORGRBAC_GROUP_NAME_MAX) {
-		orgrbac_view_warn(p,
-				  "role '%s' left out: no orgGroupName, and its cn is longer than "
-				  "%d bytes",
-				  cn, ORGRBAC_GROUP_NAME_MAX);
+		orgrbac_view_leave_out(p, "role", cn,
+				       "no orgGroupName, and its cn is longer than %d bytes",
+				       ORGRBAC_GROUP_NAME_MAX);
 		return 0;
 	}
 	n = r->group_name != NULL ? strdup(r->group_name)
@@ -274,15 +289,14 @@ static int candidate_name(struct orgrbac_view_ctx *c, size_t i, char **name)
 	if (n == NULL && r->cn != NULL)
 		return -1; /* out of memory */
 	if (!orgrbac_group_name_valid(n)) {
-		orgrbac_view_warn(p, "role '%s' left out: '%s' is not a usable group name", cn,
-				  n != NULL ? n : "");
+		orgrbac_view_leave_out(p, "role", cn, "'%s' is not a usable group name",
+				       n != NULL ? n : "");
 		free(n);
 		return 0;
 	}
 	if (local_clash(p, n, r->gid)) {
-		orgrbac_view_warn(p,
-				  "role '%s' left out: group %s or gid %lld exists in /etc/group",
-				  cn, n, r->gid);
+		orgrbac_view_leave_out(p, "role", cn, "group %s or gid %lld exists in /etc/group",
+				       n, r->gid);
 		free(n);
 		return 0;
 	}

@@ -116,6 +116,13 @@ struct orgrbac_view_params {
 	/* Called once per entry left out, with the reason; may be NULL. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	/*
+	 * Called too for each entry left out, with its kind ("role", "user" or
+	 * "entry"), name (a role's cn, a login name, a user entry's DN) and the
+	 * reason, each on one printable line; may be NULL.
+	 */
+	void (*left_out)(void *ctx, const char *kind, const char *name, const char *why);
+	void *left_out_ctx;
 };
 
 /*

@@ -267,8 +267,8 @@ static int one_user(struct orgrbac_view_ctx *c, const struct login *l)
 		return 0;
 	n_groups = user_groups(c, u->dn, org_dn);
 	if (n_groups < 0) {
-		orgrbac_view_warn(p, "user %s left out: member of more than %d groups", u->uid,
-				  MAX_GROUPS_PER_USER);
+		orgrbac_view_leave_out(p, "user", u->uid, "member of more than %d groups",
+				       MAX_GROUPS_PER_USER);
 		user_groups_reset(c, MAX_GROUPS_PER_USER);
 		return 0;
 	}
@@ -350,8 +350,8 @@ static bool login_entry(struct orgrbac_view_ctx *c, size_t first, struct login *
 		*out = in_host == 1 ? host : any;
 		return true;
 	}
-	orgrbac_view_warn(c->p, "user %s left out: %zu entries hold this uid%s", uid, total,
-			  in_host > 1 ? " in the host organization" : "");
+	orgrbac_view_leave_out(c->p, "user", uid, "%zu entries hold this uid%s", total,
+			       in_host > 1 ? " in the host organization" : "");
 	return false;
 }
 
@@ -369,8 +369,8 @@ int orgrbac_view_add_users(struct orgrbac_view_ctx *c)
 		     next++)
 			;
 		if (!orgrbac_username_valid(c->uids[first].key, &why)) {
-			orgrbac_view_warn(c->p, "user entry %s left out: uid %s",
-					  img->users[c->uids[first].idx].dn, why);
+			orgrbac_view_leave_out(c->p, "entry", img->users[c->uids[first].idx].dn,
+					       "uid %s", why);
 			continue;
 		}
 		if (login_entry(c, first, &l) && one_user(c, &l) != 0)

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "snapshot_format.h"
+#include "replace.h"
 #include "snapshot_write.h"
 
 /* A growing byte buffer with a hard bound. */
@@ -356,82 +357,14 @@ out:
 	return rc;
 }
 
-static int write_all(int fd, const unsigned char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t generation,
 			   int64_t synced_at, int64_t max_age, orgrbac_error *err)
 {
 	struct out o = {0};
-	char *tmp = NULL, *dir = NULL, *slash;
-	int fd = -1, dfd = -1, rc = -1;
+	int rc = -1;
 
-	if (build(v, generation, synced_at, max_age, &o, err) != 0)
-		goto out;
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0 || (dir = strdup(path)) == NULL) {
-		tmp = NULL;
-		orgrbac_seterr(err, "out of memory");
-		goto out;
-	}
-	slash = strrchr(dir, '/');
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		slash[1] = '\0';
-	else
-		*slash = '\0';
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		orgrbac_seterr(err, "%s: cannot create: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
-		goto out;
-	}
-	if (fchmod(fd, 0644) != 0 || write_all(fd, o.p, o.len) != 0 || fsync(fd) != 0) {
-		orgrbac_seterr(err, "%s: cannot write: %s", tmp, strerror(errno));
-		goto out;
-	}
-	if (close(fd) != 0) {
-		fd = -1;
-		orgrbac_seterr(err, "%s: cannot write: %s", tmp, strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		orgrbac_seterr(err, "%s: cannot replace: %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
-	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
-	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || fsync(dfd) != 0) {
-		orgrbac_seterr(err, "%s: cannot sync the directory: %s", dir, strerror(errno));
-		goto out;
-	}
-	rc = 0;
-out:
-	if (fd >= 0)
-		close(fd);
-	if (dfd >= 0)
-		close(dfd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
-	free(dir);
+	if (build(v, generation, synced_at, max_age, &o, err) == 0)
+		rc = orgrbac_replace_file(path, o.p, o.len, 0644, err);
 	free(o.p);
 	return rc;
 }

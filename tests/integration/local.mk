@@ -57,3 +57,9 @@ EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
 # their own: a user re-created with a deleted user's DN inherits no grant.
 TESTS += tests/integration/test_refint.sh
 EXTRA_DIST += tests/integration/test_refint.sh
+
+# What a sync leaves out (exit status 3, the record, status), then `orgrbac
+# doctor` against good and broken hosts in a private mount namespace (root;
+# the doctor part is skipped otherwise), with a slapd of its own.
+TESTS += tests/integration/test_doctor.sh
+EXTRA_DIST += tests/integration/test_doctor.sh

@@ -67,6 +67,14 @@ check nobody sshd 1 "decision: +unknown"
 check ALICE sshd 1 "refused: uid 'ALICE' matches an entry only without regard to case"
 
 # windows: the same user at other times
+# the mode, then the window once
+expect 0 "external: +partner 'Contoso', window 2026-01-01T00:00:00Z \.\. 2036-01-01T00:00:00Z, role" -- \
+	check pat --at "$AT" --config "$conf"
+if "$ORGRBAC" check pat --at "$AT" --config "$conf" | grep -q "window, window"; then
+	ko "check pat says 'window' twice"
+else
+	ok
+fi
 expect 0 "decision: +allow" -- check pat --at 2030-06-01T00:00:00Z --config "$conf"
 expect 1 "begins on 2026-01-01" -- check pat --at 2025-12-31T23:59:59Z --config "$conf"
 expect 1 "ended on 2036-01-01" -- check pat --at 2036-01-01T00:00:00Z --config "$conf"
@@ -107,6 +115,8 @@ dead="$WORK/dead.conf"
 sed "s|^uri = .*|uri = ldap://127.0.0.1:1/|" "$conf" >"$dead"
 expect 2 "no directory server answered" -- check alice --config "$dead"
 expect 2 "usage" -- check
+expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- --version
+expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- -V
 expect 2 "unknown command" -- frobnicate
 
 printf 'cli: %d passed, %d failed\n' "$passed" "$failed"

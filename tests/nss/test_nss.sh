@@ -115,7 +115,7 @@ cmp -s "$snap" "$W/before.db" && ok || ko "the snapshot changed after a failed s
 out=$("$ORGRBAC" status --config "$dead" 2>&1)
 [ $? -eq 1 ] && grep -q '127.0.0.1:1/ does not answer' <<<"$out" && grep -q 'state: *fresh' <<<"$out" &&
 	ok || ko "status with a dead server: $out"
-ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' && ko "leftovers: $(ls "$W/snap")" || ok
+ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' -e '^snapshot.db.left-out$' && ko "leftovers: $(ls "$W/snap")" || ok
 
 # ---- a hostile header: sync time, max_age and generation at the ends of their range ----
 # forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: generation

@@ -8,7 +8,8 @@ UNIT_TESTS = \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
-	tests/unit/test_osgroup tests/unit/test_exempt
+	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
+	tests/unit/test_doctor
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -27,6 +28,12 @@ tests_unit_test_policy_LDADD = $(unit_ldadd)
 tests_unit_test_osgroup_SOURCES = tests/unit/test_osgroup.c
 tests_unit_test_osgroup_CFLAGS = $(unit_cflags)
 tests_unit_test_osgroup_LDADD = $(unit_ldadd)
+tests_unit_test_doctor_SOURCES = tests/unit/test_doctor.c
+tests_unit_test_doctor_CFLAGS = $(unit_cflags)
+tests_unit_test_doctor_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_unit_test_leftout_SOURCES = tests/unit/test_leftout.c
+tests_unit_test_leftout_CFLAGS = $(unit_cflags)
+tests_unit_test_leftout_LDADD = $(unit_ldadd)
 tests_unit_test_hostview_SOURCES = tests/unit/test_hostview.c
 tests_unit_test_hostview_CFLAGS = $(unit_cflags)
 tests_unit_test_hostview_LDADD = $(unit_ldadd)

@@ -117,12 +117,22 @@ static void external(struct orgrbac_image *img, const char *dn, enum orgrbac_ext
 }
 
 static char warnings[4096];
+static char left_out[4096]; /* "KIND|NAME|WHY" lines */
 
 static void collect(void *ctx, const char *msg)
 {
 	(void)ctx;
 	strncat(warnings, msg, sizeof(warnings) - strlen(warnings) - 2);
 	strcat(warnings, "\n");
+}
+
+static void collect_left_out(void *ctx, const char *kind, const char *name, const char *why)
+{
+	char line[1024];
+
+	(void)ctx;
+	snprintf(line, sizeof(line), "%s|%s|%s\n", kind, name, why);
+	strncat(left_out, line, sizeof(left_out) - strlen(left_out) - 1);
 }
 
 /*
@@ -278,10 +288,12 @@ static void compute(struct orgrbac_view *v)
 	    .local = local,
 	    .n_local = 2,
 	    .warn = collect,
+	    .left_out = collect_left_out,
 	};
 	orgrbac_error err;
 
 	warnings[0] = '\0';
+	left_out[0] = '\0';
 	sample(&img);
 	assert_int_equal(orgrbac_view_compute(&img, &p, v, &err), 0);
 	orgrbac_image_free(&img);
@@ -349,6 +361,16 @@ static void groups_exposed(void **state)
 	assert_non_null(strstr(warnings, "'-bad' is not a usable group name"));
 	assert_non_null(strstr(warnings, "LLL' left out: no orgGroupName, and its cn is longer "
 					 "than 255 bytes"));
+	/* the same, each with its kind, name and reason apart */
+	assert_non_null(
+	    strstr(left_out, "role|Low|gid 999 is below gid_min 1000 or out of range\n"));
+	assert_non_null(
+	    strstr(left_out, "role|Sudo|group sudo or gid 27001 exists in /etc/group\n"));
+	assert_non_null(strstr(left_out, "role|Dup A|its group dup-a or gid "));
+	assert_non_null(strstr(left_out, "role|Dup B|its group dup-b or gid "));
+	assert_non_null(
+	    strstr(left_out, "user|twin|2 entries hold this uid in the host organization\n"));
+	assert_non_null(strstr(left_out, "entry|uid=bad,ou=people,o=acme,dc=example,dc=com|uid "));
 	orgrbac_view_free(&v);
 }
 

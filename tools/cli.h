@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* What the orgrbac commands share: safe output of untrusted text, and each command's report. */
+#ifndef ORGRBAC_CLI_H
+#define ORGRBAC_CLI_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "policy.h"
+
+enum {
+	EXIT_ALLOW = 0,
+	EXIT_DENY = 1,
+	EXIT_ERR = 2,
+	EXIT_LEFT_OUT = 3, /* sync: the snapshot was written, but it leaves roles or users out */
+};
+
+/* Untrusted text with anything unprintable (and the backslash) as \xNN. */
+void put_safe(FILE *out, const char *s);
+
+/* A JSON string (or null for NULL), every control character escaped. */
+void put_json(FILE *out, const char *s);
+
+/* `orgrbac check`: the decision and why, as text or as one JSON object, on stdout. */
+void check_print_text(const char *user, const char *service, const char *require,
+		      const struct orgrbac_facts *f, const struct orgrbac_host *host,
+		      const struct orgrbac_decision *d, int64_t now);
+void check_print_json(const char *user, const char *service, const char *require,
+		      const struct orgrbac_facts *f, const struct orgrbac_host *host,
+		      const struct orgrbac_decision *d, int64_t now);
+
+/* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
+int cmd_doctor(int argc, char **argv);
+
+#endif
