@@ -20,7 +20,7 @@
 #define FIX_SYNC      "run `orgrbac sync`, and `systemctl enable --now orgrbac-sync.timer`"
 #define FIX_ROLE                                                                                   \
 	"give the role a free gidNumber of at least gid_min, or an orgGroupName no local group "   \
-	"has (`orgrbac role set NAME --gid N`), then `orgrbac sync`"
+	"has, then `orgrbac sync`"
 #define FIX_USER "give each login name one entry (`orgrbac lint` lists them), then `orgrbac sync`"
 
 /* The loader's complaint "PATH:LINE: what" as a finding at PATH:LINE. */
@@ -180,6 +180,19 @@ static char **pam_files(void)
 	return v;
 }
 
+/*
+ * What the PAM judge is told of the configuration. Without one the module
+ * leaves root to its floor: root is not judged.
+ */
+static unsigned pam_flags(const struct orgrbac_config *cfg, bool named)
+{
+	unsigned flags = named ? ORGRBAC_DOCTOR_PAM_NAMED : 0;
+
+	if (cfg == NULL || orgrbac_config_ignored(cfg, "root"))
+		flags |= ORGRBAC_DOCTOR_PAM_ROOT_LISTED;
+	return flags;
+}
+
 /* Every PAM file that loads the module or that the configuration names; facts of sshd. */
 static void check_pam(const struct orgrbac_config *cfg, struct orgrbac_pam_facts *sshd,
 		      struct orgrbac_findings *out)
@@ -196,7 +209,7 @@ static void check_pam(const struct orgrbac_config *cfg, struct orgrbac_pam_facts
 		bool named = service_named(cfg, names[i]);
 
 		orgrbac_doctor_pam(&orgrbac_doctor_io_files, PAM_DIR, names[i],
-				   (const char *const *)dirs, named, &facts, &one);
+				   (const char *const *)dirs, pam_flags(cfg, named), &facts, &one);
 		if (strcmp(names[i], "sshd") == 0)
 			*sshd = facts;
 		if (facts.loads || named)
@@ -212,7 +225,7 @@ static void check_pam(const struct orgrbac_config *cfg, struct orgrbac_pam_facts
 			listed = strcasecmp(names[j], cfg->svc[i].name) == 0;
 		if (!listed)
 			orgrbac_doctor_pam(&orgrbac_doctor_io_files, PAM_DIR, cfg->svc[i].name,
-					   (const char *const *)dirs, true,
+					   (const char *const *)dirs, pam_flags(cfg, true),
 					   &(struct orgrbac_pam_facts){0}, out);
 	}
 	orgrbac_strv_free(names);

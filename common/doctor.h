@@ -58,17 +58,25 @@ struct orgrbac_pam_facts {
 	const char *service; /* the file's name in /etc/pam.d */
 };
 
+/* What orgrbac_doctor_pam is told of the configuration. */
+enum {
+	ORGRBAC_DOCTOR_PAM_NAMED = 1,	    /* a [service] section names this service */
+	ORGRBAC_DOCTOR_PAM_ROOT_LISTED = 2, /* [pam] ignore_users lists root */
+};
+
 /*
  * Judge the PAM file `dir`/`service`: every line that loads pam_orgrbac
  * (directly, or in a file pulled in by @include, include or substack, one
- * level deep), its control, its module path (a relative one looked for in
- * `module_dirs`, NULL-ended), and for the mfa_exempt auth line its jump,
- * the 2FA module after it and no pam_permit after that. `required` says the
- * configuration names this service: an account stack that never loads the
- * module is then a finding. Fills *facts.
+ * level deep), its arguments as the module reads them, its control, its
+ * module path (a relative one looked for in `module_dirs`, NULL-ended), and
+ * for the mfa_exempt auth line its jump, the 2FA module after it and no
+ * pam_permit after that. With ORGRBAC_DOCTOR_PAM_NAMED in `flags`, an
+ * account stack that never loads the module is a finding; without
+ * ORGRBAC_DOCTOR_PAM_ROOT_LISTED, an account line that judges root is one.
+ * Fills *facts.
  */
 void orgrbac_doctor_pam(const struct orgrbac_doctor_io *io, const char *dir, const char *service,
-			const char *const *module_dirs, bool required,
+			const char *const *module_dirs, unsigned flags,
 			struct orgrbac_pam_facts *facts, struct orgrbac_findings *out);
 
 /*

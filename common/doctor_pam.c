@@ -6,8 +6,11 @@
 #include <strings.h>
 
 #include "doctor.h"
+#include "exempt.h"
+#include "pamargs.h"
 
 #define PAM_LINES_MAX 1024 /* lines of one stack, includes expanded */
+#define PAM_ARGS_MAX  64   /* arguments of one line */
 #define FIX_ACCOUNT   "use `account required pam_orgrbac.so` (see /usr/share/orgrbac/pam.d)"
 #define FIX_MFA	      "use `auth [success=done default=ignore] pam_orgrbac.so mfa_exempt`"
 
@@ -524,14 +527,88 @@ static void judge_mfa(const struct orgrbac_doctor_io *io, const char *const *dir
 	judge_mfa_followers(io, dirs, s, mfa, out);
 }
 
+/*
+ * Split a line's arguments in place as libpam does: words between blanks,
+ * and a word in square brackets keeps its blanks ("\]" is a bracket in it).
+ * The count, or -1 past `max`.
+ */
+static int split_args(char *s, const char **argv, int max)
+{
+	int argc = 0;
+
+	while (*(s += strspn(s, " \t")) != '\0') {
+		char *o = s, c;
+
+		if (argc == max)
+			return -1;
+		argv[argc++] = s;
+		if (*s == '[') {
+			for (s++; *s != '\0' && *s != ']'; s++) {
+				if (s[0] == '\\' && s[1] == ']')
+					s++;
+				*o++ = *s;
+			}
+		} else {
+			while (*s != '\0' && *s != ' ' && *s != '\t')
+				*o++ = *s++;
+		}
+		c = *s;
+		*o = '\0';
+		if (c != '\0')
+			s++;
+	}
+	return argc;
+}
+
+/*
+ * The module's own reading of the line's arguments: arguments it refuses
+ * make every call PAM_SERVICE_ERR. On an account line, root is judged by
+ * the directory unless the line or the configuration leaves it out.
+ */
+static void judge_args(const struct pline *l, unsigned flags, struct orgrbac_findings *out,
+		       bool *oom)
+{
+	const char *argv[PAM_ARGS_MAX];
+	struct orgrbac_pam_args a;
+	orgrbac_error err;
+	char *copy = strdup(l->args);
+	int argc;
+
+	if (copy == NULL) {
+		*oom = true;
+		return;
+	}
+	argc = split_args(copy, argv, PAM_ARGS_MAX);
+	if (argc < 0)
+		snprintf(err.msg, sizeof(err.msg), "more than %d arguments", PAM_ARGS_MAX);
+	if (argc < 0 || orgrbac_pam_args_parse(argc, argv, &a, &err) != 0)
+		orgrbac_finding_add(
+		    out, ORGRBAC_SEV_ERROR, "pam", l->file, l->line,
+		    "correct the arguments (pam_orgrbac(8))",
+		    "pam_orgrbac refuses its arguments (%s): every call returns "
+		    "PAM_SERVICE_ERR, and only root and the ignore_users= names pass",
+		    err.msg);
+	else if (strcasecmp(l->type, "account") == 0 && !(flags & ORGRBAC_DOCTOR_PAM_ROOT_LISTED) &&
+		 orgrbac_exempt(NULL, a.ignore_users, "root", NULL) != ORGRBAC_EXEMPT_ARGUMENT)
+		orgrbac_finding_add(
+		    out, ORGRBAC_SEV_WARNING, "pam", l->file, l->line,
+		    "add ignore_users=root to the line (unless root is meant to be "
+		    "judged)",
+		    "root is judged here: neither the line's ignore_users= nor [pam] "
+		    "ignore_users lists it, so root is refused unless the directory "
+		    "allows it, and while no server answers");
+	free(copy);
+}
+
 /* One line that loads pam_orgrbac. */
-static void judge_line(const struct orgrbac_doctor_io *io, const char *const *dirs,
-		       const struct stack *s, size_t i, struct orgrbac_pam_facts *facts,
+static void judge_line(const struct orgrbac_doctor_io *io, const char *const *dirs, struct stack *s,
+		       size_t i, unsigned flags, struct orgrbac_pam_facts *facts,
 		       struct orgrbac_findings *out)
 {
 	const struct pline *l = &s->l[i];
 
 	facts->loads = true;
+	judge_args(l, flags, out, &s->oom);
 	check_module(io, dirs, l, ORGRBAC_SEV_ERROR,
 		     l->quiet ? "the leading '-' makes libpam skip the line: the gate is void"
 			      : "libpam refuses every login through this stack",
@@ -558,9 +635,10 @@ static void judge_line(const struct orgrbac_doctor_io *io, const char *const *di
 }
 
 void orgrbac_doctor_pam(const struct orgrbac_doctor_io *io, const char *dir, const char *service,
-			const char *const *module_dirs, bool required,
+			const char *const *module_dirs, unsigned flags,
 			struct orgrbac_pam_facts *facts, struct orgrbac_findings *out)
 {
+	bool required = flags & ORGRBAC_DOCTOR_PAM_NAMED;
 	struct stack s = {.out = out};
 	char path[4096];
 
@@ -581,7 +659,7 @@ void orgrbac_doctor_pam(const struct orgrbac_doctor_io *io, const char *dir, con
 	}
 	for (size_t i = 0; i < s.n; i++)
 		if (is_orgrbac(&s.l[i]))
-			judge_line(io, module_dirs, &s, i, facts, out);
+			judge_line(io, module_dirs, &s, i, flags, facts, out);
 	if (required && !facts->account)
 		orgrbac_finding_add(
 		    out, ORGRBAC_SEV_ERROR, "pam", path, 0,

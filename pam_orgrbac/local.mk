@@ -1,17 +1,14 @@
 # SPDX-License-Identifier: BSD-2-Clause
-# pam_orgrbac/: the PAM entry points and their arguments, the manual page,
-# and the sample PAM and sshd files.
-# The module's arguments, parsed apart so that a unit test and a fuzz target
-# reach them without libpam.
-noinst_LTLIBRARIES += libpamargs.la
-libpamargs_la_SOURCES = pam_orgrbac/pamargs.c pam_orgrbac/pamargs.h
+# pam_orgrbac/: the PAM entry points, the manual page, and the sample PAM
+# and sshd files. The module's arguments are parsed in common/store/pamargs.c,
+# where the doctor and the tests reach them without libpam.
 
 if ENABLE_PAM
 pamlib_LTLIBRARIES = pam_orgrbac.la
 pam_orgrbac_la_SOURCES = pam_orgrbac/pam_orgrbac.c
 pam_orgrbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined -shared \
 	-Wl,--version-script=$(srcdir)/pam_orgrbac/pam_orgrbac.map
-pam_orgrbac_la_LIBADD = libpamargs.la $(common_libs) $(PAM_LIBS)
+pam_orgrbac_la_LIBADD = $(common_libs) $(PAM_LIBS)
 EXTRA_pam_orgrbac_la_DEPENDENCIES = $(srcdir)/pam_orgrbac/pam_orgrbac.map
 endif
 EXTRA_DIST += pam_orgrbac/pam_orgrbac.map

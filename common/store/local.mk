@@ -6,6 +6,7 @@ libstore_la_SOURCES = \
 	common/store/config_keys.c common/store/config_keys.h \
 	common/store/config_parse.c common/store/config_parse.h \
 	common/store/exempt.c common/store/exempt.h \
+	common/store/pamargs.c common/store/pamargs.h \
 	common/store/snapshot_format.h \
 	common/store/snapshot.c common/store/snapshot.h \
 	common/store/leftout.c common/store/leftout.h \

@@ -85,6 +85,11 @@ edit() {
 	sed -e "$2" "$1" >"$1.new" && cat "$1.new" >"$1" && rm -f "$1.new"
 }
 
+# line_of FILE REGEX: the number of the first line of FILE that matches
+line_of() {
+	grep -n -m1 -e "$2" "$1" | cut -d: -f1
+}
+
 # The mounts of the namespace, then every case.
 inside() {
 	W=$1
@@ -113,18 +118,31 @@ inside() {
 
 	echo "# doctor: one breakage at a time"
 	edit "$W/etc/pam.d/sudo" 's/^account  required  \(.*pam_orgrbac.so\)/account  sufficient  \1/'
-	doctor_case "sufficient" "error pam: /etc/pam.d/sudo:11: account sufficient pam_orgrbac.so: .*the gate is void"
+	doctor_case "sufficient" "error pam: /etc/pam.d/sudo:$(line_of "$W/etc/pam.d/sudo" "^account  sufficient"): account sufficient pam_orgrbac.so: .*the gate is void"
 	reset
 	edit "$W/etc/pam.d/sshd" 's/^account  required  \(.*pam_orgrbac.so\)/account [success=ok authinfo_unavail=ignore default=bad] \1/'
-	doctor_case "authinfo_unavail=ignore" "error pam: /etc/pam.d/sshd:39: account \[success=ok authinfo_unavail=ignore default=bad\]: the gate's refusals do not refuse \(authinfo_unavail=ignore\)"
+	doctor_case "authinfo_unavail=ignore" "error pam: /etc/pam.d/sshd:$(line_of "$W/etc/pam.d/sshd" "^account \\[success=ok"): account \[success=ok authinfo_unavail=ignore default=bad\]: the gate's refusals do not refuse \(authinfo_unavail=ignore\)"
 	reset
 	edit "$W/etc/pam.d/login" "s|$MODULE|/usr/lib/nowhere/pam_orgrbac.so|"
-	doctor_case "missing module" "error pam: /etc/pam.d/login:22: account required: module /usr/lib/nowhere/pam_orgrbac.so does not exist"
+	doctor_case "missing module" "error pam: /etc/pam.d/login:$(line_of "$W/etc/pam.d/login" "^account.*nowhere/pam_orgrbac"): account required: module /usr/lib/nowhere/pam_orgrbac.so does not exist"
+	reset
+	edit "$W/etc/pam.d/sudo" 's/^\(account .*pam_orgrbac.so.*\)$/\1 frobnicate/'
+	doctor_case "an unknown argument" "error pam: /etc/pam.d/sudo:$(line_of "$W/etc/pam.d/sudo" "frobnicate"): pam_orgrbac refuses its arguments \(unknown argument 'frobnicate'\)"
+	reset
+	edit "$W/etc/pam.d/sudo" 's/ ignore_users=root$//'
+	edit "$conf" 's/^ignore_users *=.*/ignore_users =/'
+	doctor_case "root judged" "warning pam: /etc/pam.d/sudo:$(line_of "$W/etc/pam.d/sudo" "^account .*pam_orgrbac"): root is judged here"
+	reset
+	edit "$W/etc/pam.d/sudo" 's/ ignore_users=root$//'
+	expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
 	reset
 	edit "$W/etc/pam.d/sshd" 's/^auth     \[success=done default=ignore\]/auth [success=1 default=ignore]/'
 	edit "$W/etc/pam.d/sshd" '/^auth .*pam_oath.so/a auth required pam_permit.so'
-	doctor_case "bad jump" "error pam: /etc/pam.d/sshd:30: success=1 jumps past the 2FA module onto pam_permit.so \(/etc/pam.d/sshd:34\)"
-	doctor_case "pam_permit after the code" "error pam: /etc/pam.d/sshd:34: the auth stack ends in pam_permit after the 2FA module \(/etc/pam.d/sshd:33\)"
+	jump=$(line_of "$W/etc/pam.d/sshd" '^auth \[success=1')
+	code=$(line_of "$W/etc/pam.d/sshd" '^auth .*pam_oath.so')
+	permit=$(line_of "$W/etc/pam.d/sshd" '^auth required pam_permit.so')
+	doctor_case "bad jump" "error pam: /etc/pam.d/sshd:$jump: success=1 jumps past the 2FA module onto pam_permit.so \(/etc/pam.d/sshd:$permit\)"
+	doctor_case "pam_permit after the code" "error pam: /etc/pam.d/sshd:$permit: the auth stack ends in pam_permit after the 2FA module \(/etc/pam.d/sshd:$code\)"
 	reset
 	edit "$W/etc/ssh/sshd_config.d/orgrbac.conf" '/^AuthenticationMethods/d'
 	doctor_case "no AuthenticationMethods" "error sshd: /etc/ssh/sshd_config: AuthenticationMethods is not set: a key alone logs in"

@@ -62,7 +62,7 @@ tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)
 # The arguments of pam_orgrbac's PAM lines, compiled from their source.
 tests_unit_test_pamargs_SOURCES = tests/unit/test_pamargs.c
 tests_unit_test_pamargs_CFLAGS = $(unit_cflags)
-tests_unit_test_pamargs_LDADD = libpamargs.la $(unit_ldadd)
+tests_unit_test_pamargs_LDADD = $(unit_ldadd)
 # DN parsing of the directory model, from the LDAP layer.
 tests_unit_test_dn_SOURCES = tests/unit/test_dn.c
 tests_unit_test_dn_CFLAGS = $(unit_cflags)

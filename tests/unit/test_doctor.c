@@ -203,6 +203,15 @@ static void pam_table(void **state)
 	     "(PAM_IGNORE) is '1', not ignore", true, true},
 	    {"mfa_exempt on account", "account required pam_orgrbac.so mfa_exempt\n",
 	     "mfa_exempt on a account line does nothing", false, false},
+	    {"an unknown argument", "account required pam_orgrbac.so frobnicate\n",
+	     "error /etc/pam.d/sshd:1: pam_orgrbac refuses its arguments (", true, false},
+	    {"an argument twice", "account required pam_orgrbac.so debug debug\n",
+	     "every call returns PAM_SERVICE_ERR", true, false},
+	    {"a bracketed expression",
+	     "account required pam_orgrbac.so [require=host:login || common:org:own]\n", NULL, true,
+	     false},
+	    {"a bracket inside brackets", "account required pam_orgrbac.so [debug\\]]\n",
+	     "refuses its arguments (unknown argument 'debug]')", true, false},
 	};
 
 	(void)state;
@@ -222,7 +231,9 @@ static void pam_table(void **state)
 		const char *got;
 
 		host = files;
-		orgrbac_doctor_pam(&io, "/etc/pam.d", "sshd", dirs, true, &facts, &fs);
+		orgrbac_doctor_pam(&io, "/etc/pam.d", "sshd", dirs,
+				   ORGRBAC_DOCTOR_PAM_NAMED | ORGRBAC_DOCTOR_PAM_ROOT_LISTED,
+				   &facts, &fs);
 		got = flatten(&fs);
 		if (cases[i].want == NULL && fs.n != 0)
 			fail_msg("%s: wanted no finding, got:\n%s", cases[i].name, got);
@@ -231,6 +242,40 @@ static void pam_table(void **state)
 		if (facts.account != cases[i].account || facts.mfa_exempt != cases[i].mfa)
 			fail_msg("%s: account %d mfa %d", cases[i].name, facts.account,
 				 facts.mfa_exempt);
+		orgrbac_findings_free(&fs);
+	}
+}
+
+/* An account line judges root unless it or the configuration leaves root out. */
+static void pam_root(void **state)
+{
+	static const struct {
+		const char *sshd;
+		unsigned flags;
+		bool warned;
+	} cases[] = {
+	    {"account required pam_orgrbac.so\n", 0, true},
+	    {"account required pam_orgrbac.so\n", ORGRBAC_DOCTOR_PAM_ROOT_LISTED, false},
+	    {"account required pam_orgrbac.so ignore_users=root\n", 0, false},
+	    {"account required pam_orgrbac.so ignore_users=backup,root\n", 0, false},
+	    {"account required pam_orgrbac.so ignore_users=rooty\n", 0, true},
+	    {GOOD_AUTH, 0, false},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct file files[] = {
+		    {"/etc/pam.d/sshd", cases[i].sshd}, MODULES, {NULL, NULL}};
+		struct orgrbac_findings fs = {0};
+		struct orgrbac_pam_facts facts;
+		const char *got;
+
+		host = files;
+		orgrbac_doctor_pam(&io, "/etc/pam.d", "sshd", dirs, cases[i].flags, &facts, &fs);
+		got = flatten(&fs);
+		if ((strstr(got, "warning /etc/pam.d/sshd:1: root is judged here") != NULL) !=
+		    cases[i].warned)
+			fail_msg("case %zu: %s", i, got);
 		orgrbac_findings_free(&fs);
 	}
 }
@@ -369,9 +414,9 @@ static void findings_printable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(pam_table),	  cmocka_unit_test(pam_absent),
-	    cmocka_unit_test(sshd_table),	  cmocka_unit_test(nsswitch_table),
-	    cmocka_unit_test(findings_printable),
+	    cmocka_unit_test(pam_table),      cmocka_unit_test(pam_root),
+	    cmocka_unit_test(pam_absent),     cmocka_unit_test(sshd_table),
+	    cmocka_unit_test(nsswitch_table), cmocka_unit_test(findings_printable),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
