@@ -10,7 +10,8 @@ enum orgrbac_dir_status orgrbac_dir_status_from_ldap(enum orgrbac_ldap_status st
 	/* a base the caller needs is missing or hidden: that server cannot answer */
 	case ORGRBAC_LDAP_NOOBJECT:
 	case ORGRBAC_LDAP_UNAVAIL: return ORGRBAC_DIR_UNAVAIL;
-	case ORGRBAC_LDAP_ERROR: return ORGRBAC_DIR_ERROR;
+	case ORGRBAC_LDAP_ERROR:
+	case ORGRBAC_LDAP_TOOMANY: return ORGRBAC_DIR_ERROR;
 	}
 	return ORGRBAC_DIR_ERROR;
 }

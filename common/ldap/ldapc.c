@@ -79,23 +79,67 @@ static bool is_unavailable(int rc)
 	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY;
 }
 
+enum orgrbac_ldap_status orgrbac_ldap_result_status(int rc, int sizelimit, int entries)
+{
+	if (rc == LDAP_SUCCESS)
+		return ORGRBAC_LDAP_OK;
+	if (rc == LDAP_NO_SUCH_OBJECT && entries == 0)
+		return ORGRBAC_LDAP_NOOBJECT;
+	/* our own limit, or the server's: only the count of what came tells them apart */
+	if (rc == LDAP_SIZELIMIT_EXCEEDED && sizelimit > 0 && entries >= sizelimit)
+		return ORGRBAC_LDAP_TOOMANY;
+	if (rc == LDAP_SIZELIMIT_EXCEEDED || rc == LDAP_TIMELIMIT_EXCEEDED ||
+	    rc == LDAP_ADMINLIMIT_EXCEEDED || is_unavailable(rc))
+		return ORGRBAC_LDAP_UNAVAIL;
+	return ORGRBAC_LDAP_ERROR;
+}
+
+/* A search, as its failures name it. */
+struct search_what {
+	const char *what, *base, *filter;
+	size_t before; /* entries of earlier pages */
+};
+
+/* The server's limit that stopped a search, and the setting that raises it; NULL: none. */
+static const char *server_limit(int rc, const char **setting)
+{
+	switch (rc) {
+	case LDAP_SIZELIMIT_EXCEEDED: *setting = "olcSizeLimit/olcLimits"; return "size limit";
+	case LDAP_TIMELIMIT_EXCEEDED:
+		*setting = "olcTimeLimit/olcLimits ([ldap] timeout is the most asked)";
+		return "time limit";
+	case LDAP_ADMINLIMIT_EXCEEDED: *setting = "olcLimits"; return "administrative limit";
+	}
+	return NULL;
+}
+
 /*
  * Why a search that ended with `rc` gives no answer we may use. A referral
  * (resultCode 10) is never followed: LDAP_OPT_REFERRALS is off, so libldap
- * hands it back instead of connecting anywhere, over TLS or not. Limits
- * (sizeLimitExceeded, timeLimitExceeded, adminLimitExceeded) and any other
- * failure after some entries make a partial answer, never a complete one.
+ * hands it back instead of connecting anywhere, over TLS or not. Our own
+ * size limit, the server's limits and any other failure after some entries
+ * make a partial answer, never a complete one.
  */
-static void search_failed(orgrbac_error *err, const char *what, const char *base, int rc,
-			  int sizelimit, int entries)
+static void search_failed(orgrbac_error *err, const struct search_what *w, int rc, int sizelimit,
+			  int entries)
 {
+	const char *setting = NULL, *limit = server_limit(rc, &setting);
+	const char *what = w->what, *base = w->base, *filter = w->filter;
+	size_t flen = strlen(filter), before = w->before;
+
 	if (rc == LDAP_REFERRAL)
 		orgrbac_seterr(err,
 			       "%s under %s: the server answered with a referral, not followed",
 			       what, base);
-	else if (rc == LDAP_SIZELIMIT_EXCEEDED && sizelimit > 0)
-		orgrbac_seterr(err, "%s under %s matched more than %d entries", what, base,
-			       sizelimit);
+	else if (orgrbac_ldap_result_status(rc, sizelimit, entries) == ORGRBAC_LDAP_TOOMANY)
+		orgrbac_seterr(err, "%s under %s matched more than %d entries (orgrbac's limit)",
+			       what, base, sizelimit);
+	else if (limit != NULL)
+		orgrbac_seterr(err,
+			       "the server's %s stopped the %s for %.160s%s under %s after %zu "
+			       "entries; raise %s for the bind DN",
+			       limit, what, filter, flen > 160 ? "..." : "", base,
+			       before + (size_t)entries, setting);
 	else if (entries > 0)
 		orgrbac_seterr(err, "%s under %s: a partial answer of %d entries, then: %s", what,
 			       base, entries, ldap_err2string(rc));
@@ -372,7 +416,7 @@ static int exchange(struct orgrbac_ldap *l, const char *base, int scope, const c
  * with err. Only the caller knows whether a missing base means "nothing
  * there" or "unusable". On anything but OK, *res is freed.
  */
-static enum orgrbac_ldap_status answered(struct orgrbac_ldap *l, const char *what, const char *base,
+static enum orgrbac_ldap_status answered(struct orgrbac_ldap *l, const struct search_what *w,
 					 int rc, int sizelimit, LDAPMessage **res,
 					 orgrbac_error *err)
 {
@@ -382,13 +426,11 @@ static enum orgrbac_ldap_status answered(struct orgrbac_ldap *l, const char *wha
 	if (rc == LDAP_SUCCESS)
 		return ORGRBAC_LDAP_OK;
 	answers = *res != NULL ? count_answers(l->ld, *res) : 0;
-	if (rc == LDAP_NO_SUCH_OBJECT && answers == 0) {
-		no_base(l, base, err);
-		st = ORGRBAC_LDAP_NOOBJECT;
-	} else {
-		search_failed(err, what, base, rc, sizelimit, answers);
-		st = is_unavailable(rc) ? ORGRBAC_LDAP_UNAVAIL : ORGRBAC_LDAP_ERROR;
-	}
+	st = orgrbac_ldap_result_status(rc, sizelimit, answers);
+	if (st == ORGRBAC_LDAP_NOOBJECT)
+		no_base(l, w->base, err);
+	else
+		search_failed(err, w, rc, sizelimit, answers);
 	ldap_msgfree(*res);
 	*res = NULL;
 	return st;
@@ -404,6 +446,7 @@ enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char 
 					     const char *filter, char **attrs, int sizelimit,
 					     LDAPMessage **res, orgrbac_error *err)
 {
+	const struct search_what w = {"search", base, filter, 0};
 	enum orgrbac_ldap_status st;
 	int rc;
 
@@ -413,7 +456,7 @@ enum orgrbac_ldap_status orgrbac_ldap_search(struct orgrbac_ldap *l, const char 
 		return ORGRBAC_LDAP_ERROR;
 	}
 	rc = exchange(l, base, scope, filter, attrs, NULL, sizelimit, res);
-	st = answered(l, "search", base, rc, sizelimit, res, err);
+	st = answered(l, &w, rc, sizelimit, res, err);
 	if (st != ORGRBAC_LDAP_OK)
 		return st;
 	for (LDAPMessage *m = ldap_first_message(l->ld, *res); m != NULL;
@@ -449,6 +492,7 @@ static enum orgrbac_ldap_status page_search(struct orgrbac_ldap *l, const struct
 					    struct berval *cookie, LDAPMessage **res,
 					    orgrbac_error *err)
 {
+	const struct search_what w = {"paged search", q->base, q->filter, q->total};
 	LDAPControl *page = NULL, *ctrls[2] = {NULL, NULL};
 	enum orgrbac_ldap_status st;
 	int rc;
@@ -461,7 +505,7 @@ static enum orgrbac_ldap_status page_search(struct orgrbac_ldap *l, const struct
 	ctrls[0] = page;
 	rc = exchange(l, q->base, q->scope, q->filter, q->attrs, ctrls, 0, res);
 	ldap_control_free(page);
-	st = answered(l, "paged search", q->base, rc, 0, res, err);
+	st = answered(l, &w, rc, 0, res, err);
 	return st == ORGRBAC_LDAP_NOOBJECT ? ORGRBAC_LDAP_UNAVAIL : st;
 }
 
@@ -480,9 +524,11 @@ static enum orgrbac_ldap_status page_entries(struct orgrbac_ldap *l, struct page
 		if (type != LDAP_RES_SEARCH_ENTRY)
 			continue;
 		if (++q->total > q->max_entries) {
-			orgrbac_seterr(err, "search under %s matched more than %zu entries",
+			orgrbac_seterr(err,
+				       "search under %s matched more than %zu entries (orgrbac's "
+				       "limit)",
 				       q->base, q->max_entries);
-			return ORGRBAC_LDAP_ERROR;
+			return ORGRBAC_LDAP_TOOMANY;
 		}
 		if (q->fn(q->ctx, l->ld, m) != 0) {
 			orgrbac_seterr(err, "cannot keep an entry of %s (out of memory)", q->base);
