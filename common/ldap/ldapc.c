@@ -5,7 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -214,9 +216,35 @@ static int set_options(LDAP *ld, const struct orgrbac_config *cfg, struct orgrba
 	return 0;
 }
 
-/* Connect and bind to one server: OK, UNAVAIL (try the next) or ERROR (refused by policy). */
+/*
+ * A bind that failed: a server that did not answer, or one that answered and
+ * refused us (a wrong password, an identity it does not know or will not
+ * bind anonymously): that server is up, and saying so matters.
+ */
+static void bind_failed(const struct orgrbac_config *cfg, const char *uri, int rc, bool *refused,
+			orgrbac_error *err)
+{
+	const char *as = cfg->bind_dn != NULL ? cfg->bind_dn : "anonymous";
+
+	*refused = !is_unavailable(rc);
+	if (!*refused)
+		orgrbac_seterr(err, "%s: bind as %s failed: %s", uri, as, ldap_err2string(rc));
+	else if (rc == LDAP_INVALID_CREDENTIALS)
+		orgrbac_seterr(err, "%s invalid credentials (%s as %s; check %s)",
+			       ORGRBAC_BIND_REFUSED, uri, as,
+			       cfg->bind_password_file != NULL ? cfg->bind_password_file
+							       : "[ldap] bind_dn");
+	else
+		orgrbac_seterr(err, "%s %s (%s as %s)", ORGRBAC_BIND_REFUSED, ldap_err2string(rc),
+			       uri, as);
+}
+
+/*
+ * Connect and bind to one server: OK, UNAVAIL (try the next; *refused when it
+ * answered and refused the bind) or ERROR (refused by policy).
+ */
 static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const char *uri,
-					const char *secret, struct orgrbac_ldap *l,
+					const char *secret, struct orgrbac_ldap *l, bool *refused,
 					orgrbac_error *err)
 {
 	LDAPURLDesc *lud = NULL;
@@ -273,8 +301,7 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
-		orgrbac_seterr(err, "%s: bind%s%s failed: %s", uri, cfg->bind_dn ? " as " : "",
-			       cfg->bind_dn ? cfg->bind_dn : "", ldap_err2string(rc));
+		bind_failed(cfg, uri, rc, refused, err);
 		ldap_unbind_ext_s(ld, NULL, NULL);
 		return ORGRBAC_LDAP_UNAVAIL;
 	}
@@ -288,13 +315,69 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	return ORGRBAC_LDAP_OK;
 }
 
+/* Append "; msg" (or msg) to a list of failures; a list too long for it is cut. */
+static void list_add(char *list, size_t size, const char *msg)
+{
+	size_t used = strlen(list);
+
+	if (snprintf(list + used, size - used, "%s%s", used > 0 ? "; " : "", msg) < 0)
+		list[used] = '\0';
+}
+
+/*
+ * Each server in order, until one binds: OK, UNAVAIL or ERROR with err.
+ * A server that answered and refused the bind comes first in the message:
+ * "bind refused: ...", never "no directory server answered".
+ */
+static enum orgrbac_ldap_status try_all(const struct orgrbac_config *cfg, const char *secret,
+					struct orgrbac_ldap *l, orgrbac_error *err)
+{
+	char refused_list[sizeof(err->msg)] = "", tried[sizeof(err->msg)] = "";
+	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
+
+	for (size_t i = 0; i < cfg->n_uris; i++) {
+		orgrbac_error one;
+		bool refused = false;
+		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &refused, &one);
+
+		if (rc == ORGRBAC_LDAP_OK)
+			return ORGRBAC_LDAP_OK;
+		if (rc == ORGRBAC_LDAP_UNAVAIL)
+			status = ORGRBAC_LDAP_UNAVAIL;
+		if (refused)
+			list_add(refused_list, sizeof(refused_list), one.msg);
+		else
+			list_add(tried, sizeof(tried), one.msg);
+	}
+	if (refused_list[0] != '\0')
+		orgrbac_seterr(err, "%s%s%s", refused_list, tried[0] != '\0' ? "; " : "", tried);
+	else
+		orgrbac_seterr(
+		    err, "%s%s",
+		    status == ORGRBAC_LDAP_UNAVAIL ? "no directory server answered: " : "", tried);
+	return status;
+}
+
+/*
+ * The bind secret could not be read: when it is root's and we are not root,
+ * say that first, not what the open saw.
+ */
+static void secret_unreadable(const struct orgrbac_config *cfg, orgrbac_error *err)
+{
+	const char *path = cfg->bind_password_file;
+	struct stat st;
+
+	if (path != NULL && geteuid() != 0 && stat(path, &st) == 0 && st.st_uid == 0 &&
+	    access(path, R_OK) != 0)
+		orgrbac_seterr(err, "run as root: the bind secret %.300s is root's", path);
+}
+
 enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
 					   struct orgrbac_ldap **out, orgrbac_error *err)
 {
 	struct orgrbac_ldap *l;
 	struct orgrbac_sigpipe_guard guard;
 	char *secret = NULL;
-	char tried[sizeof(err->msg)] = "";
 	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
 
 	*out = NULL;
@@ -304,8 +387,10 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 		return ORGRBAC_LDAP_ERROR;
 	}
 	if (cfg->bind_dn != NULL &&
-	    orgrbac_config_read_secret(cfg, trust_any_owner, &secret, err) != 0)
+	    orgrbac_config_read_secret(cfg, trust_any_owner, &secret, err) != 0) {
+		secret_unreadable(cfg, err);
 		return ORGRBAC_LDAP_ERROR;
+	}
 	l = calloc(1, sizeof(*l));
 	if (l == NULL) {
 		orgrbac_seterr(err, "out of memory");
@@ -320,29 +405,11 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 		goto out;
 	}
 	orgrbac_sigpipe_block(&guard);
-	for (size_t i = 0; i < cfg->n_uris; i++) {
-		orgrbac_error one;
-		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &one);
-		size_t used = strlen(tried);
-
-		if (rc == ORGRBAC_LDAP_OK) {
-			status = ORGRBAC_LDAP_OK;
-			break;
-		}
-		if (rc == ORGRBAC_LDAP_UNAVAIL)
-			status = ORGRBAC_LDAP_UNAVAIL;
-		/* a list too long for the message is cut, which is fine */
-		if (snprintf(tried + used, sizeof(tried) - used, "%s%s", used > 0 ? "; " : "",
-			     one.msg) < 0)
-			tried[used] = '\0';
-	}
+	status = try_all(cfg, secret, l, err);
 	orgrbac_sigpipe_restore(&guard);
 	if (status == ORGRBAC_LDAP_OK) {
 		*out = l;
 	} else {
-		orgrbac_seterr(
-		    err, "%s%s",
-		    status == ORGRBAC_LDAP_UNAVAIL ? "no directory server answered: " : "", tried);
 		orgrbac_watchdog_stop(&l->dog);
 		free(l);
 	}
@@ -352,6 +419,11 @@ out:
 		free(secret);
 	}
 	return status;
+}
+
+bool orgrbac_ldap_bind_refused(const orgrbac_error *err)
+{
+	return strncmp(err->msg, ORGRBAC_BIND_REFUSED, strlen(ORGRBAC_BIND_REFUSED)) == 0;
 }
 
 void orgrbac_ldap_close(struct orgrbac_ldap *l)

@@ -31,6 +31,14 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 					   struct orgrbac_ldap **out, orgrbac_error *err);
 void orgrbac_ldap_close(struct orgrbac_ldap *l);
 
+/*
+ * A server answered and refused the bind (a wrong password, ...): the
+ * message orgrbac_ldap_open left begins with this. The status stays UNAVAIL
+ * (the next server may take us), but that server is up.
+ */
+#define ORGRBAC_BIND_REFUSED "bind refused:"
+bool orgrbac_ldap_bind_refused(const orgrbac_error *err);
+
 /* The URI of the server in use. */
 const char *orgrbac_ldap_uri(const struct orgrbac_ldap *l);
 
