@@ -23,7 +23,8 @@ enum orgrbac_dir_status orgrbac_dir_base_held(struct orgrbac_ldap *l, const char
 	LDAPMessage *res = NULL;
 	bool held;
 	enum orgrbac_ldap_status rc =
-	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, err);
+	    /* 2: a base search finds one entry, and a server that stops after it set a limit */
+	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 2, &res, err);
 
 	if (rc != ORGRBAC_LDAP_OK && rc != ORGRBAC_LDAP_NOOBJECT)
 		return orgrbac_dir_status_from_ldap(rc);

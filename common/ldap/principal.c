@@ -44,8 +44,10 @@ enum orgrbac_dir_status orgrbac_load_search_any(struct orgrbac_load *s,
 		if (filter == NULL)
 			return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "%s filter too long",
 						 q->what);
+		/* one more than the batch can match: a server that stops at the batch is no match
+		 */
 		rc = orgrbac_load_search(s, q->base, LDAP_SCOPE_SUBTREE, filter, q->attrs,
-					 q->limit > 0 ? q->limit : (int)batch, q->absent, &res);
+					 q->limit > 0 ? q->limit : (int)batch + 1, q->absent, &res);
 		free(filter);
 		/* no result to walk after a failure, or under a base that may be absent and is */
 		for (e = rc == ORGRBAC_DIR_FOUND && res != NULL ? ldap_first_entry(s->ld, res)

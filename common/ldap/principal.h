@@ -43,7 +43,7 @@ struct orgrbac_any_query {
 	const char *base; /* searched with subtree scope */
 	const char *cls, *attr;
 	char **attrs;
-	int limit;	  /* entries per search; 0: as many as it has values */
+	int limit;	  /* entries per search; 0: one more than it has values */
 	bool *absent;	  /* as for orgrbac_load_search */
 	const char *what; /* names the filter in an error */
 };
