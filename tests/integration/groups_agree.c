@@ -12,6 +12,7 @@
  * live=L snapshot=S"); exit 0 when they agree, 1 when not, 2 on an error.
  * Users of other organizations are skipped ("SKIP USER"): the snapshot holds
  * them only while they may cross, which their decision says, not their facts.
+ * "# USER round trips N" gives the live decision's exchanges with the server.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -50,6 +51,7 @@ static int one_user(const struct orgrbac_config *cfg, const struct orgrbac_snaps
 	int rc = 0;
 
 	orgrbac_evaluate(cfg, user, "none", now, trust, &ev);
+	printf("# %s round trips %lu\n", user, ev.round_trips);
 	if (ev.status != ORGRBAC_EVAL_DECIDED) {
 		fprintf(stderr, "groups_agree: %s: %s\n", user, ev.err.msg);
 		orgrbac_evaluation_free(&ev);

@@ -198,6 +198,15 @@ if [ $? -eq 0 ] && grep -q "^nora Member$" <<<"$out" && grep -q "^dina Member$" 
 else
 	ko "R: sync and check disagree: $(grep -v '^[a-z]* ' <<<"$out" | tr '\n' ' ')"
 fi
+# round trips grow with nesting, never with the 1150 groups of the
+# organization: the bind, the user, one search per level and the empty last
+# one (none after the 16th), the grants of the organization and of the
+# platform, roles, external; 64 values to a search
+trips() { sed -n "s/^# $1 round trips //p" <<<"$out"; }
+printf 'round trips: alice %s, bob %s (2 levels), nora %s (3), dina %s (16), max %s (510 groups)\n' \
+	"$(trips alice)" "$(trips bob)" "$(trips nora)" "$(trips dina)" "$(trips max)"
+[ "$(trips bob)" = 9 ] && [ "$(trips nora)" = 10 ] && [ "$(trips dina)" = 22 ] && ok ||
+	ko "R: round trips bob $(trips bob), nora $(trips nora), dina $(trips dina)"
 
 # --- a: the memberOf overlay enabled once the data is there: nothing backfilled
 load_module memberof
