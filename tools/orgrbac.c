@@ -270,12 +270,19 @@ static bool status_servers(const struct orgrbac_config *cfg, bool trust)
 		one.uris = uris;
 		one.n_uris = 1;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (orgrbac_ldap_open(&one, trust, &l, &err) == ORGRBAC_LDAP_OK) {
+		enum orgrbac_ldap_status rc = orgrbac_ldap_open(&one, trust, &l, &err);
+
+		if (rc == ORGRBAC_LDAP_OK) {
 			printf("server:      %s answers (%.3f s)\n", cfg->uris[i], elapsed(&t0));
 			answered = true;
 			orgrbac_ldap_close(l);
 		} else {
-			printf("server:      %s does not answer: %s\n", cfg->uris[i], err.msg);
+			/* a server that refused the bind, or one never asked, is not "silent" */
+			printf("server:      %s %s: %s\n", cfg->uris[i],
+			       rc != ORGRBAC_LDAP_UNAVAIL	 ? "not asked"
+			       : orgrbac_ldap_bind_refused(&err) ? "answers, but"
+								 : "does not answer",
+			       err.msg);
 		}
 	}
 	return answered;

@@ -10,7 +10,8 @@ enum orgrbac_dir_status orgrbac_dir_status_from_ldap(enum orgrbac_ldap_status st
 	/* a base the caller needs is missing or hidden: that server cannot answer */
 	case ORGRBAC_LDAP_NOOBJECT:
 	case ORGRBAC_LDAP_UNAVAIL: return ORGRBAC_DIR_UNAVAIL;
-	case ORGRBAC_LDAP_ERROR: return ORGRBAC_DIR_ERROR;
+	case ORGRBAC_LDAP_ERROR:
+	case ORGRBAC_LDAP_TOOMANY: return ORGRBAC_DIR_ERROR;
 	}
 	return ORGRBAC_DIR_ERROR;
 }
@@ -22,7 +23,8 @@ enum orgrbac_dir_status orgrbac_dir_base_held(struct orgrbac_ldap *l, const char
 	LDAPMessage *res = NULL;
 	bool held;
 	enum orgrbac_ldap_status rc =
-	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 1, &res, err);
+	    /* 2: a base search finds one entry, and a server that stops after it set a limit */
+	    orgrbac_ldap_search(l, base, LDAP_SCOPE_BASE, "(objectClass=*)", attrs, 2, &res, err);
 
 	if (rc != ORGRBAC_LDAP_OK && rc != ORGRBAC_LDAP_NOOBJECT)
 		return orgrbac_dir_status_from_ldap(rc);

@@ -8,10 +8,9 @@
 #include "ldapc.h"
 #include "policy.h"
 
-#define ORGRBAC_MAX_GROUPS	1024 /* transitive groups of one principal */
-#define ORGRBAC_MAX_GROUP_DEPTH 16   /* nesting followed without memberOf */
-#define ORGRBAC_MAX_GRANTS	4096 /* grants naming one principal */
-#define ORGRBAC_MAX_EXTERNAL	1024 /* external-access entries in one organization */
+/* ORGRBAC_MAX_GROUPS, ORGRBAC_MAX_GROUP_DEPTH: hostview.h, which the view shares */
+#define ORGRBAC_MAX_GRANTS   4096 /* grants naming one principal */
+#define ORGRBAC_MAX_EXTERNAL 1024 /* external-access entries in one organization */
 
 enum orgrbac_dir_status {
 	ORGRBAC_DIR_FOUND = 0,
@@ -31,14 +30,16 @@ enum orgrbac_dir_status orgrbac_dir_status_from_ldap(enum orgrbac_ldap_status st
 /*
  * Read the principal `user` and everything the policy needs: its entry
  * (uid equal byte for byte; of several, the host organization's), home
- * organization, transitive groups within that organization (memberOf where
- * the server keeps it, else a bounded level-by-level search), the grants of
- * its home organization and the platform grants naming it or its groups,
- * their roles, and every external-access entry above it. A fixed number of
- * round trips where memberOf is available. On FOUND *out holds facts to free
- * with orgrbac_facts_free; on NOUSER and REFUSED err says why: REFUSED for an
- * entry that matches only case-insensitively, lies outside every
- * organization, or a name that several entries hold.
+ * organization, transitive groups within that organization (from member
+ * values, level by level, never from memberOf; as sync resolves them), the
+ * grants of its home organization and the platform grants naming it or its
+ * groups, their roles, and every external-access entry above it. The round
+ * trips grow with the nesting depth and the user's groups, never with the
+ * organization. A server's size, time or administrative limit is UNAVAIL.
+ * On FOUND *out holds facts to free with orgrbac_facts_free; on NOUSER and
+ * REFUSED err says why: REFUSED for an entry that matches only
+ * case-insensitively, lies outside every organization, or a name that
+ * several entries hold.
  */
 enum orgrbac_dir_status orgrbac_directory_load(struct orgrbac_ldap *l,
 					       const struct orgrbac_config *cfg, const char *user,

@@ -1,5 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The groups one principal belongs to, transitively, within its organization. */
+/*
+ * The groups one principal belongs to, transitively, within its organization:
+ * from the groups' member values, level by level, whatever the server's
+ * memberOf (absent, stale, computed by an overlay or by dynlist). sync reads
+ * the same member values and bounds the closure the same way (hostview).
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -44,8 +49,9 @@ static int add_group(struct orgrbac_load *s, const char *dn)
 	}
 	orgrbac_dn_free(&d);
 	if (n >= ORGRBAC_MAX_GROUPS)
-		return orgrbac_load_fail(s, -1, "%s belongs to more than %d groups", s->f->user,
-					 ORGRBAC_MAX_GROUPS);
+		return orgrbac_load_fail(s, -1,
+					 "%s belongs to more than %d groups (orgrbac's limit)",
+					 s->f->user, ORGRBAC_MAX_GROUPS);
 	copy = strdup(dn);
 	norm = orgrbac_dn_parse(dn, &d) == 0 ? strdup(d.str) : NULL;
 	orgrbac_dn_free(&d);
@@ -65,58 +71,6 @@ static int add_group(struct orgrbac_load *s, const char *dn)
 	return 1;
 }
 
-/*
- * With memberOf: the user's memberOf values are its direct groups, and one
- * search for the nested groups of the organization (those that have memberOf
- * themselves) gives every edge of the group graph, whatever its depth.
- */
-static enum orgrbac_dir_status groups_memberof(struct orgrbac_load *s)
-{
-	static char *attrs[] = {"memberOf", NULL};
-	LDAPMessage *res = NULL, *e;
-	size_t done = 0;
-	enum orgrbac_dir_status rc;
-
-	for (size_t i = 0; i < s->n_direct; i++)
-		if (add_group(s, s->direct[i]) < 0)
-			return ORGRBAC_DIR_ERROR;
-	rc = orgrbac_load_search(s, s->org_dn, LDAP_SCOPE_SUBTREE,
-				 "(&(objectClass=groupOfNames)(memberOf=*))", attrs,
-				 ORGRBAC_MAX_GROUPS * 4, NULL, &res);
-	if (rc != ORGRBAC_DIR_FOUND)
-		return rc;
-	/* Closure: walk the groups found so far, adding the parents of each. */
-	while (done < s->f->n_groups) {
-		const char *norm = s->group_norm[done++];
-
-		for (e = ldap_first_entry(s->ld, res); e != NULL; e = ldap_next_entry(s->ld, e)) {
-			char *dn = ldap_get_dn(s->ld, e);
-			struct orgrbac_dn d;
-			bool match = false;
-
-			if (dn != NULL && orgrbac_dn_parse(dn, &d) == 0) {
-				match = strcmp(d.str, norm) == 0;
-				orgrbac_dn_free(&d);
-			}
-			ldap_memfree(dn);
-			if (!match)
-				continue;
-			size_t n;
-			char **parents = orgrbac_all_values(s->ld, e, "memberOf", &n);
-
-			for (size_t i = 0; parents != NULL && i < n; i++)
-				if (add_group(s, parents[i]) < 0) {
-					orgrbac_strv_free(parents);
-					ldap_msgfree(res);
-					return ORGRBAC_DIR_ERROR;
-				}
-			orgrbac_strv_free(parents);
-		}
-	}
-	ldap_msgfree(res);
-	return ORGRBAC_DIR_FOUND;
-}
-
 /* A group whose member is in the frontier. */
 static enum orgrbac_dir_status add_member_of(struct orgrbac_load *s, LDAPMessage *e, void *ctx)
 {
@@ -128,17 +82,21 @@ static enum orgrbac_dir_status add_member_of(struct orgrbac_load *s, LDAPMessage
 }
 
 /*
- * Without memberOf: search level by level for groups whose member is in the
- * frontier. Cycles end because a group is visited once; depth is bounded.
+ * Search level by level for the groups whose member is in the frontier: the
+ * user, then the groups found at the level before, ORGRBAC_FILTER_BATCH
+ * values to a search (indexed `member eq`). The round trips grow with the
+ * nesting depth and the user's groups, never with the organization's size.
+ * Cycles end because a group is visited once; depth is bounded.
  */
-static enum orgrbac_dir_status groups_search(struct orgrbac_load *s)
+enum orgrbac_dir_status orgrbac_load_groups(struct orgrbac_load *s)
 {
 	static char *attrs[] = {"1.1", NULL};
+	/* one more than the groups a user may have: a search that finds more says so */
 	const struct orgrbac_any_query q = {.base = s->org_dn,
 					    .cls = "groupOfNames",
 					    .attr = "member",
 					    .attrs = attrs,
-					    .limit = ORGRBAC_MAX_GROUPS,
+					    .limit = ORGRBAC_MAX_GROUPS + 1,
 					    .what = "group"};
 	size_t prev_start = 0, prev_end = 0;
 
@@ -157,15 +115,14 @@ static enum orgrbac_dir_status groups_search(struct orgrbac_load *s)
 		       count * sizeof(*level));
 		rc = orgrbac_load_search_any(s, &q, level, count, add_member_of, NULL);
 		free(level);
+		if (rc != ORGRBAC_DIR_FOUND && s->over_limit)
+			return orgrbac_load_fail(
+			    s, rc, "%s belongs to more than %d groups (orgrbac's limit)",
+			    s->f->user, ORGRBAC_MAX_GROUPS);
 		if (rc != ORGRBAC_DIR_FOUND)
 			return rc;
 		prev_start = next_start;
 		prev_end = s->f->n_groups;
 	}
 	return ORGRBAC_DIR_FOUND;
-}
-
-enum orgrbac_dir_status orgrbac_load_groups(struct orgrbac_load *s)
-{
-	return s->n_direct > 0 ? groups_memberof(s) : groups_search(s);
 }

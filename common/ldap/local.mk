@@ -3,7 +3,7 @@
 noinst_LTLIBRARIES += libdirectory.la
 libdirectory_la_SOURCES = \
 	common/ldap/guard.c common/ldap/guard.h \
-	common/ldap/ldapc.c common/ldap/ldapc.h \
+	common/ldap/ldapc.c common/ldap/ldapc.h common/ldap/ldapc_int.h common/ldap/search.c \
 	common/ldap/dn.c common/ldap/dn.h \
 	common/ldap/entry.c common/ldap/entry.h \
 	common/ldap/filter.c common/ldap/filter.h \

@@ -21,6 +21,7 @@ enum orgrbac_dir_status orgrbac_load_search(struct orgrbac_load *s, const char *
 	enum orgrbac_ldap_status rc =
 	    orgrbac_ldap_search(s->l, base, scope, filter, attrs, limit, res, s->err);
 
+	s->over_limit = rc == ORGRBAC_LDAP_TOOMANY;
 	if (absent != NULL)
 		*absent = rc == ORGRBAC_LDAP_NOOBJECT;
 	if (rc == ORGRBAC_LDAP_NOOBJECT && absent != NULL)
@@ -43,8 +44,10 @@ enum orgrbac_dir_status orgrbac_load_search_any(struct orgrbac_load *s,
 		if (filter == NULL)
 			return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "%s filter too long",
 						 q->what);
+		/* one more than the batch can match: a server that stops at the batch is no match
+		 */
 		rc = orgrbac_load_search(s, q->base, LDAP_SCOPE_SUBTREE, filter, q->attrs,
-					 q->limit > 0 ? q->limit : (int)batch, q->absent, &res);
+					 q->limit > 0 ? q->limit : (int)batch + 1, q->absent, &res);
 		free(filter);
 		/* no result to walk after a failure, or under a base that may be absent and is */
 		for (e = rc == ORGRBAC_DIR_FOUND && res != NULL ? ldap_first_entry(s->ld, res)
@@ -84,7 +87,7 @@ static enum orgrbac_dir_status find_candidates(struct orgrbac_load *s, const cha
 					       bool *absent, const char *filter, const char *user,
 					       struct candidates *c)
 {
-	static char *attrs[] = {"uid", "memberOf", NULL};
+	static char *attrs[] = {"uid", NULL};
 	enum orgrbac_dir_status rc;
 
 	ldap_msgfree(c->res);
@@ -92,8 +95,10 @@ static enum orgrbac_dir_status find_candidates(struct orgrbac_load *s, const cha
 	rc = orgrbac_load_search(s, base, LDAP_SCOPE_SUBTREE, filter, attrs, USER_CANDIDATES,
 				 absent, &c->res);
 	if (rc != ORGRBAC_DIR_FOUND) {
-		if (strstr(s->err->msg, "more than") != NULL)
-			orgrbac_seterr(s->err, "uid '%s' is ambiguous: more than %d entries match",
+		if (s->over_limit)
+			orgrbac_seterr(s->err,
+				       "uid '%s' is ambiguous: more than %d entries match "
+				       "(orgrbac's limit of candidates for one name)",
 				       user, USER_CANDIDATES);
 		return rc;
 	}
@@ -201,9 +206,8 @@ static enum orgrbac_dir_status load_user(struct orgrbac_load *s, const char *use
 	dn = orgrbac_entry_dn(s->ld, c.pick);
 	s->f->dn = dn;
 	s->f->user = strdup(user);
-	s->direct = orgrbac_all_values(s->ld, c.pick, "memberOf", &s->n_direct);
 	ldap_msgfree(c.res);
-	if (dn == NULL || s->f->user == NULL || s->direct == NULL)
+	if (dn == NULL || s->f->user == NULL)
 		return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "out of memory");
 	if (orgrbac_dn_parse(dn, &s->user) != 0 || !orgrbac_dn_below(&s->user, &s->base))
 		return orgrbac_load_fail(s, ORGRBAC_DIR_ERROR, "entry %s is outside the base", dn);
@@ -330,7 +334,6 @@ out:
 		*out = s.f;
 	else
 		orgrbac_facts_free(s.f);
-	orgrbac_strv_free(s.direct);
 	orgrbac_strv_free(s.group_norm);
 	orgrbac_dn_free(&s.base);
 	orgrbac_dn_free(&s.user);

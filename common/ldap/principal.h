@@ -18,8 +18,7 @@ struct orgrbac_load {
 	struct orgrbac_facts *f;
 	struct orgrbac_dn base, user, org;
 	char *org_dn;
-	char **direct; /* memberOf values of the user */
-	size_t n_direct;
+	bool over_limit;   /* the last search found more entries than its own limit */
 	char **group_norm; /* normalized DNs of facts->groups, same order */
 	size_t cap_norm, cap_groups, cap_grants;
 	orgrbac_error *err;
@@ -32,6 +31,8 @@ struct orgrbac_load {
  * One search of the load. A base that does not exist or is hidden: with
  * `absent` the caller is told (and the result is empty), otherwise the
  * directory cannot be read as it must be, which is never "no restrictions".
+ * A server's size, time or administrative limit is UNAVAIL; more entries
+ * than `limit` is ERROR with s->over_limit set.
  */
 enum orgrbac_dir_status orgrbac_load_search(struct orgrbac_load *s, const char *base, int scope,
 					    const char *filter, char **attrs, int limit,
@@ -42,7 +43,7 @@ struct orgrbac_any_query {
 	const char *base; /* searched with subtree scope */
 	const char *cls, *attr;
 	char **attrs;
-	int limit;	  /* entries per search; 0: as many as it has values */
+	int limit;	  /* entries per search; 0: one more than it has values */
 	bool *absent;	  /* as for orgrbac_load_search */
 	const char *what; /* names the filter in an error */
 };

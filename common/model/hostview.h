@@ -12,6 +12,16 @@
 #include "util.h"
 
 /*
+ * One principal's groups, live (common/ldap/groups.c) and in the view alike:
+ * the groups of its organization reached through member values, at most
+ * ORGRBAC_MAX_GROUP_DEPTH levels of nesting from the principal and at most
+ * ORGRBAC_MAX_GROUPS in all (more: the principal is refused, and left out of
+ * the view).
+ */
+#define ORGRBAC_MAX_GROUPS	1024
+#define ORGRBAC_MAX_GROUP_DEPTH 16
+
+/*
  * The host's view, as sync computes it and the writer takes it. Windows are
  * [not_before, not_after) with ORGRBAC_TIME_MIN / ORGRBAC_TIME_MAX for an
  * open bound. Indexes refer to the arrays of the same view.

@@ -6,9 +6,6 @@
 
 #include "hostview_int.h"
 
-/* As the live decision bounds one principal (ORGRBAC_MAX_GROUPS in directory.h). */
-#define MAX_GROUPS_PER_USER 1024
-
 /*
  * The DN of the organization `dn` lies in: the suffix "o=NAME,<base>" of
  * `dn` itself, when the RDN directly beneath `base` is an "o="; NULL
@@ -38,10 +35,16 @@ static const char *org_dn_of(const char *dn, const char *base)
 	return dn + start;
 }
 
-/* Every group of `org_dn` the user belongs to, transitively; count, or -1 when too many. */
+/*
+ * Every group of `org_dn` the user belongs to, transitively, level by level
+ * as the live decision searches them (groups.c): the groups of another
+ * organization are neither counted nor followed, and the groups
+ * ORGRBAC_MAX_GROUP_DEPTH levels away are the last. Count, or -1 when too many.
+ */
 static long user_groups(struct orgrbac_view_ctx *c, const char *user_dn, const char *org_dn)
 {
-	size_t head = 0, tail = 0;
+	size_t head = 0, tail = 0, level_end = 0;
+	int depth = 0; /* of the groups from queue[head] to queue[level_end] */
 	const char *cur = user_dn;
 
 	for (;;) {
@@ -52,13 +55,18 @@ static long user_groups(struct orgrbac_view_ctx *c, const char *user_dn, const c
 			if (c->group_seen[g] ||
 			    !orgrbac_view_dn_below(c->img->groups[g].dn, org_dn))
 				continue;
-			if (tail >= MAX_GROUPS_PER_USER)
+			if (tail >= ORGRBAC_MAX_GROUPS)
 				return -1;
 			c->group_seen[g] = 1;
 			c->queue[tail++] = g;
 		}
 		if (head == tail)
 			break;
+		if (head == level_end) {
+			level_end = tail;
+			if (++depth >= ORGRBAC_MAX_GROUP_DEPTH)
+				break;
+		}
 		cur = c->img->groups[c->queue[head++]].dn;
 	}
 	return (long)tail;
@@ -268,8 +276,8 @@ static int one_user(struct orgrbac_view_ctx *c, const struct login *l)
 	n_groups = user_groups(c, u->dn, org_dn);
 	if (n_groups < 0) {
 		orgrbac_view_leave_out(p, "user", u->uid, "member of more than %d groups",
-				       MAX_GROUPS_PER_USER);
-		user_groups_reset(c, MAX_GROUPS_PER_USER);
+				       ORGRBAC_MAX_GROUPS);
+		user_groups_reset(c, ORGRBAC_MAX_GROUPS);
 		return 0;
 	}
 	n_grants = user_grants(c, u->dn, (size_t)n_groups, org_dn);

@@ -672,7 +672,12 @@ MAIN_PORT=${MAIN_PORT%/}
 # alice's decision searches: 1 the user in the host's organization, 2 her
 # groups, 3 the organization's grants, 4 the platform grants, 5 the roles,
 # 6 the external-access entries.
+# The server's own size, time or administrative limit says nothing about the
+# user: unavailable (offline = snapshot decides), with the limit named; every
+# other spoiled answer denies.
 for mode in refs referral sizelimit timelimit adminlimit critical nosuchobject; do
+	limit=no
+	case $mode in sizelimit | timelimit | adminlimit) limit=yes ;; esac
 	for n in 1 2 3 4 5 6; do
 		[ "$mode" != nosuchobject ] || [ "$n" -ne 2 ] || continue
 		FAKE_ARGS=(-u "$MAIN_PORT" -n "$n" -r "$REF_URI")
@@ -682,30 +687,42 @@ for mode in refs referral sizelimit timelimit adminlimit critical nosuchobject; 
 		label="14 $mode on search $n"
 		# noSuchObject with no entry on the platform grants: none, as for vanish below
 		want=PAM_PERM_DENIED
+		[ "$limit" = no ] || want=PAM_AUTHINFO_UNAVAIL
 		[ "$mode" != nosuchobject ] || [ "$n" -ne 4 ] || want=PAM_SUCCESS
 		pam_case "$label" px sshd alice "$want"
 		grep -q "^changed $n $mode$" "$FAKE_LOG" ||
 			ko "$label: the decision made no search $n: $(grep '^search' "$FAKE_LOG" | tr '\n' ' ')"
 		pam_case "$label" px mfa grace "$want"
 		if [ "$n" -eq 1 ] || [ "$n" -eq 6 ]; then
-			pam_case "$label, offline = snapshot: no fallback" px-off sshd alice \
-				PAM_PERM_DENIED
+			if [ "$limit" = yes ]; then
+				pam_case "$label, offline = snapshot: the snapshot decides" px-off \
+					sshd alice PAM_SUCCESS
+			else
+				pam_case "$label, offline = snapshot: no fallback" px-off sshd alice \
+					PAM_PERM_DENIED
+			fi
 		fi
-		if [ "$n" -eq 1 ]; then
+		if [ "$n" -eq 1 ] && [ "$limit" = yes ]; then
+			pam_case "$label" px local alice PAM_AUTHINFO_UNAVAIL
+			pam_case "$label" px local nobody PAM_AUTHINFO_UNAVAIL
+			cli_case "$label" px sshd alice 2 \
+				"the server's (size|time|administrative) limit stopped the search" 1
+		elif [ "$n" -eq 1 ]; then
 			# not "unknown": through the stack that lets unknown users pass
 			pam_case "$label" px local alice PAM_PERM_DENIED
 			[ "$mode" = nosuchobject ] || pam_case "$label" px local nobody PAM_PERM_DENIED
 			cli_case "$label" px sshd alice 2 "referral|partial answer|ambiguous" 1
 		fi
-		[ "$n" -ne 6 ] || pam_case "$label (an external user)" px sshd uma PAM_PERM_DENIED
+		[ "$n" -ne 6 ] || pam_case "$label (an external user)" px sshd uma "$want"
 	done
-	# orgrbac sync: 1 is the check for the base, 2-6 the paged searches of the image
+	# orgrbac sync: 1 is the check for the base, 2-6 the paged searches of the
+	# image; a server's limit is "unavailable" (exit 1), the old snapshot kept
 	cp "$WORK/snapshot.good" "$WORK/snapshot.db"
 	for n in 1 2 3 4 5 6; do
 		FAKE_ARGS=(-u "$MAIN_PORT" -n "$n" -r "$REF_URI")
 		start_fake "$mode"
 		conf px-sync "ldap://127.0.0.1:$FAKE_PORT/"
-		sync_case "14 $mode on search $n" px-sync 2
+		sync_case "14 $mode on search $n" px-sync "$([ "$limit" = yes ] && echo 1 || echo 2)"
 		grep -q "^changed $n $mode$" "$FAKE_LOG" || ko "14 $mode: sync made no search $n"
 	done
 done

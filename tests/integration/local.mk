@@ -47,6 +47,16 @@ EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
 	tests/integration/test_hostile.sh tests/data/hostile.ldif tests/data/trust.ldif \
 	tests/valgrind.sh tests/valgrind.supp
 
+# One source of group truth: the same decisions whatever the server's memberOf
+# (none, added after the data, dynlist) and under its size limit, and sync
+# agreeing with the live decision on every membership (groups_agree).
+check_PROGRAMS += tests/integration/groups_agree
+tests_integration_groups_agree_SOURCES = tests/integration/groups_agree.c
+tests_integration_groups_agree_CFLAGS = $(unit_cflags)
+tests_integration_groups_agree_LDADD = $(common_libs)
+TESTS += tests/integration/test_groups.sh
+EXTRA_DIST += tests/integration/test_groups.sh
+
 # etc/slapd-acl.ldif in real slapd servers of its own (the ACL changes what
 # every client may read): writes by each kind of identity, with their exact
 # result codes, and a host's decisions under the ACL.

@@ -114,6 +114,44 @@ expect 2 "bad.conf:4: .*timeout" -- check alice --config "$bad"
 dead="$WORK/dead.conf"
 sed "s|^uri = .*|uri = ldap://127.0.0.1:1/|" "$conf" >"$dead"
 expect 2 "no directory server answered" -- check alice --config "$dead"
+
+# a wrong bind password: the server answered and refused the bind
+: "${LDAP_ADMIN_DN:?}"
+secret="$WORK/wrong-secret"
+printf 'wrong-password\n' >"$secret"
+chmod 0600 "$secret"
+wrong="$WORK/wrong.conf"
+orgrbac_write_conf "$wrong" "ldap.tls_ca_file=$TLS_CA_FILE" "ldap.bind_dn=$LDAP_ADMIN_DN" \
+	"ldap.bind_password_file=$secret"
+expect 2 "^orgrbac: .*bind refused: invalid credentials" -- check alice --config "$wrong"
+expect 1 "server: .* answers, but: bind refused: invalid credentials" -- status --config "$wrong"
+
+# root's bind secret, read by another user: say to run as root, and that the
+# server was not asked, not that it is silent
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
+	pub=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-cli-pub.XXXXXX")
+	chmod 0755 "$pub"
+	printf 'wrong-password\n' >"$pub/secret"
+	chmod 0600 "$pub/secret"
+	orgrbac_write_conf "$pub/orgrbac.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
+		"ldap.bind_dn=$LDAP_ADMIN_DN" "ldap.bind_password_file=$pub/secret"
+	chmod 0644 "$pub/orgrbac.conf"
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$ORGRBAC" "$@"; }
+	out=$(as_nobody check alice --config "$pub/orgrbac.conf" 2>&1)
+	if [ $? -eq 2 ] && grep -q "run as root: the bind secret $pub/secret is root's" <<<"$out"; then
+		ok
+	else
+		ko "check as nobody, root's secret: $out"
+	fi
+	out=$(as_nobody status --config "$pub/orgrbac.conf" 2>&1)
+	if grep -q "server: .* not asked: run as root: the bind secret" <<<"$out" &&
+		! grep -q "does not answer" <<<"$out"; then
+		ok
+	else
+		ko "status as nobody, root's secret: $out"
+	fi
+	rm -rf "$pub"
+fi
 expect 2 "usage" -- check
 expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- --version
 expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- -V

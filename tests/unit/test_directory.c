@@ -20,6 +20,8 @@ static void status_from_ldap(void **state)
 	    {ORGRBAC_LDAP_NOOBJECT, ORGRBAC_DIR_UNAVAIL},
 	    {ORGRBAC_LDAP_UNAVAIL, ORGRBAC_DIR_UNAVAIL},
 	    {ORGRBAC_LDAP_ERROR, ORGRBAC_DIR_ERROR},
+	    /* more entries than our own limit: a decision, never "unavailable" */
+	    {ORGRBAC_LDAP_TOOMANY, ORGRBAC_DIR_ERROR},
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
@@ -35,11 +37,53 @@ static void unknown_status(void **state)
 			 ORGRBAC_DIR_ERROR);
 }
 
+/*
+ * A search's result code, the caller's size limit and the entries that came:
+ * our own limit denies, the server's limits are "unavailable" (offline may
+ * decide), never a denial that reads like a decision.
+ */
+static void result_status(void **state)
+{
+	static const struct {
+		int rc, sizelimit, entries;
+		enum orgrbac_ldap_status st;
+	} cases[] = {
+	    {LDAP_SUCCESS, 16, 3, ORGRBAC_LDAP_OK},
+	    {LDAP_NO_SUCH_OBJECT, 16, 0, ORGRBAC_LDAP_NOOBJECT},
+	    /* no such object after entries: a partial answer */
+	    {LDAP_NO_SUCH_OBJECT, 16, 2, ORGRBAC_LDAP_ERROR},
+	    /* as many entries as we asked for: our limit */
+	    {LDAP_SIZELIMIT_EXCEEDED, 16, 16, ORGRBAC_LDAP_TOOMANY},
+	    {LDAP_SIZELIMIT_EXCEEDED, 1025, 1025, ORGRBAC_LDAP_TOOMANY},
+	    /* fewer: the server's olcSizeLimit stopped it */
+	    {LDAP_SIZELIMIT_EXCEEDED, 1025, 500, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_SIZELIMIT_EXCEEDED, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    /* a paged search asks for no size limit of its own */
+	    {LDAP_SIZELIMIT_EXCEEDED, 0, 500, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_TIMELIMIT_EXCEEDED, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_TIMELIMIT_EXCEEDED, 1025, 7, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_ADMINLIMIT_EXCEEDED, 1025, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_SERVER_DOWN, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_TIMEOUT, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_BUSY, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_UNAVAILABLE, 16, 0, ORGRBAC_LDAP_UNAVAIL},
+	    {LDAP_REFERRAL, 16, 0, ORGRBAC_LDAP_ERROR},
+	    {LDAP_INSUFFICIENT_ACCESS, 16, 0, ORGRBAC_LDAP_ERROR},
+	    {LDAP_OTHER, 16, 4, ORGRBAC_LDAP_ERROR},
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		assert_int_equal(
+		    orgrbac_ldap_result_status(cases[i].rc, cases[i].sizelimit, cases[i].entries),
+		    cases[i].st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(status_from_ldap),
 	    cmocka_unit_test(unknown_status),
+	    cmocka_unit_test(result_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

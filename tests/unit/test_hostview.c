@@ -474,12 +474,54 @@ static void host_organization(void **state)
 	orgrbac_image_free(&img);
 }
 
+/*
+ * Nesting as the live decision follows it (groups.c): ORGRBAC_MAX_GROUP_DEPTH
+ * levels from the user and no further, a group of another organization
+ * neither counted nor followed, a cycle survived.
+ */
+static void group_depth(void **state)
+{
+	struct orgrbac_image img;
+	struct orgrbac_view v;
+	struct orgrbac_view_params p = {.host = {.org = "acme"}, .gid_min = 1000, .warn = collect};
+	orgrbac_error err;
+	char dn[ORGRBAC_MAX_GROUP_DEPTH + 2][64];
+
+	memset(&img, 0, sizeof(img));
+	img.base = xdup(BASE);
+	role(&img, "cn=deep," GROLES, "Deep", 20010, NULL, "host:login");
+	role(&img, "cn=deeper," GROLES, "Deeper", 20011, NULL, "host:login");
+	role(&img, "cn=via-globex," GROLES, "Via Globex", 20012, NULL, "host:login");
+	user(&img, "nia", "uid=nia,ou=people," ACME);
+	/* g1 holds nia, g(k+1) holds gk, and g1 holds the last: a cycle */
+	for (int k = 1; k <= ORGRBAC_MAX_GROUP_DEPTH + 1; k++)
+		snprintf(dn[k], sizeof(dn[k]), "cn=g%d,ou=groups," ACME, k);
+	group(&img, dn[1], "uid=nia,ou=people," ACME, dn[ORGRBAC_MAX_GROUP_DEPTH + 1]);
+	for (int k = 2; k <= ORGRBAC_MAX_GROUP_DEPTH + 1; k++)
+		group(&img, dn[k], dn[k - 1], NULL);
+	grant(&img, "cn=a,ou=grants," ACME, "cn=deep," GROLES, dn[ORGRBAC_MAX_GROUP_DEPTH], NULL);
+	grant(&img, "cn=b,ou=grants," ACME, "cn=deeper," GROLES, dn[ORGRBAC_MAX_GROUP_DEPTH + 1],
+	      NULL);
+	/* through a group of another organization: not followed */
+	group(&img, "cn=x,ou=groups," GLOBEX, "uid=nia,ou=people," ACME, NULL);
+	group(&img, "cn=y,ou=groups," ACME, "cn=x,ou=groups," GLOBEX, NULL);
+	grant(&img, "cn=c,ou=grants," ACME, "cn=via-globex," GROLES, "cn=y,ou=groups," ACME, NULL);
+	warnings[0] = '\0';
+	assert_int_equal(orgrbac_view_compute(&img, &p, &v, &err), 0);
+	assert_string_equal(member(&v, "nia", "deep"), "[-,-)");
+	assert_string_equal(member(&v, "nia", "deeper"), "");
+	assert_string_equal(member(&v, "nia", "via-globex"), "");
+	orgrbac_view_free(&v);
+	orgrbac_image_free(&img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(groups_exposed),
 	    cmocka_unit_test(memberships),
 	    cmocka_unit_test(host_organization),
+	    cmocka_unit_test(group_depth),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
