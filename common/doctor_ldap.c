@@ -85,7 +85,7 @@ static void one_server(const struct orgrbac_config *cfg, size_t i, bool trust,
 	one.n_uris = 1;
 	if (orgrbac_ldap_open(&one, trust, &l, &err) != ORGRBAC_LDAP_OK) {
 		orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "ldap", uri, 0, FIX_SERVER,
-				    "does not answer, or refuses the bind: %s", err.msg);
+				    "cannot be used: %s", err.msg);
 		return;
 	}
 	if (asprintf(&org_dn, "o=%s,%s", cfg->org, cfg->base) < 0) {

@@ -160,7 +160,7 @@ inside() {
 	doctor_case "config typo" "error config: $conf:4: .*timout"
 	reset
 	printf 'not-the-password\n' >"$W/secret"
-	doctor_case "wrong bind password" "error ldap: $LDAP_URI: does not answer, or refuses the bind: .*Invalid credentials"
+	doctor_case "wrong bind password" "error ldap: $LDAP_URI: cannot be used: bind refused: invalid credentials"
 	reset
 	: >"$W/secret"
 	doctor_case "empty secret" "error secret: $W/secret: the bind password of cn=admin,dc=example,dc=com: empty secret"
