@@ -39,8 +39,8 @@ static void config_finding(const char *path, const char *msg, struct orgrbac_fin
 		what += strspn(what, " ");
 	}
 	orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "config", path, line,
-			    "correct the file (man orgrbac.conf); pam_orgrbac denies every "
-			    "login it judges until then",
+			    "correct the file (man orgrbac.conf); until then pam_orgrbac "
+			    "refuses everyone but root and its ignore_users= names",
 			    "%s", what);
 }
 
