@@ -66,8 +66,11 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 	int c;
 
 	/*
-	 * USER comes first and is taken as it is, even when it starts with '-':
-	 * a hostile name such as "-alice" must reach the name check, not getopt.
+	 * A USER that comes first is taken as it is, even when it starts with '-'
+	 * (but not "--"): a hostile name such as "-alice" must reach the name
+	 * check, not getopt; anywhere else, such a name follows "--". Options
+	 * and operands otherwise come in any order: "-" hands each operand to
+	 * the loop in its place, whatever POSIXLY_CORRECT says.
 	 */
 	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
 		a->user = argv[1];
@@ -75,8 +78,15 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 		argc--;
 		argv++;
 	}
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (a->user != NULL) {
+				usage(stderr);
+				return ARGS_BAD;
+			}
+			a->user = optarg;
+			break;
 		case 's': a->service = optarg; break;
 		case 'r': a->require = optarg; break;
 		case 'a': a->at = optarg; break;
@@ -177,7 +187,8 @@ static enum args config_option(int argc, char **argv, const char **path)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	/* "-": an operand anywhere is seen in its place, and refused */
+	while ((c = getopt_long(argc, argv, "-c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *path = optarg; break;
 		case 'h': usage(stdout); return ARGS_HELP;
