@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"       orgrbac doctor [--config PATH] [--json]\n"
 		"  Judge this host's whole setup; each finding with where it is and the fix.\n"
 		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
+		"       orgrbac role list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
+		"  Manage the organization's roles in the directory (orgrbac role --help).\n"
 		"       orgrbac --version\n");
 }
 
@@ -409,6 +411,8 @@ int main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
+	if (strcmp(argv[1], "role") == 0)
+		return cmd_role(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("orgrbac %s\n", PACKAGE_VERSION);
 		return EXIT_ALLOW;
