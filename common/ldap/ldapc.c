@@ -197,11 +197,15 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	l->round_trips++;
 	orgrbac_watchdog_arm(&l->dog, cfg->timeout);
 	/* SASL EXTERNAL: the identity is the connection's (ldapi:// peer credentials) */
-	if (external)
+	if (external) {
+		/* an empty initial response: no authorization identity of our own */
+		cred.bv_val = (char *)"";
+		cred.bv_len = 0;
 		rc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &cred, NULL, NULL, NULL);
-	else
+	} else {
 		rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "",
 				      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	}
 	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
@@ -347,7 +351,8 @@ enum orgrbac_ldap_status orgrbac_ldap_open_as(const struct orgrbac_config *cfg,
 		orgrbac_seterr(err, "%s: [ldap] uri: no server configured", cfg->path);
 		return ORGRBAC_LDAP_ERROR;
 	}
-	c.bind_dn = cred->sasl_external ? NULL : (char *)cred->bind_dn;
+	/* with EXTERNAL, the name only says who failed in a message */
+	c.bind_dn = cred->sasl_external ? (char *)"SASL EXTERNAL" : (char *)cred->bind_dn;
 	c.bind_password_file = NULL;
 	return open_with(&c, cred->secret, cred->sasl_external, out, err);
 }
