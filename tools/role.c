@@ -41,7 +41,7 @@ struct role_args {
 	char *add[MAX_PRIVS], *remove[MAX_PRIVS];
 	size_t n_add, n_remove;
 	const char *gid, *group_name, *description;
-	bool any_add, any_remove;
+	bool any_privilege, any_add, any_remove;
 };
 
 enum {
@@ -113,7 +113,10 @@ static int role_args(int argc, char **argv, struct role_args *a)
 		case OPT_PLATFORM: a->platform = true; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_DRY_RUN: a->dry_run = true; break;
-		case OPT_PRIVILEGE: ok = push(a->add, &a->n_add, optarg); break;
+		case OPT_PRIVILEGE:
+			a->any_privilege = true;
+			ok = push(a->add, &a->n_add, optarg);
+			break;
 		case OPT_ADD_PRIVILEGE:
 			a->any_add = true;
 			ok = push(a->add, &a->n_add, optarg);
@@ -155,7 +158,7 @@ static const char *role_args_check(const struct role_args *a)
 	if (a->dry_run && (list || show))
 		return "--dry-run is for add, set and delete";
 	if ((a->n_add > 0 && !add && !set) || (add && (a->any_add || a->any_remove)) ||
-	    (set && a->n_add > 0 && !a->any_add))
+	    (set && a->any_privilege))
 		return "--privilege is for add, --add-privilege and --remove-privilege for set";
 	if (a->n_remove > 0 && !set)
 		return "--remove-privilege is for set";
@@ -258,6 +261,12 @@ static int role_connect(const struct role_args *a, const struct orgrbac_config *
 		secret = a->prompt ? prompt_password() : password_file(a->pwfile);
 		if (secret == NULL)
 			return -1;
+		/* an empty password would be an unauthenticated bind (RFC 4513 5.1.2) */
+		if (secret[0] == '\0') {
+			fprintf(stderr, "orgrbac: %s: empty password\n", a->prompt ? "-W" : "-y");
+			free(secret);
+			return -1;
+		}
 		cred.secret = secret;
 		s = orgrbac_ldap_open_as(&one, &cred, l, &err);
 		orgrbac_wipe(secret, strlen(secret));

@@ -353,7 +353,7 @@ enum orgrbac_ldap_status orgrbac_ldap_open_as(const struct orgrbac_config *cfg,
 	}
 	/* with EXTERNAL, the name only says who failed in a message */
 	c.bind_dn = cred->sasl_external ? (char *)"SASL EXTERNAL" : (char *)cred->bind_dn;
-	c.bind_password_file = NULL;
+	c.bind_password_file = (char *)"the password given"; /* named in a refusal only */
 	return open_with(&c, cred->secret, cred->sasl_external, out, err);
 }
 

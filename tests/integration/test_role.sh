@@ -96,6 +96,26 @@ fi
 # -y takes the whole file: a trailing newline is part of the password
 expect 2 "invalid credentials" -- role list --config "$conf" -D "$ALICE" -y "$WORK/alice-newline.pw"
 expect 2 "-D needs -W or -y" -- role list --config "$conf" -D "$ALICE"
+: >"$WORK/empty.pw"
+expect 2 "-y: empty password" -- role list --config "$conf" -D "$ALICE" -y "$WORK/empty.pw"
+expect 2 "-W: no terminal to ask on" -- role list --config "$conf" -D "$ALICE" -W
+# -W asks on the terminal: a pseudo-terminal through script(1), typed after the prompt
+if command -v script >/dev/null 2>&1; then
+	out=$( (sleep 1; printf 'alice-secret\n') | timeout 20 script -qec \
+		"'$ORGRBAC' role show 'Service Owner' --config '$conf' -D '$ALICE' -W" /dev/null 2>&1)
+	grep -q 'Enter LDAP Password:' <<<"$out" && grep -q '^dn: *cn=Service Owner' <<<"$out" &&
+		! grep -q 'alice-secret' <<<"$out" && ok || ko "-W through a terminal: $out"
+	out=$( (sleep 1; printf '\n') | timeout 20 script -qec \
+		"'$ORGRBAC' role list --config '$conf' -D '$ALICE' -W" /dev/null 2>&1)
+	grep -q -- '-W: empty password' <<<"$out" && ok || ko "-W, an empty password: $out"
+fi
+# options and operands in any order; a NAME starting with '-' follows "--"
+expect 0 "^role: +Service Owner" -- role --config "$conf" show -D "$ALICE" 'Service Owner' -y "$WORK/alice.pw"
+expect 1 "no role named '-x'" -- role show "${AL[@]}" -- -x
+expect 2 "--privilege is for add" -- role set 'Service Owner' --privilege a "${AL[@]}"
+expect 2 "--add-privilege and --remove-privilege for set" -- role add X --privilege a --remove-privilege b "${AL[@]}"
+expect 2 "NAME missing" -- role show "${AL[@]}"
+expect 2 "role list takes no NAME" -- role list X "${AL[@]}"
 expect 2 "only EXTERNAL" -- role list --config "$conf" -Y PLAIN
 expect 2 "exclude each other" -- role list --config "$conf" --org acme --platform
 expect 2 "usage" -- role
@@ -201,6 +221,8 @@ for name in '*' 'x)(cn=*' 'a\2a*' 'a,b=c+d' '#hash;' 'é"<>' 'trailing\'; do
 	out=$("$ORGRBAC" role show "$name" --json "${AL[@]}" 2>&1)
 	N="$name" python3 -c 'import json,os,sys; d=json.load(sys.stdin); assert d["name"]==os.environ["N"] and d["dn"].endswith(",ou=roles,o=acme,dc=example,dc=com"), d' <<<"$out" && ok || ko "show '$name': $out"
 done
+expect 0 "added: cn=-lead,ou=roles,o=acme" -- role add "${AL[@]}" --privilege a -- -lead
+expect 0 "deleted" -- role delete "${AL[@]}" -- -lead
 # '*' names only itself: the roles of acme are still all there, and deleting it deletes one
 n1=$(roles)
 expect 0 "deleted" -- role delete '*' "${AL[@]}"
