@@ -275,7 +275,9 @@ static int role_connect(const struct role_args *a, const struct orgrbac_config *
 		s = orgrbac_ldap_open(&one, trust, l, &err);
 	}
 	if (s != ORGRBAC_LDAP_OK) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		fprintf(stderr, "orgrbac: ");
+		put_safe(stderr, err.msg);
+		fprintf(stderr, "\n");
 		return -1;
 	}
 	return 0;
@@ -308,7 +310,13 @@ static void role_json(const struct orgrbac_role_info *r)
 		printf("%s", i > 0 ? ", " : "");
 		put_json(stdout, r->privileges[i]);
 	}
-	printf("], \"gid\": %s", r->gid != NULL ? r->gid : "null");
+	/* a number only when the directory's value is one, else a string */
+	printf("], \"gid\": ");
+	if (r->gid != NULL && r->gid[0] != '\0' && strspn(r->gid, "0123456789") == strlen(r->gid) &&
+	    strlen(r->gid) <= 10)
+		printf("%s", r->gid);
+	else
+		put_json(stdout, r->gid);
 	printf(", \"group_name\": ");
 	put_json(stdout, r->group_name);
 	printf(", \"description\": ");
@@ -362,7 +370,9 @@ static int role_list(const struct orgrbac_admin *ad, const struct role_args *a)
 	orgrbac_error err;
 
 	if (orgrbac_role_list(ad, &r, &n, &err) != ORGRBAC_ADMIN_DONE) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		fprintf(stderr, "orgrbac: ");
+		put_safe(stderr, err.msg);
+		fprintf(stderr, "\n");
 		return EXIT_ERR;
 	}
 	if (a->json) {

@@ -212,6 +212,9 @@ expect 0 "added: cn=Platform Ops,ou=roles,$B" -- role add 'Platform Ops' --privi
 expect 0 "deleted" -- role delete 'Platform Ops' --platform --config "$conf" -D "$OPER" -y "$WORK/oper.pw"
 
 orgrbac_progress "role: hostile names are values, never filters"
+# --org is an RDN value too: no organization named so, never another entry
+expect 2 "o=acme\\\\x5c2Cdc\\\\x5c3Devil,$B: no such entry" -- role list --org 'acme,dc=evil' "${AL[@]}"
+expect 2 "o=\\*,$B: no such entry" -- role list --org '*' "${AL[@]}"
 expect 1 "no role named '\*'" -- role show '*' "${AL[@]}"
 expect 1 "no role named 'Service\*'" -- role show 'Service*' "${AL[@]}"
 expect 1 "no role named 'x\)\(cn=\*'" -- role show 'x)(cn=*' "${AL[@]}"
