@@ -217,6 +217,8 @@ expect 2 "o=acme\\\\x5c2Cdc\\\\x5c3Devil,$B: no such entry" -- role list --org '
 expect 2 "o=\\*,$B: no such entry" -- role list --org '*' "${AL[@]}"
 expect 1 "no role named '\*'" -- role show '*' "${AL[@]}"
 expect 1 "no role named 'Service\*'" -- role show 'Service*' "${AL[@]}"
+expect 1 "no role named" -- role show $'\xff*' "${AL[@]}"
+expect 1 "no role named" -- role show 'Service\2a' "${AL[@]}"
 expect 1 "no role named 'x\)\(cn=\*'" -- role show 'x)(cn=*' "${AL[@]}"
 expect 1 "no role named 'Service Owner\)\(cn=\*'" -- role delete 'Service Owner)(cn=*' "${AL[@]}"
 for name in '*' 'x)(cn=*' 'a\2a*' 'a,b=c+d' '#hash;' 'é"<>' 'trailing\'; do
