@@ -151,6 +151,15 @@ expect 1 "1 grant names this role.*
   grant cn=carol-payments-owner,ou=grants,o=acme,$B" -- role delete 'Service Owner' "${AL[@]}"
 [ "$(roles)" = "$n0" ] && ok || ko "a refused change wrote: $n0 roles before, $(roles) after"
 
+# a role under a managed-services agreement (orgManaged, through extensibleObject) is left alone
+printf 'dn: cn=Service Runner,ou=roles,o=acme,%s\nchangetype: modify\nadd: objectClass\nobjectClass: extensibleObject\n-\nadd: orgManaged\norgManaged: TRUE\n-\n' "$B" |
+	ldapmodify_admin >"$WORK/managed.log" 2>&1 || ko "marking a role orgManaged: $(cat "$WORK/managed.log")"
+expect 0 "managed: +yes" -- role show 'Service Runner' "${AL[@]}"
+expect 1 "role 'Service Runner' is orgManaged" -- role set 'Service Runner' --add-privilege a "${AL[@]}"
+expect 1 "role 'Service Runner' is orgManaged" -- role delete 'Service Runner' "${AL[@]}"
+has "cn=Service Runner,ou=roles,o=acme,$B" orgPrivilege a && ko "set wrote to an orgManaged role" || ok
+[ "$(roles)" = "$n0" ] && ok || ko "a refused change wrote: $n0 roles before, $(roles) after"
+
 orgrbac_progress "role: --dry-run writes nothing"
 out=$("$ORGRBAC" role add 'Deploy Bot' --privilege deploy:run --privilege host:login --gid 30000 \
 	--dry-run "${AL[@]}" 2>/dev/null)
