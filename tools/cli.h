@@ -32,4 +32,7 @@ void check_print_json(const char *user, const char *service, const char *require
 /* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
 int cmd_doctor(int argc, char **argv);
 
+/* `orgrbac role SUBCOMMAND ...`: argv[0] is "role"; the exit status. */
+int cmd_role(int argc, char **argv);
+
 #endif

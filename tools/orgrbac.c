@@ -37,6 +37,8 @@ static void usage(FILE *out)
 		"       orgrbac doctor [--config PATH] [--json]\n"
 		"  Judge this host's whole setup; each finding with where it is and the fix.\n"
 		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
+		"       orgrbac role list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
+		"  Manage the organization's roles in the directory (orgrbac role --help).\n"
 		"       orgrbac --version\n");
 }
 
@@ -66,8 +68,11 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 	int c;
 
 	/*
-	 * USER comes first and is taken as it is, even when it starts with '-':
-	 * a hostile name such as "-alice" must reach the name check, not getopt.
+	 * A USER that comes first is taken as it is, even when it starts with '-'
+	 * (but not "--"): a hostile name such as "-alice" must reach the name
+	 * check, not getopt; anywhere else, such a name follows "--". Options
+	 * and operands otherwise come in any order: "-" hands each operand to
+	 * the loop in its place, whatever POSIXLY_CORRECT says.
 	 */
 	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
 		a->user = argv[1];
@@ -75,8 +80,15 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 		argc--;
 		argv++;
 	}
-	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
 		switch (c) {
+		case 1:
+			if (a->user != NULL) {
+				usage(stderr);
+				return ARGS_BAD;
+			}
+			a->user = optarg;
+			break;
 		case 's': a->service = optarg; break;
 		case 'r': a->require = optarg; break;
 		case 'a': a->at = optarg; break;
@@ -177,7 +189,8 @@ static enum args config_option(int argc, char **argv, const char **path)
 	};
 	int c;
 
-	while ((c = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+	/* "-": an operand anywhere is seen in its place, and refused */
+	while ((c = getopt_long(argc, argv, "-c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *path = optarg; break;
 		case 'h': usage(stdout); return ARGS_HELP;
@@ -398,6 +411,8 @@ int main(int argc, char **argv)
 		return cmd_status(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
+	if (strcmp(argv[1], "role") == 0)
+		return cmd_role(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("orgrbac %s\n", PACKAGE_VERSION);
 		return EXIT_ALLOW;

@@ -144,8 +144,8 @@ static void bind_failed(const struct orgrbac_config *cfg, const char *uri, int r
  * answered and refused the bind) or ERROR (refused by policy).
  */
 static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const char *uri,
-					const char *secret, struct orgrbac_ldap *l, bool *refused,
-					orgrbac_error *err)
+					const char *secret, bool external, struct orgrbac_ldap *l,
+					bool *refused, orgrbac_error *err)
 {
 	LDAPURLDesc *lud = NULL;
 	struct berval cred = {0, NULL};
@@ -196,8 +196,16 @@ static enum orgrbac_ldap_status try_uri(const struct orgrbac_config *cfg, const 
 	/* An anonymous bind too: it proves the server answers before we commit to it. */
 	l->round_trips++;
 	orgrbac_watchdog_arm(&l->dog, cfg->timeout);
-	rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "", LDAP_SASL_SIMPLE, &cred,
-			      NULL, NULL, NULL);
+	/* SASL EXTERNAL: the identity is the connection's (ldapi:// peer credentials) */
+	if (external) {
+		/* an empty initial response: no authorization identity of our own */
+		cred.bv_val = (char *)"";
+		cred.bv_len = 0;
+		rc = ldap_sasl_bind_s(ld, NULL, "EXTERNAL", &cred, NULL, NULL, NULL);
+	} else {
+		rc = ldap_sasl_bind_s(ld, cfg->bind_dn != NULL ? cfg->bind_dn : "",
+				      LDAP_SASL_SIMPLE, &cred, NULL, NULL, NULL);
+	}
 	if (orgrbac_watchdog_disarm(&l->dog))
 		rc = LDAP_TIMEOUT;
 	if (rc != LDAP_SUCCESS) {
@@ -230,7 +238,7 @@ static void list_add(char *list, size_t size, const char *msg)
  * "bind refused: ...", never "no directory server answered".
  */
 static enum orgrbac_ldap_status try_all(const struct orgrbac_config *cfg, const char *secret,
-					struct orgrbac_ldap *l, orgrbac_error *err)
+					bool external, struct orgrbac_ldap *l, orgrbac_error *err)
 {
 	char refused_list[sizeof(err->msg)] = "", tried[sizeof(err->msg)] = "";
 	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
@@ -238,7 +246,8 @@ static enum orgrbac_ldap_status try_all(const struct orgrbac_config *cfg, const 
 	for (size_t i = 0; i < cfg->n_uris; i++) {
 		orgrbac_error one;
 		bool refused = false;
-		enum orgrbac_ldap_status rc = try_uri(cfg, cfg->uris[i], secret, l, &refused, &one);
+		enum orgrbac_ldap_status rc =
+		    try_uri(cfg, cfg->uris[i], secret, external, l, &refused, &one);
 
 		if (rc == ORGRBAC_LDAP_OK)
 			return ORGRBAC_LDAP_OK;
@@ -272,13 +281,44 @@ static void secret_unreadable(const struct orgrbac_config *cfg, orgrbac_error *e
 		orgrbac_seterr(err, "run as root: the bind secret %.300s is root's", path);
 }
 
-enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
-					   struct orgrbac_ldap **out, orgrbac_error *err)
+/* Connect with the bind `secret` (or none), or SASL EXTERNAL. */
+static enum orgrbac_ldap_status open_with(const struct orgrbac_config *cfg, const char *secret,
+					  bool external, struct orgrbac_ldap **out,
+					  orgrbac_error *err)
 {
 	struct orgrbac_ldap *l;
 	struct orgrbac_sigpipe_guard guard;
+	enum orgrbac_ldap_status status;
+
+	l = calloc(1, sizeof(*l));
+	if (l == NULL) {
+		orgrbac_seterr(err, "out of memory");
+		return ORGRBAC_LDAP_ERROR;
+	}
+	l->timeout = cfg->timeout;
+	l->conncb = orgrbac_watchdog_conncb(&l->dog);
+	if (orgrbac_watchdog_start(&l->dog) != 0) {
+		orgrbac_seterr(err, "cannot start the timeout watchdog");
+		free(l);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	orgrbac_sigpipe_block(&guard);
+	status = try_all(cfg, secret, external, l, err);
+	orgrbac_sigpipe_restore(&guard);
+	if (status == ORGRBAC_LDAP_OK) {
+		*out = l;
+	} else {
+		orgrbac_watchdog_stop(&l->dog);
+		free(l);
+	}
+	return status;
+}
+
+enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, bool trust_any_owner,
+					   struct orgrbac_ldap **out, orgrbac_error *err)
+{
 	char *secret = NULL;
-	enum orgrbac_ldap_status status = ORGRBAC_LDAP_ERROR;
+	enum orgrbac_ldap_status status;
 
 	*out = NULL;
 	pthread_once(&global_once, global_init);
@@ -291,34 +331,30 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 		secret_unreadable(cfg, err);
 		return ORGRBAC_LDAP_ERROR;
 	}
-	l = calloc(1, sizeof(*l));
-	if (l == NULL) {
-		orgrbac_seterr(err, "out of memory");
-		goto out;
-	}
-	l->timeout = cfg->timeout;
-	l->conncb = orgrbac_watchdog_conncb(&l->dog);
-	if (orgrbac_watchdog_start(&l->dog) != 0) {
-		orgrbac_seterr(err, "cannot start the timeout watchdog");
-		free(l);
-		l = NULL;
-		goto out;
-	}
-	orgrbac_sigpipe_block(&guard);
-	status = try_all(cfg, secret, l, err);
-	orgrbac_sigpipe_restore(&guard);
-	if (status == ORGRBAC_LDAP_OK) {
-		*out = l;
-	} else {
-		orgrbac_watchdog_stop(&l->dog);
-		free(l);
-	}
-out:
+	status = open_with(cfg, secret, false, out, err);
 	if (secret != NULL) {
 		orgrbac_wipe(secret, strlen(secret));
 		free(secret);
 	}
 	return status;
+}
+
+enum orgrbac_ldap_status orgrbac_ldap_open_as(const struct orgrbac_config *cfg,
+					      const struct orgrbac_ldap_cred *cred,
+					      struct orgrbac_ldap **out, orgrbac_error *err)
+{
+	struct orgrbac_config c = *cfg;
+
+	*out = NULL;
+	pthread_once(&global_once, global_init);
+	if (cfg->n_uris == 0) {
+		orgrbac_seterr(err, "%s: [ldap] uri: no server configured", cfg->path);
+		return ORGRBAC_LDAP_ERROR;
+	}
+	/* with EXTERNAL, the name only says who failed in a message */
+	c.bind_dn = cred->sasl_external ? (char *)"SASL EXTERNAL" : (char *)cred->bind_dn;
+	c.bind_password_file = (char *)"the password given"; /* named in a refusal only */
+	return open_with(&c, cred->secret, cred->sasl_external, out, err);
 }
 
 bool orgrbac_ldap_bind_refused(const orgrbac_error *err)

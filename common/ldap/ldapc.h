@@ -31,6 +31,21 @@ enum orgrbac_ldap_status orgrbac_ldap_open(const struct orgrbac_config *cfg, boo
 					   struct orgrbac_ldap **out, orgrbac_error *err);
 void orgrbac_ldap_close(struct orgrbac_ldap *l);
 
+/* Who an administrator binds as: a simple bind (bind_dn NULL: anonymous), or SASL EXTERNAL. */
+struct orgrbac_ldap_cred {
+	const char *bind_dn;
+	const char *secret; /* the simple bind's password, or NULL; the caller wipes it */
+	bool sasl_external; /* the connection's own identity (ldapi:// peer credentials) */
+};
+
+/*
+ * orgrbac_ldap_open with the URIs, TLS policy and timeout of `cfg`, bound
+ * as `cred` instead of cfg's bind_dn and password file.
+ */
+enum orgrbac_ldap_status orgrbac_ldap_open_as(const struct orgrbac_config *cfg,
+					      const struct orgrbac_ldap_cred *cred,
+					      struct orgrbac_ldap **out, orgrbac_error *err);
+
 /*
  * A server answered and refused the bind (a wrong password, ...): the
  * message orgrbac_ldap_open left begins with this. The status stays UNAVAIL

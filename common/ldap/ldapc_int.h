@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What the LDAP client's connection (ldapc.c) and its searches (search.c) share. */
+/* What the LDAP connection (ldapc.c), its searches (search.c) and writes (write.c) share. */
 #ifndef ORGRBAC_LDAPC_INT_H
 #define ORGRBAC_LDAPC_INT_H
 

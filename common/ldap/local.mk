@@ -10,5 +10,6 @@ libdirectory_la_SOURCES = \
 	common/ldap/directory.c common/ldap/directory.h common/ldap/directory_int.h \
 	common/ldap/principal.c common/ldap/principal.h \
 	common/ldap/groups.c common/ldap/grants.c \
-	common/ldap/image.c
+	common/ldap/image.c \
+	common/ldap/write.c common/ldap/write.h
 libdirectory_la_CPPFLAGS = $(ldap_includes) $(ORGRBAC_DEFS)

@@ -63,6 +63,12 @@ EXTRA_DIST += tests/integration/test_groups.sh
 TESTS += tests/integration/test_acl.sh
 EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
 
+# `orgrbac role` under etc/slapd-acl.ldif, in a slapd of its own: each
+# subcommand, validation refusals, --dry-run, who may write where, hostile
+# names, and a new role reaching check and sync.
+TESTS += tests/integration/test_role.sh
+EXTRA_DIST += tests/integration/test_role.sh
+
 # etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
 # their own: a user re-created with a deleted user's DN inherits no grant.
 TESTS += tests/integration/test_refint.sh

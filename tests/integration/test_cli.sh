@@ -153,6 +153,19 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	rm -rf "$pub"
 fi
 expect 2 "usage" -- check
+
+# options and operands in any order; "--" ends options
+expect 0 "decision: +allow" -- check --config "$conf" --at "$AT" alice --service sudo
+expect 1 "decision: +deny" -- check --service sudo --config "$conf" bob --at "$AT"
+expect 0 "decision: +allow" -- check --config "$conf" --at "$AT" -- alice
+# a name starting with '-' reaches the name check, first or after "--"
+expect 2 "user name '-alice' refused" -- check --config "$conf" --at "$AT" -- -alice
+expect 2 "user name '--x' refused" -- check --config "$conf" -- --x
+expect 2 "user name '-alice' refused" -- check -alice --config "$conf"
+expect 2 "usage" -- check alice bob --config "$conf"
+expect 2 "usage" -- check --config "$conf" -- alice bob
+expect 2 "usage" -- status extra --config "$conf"
+expect 2 "usage" -- sync --config "$conf" extra
 expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- --version
 expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- -V
 expect 2 "unknown command" -- frobnicate

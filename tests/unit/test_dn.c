@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "dn.h"
+#include "write.h"
 
 #define BASE "dc=example,dc=com"
 
@@ -218,12 +219,41 @@ static void value_dup(void **state)
 	assert_null(orgrbac_value_dup(&over));
 }
 
+/* A child DN's RDN value comes back byte for byte, whatever it holds; the rest is the parent. */
+static void child_escapes(void **state)
+{
+	static const char *const values[] = {
+	    "plain", "*",	    "x)(cn=*", "a,b=c+d", "\\", "#lead", " lead",	   "trail ",
+	    "\"<>;", "caf\xc3\xa9", "a\\2a",   "=",	  "+",	",",	 "dc=evil,dc=com",
+	};
+	const char *parent = "ou=roles,o=acme,dc=example,dc=com";
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
+		char *dn = orgrbac_dn_child("cn", values[i], parent);
+		LDAPDN parsed = NULL;
+		size_t n = 0;
+
+		assert_non_null(dn);
+		assert_int_equal(ldap_str2dn(dn, &parsed, LDAP_DN_FORMAT_LDAPV3), LDAP_SUCCESS);
+		while (parsed[n] != NULL)
+			n++;
+		assert_int_equal(n, 5);	   /* cn=..., then the parent's four */
+		assert_null(parsed[0][1]); /* one AVA: no '+' made a second */
+		assert_int_equal(parsed[0][0]->la_value.bv_len, strlen(values[i]));
+		assert_memory_equal(parsed[0][0]->la_value.bv_val, values[i], strlen(values[i]));
+		ldap_dnfree(parsed);
+		free(dn);
+	}
+	assert_null(orgrbac_dn_child("cn", "x", "not a dn"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(org_of_table), cmocka_unit_test(org_of_long),
 	    cmocka_unit_test(norm_table),   cmocka_unit_test(below_and_same),
-	    cmocka_unit_test(value_dup),
+	    cmocka_unit_test(value_dup),    cmocka_unit_test(child_escapes),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
