@@ -6,5 +6,6 @@ libusecases_la_SOURCES = \
 	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
 	common/evaluate.c common/evaluate.h \
 	common/offline.c common/offline.h \
-	common/sync.c common/sync.h
+	common/sync.c common/sync.h \
+	common/who.c common/who.h common/lint.c common/lint.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

@@ -32,4 +32,8 @@ void check_print_json(const char *user, const char *service, const char *require
 /* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
 int cmd_doctor(int argc, char **argv);
 
+/* `orgrbac who ARGS...` and `orgrbac lint ARGS...`: argv[0] is the command; the exit status. */
+int cmd_who(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+
 #endif
