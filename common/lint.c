@@ -171,9 +171,10 @@ static int lint_externals(const struct orgrbac_image *img, const struct orgrbac_
 				"set orgNotBefore and orgNotAfter, or orgAccessMode continuous or "
 				"disabled",
 				"orgAccessMode window without %s: its users are refused",
-				!w->has_not_before && !w->has_not_after ? "orgNotBefore and orgNotAfter"
-				: !w->has_not_before			? "orgNotBefore"
-									: "orgNotAfter") != 0)
+				!w->has_not_before && !w->has_not_after
+				    ? "orgNotBefore and orgNotAfter"
+				: !w->has_not_before ? "orgNotBefore"
+						     : "orgNotAfter") != 0)
 				return -1;
 			continue;
 		}
@@ -236,21 +237,22 @@ static int lint_roles(const struct orgrbac_image *img, const struct orgrbac_lint
 		for (size_t k = 0; k < img->n_grants && !held; k++)
 			held = img->grants[k].role_dn != NULL &&
 			       strcmp(img->grants[k].role_dn, r->dn) == 0;
-		if (!held && add(l, "role-unheld", r->dn,
-				 "grant it, or delete the role if nobody needs it",
-				 "role '%s' is given by no grant", r->cn) != 0)
+		if (!held &&
+		    add(l, "role-unheld", r->dn, "grant it, or delete the role if nobody needs it",
+			"role '%s' is given by no grant", r->cn) != 0)
 			return -1;
 		if (!r->has_gid)
 			continue;
 		if (r->gid < p->gid_min &&
 		    add(l, "gid-low", r->dn, "give the role a gidNumber of 1000 or more",
-			"role '%s' has gidNumber %lld, below %ld: the snapshot leaves it out", r->cn,
-			r->gid, p->gid_min) != 0)
+			"role '%s' has gidNumber %lld, below %ld: the snapshot leaves it out",
+			r->cn, r->gid, p->gid_min) != 0)
 			return -1;
 		for (size_t k = 0; k < i; k++)
 			if (img->roles[k].has_gid && img->roles[k].gid == r->gid &&
 			    add(l, "gid-collision", r->dn,
-				"give each role a gidNumber of its own (orgrbac role set NAME --gid "
+				"give each role a gidNumber of its own (orgrbac role set NAME "
+				"--gid "
 				"auto)",
 				"role '%s' has gidNumber %lld, as %s does", r->cn, r->gid,
 				img->roles[k].dn) != 0)
@@ -309,7 +311,8 @@ static int lint_requirements(const struct orgrbac_image *img, const struct orgrb
 			if (n < sizeof(term)) {
 				memcpy(term, s, n);
 				term[n] = '\0';
-				if (strcmp(term, "none") != 0 && orgrbac_privilege_valid(term, false) &&
+				if (strcmp(term, "none") != 0 &&
+				    orgrbac_privilege_valid(term, false) &&
 				    !someone_may_hold(img, term) &&
 				    add(l, "privilege-unheld", where,
 					"add the privilege to a role and grant it, or change the "

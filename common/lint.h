@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* `orgrbac lint`: what in the whole directory is wrong or dead, each finding with its entry and fix. */
+/* `orgrbac lint`: what in the whole directory is wrong or dead, each finding with its entry and
+ * fix. */
 #ifndef ORGRBAC_LINT_H
 #define ORGRBAC_LINT_H
 

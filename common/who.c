@@ -120,8 +120,9 @@ static int login_entry(const struct orgrbac_image *img, const char *host_org, co
 		total++;
 		any = u;
 		o = orgrbac_img_org_dn(u->dn, img->base);
-		if (o != NULL && host_org != NULL && strlen(o) == strlen(host_org) + 3 +
-		    strlen(img->base) && strncasecmp(o + 2, host_org, strlen(host_org)) == 0) {
+		if (o != NULL && host_org != NULL &&
+		    strlen(o) == strlen(host_org) + 3 + strlen(img->base) &&
+		    strncasecmp(o + 2, host_org, strlen(host_org)) == 0) {
 			in_host++;
 			host = u;
 		}
@@ -198,8 +199,8 @@ static const char *grant_via(const struct orgrbac_image *img, const struct orgrb
 	return NULL;
 }
 
-static int add_grants(const struct orgrbac_image *img, struct orgrbac_facts *f,
-		      const char *org_dn, const size_t *q, size_t n_groups)
+static int add_grants(const struct orgrbac_image *img, struct orgrbac_facts *f, const char *org_dn,
+		      const size_t *q, size_t n_groups)
 {
 	char *global_roles = NULL, *platform_dn = NULL;
 	long *role_of = NULL;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* `orgrbac who`: every principal who meets an expression on a host, decided by the policy engine. */
+/* `orgrbac who`: every principal who meets an expression on a host, decided by the policy engine.
+ */
 #ifndef ORGRBAC_WHO_H
 #define ORGRBAC_WHO_H
 

@@ -18,13 +18,14 @@
 
 static void lint_usage(FILE *out)
 {
-	fprintf(out, "usage: orgrbac lint [--json] [--at TIME] [--group-file PATH] [--config PATH]\n"
-		     "  Judge the whole directory: grants naming missing roles or principals, void\n"
-		     "  grants, windows over or out of order, a uid in several organizations, gid\n"
-		     "  collisions and gids below 1000, role groups shadowing this host's groups,\n"
-		     "  required privileges no role holds, roles nobody holds, window external\n"
-		     "  entries without a window, group cycles; each with its entry and the fix.\n"
-		     "  Exit status: 0 clean, 1 findings, 2 error.\n");
+	fprintf(out,
+		"usage: orgrbac lint [--json] [--at TIME] [--group-file PATH] [--config PATH]\n"
+		"  Judge the whole directory: grants naming missing roles or principals, void\n"
+		"  grants, windows over or out of order, a uid in several organizations, gid\n"
+		"  collisions and gids below 1000, role groups shadowing this host's groups,\n"
+		"  required privileges no role holds, roles nobody holds, window external\n"
+		"  entries without a window, group cycles; each with its entry and the fix.\n"
+		"  Exit status: 0 clean, 1 findings, 2 error.\n");
 }
 
 static void lint_text(const struct orgrbac_lint *l)
@@ -65,12 +66,9 @@ static void lint_json(const struct orgrbac_lint *l)
 int cmd_lint(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"config", required_argument, NULL, 'c'},
-	    {"at", required_argument, NULL, 'a'},
-	    {"group-file", required_argument, NULL, 'g'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},	  {"config", required_argument, NULL, 'c'},
+	    {"at", required_argument, NULL, 'a'}, {"group-file", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
 	};
 	const char *path = NULL, *at = NULL, *group_file = ORGRBAC_GROUP_FILE;
 	int64_t now = (int64_t)time(NULL);

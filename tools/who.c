@@ -136,8 +136,8 @@ static void who_text(const struct orgrbac_who_result *r)
 				printf(" (full access)");
 			} else {
 				printf(" of role '");
-				put_safe(stdout, m->grant->role != NULL ? m->grant->role->name
-									: "-");
+				put_safe(stdout,
+					 m->grant->role != NULL ? m->grant->role->name : "-");
 				printf("' by %sgrant '", m->grant->platform ? "platform " : "");
 				put_safe(stdout, m->grant->name);
 				printf("' via ");
@@ -201,7 +201,8 @@ static void who_json_entry(const struct orgrbac_who_entry *e)
 		put_json(stdout, g != NULL ? g->name : NULL);
 		printf(", \"grant_dn\": ");
 		put_json(stdout, g != NULL ? g->dn : NULL);
-		printf(", \"platform\": %s, \"via\": ", g != NULL && g->platform ? "true" : "false");
+		printf(", \"platform\": %s, \"via\": ",
+		       g != NULL && g->platform ? "true" : "false");
 		put_json(stdout, g != NULL ? g->via : NULL);
 		if (g != NULL) {
 			printf(", ");
