@@ -226,6 +226,19 @@ static int lint_uids(const struct orgrbac_image *img, struct orgrbac_lint *l)
 	return rc;
 }
 
+/* May this readable grant give the role: a global one, or its own organization's? */
+static bool gives(const struct orgrbac_image *img, const struct orgrbac_img_grant *g,
+		  const char *role_dn)
+{
+	const char *org_dn = orgrbac_img_org_dn(g->dn, img->base), *role_org;
+
+	if (g->unreadable[0] != '\0' || g->role_dn == NULL || strcmp(g->role_dn, role_dn) != 0)
+		return false;
+	role_org = orgrbac_img_org_dn(role_dn, img->base);
+	/* a global role (outside every organization), or the grant's own organization's */
+	return role_org == NULL || (org_dn != NULL && strcmp(org_dn, role_org) == 0);
+}
+
 static int lint_roles(const struct orgrbac_image *img, const struct orgrbac_lint_params *p,
 		      struct orgrbac_lint *l)
 {
@@ -235,8 +248,7 @@ static int lint_roles(const struct orgrbac_image *img, const struct orgrbac_lint
 		bool held = false;
 
 		for (size_t k = 0; k < img->n_grants && !held; k++)
-			held = img->grants[k].role_dn != NULL &&
-			       strcmp(img->grants[k].role_dn, r->dn) == 0;
+			held = gives(img, &img->grants[k], r->dn);
 		if (!held &&
 		    add(l, "role-unheld", r->dn, "grant it, or delete the role if nobody needs it",
 			"role '%s' is given by no grant", r->cn) != 0)
