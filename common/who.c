@@ -104,6 +104,65 @@ static long user_groups(const struct orgrbac_image *img, const char *user_dn, co
 	return (long)tail;
 }
 
+char *orgrbac_img_group_chain(const struct orgrbac_image *img, const char *user_dn,
+			      const char *group_dn)
+{
+	const char *org_dn = orgrbac_img_org_dn(user_dn, img->base);
+	size_t n = img->n_groups, head = 0, tail = 0, end = SIZE_MAX;
+	size_t *q = calloc(n + 1, sizeof(*q)), *parent = calloc(n + 1, sizeof(*parent));
+	unsigned char *depth = calloc(n + 1, 1);
+	char *out = NULL, *buf = NULL;
+	size_t len = 0;
+	FILE *m;
+
+	if (strcmp(user_dn, group_dn) == 0) {
+		out = strdup("");
+		goto done;
+	}
+	if (org_dn == NULL || q == NULL || parent == NULL || depth == NULL)
+		goto done;
+	/* breadth first from the user: depth[g] is 1 + the level it was found at */
+	for (const char *cur = user_dn, *cur_parent = NULL;;) {
+		for (size_t g = 0; g < n; g++) {
+			if (depth[g] != 0 || !orgrbac_img_below(img->groups[g].dn, org_dn) ||
+			    !has_member(&img->groups[g], cur))
+				continue;
+			depth[g] = (unsigned char)(cur_parent == NULL ? 1 : depth[q[head - 1]] + 1);
+			parent[g] = cur_parent == NULL ? SIZE_MAX : q[head - 1];
+			q[tail++] = g;
+			if (strcmp(img->groups[g].dn, group_dn) == 0)
+				end = g;
+		}
+		if (end != SIZE_MAX || head == tail)
+			break;
+		if (depth[q[head]] >= ORGRBAC_MAX_GROUP_DEPTH)
+			break;
+		cur = img->groups[q[head]].dn;
+		cur_parent = cur;
+		head++;
+	}
+	if (end == SIZE_MAX)
+		goto done;
+	m = open_memstream(&buf, &len);
+	if (m == NULL)
+		goto done;
+	/* from the user's own group up to group_dn: the parents, reversed */
+	tail = 0;
+	for (size_t g = end; g != SIZE_MAX; g = parent[g])
+		q[tail++] = g;
+	for (size_t k = tail; k > 0; k--)
+		fprintf(m, "%s%s", k < tail ? " > " : "", img->groups[q[k - 1]].dn);
+	if (fclose(m) == 0)
+		out = buf;
+	else
+		free(buf);
+done:
+	free(q);
+	free(parent);
+	free(depth);
+	return out;
+}
+
 /* The entry that is `uid`'s login here; 1 with err when none is. */
 static int login_entry(const struct orgrbac_image *img, const char *host_org, const char *uid,
 		       const struct orgrbac_img_user **out, const char **org_dn, orgrbac_error *err)

@@ -55,6 +55,15 @@ void orgrbac_who_free(struct orgrbac_who_result *r);
 enum orgrbac_dir_status orgrbac_read_image(const struct orgrbac_config *cfg, bool trust_any_owner,
 					   struct orgrbac_image *img, orgrbac_error *err);
 
+/*
+ * How `user_dn` reaches the group `group_dn` of its organization: the
+ * groups from the one naming the user to group_dn, joined by " > ", along
+ * a shortest chain of member values (as deep as ORGRBAC_MAX_GROUP_DEPTH).
+ * "" when group_dn is the user; NULL when out of memory or not reached.
+ */
+char *orgrbac_img_group_chain(const struct orgrbac_image *img, const char *user_dn,
+			      const char *group_dn);
+
 /* Is normalized `child` strictly beneath normalized `parent`? */
 bool orgrbac_img_below(const char *child, const char *parent);
 

@@ -114,7 +114,23 @@ static void text_external(const struct orgrbac_facts *f)
 	}
 }
 
-static void who_text(const struct orgrbac_who_result *r)
+/* The groups from the principal to the grantee its grant names, or NULL when it names the user. */
+static char *chain_of(const struct orgrbac_image *img, const struct orgrbac_facts *f,
+		      const struct orgrbac_grant *g)
+{
+	char *c;
+
+	if (img == NULL || g == NULL || g->via == NULL)
+		return NULL;
+	c = orgrbac_img_group_chain(img, f->dn, g->via);
+	if (c != NULL && c[0] == '\0') {
+		free(c);
+		c = NULL;
+	}
+	return c;
+}
+
+static void who_text(const struct orgrbac_image *img, const struct orgrbac_who_result *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
 		const struct orgrbac_facts *f = r->e[i].facts;
@@ -140,8 +156,16 @@ static void who_text(const struct orgrbac_who_result *r)
 					 m->grant->role != NULL ? m->grant->role->name : "-");
 				printf("' by %sgrant '", m->grant->platform ? "platform " : "");
 				put_safe(stdout, m->grant->name);
+				char *chain = chain_of(img, f, m->grant);
+
 				printf("' via ");
 				put_safe(stdout, m->grant->via);
+				if (chain != NULL) {
+					printf(" (member through ");
+					put_safe(stdout, chain);
+					printf(")");
+				}
+				free(chain);
 				printf(", window ");
 				text_window(&m->grant->window);
 			}
@@ -161,7 +185,7 @@ static void json_window(const struct orgrbac_window *w)
 	put_json_time(w->has_not_after, w->not_after);
 }
 
-static void who_json_entry(const struct orgrbac_who_entry *e)
+static void who_json_entry(const struct orgrbac_image *img, const struct orgrbac_who_entry *e)
 {
 	const struct orgrbac_facts *f = e->facts;
 	const struct orgrbac_decision *d = &e->decision;
@@ -204,6 +228,11 @@ static void who_json_entry(const struct orgrbac_who_entry *e)
 		printf(", \"platform\": %s, \"via\": ",
 		       g != NULL && g->platform ? "true" : "false");
 		put_json(stdout, g != NULL ? g->via : NULL);
+		char *chain = chain_of(img, f, g);
+
+		printf(", \"group_chain\": ");
+		put_json(stdout, chain);
+		free(chain);
 		if (g != NULL) {
 			printf(", ");
 			json_window(&g->window);
@@ -214,7 +243,8 @@ static void who_json_entry(const struct orgrbac_who_entry *e)
 }
 
 static void who_json(const struct who_args *a, const struct orgrbac_host *host,
-		     const struct orgrbac_who_result *r, int64_t now)
+		     const struct orgrbac_image *img, const struct orgrbac_who_result *r,
+		     int64_t now)
 {
 	char when[32];
 
@@ -235,7 +265,7 @@ static void who_json(const struct who_args *a, const struct orgrbac_host *host,
 	printf(", \"judged\": %zu, \"principals\": [", r->judged);
 	for (size_t i = 0; i < r->n; i++) {
 		printf("%s\n  ", i > 0 ? "," : "");
-		who_json_entry(&r->e[i]);
+		who_json_entry(img, &r->e[i]);
 	}
 	printf("\n]}\n");
 }
@@ -296,9 +326,9 @@ int cmd_who(int argc, char **argv)
 		goto out;
 	}
 	if (a.json)
-		who_json(&a, &host, &r, now);
+		who_json(&a, &host, &img, &r, now);
 	else
-		who_text(&r);
+		who_text(&img, &r);
 	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
 out:
 	orgrbac_who_free(&r);

@@ -60,7 +60,8 @@ grep -q "^dave: host:sudo <- .* of role 'Resource Owner' by grant 'dave-db01-own
 	ok || ko "who host:sudo on db01 lacks dave's path: $out"
 # the path names the group a grant came through, and the external entry and its window
 out=$("$ORGRBAC" who host:login --at "$AT" --config "$conf")
-grep -q "^bob: .*via cn=engineering,ou=groups,$H" <<<"$out" && ok || ko "bob's group: $out"
+grep -q "^bob: .*via cn=engineering,ou=groups,$H (member through cn=payments-team,ou=groups,$H > cn=engineering,ou=groups,$H)" \
+	<<<"$out" && ok || ko "bob's group chain: $out"
 grep -q "^pat: .*external partner 'contoso' window 2026-01-01T00:00:00Z .. 2036-01-01T00:00:00Z" \
 	<<<"$out" && ok || ko "pat's window: $out"
 grep -q "^olga: .*by platform grant 'olga-cross'.*(cross-organization from globex)" <<<"$out" &&

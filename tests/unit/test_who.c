@@ -223,13 +223,41 @@ static void test_dn_helpers(void **state)
 	free(v);
 }
 
+/* The groups from the principal to the grantee its grant names. */
+static void test_group_chain(void **state)
+{
+	struct orgrbac_image img;
+	char *c;
+
+	(void)state;
+	sample(&img);
+	img_group(&img, "cn=top,ou=groups," ACME, "cn=eng,ou=groups," ACME, NULL);
+	/* a shortcut beside the chain: the shortest one is named */
+	img_group(&img, "cn=side,ou=groups," ACME, "uid=bob,ou=people," ACME, NULL);
+	img_group(&img, "cn=top2,ou=groups," ACME, "cn=side,ou=groups," ACME, NULL);
+	c = orgrbac_img_group_chain(&img, "uid=bob,ou=people," ACME, "cn=top,ou=groups," ACME);
+	assert_non_null(c);
+	assert_string_equal(c, "cn=team,ou=groups," ACME " > cn=eng,ou=groups," ACME
+			       " > cn=top,ou=groups," ACME);
+	free(c);
+	c = orgrbac_img_group_chain(&img, "uid=bob,ou=people," ACME, "cn=team,ou=groups," ACME);
+	assert_string_equal(c, "cn=team,ou=groups," ACME);
+	free(c);
+	c = orgrbac_img_group_chain(&img, "uid=bob,ou=people," ACME, "uid=bob,ou=people," ACME);
+	assert_string_equal(c, "");
+	free(c);
+	/* not a group of his: none */
+	assert_null(
+	    orgrbac_img_group_chain(&img, "uid=alice,ou=people," ACME, "cn=top,ou=groups," ACME));
+	orgrbac_image_free(&img);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_who_scopes),
-	    cmocka_unit_test(test_who_path),
-	    cmocka_unit_test(test_image_facts),
-	    cmocka_unit_test(test_dn_helpers),
+	    cmocka_unit_test(test_who_scopes),	cmocka_unit_test(test_who_path),
+	    cmocka_unit_test(test_image_facts), cmocka_unit_test(test_dn_helpers),
+	    cmocka_unit_test(test_group_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
