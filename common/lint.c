@@ -131,8 +131,22 @@ static int lint_grants(const struct orgrbac_image *img, const struct orgrbac_lin
 				goto out;
 		}
 		for (size_t k = 0; k < g->n_grantees; k++) {
-			if (is_user(img, g->grantees[k]) || group_index(img, g->grantees[k]) >= 0)
+			const char *who = g->grantees[k];
+
+			if (is_user(img, who) || group_index(img, who) >= 0) {
+				/* an organization's grant counts for its own principals only */
+				if (platform || org_dn == NULL || orgrbac_img_below(who, org_dn))
+					continue;
+				if (add(l, "grant-grantee", g->dn,
+					"grant it in that principal's organization, or as a "
+					"platform "
+					"grant",
+					"grant names %s of another organization: an organization's "
+					"grants give nothing to others' principals",
+					who) != 0)
+					goto out;
 				continue;
+			}
 			if (add(l, "grant-grantee", g->dn,
 				"remove the orgGrantee value (or the grant, when it names nobody "
 				"else)",

@@ -49,6 +49,14 @@ static void t_ghost(struct orgrbac_image *img)
 	img_grant(img, "cn=bad,ou=grants," ACME, MEMB, "uid=ghost,ou=people," ACME, NULL);
 }
 
+static void t_other_org(struct orgrbac_image *img)
+{
+	img_user(img, "olga", "uid=olga,ou=people," GLOBEX);
+	img_grant(img, "cn=bad,ou=grants," ACME, MEMB, "uid=olga,ou=people," GLOBEX, NULL);
+	/* a platform grant may name anyone */
+	img_grant(img, "cn=fine," PGRANT, MEMB, "uid=olga,ou=people," GLOBEX, NULL);
+}
+
 static void t_void(struct orgrbac_image *img)
 {
 	struct orgrbac_img_grant *g = img_grant(img, "cn=bad,ou=grants," ACME, MEMB, ALICE, NULL);
@@ -138,6 +146,7 @@ static const struct {
      "grant-role|cn=bad,ou=grants," ACME "\n"
      "role-unheld|cn=g,ou=roles," GLOBEX "\n"},
     {t_ghost, NULL, "grant-grantee|cn=bad,ou=grants," ACME "\n"},
+    {t_other_org, NULL, "grant-grantee|cn=bad,ou=grants," ACME "\n"},
     {t_void, NULL, "void-grant|cn=bad,ou=grants," ACME "\n"},
     {t_scope_kind, NULL, "void-grant|cn=bad,ou=grants," ACME "\n"},
     {t_order, NULL, "window-order|cn=bad,ou=grants," ACME "\n"},
