@@ -36,4 +36,7 @@ int cmd_doctor(int argc, char **argv);
 int cmd_who(int argc, char **argv);
 int cmd_lint(int argc, char **argv);
 
+/* `orgrbac review ARGS...`: argv[0] is "review"; the exit status. */
+int cmd_review(int argc, char **argv);
+
 #endif

@@ -402,6 +402,8 @@ int main(int argc, char **argv)
 		return cmd_who(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lint") == 0)
 		return cmd_lint(argc - 1, argv + 1);
+	if (strcmp(argv[1], "review") == 0)
+		return cmd_review(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("orgrbac %s\n", PACKAGE_VERSION);
 		return EXIT_ALLOW;

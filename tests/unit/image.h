@@ -15,7 +15,7 @@
 #define GROLES "ou=roles," BASE
 #define PGRANT "ou=grants," BASE
 
-static char *img_dup(const char *s)
+static __attribute__((unused)) char *img_dup(const char *s)
 {
 	char *d = strdup(s);
 
@@ -23,7 +23,7 @@ static char *img_dup(const char *s)
 	return d;
 }
 
-static char **img_list(const char *a, const char *b, size_t *n)
+static __attribute__((unused)) char **img_list(const char *a, const char *b, size_t *n)
 {
 	char **v = calloc(3, sizeof(*v));
 
@@ -40,7 +40,8 @@ static char **img_list(const char *a, const char *b, size_t *n)
 	(arr = reallocarray(arr, n + 1, sizeof(*arr)), assert_non_null(arr),                       \
 	 memset(&arr[n], 0, sizeof(*arr)), &arr[n++])
 
-static void img_user(struct orgrbac_image *img, const char *uid, const char *dn)
+static __attribute__((unused)) void img_user(struct orgrbac_image *img, const char *uid,
+					     const char *dn)
 {
 	struct orgrbac_img_user *u = IMG_GROW(img->users, img->n_users);
 
@@ -48,7 +49,8 @@ static void img_user(struct orgrbac_image *img, const char *uid, const char *dn)
 	u->dn = img_dup(dn);
 }
 
-static void img_group(struct orgrbac_image *img, const char *dn, const char *m1, const char *m2)
+static __attribute__((unused)) void img_group(struct orgrbac_image *img, const char *dn,
+					      const char *m1, const char *m2)
 {
 	struct orgrbac_img_group *g = IMG_GROW(img->groups, img->n_groups);
 
@@ -56,8 +58,8 @@ static void img_group(struct orgrbac_image *img, const char *dn, const char *m1,
 	g->members = img_list(m1, m2, &g->n_members);
 }
 
-static struct orgrbac_img_role *img_role(struct orgrbac_image *img, const char *dn, const char *cn,
-					 long long gid, const char *priv)
+static __attribute__((unused)) struct orgrbac_img_role *
+img_role(struct orgrbac_image *img, const char *dn, const char *cn, long long gid, const char *priv)
 {
 	struct orgrbac_img_role *r = IMG_GROW(img->roles, img->n_roles);
 
@@ -70,9 +72,9 @@ static struct orgrbac_img_role *img_role(struct orgrbac_image *img, const char *
 }
 
 /* A grant of role_dn to one grantee; scope NULL: organization-wide. */
-static struct orgrbac_img_grant *img_grant(struct orgrbac_image *img, const char *dn,
-					   const char *role_dn, const char *grantee,
-					   const char *scope)
+static __attribute__((unused)) struct orgrbac_img_grant *
+img_grant(struct orgrbac_image *img, const char *dn, const char *role_dn, const char *grantee,
+	  const char *scope)
 {
 	struct orgrbac_img_grant *g = IMG_GROW(img->grants, img->n_grants);
 
@@ -83,9 +85,10 @@ static struct orgrbac_img_grant *img_grant(struct orgrbac_image *img, const char
 	return g;
 }
 
-static struct orgrbac_img_external *img_external(struct orgrbac_image *img, const char *dn,
-						 enum orgrbac_ext_kind kind,
-						 enum orgrbac_ext_mode mode)
+static __attribute__((unused)) struct orgrbac_img_external *img_external(struct orgrbac_image *img,
+									 const char *dn,
+									 enum orgrbac_ext_kind kind,
+									 enum orgrbac_ext_mode mode)
 {
 	struct orgrbac_img_external *x = IMG_GROW(img->externals, img->n_externals);
 
@@ -96,7 +99,7 @@ static struct orgrbac_img_external *img_external(struct orgrbac_image *img, cons
 	return x;
 }
 
-static void img_window(struct orgrbac_window *w, int64_t nb, int64_t na)
+static __attribute__((unused)) void img_window(struct orgrbac_window *w, int64_t nb, int64_t na)
 {
 	w->has_not_before = nb != 0;
 	w->not_before = nb;
