@@ -188,6 +188,15 @@ if ldapmodify_admin -a -f "$WORK/hostile-who.ldif" >"$WORK/hostile-who.log" 2>&1
 	"$ORGRBAC" who host:login --at "$AT" --json --config "$conf" >"$WORK/who-hostile.json"
 	python3 -m json.tool "$WORK/who-hostile.json" >/dev/null && ok ||
 		ko "who --json with hostile names is not JSON"
+	for fmt in "" --csv --json; do
+		out=$("$ORGRBAC" review --at "$AT" $fmt --config "$conf")
+		if grep -q mallory <<<"$out" && ! LC_ALL=C grep -q '[[:cntrl:]]' <<<"${out//$'\n'/}"; then
+			ok
+		else
+			ko "review $fmt: mallory missing or not escaped: $(printf '%q' "$out")"
+		fi
+	done
+	python3 -m json.tool <<<"$out" >/dev/null && ok || ko "review --json with hostile names"
 	"$ORGRBAC" lint --at "$AT" --group-file "$WORK/nogroups" --json --config "$conf" \
 		>"$WORK/lint-hostile.json"
 	python3 -m json.tool "$WORK/lint-hostile.json" >/dev/null && ok ||
