@@ -178,6 +178,18 @@ static int lint_externals(const struct orgrbac_image *img, const struct orgrbac_
 				return -1;
 			continue;
 		}
+		if (x->access.kind == ORGRBAC_EXT_KIND_UNKNOWN ||
+		    x->access.mode == ORGRBAC_MODE_UNKNOWN) {
+			if (add(l, "void-external", x->dn,
+				"set orgExternalKind to vendor or partner and orgAccessMode to "
+				"continuous, window or disabled",
+				"external-access entry is closed: its %s is none that orgrbac "
+				"knows",
+				x->access.kind == ORGRBAC_EXT_KIND_UNKNOWN ? "orgExternalKind"
+									   : "orgAccessMode") != 0)
+				return -1;
+			continue;
+		}
 		if (x->access.mode != ORGRBAC_MODE_WINDOW)
 			continue;
 		if (!w->has_not_before || !w->has_not_after) {
@@ -229,6 +241,13 @@ static int lint_uids(const struct orgrbac_image *img, struct orgrbac_lint *l)
 			else if (org0 == NULL || org == NULL || strcmp(org0, org) != 0)
 				several = true;
 		}
+		/* several entries of one organization: the name is nobody's login there */
+		for (size_t k = first; !several && next - first > 1 && k < next && rc == 0; k++)
+			rc = add(l, "uid-twice", img->users[o[k]].dn,
+				 "rename or delete all but one of the entries",
+				 "uid %s is held by %zu entries of one organization: every login "
+				 "under it is refused",
+				 uid, next - first);
 		for (size_t k = first; several && k < next && rc == 0; k++)
 			rc = add(l, "uid-orgs", img->users[o[k]].dn,
 				 "rename the uid in all but one organization",

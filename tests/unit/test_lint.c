@@ -88,6 +88,11 @@ static void t_uid_orgs(struct orgrbac_image *img)
 	img_user(img, "alice", "uid=alice,ou=people," GLOBEX);
 }
 
+static void t_uid_twice(struct orgrbac_image *img)
+{
+	img_user(img, "alice", "uid=alice,ou=more," ACME);
+}
+
 static void t_gid_low(struct orgrbac_image *img)
 {
 	img_role(img, "cn=low," GROLES, "Low", 999, "x");
@@ -127,6 +132,13 @@ static void t_ext_over(struct orgrbac_image *img)
 	img_window(&x->access.window, T0 - 100, T0 - 1);
 }
 
+static void t_odd_kind(struct orgrbac_image *img)
+{
+	img_external(img, "cn=odd,ou=external," ACME, ORGRBAC_EXT_KIND_UNKNOWN,
+		     ORGRBAC_MODE_CONTINUOUS);
+	img_external(img, "cn=odder,ou=external," ACME, ORGRBAC_EXT_VENDOR, ORGRBAC_MODE_UNKNOWN);
+}
+
 static void t_cycle(struct orgrbac_image *img)
 {
 	img_group(img, "cn=a,ou=groups," ACME, "cn=b,ou=groups," ACME, NULL);
@@ -154,6 +166,9 @@ static const struct {
     {t_uid_orgs, NULL,
      "uid-orgs|" ALICE "\n"
      "uid-orgs|uid=alice,ou=people," GLOBEX "\n"},
+    {t_uid_twice, NULL,
+     "uid-twice|" ALICE "\n"
+     "uid-twice|uid=alice,ou=more," ACME "\n"},
     {t_gid_low, NULL, "gid-low|cn=low," GROLES "\n"},
     {t_gid_twice, NULL, "gid-collision|cn=dup," GROLES "\n"},
     {t_shadow, NULL, "shadow|cn=sudo," GROLES "\n"},
@@ -161,6 +176,9 @@ static const struct {
     {t_none, "host:login || ghost:priv", "privilege-unheld|[service sshd]\n"},
     {t_no_window, NULL, "window-missing|cn=acme-vendor,ou=external," ACME "\n"},
     {t_ext_over, NULL, "window-over|cn=p,ou=external," ACME "\n"},
+    {t_odd_kind, NULL,
+     "void-external|cn=odd,ou=external," ACME "\n"
+     "void-external|cn=odder,ou=external," ACME "\n"},
     {t_cycle, NULL, "group-cycle|cn=a,ou=groups," ACME "\n"},
 };
 
