@@ -339,11 +339,14 @@ static bool someone_may_hold(const struct orgrbac_image *img, const char *priv)
 static int lint_requirements(const struct orgrbac_image *img, const struct orgrbac_lint_params *p,
 			     struct orgrbac_lint *l)
 {
-	for (size_t i = 0; i < p->n_svc; i++) {
-		const char *s = p->svc[i].require;
+	for (size_t i = 0; i <= p->n_svc; i++) {
+		const char *s = i < p->n_svc ? p->svc[i].require : p->default_require;
 		char where[300];
 
-		snprintf(where, sizeof(where), "[service %s]", p->svc[i].name);
+		if (i < p->n_svc)
+			snprintf(where, sizeof(where), "[service %s]", p->svc[i].name);
+		else
+			snprintf(where, sizeof(where), "[pam] default_require");
 		while (s != NULL && *s != '\0') {
 			size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 					     "0123456789_.-:");

@@ -31,6 +31,7 @@ struct orgrbac_lint_params {
 	size_t n_local;
 	const struct orgrbac_service_conf *svc; /* the [service NAME] requirements */
 	size_t n_svc;
+	const char *default_require; /* [pam] default_require, or NULL */
 };
 
 /*

@@ -126,6 +126,7 @@ int cmd_lint(int argc, char **argv)
 	    .n_local = n_local,
 	    .svc = cfg->svc,
 	    .n_svc = cfg->n_svc,
+	    .default_require = cfg->default_require,
 	};
 	if (orgrbac_lint_run(&img, &p, &l) != 0) {
 		fprintf(stderr, "orgrbac: out of memory\n");

@@ -219,6 +219,24 @@ static void test_cases(void **state)
 }
 
 /* The cycle finding names the other groups of the cycle, and only them. */
+/* [pam] default_require is judged too */
+static void test_default_require(void **state)
+{
+	struct orgrbac_lint_params p = {
+	    .now = T0, .gid_min = 1000, .group_prefix = "", .default_require = "nobody:holds"};
+	struct orgrbac_image img;
+	struct orgrbac_lint l;
+
+	(void)state;
+	clean(&img);
+	assert_int_equal(orgrbac_lint_run(&img, &p, &l), 0);
+	assert_int_equal(l.n, 1);
+	assert_string_equal(l.f[0].check, "privilege-unheld");
+	assert_string_equal(l.f[0].dn, "[pam] default_require");
+	orgrbac_lint_free(&l);
+	orgrbac_image_free(&img);
+}
+
 static void test_cycle_text(void **state)
 {
 	struct orgrbac_lint_params p = {.now = T0, .gid_min = 1000, .group_prefix = ""};
@@ -241,6 +259,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_cases),
 	    cmocka_unit_test(test_cycle_text),
+	    cmocka_unit_test(test_default_require),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
