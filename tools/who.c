@@ -160,7 +160,8 @@ static void who_text(const struct orgrbac_image *img, const struct orgrbac_who_r
 
 				printf("' via ");
 				put_safe(stdout, m->grant->via);
-				if (chain != NULL) {
+				/* a group naming the principal itself needs no chain */
+				if (chain != NULL && strcmp(chain, m->grant->via) != 0) {
 					printf(" (member through ");
 					put_safe(stdout, chain);
 					printf(")");
