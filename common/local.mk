@@ -7,5 +7,7 @@ libusecases_la_SOURCES = \
 	common/evaluate.c common/evaluate.h \
 	common/offline.c common/offline.h \
 	common/sync.c common/sync.h \
-	common/admin.h common/admin_role.c
+	common/admin.h common/admin_role.c \
+	common/who.c common/who.h common/lint.c common/lint.h \
+	common/review.c common/review.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

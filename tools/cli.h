@@ -35,4 +35,11 @@ int cmd_doctor(int argc, char **argv);
 /* `orgrbac role SUBCOMMAND ...`: argv[0] is "role"; the exit status. */
 int cmd_role(int argc, char **argv);
 
+/* `orgrbac who ARGS...` and `orgrbac lint ARGS...`: argv[0] is the command; the exit status. */
+int cmd_who(int argc, char **argv);
+int cmd_lint(int argc, char **argv);
+
+/* `orgrbac review ARGS...`: argv[0] is "review"; the exit status. */
+int cmd_review(int argc, char **argv);
+
 #endif

@@ -39,6 +39,14 @@ static void usage(FILE *out)
 		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
 		"       orgrbac role list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
 		"  Manage the organization's roles in the directory (orgrbac role --help).\n"
+		"       orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
+		"  Every principal who meets EXPR on a host of that scope, and through what.\n"
+		"       orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
+		"                      [--at TIME] [--json | --csv]\n"
+		"  The access review: who holds which role there, from when to when.\n"
+		"       orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
+		"  The directory's mistakes, each with its entry and the fix.\n"
+		"  Exit status: 0 clean, 1 findings, 2 error.\n"
 		"       orgrbac --version\n");
 }
 
@@ -413,6 +421,12 @@ int main(int argc, char **argv)
 		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(argv[1], "role") == 0)
 		return cmd_role(argc - 1, argv + 1);
+	if (strcmp(argv[1], "who") == 0)
+		return cmd_who(argc - 1, argv + 1);
+	if (strcmp(argv[1], "lint") == 0)
+		return cmd_lint(argc - 1, argv + 1);
+	if (strcmp(argv[1], "review") == 0)
+		return cmd_review(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
 		printf("orgrbac %s\n", PACKAGE_VERSION);
 		return EXIT_ALLOW;

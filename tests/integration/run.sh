@@ -34,6 +34,8 @@ orgrbac_progress "$mode: test_sync"
 run "$builddir/tests/integration/test_sync" || status=1
 orgrbac_progress "$mode: test_cli.sh"
 bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
+orgrbac_progress "$mode: test_who.sh"
+bash "$ORGRBAC_TOP/tests/integration/test_who.sh" || status=1
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then
 	orgrbac_progress "$mode: test_pam"

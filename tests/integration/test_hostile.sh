@@ -218,6 +218,45 @@ else
 	ko "cannot add the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
 fi
 
+# orgrbac lint names each broken entry of the hostile data, with its fix
+: >"$WORK/no-groups"
+"$ORGRBAC" lint --at "$AT" --group-file "$WORK/no-groups" --config "$conf" >"$WORK/lint.out" 2>&1
+rc=$?
+[ "$rc" -eq 1 ] && ok || ko "lint on the hostile data exited $rc, wanted 1"
+HH=ou=hostile,o=acme,dc=example,dc=com
+while IFS= read -r want; do
+	grep -qF -- "$want" "$WORK/lint.out" && ok || ko "lint lacks '$want'"
+done <<EOT
+window-order: cn=win-backwards,ou=grants,$HH:
+void-grant: cn=win-leapsec,ou=grants,$HH:
+grant-grantee: cn=ghost-peer,ou=grants,$HH: grant names uid=ghost2,ou=people,$HH,
+grant-grantee: cn=ghost-peer,ou=grants,$HH: grant names cn=no-such-group,ou=groups,$HH,
+grant-role: cn=norole,ou=grants,$HH:
+grant-role: cn=foreign-role,ou=grants,$HH:
+void-grant: cn=scope-junk,ou=grants,$HH:
+grant-grantee: cn=foreign-grantee,ou=grants,o=globex,dc=example,dc=com:
+void-external: cn=oddity,ou=external,$HH:
+void-external: cn=stranger,ou=external,$HH:
+window-order: cn=backwards,ou=external,$HH:
+window-missing: cn=halfopen,ou=external,$HH:
+uid-twice: uid=twin,ou=people,$HH:
+uid-twice: uid=twin,ou=more,$HH:
+gid-collision: cn=dup gid b,ou=roles,$HH:
+gid-low: cn=root gid,ou=roles,$HH:
+gid-low: cn=sudo gid,ou=roles,$HH:
+group-cycle: cn=loop-self,ou=groups,$HH:
+group-cycle: cn=ring-a,ou=groups,$HH:
+EOT
+# one finding per cycle, never one per group of it
+[ "$(grep -c '^group-cycle: cn=ring-' "$WORK/lint.out")" -eq 1 ] && ok ||
+	ko "the ring is named more than once: $(grep '^group-cycle' "$WORK/lint.out")"
+! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/lint.out" && ok ||
+	ko "lint printed a control character"
+"$ORGRBAC" lint --at "$AT" --group-file "$WORK/no-groups" --json --config "$conf" \
+	>"$WORK/lint.json"
+python3 -m json.tool "$WORK/lint.json" >/dev/null && ok ||
+	ko "lint --json on the hostile data is not JSON"
+
 printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
 
 # --- the same data through the PAM module, and the host process's environment ---

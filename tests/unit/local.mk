@@ -9,7 +9,8 @@ UNIT_TESTS = \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
-	tests/unit/test_doctor
+	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
+	tests/unit/test_review
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -31,6 +32,15 @@ tests_unit_test_osgroup_LDADD = $(unit_ldadd)
 tests_unit_test_doctor_SOURCES = tests/unit/test_doctor.c
 tests_unit_test_doctor_CFLAGS = $(unit_cflags)
 tests_unit_test_doctor_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_unit_test_who_SOURCES = tests/unit/test_who.c tests/unit/image.h
+tests_unit_test_who_CFLAGS = $(unit_cflags)
+tests_unit_test_who_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_unit_test_lint_SOURCES = tests/unit/test_lint.c tests/unit/image.h
+tests_unit_test_lint_CFLAGS = $(unit_cflags)
+tests_unit_test_lint_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_unit_test_review_SOURCES = tests/unit/test_review.c tests/unit/image.h
+tests_unit_test_review_CFLAGS = $(unit_cflags)
+tests_unit_test_review_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_leftout_SOURCES = tests/unit/test_leftout.c
 tests_unit_test_leftout_CFLAGS = $(unit_cflags)
 tests_unit_test_leftout_LDADD = $(unit_ldadd)

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* `orgrbac review`: the access review of a host, as text, JSON or CSV. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "evaluate.h"
+#include "gtime.h"
+#include "review.h"
+#include "who.h"
+
+static void review_usage(FILE *out)
+{
+	fprintf(out,
+		"usage: orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
+		"                      [--at TIME] [--json | --csv] [--config PATH]\n"
+		"  Every principal with any role on a host of the configuration's organization\n"
+		"  with service S and resource R (default: [host]), through which grant, from\n"
+		"  when to when, its external entries; with --expiring (30m, 12h, 7d, 2w), what\n"
+		"  ends within that time is marked.\n"
+		"  Exit status: 0 someone holds a role, 1 nobody, 2 error.\n");
+}
+
+enum review_format { REVIEW_TEXT, REVIEW_JSON, REVIEW_CSV };
+
+struct review_args {
+	const char *service, *resource, *expiring, *at, *path;
+	enum review_format format;
+};
+
+static int review_args(int argc, char **argv, struct review_args *a)
+{
+	static const struct option opts[] = {
+	    {"service", required_argument, NULL, 's'},
+	    {"resource", required_argument, NULL, 'r'},
+	    {"expiring", required_argument, NULL, 'e'},
+	    {"at", required_argument, NULL, 'a'},
+	    {"json", no_argument, NULL, 'j'},
+	    {"csv", no_argument, NULL, 'v'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	int c;
+
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 's': a->service = optarg; break;
+		case 'r': a->resource = optarg; break;
+		case 'e': a->expiring = optarg; break;
+		case 'a': a->at = optarg; break;
+		case 'j': a->format = REVIEW_JSON; break;
+		case 'v': a->format = REVIEW_CSV; break;
+		case 'c': a->path = optarg; break;
+		case 'h': review_usage(stdout); return 1;
+		default: review_usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		review_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/* A time, or "" for an open bound. */
+static void fmt_time(int64_t t, char *buf, size_t len)
+{
+	if (t == ORGRBAC_TIME_MIN || t == ORGRBAC_TIME_MAX)
+		buf[0] = '\0';
+	else
+		orgrbac_time_format(t, buf, len);
+}
+
+/* One CSV field: quoted, quotes doubled, control characters as \xNN (no raw line breaks). */
+static void put_csv(const char *s)
+{
+	fputc('"', stdout);
+	for (const unsigned char *p = (const unsigned char *)(s != NULL ? s : ""); *p != '\0';
+	     p++) {
+		if (*p == '"')
+			fputs("\"\"", stdout);
+		else if (*p < 0x20 || *p == 0x7f || *p == '\\')
+			printf("\\x%02x", *p);
+		else
+			fputc(*p, stdout);
+	}
+	fputc('"', stdout);
+}
+
+/* The external entries above the principal, as one line of text. */
+static char *external_text(const struct orgrbac_facts *f)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (m == NULL)
+		return NULL;
+	for (size_t i = 0; i < f->n_external; i++) {
+		const struct orgrbac_external *x = &f->external[i];
+		char a[32] = "", b[32] = "";
+
+		if (x->window.has_not_before)
+			orgrbac_time_format(x->window.not_before, a, sizeof(a));
+		if (x->window.has_not_after)
+			orgrbac_time_format(x->window.not_after, b, sizeof(b));
+		fprintf(m, "%s%s '%s' %s", i > 0 ? "; " : "", orgrbac_ext_kind_name(x->kind),
+			x->name, orgrbac_ext_mode_name(x->mode));
+		if (x->mode == ORGRBAC_MODE_WINDOW)
+			fprintf(m, " %s .. %s", a, b);
+	}
+	if (fclose(m) != 0) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void review_text(const struct orgrbac_review *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		const struct orgrbac_review_entry *e = &r->e[i];
+		char *ext = external_text(e->facts);
+
+		for (size_t k = 0; k < e->n_rows; k++) {
+			const struct orgrbac_review_row *w = &e->rows[k];
+			char a[32], b[32];
+
+			fmt_time(w->from, a, sizeof(a));
+			fmt_time(w->until, b, sizeof(b));
+			put_safe(stdout, e->facts->user);
+			if (w->grant == NULL) {
+				printf(": full access");
+			} else {
+				printf(": role '");
+				put_safe(stdout, w->grant->role->name);
+				printf("' by %sgrant '", w->grant->platform ? "platform " : "");
+				put_safe(stdout, w->grant->name);
+				printf("' via ");
+				put_safe(stdout, w->grant->via);
+			}
+			printf(", from %s until %s", a[0] != '\0' ? a : "-",
+			       b[0] != '\0' ? b : "-");
+			if (ext != NULL && ext[0] != '\0') {
+				printf("; external ");
+				put_safe(stdout, ext);
+			}
+			if (w->ends_soon)
+				printf(" [ENDS SOON]");
+			printf("\n");
+		}
+		free(ext);
+	}
+}
+
+static void review_csv(const struct orgrbac_review *r)
+{
+	printf("user,dn,role,grant,platform,via,from,until,external,ends_soon\n");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct orgrbac_review_entry *e = &r->e[i];
+		char *ext = external_text(e->facts);
+
+		for (size_t k = 0; k < e->n_rows; k++) {
+			const struct orgrbac_review_row *w = &e->rows[k];
+			const struct orgrbac_grant *g = w->grant;
+			char a[32], b[32];
+
+			fmt_time(w->from, a, sizeof(a));
+			fmt_time(w->until, b, sizeof(b));
+			put_csv(e->facts->user);
+			fputc(',', stdout);
+			put_csv(e->facts->dn);
+			fputc(',', stdout);
+			put_csv(g != NULL ? g->role->name : "(full access)");
+			fputc(',', stdout);
+			put_csv(g != NULL ? g->name : "");
+			printf(",%s,", g != NULL && g->platform ? "yes" : "no");
+			put_csv(g != NULL ? g->via : "");
+			printf(",%s,%s,", a, b);
+			put_csv(ext);
+			printf(",%s\n", w->ends_soon ? "yes" : "no");
+		}
+		free(ext);
+	}
+}
+
+static void json_time(int64_t t)
+{
+	char buf[32];
+
+	fmt_time(t, buf, sizeof(buf));
+	put_json(stdout, buf[0] != '\0' ? buf : NULL);
+}
+
+static void review_json(const struct orgrbac_host *host, const struct orgrbac_review *r,
+			int64_t now)
+{
+	char when[32];
+
+	orgrbac_time_format(now, when, sizeof(when));
+	printf("{\"organization\": ");
+	put_json(stdout, host->org);
+	printf(", \"services\": [");
+	for (size_t i = 0; i < host->n_services; i++) {
+		printf("%s", i > 0 ? ", " : "");
+		put_json(stdout, host->services[i]);
+	}
+	printf("], \"resource\": ");
+	put_json(stdout, host->resource);
+	printf(", \"at\": ");
+	put_json(stdout, when);
+	printf(", \"principals\": [");
+	for (size_t i = 0; i < r->n; i++) {
+		const struct orgrbac_review_entry *e = &r->e[i];
+		const struct orgrbac_facts *f = e->facts;
+
+		printf("%s\n  {\"user\": ", i > 0 ? "," : "");
+		put_json(stdout, f->user);
+		printf(", \"dn\": ");
+		put_json(stdout, f->dn);
+		printf(", \"organization\": ");
+		put_json(stdout, f->org);
+		printf(", \"external\": [");
+		for (size_t k = 0; k < f->n_external; k++) {
+			const struct orgrbac_external *x = &f->external[k];
+
+			printf("%s{\"name\": ", k > 0 ? ", " : "");
+			put_json(stdout, x->name);
+			printf(", \"kind\": \"%s\", \"mode\": \"%s\", \"not_before\": ",
+			       orgrbac_ext_kind_name(x->kind), orgrbac_ext_mode_name(x->mode));
+			json_time(x->window.has_not_before ? x->window.not_before
+							   : ORGRBAC_TIME_MIN);
+			printf(", \"not_after\": ");
+			json_time(x->window.has_not_after ? x->window.not_after : ORGRBAC_TIME_MAX);
+			printf("}");
+		}
+		printf("], \"roles\": [");
+		for (size_t k = 0; k < e->n_rows; k++) {
+			const struct orgrbac_review_row *w = &e->rows[k];
+			const struct orgrbac_grant *g = w->grant;
+
+			printf("%s{\"role\": ", k > 0 ? ", " : "");
+			put_json(stdout, g != NULL ? g->role->name : NULL);
+			printf(", \"full_access\": %s, \"grant\": ", g == NULL ? "true" : "false");
+			put_json(stdout, g != NULL ? g->name : NULL);
+			printf(", \"grant_dn\": ");
+			put_json(stdout, g != NULL ? g->dn : NULL);
+			printf(", \"platform\": %s, \"via\": ",
+			       g != NULL && g->platform ? "true" : "false");
+			put_json(stdout, g != NULL ? g->via : NULL);
+			printf(", \"from\": ");
+			json_time(w->from);
+			printf(", \"until\": ");
+			json_time(w->until);
+			printf(", \"ends_soon\": %s}", w->ends_soon ? "true" : "false");
+		}
+		printf("]}");
+	}
+	printf("\n]}\n");
+}
+
+int cmd_review(int argc, char **argv)
+{
+	struct review_args a = {0};
+	struct orgrbac_config *cfg = NULL;
+	struct orgrbac_image img = {0};
+	struct orgrbac_review r = {0};
+	struct orgrbac_host host;
+	const char *one[1];
+	orgrbac_error err;
+	bool trust = geteuid() != 0;
+	int64_t now = (int64_t)time(NULL), horizon = 0;
+	int rc = EXIT_ERR;
+
+	switch (review_args(argc, argv, &a)) {
+	case 0: break;
+	case 1: return EXIT_ALLOW;
+	default: return EXIT_ERR;
+	}
+	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
+		fprintf(stderr, "orgrbac: --at '");
+		put_safe(stderr, a.at);
+		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+		return EXIT_ERR;
+	}
+	if (a.expiring != NULL && orgrbac_duration_parse(a.expiring, &horizon) != 0) {
+		fprintf(stderr, "orgrbac: --expiring '");
+		put_safe(stderr, a.expiring);
+		fprintf(stderr, "': not a duration such as 30m, 12h, 7d or 2w\n");
+		return EXIT_ERR;
+	}
+	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		return EXIT_ERR;
+	}
+	host = orgrbac_config_host(cfg);
+	if (a.service != NULL) {
+		one[0] = a.service;
+		host.services = one;
+		host.n_services = 1;
+	}
+	if (a.resource != NULL)
+		host.resource = a.resource;
+	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
+		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+		goto out;
+	}
+	if (orgrbac_review_run(&img, &host, cfg->cross_org_privilege, now, horizon, &r, &err) !=
+	    0) {
+		fprintf(stderr, "orgrbac: %s\n", err.msg);
+		goto out;
+	}
+	switch (a.format) {
+	case REVIEW_JSON: review_json(&host, &r, now); break;
+	case REVIEW_CSV: review_csv(&r); break;
+	default: review_text(&r); break;
+	}
+	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
+out:
+	orgrbac_review_free(&r);
+	orgrbac_image_free(&img);
+	orgrbac_config_free(cfg);
+	return rc;
+}
