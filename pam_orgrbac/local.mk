@@ -8,7 +8,7 @@ pamlib_LTLIBRARIES = pam_orgrbac.la
 pam_orgrbac_la_SOURCES = pam_orgrbac/pam_orgrbac.c
 pam_orgrbac_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -no-undefined -shared \
 	-Wl,--version-script=$(srcdir)/pam_orgrbac/pam_orgrbac.map
-pam_orgrbac_la_LIBADD = $(common_libs) $(PAM_LIBS)
+pam_orgrbac_la_LIBADD = $(gate_libs) $(PAM_LIBS)
 EXTRA_pam_orgrbac_la_DEPENDENCIES = $(srcdir)/pam_orgrbac/pam_orgrbac.map
 endif
 EXTRA_DIST += pam_orgrbac/pam_orgrbac.map

@@ -180,7 +180,7 @@ fi
 module_so="$builddir/.libs/pam_orgrbac.so"
 if command -v nm >/dev/null 2>&1 && [ -f "$module_so" ]; then
 	bad=$(nm -D --undefined-only "$module_so" | awk '{ sub(/@.*/, "", $2); print $2 }' |
-		grep -xE 'exit|_exit|_Exit|abort|openlog|closelog|setlogmask|(f|v|vf|d)?printf|puts|fputs|putchar|perror|err|errx|warn|warnx|signal|sigaction|setlocale|chdir|umask|setuid|seteuid|setgid|setegid' || true)
+		grep -xE 'exit|_exit|_Exit|abort|openlog|closelog|setlogmask|(__)?(f|v|vf|d)?printf(_chk)?|puts|fputs|putchar|perror|err|errx|warn|warnx|signal|sigaction|setlocale|chdir|umask|setuid|seteuid|setgid|setegid' || true)
 	[ -z "$bad" ] && ok || ko "pam_orgrbac.so calls $(echo $bad)"
 else
 	ko "cannot list the imports of $module_so (nm missing?)"
