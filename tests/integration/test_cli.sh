@@ -136,7 +136,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null 2>&1; then
 	orgrbac_write_conf "$pub/orgrbac.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
 		"ldap.bind_dn=$LDAP_ADMIN_DN" "ldap.bind_password_file=$pub/secret"
 	chmod 0644 "$pub/orgrbac.conf"
-	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$ORGRBAC" "$@"; }
+	# the program itself: under valgrind $ORGRBAC is a wrapper in root's $WORK
+	as_nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "${ORGRBAC_BIN:-$ORGRBAC}" "$@"; }
 	out=$(as_nobody check alice --config "$pub/orgrbac.conf" 2>&1)
 	if [ $? -eq 2 ] && grep -q "run as root: the bind secret $pub/secret is root's" <<<"$out"; then
 		ok

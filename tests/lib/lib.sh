@@ -258,7 +258,11 @@ ldapsearch_admin() {
 # orgrbac_valgrind_cli BUILDDIR: when VALGRIND (a command prefix such as
 # tests/valgrind.sh) is set, point ORGRBAC at a one-word wrapper in $WORK
 # that runs BUILDDIR/orgrbac under it, so test scripts need no change.
+# ORGRBAC_BIN stays the program itself, for a test that runs it as another
+# user: the wrapper lies in root's private $WORK.
 orgrbac_valgrind_cli() {
+	ORGRBAC_BIN="$1/orgrbac"
+	export ORGRBAC_BIN
 	[ -n "${VALGRIND:-}" ] || return 0
 	printf '#!/bin/sh\nexec %s %q "$@"\n' "$VALGRIND" "$1/orgrbac" >"$WORK/orgrbac-valgrind"
 	chmod +x "$WORK/orgrbac-valgrind"
