@@ -195,6 +195,8 @@ expect 0 "removed grantees from cn=pair,$G" -- revoke 'Service Viewer' --user bo
 [ "$(attr "cn=pair,$G" orgGrantee)" = "$CAROL" ] && ok || ko "pair after bob left: $(attr "cn=pair,$G" orgGrantee)"
 expect 0 "deleted cn=pair,$G" -- revoke 'Service Viewer' --user carol "${AL[@]}"
 [ -z "$(attr "cn=pair,$G" cn)" ] && ok || ko "pair still there"
+expect 0 "grant added" -- grant 'Service Viewer' --group engineering "${AL[@]}"
+expect 0 "deleted cn=engineering-service-viewer-[0-9a-f]{8},$G" -- revoke 'Service Viewer' --group engineering "${AL[@]}"
 expect 0 "ended cn=payments-viewers" -- revoke payments-viewers --at 2030-12-24T18:00:00Z "${AL[@]}"
 [ "$(attr "cn=payments-viewers,$G" orgNotAfter)" = 20301224180000Z ] && ok || ko "--at"
 expect 0 "deleted cn=payments-viewers" -- revoke payments-viewers "${AL[@]}"
@@ -214,6 +216,11 @@ expect 0 "grant added" -- grant Viewer --user gus --org globex "${GU[@]}"
 expect 0 "grant added" -- grant Viewer --user gus --platform --name gus-support "${OP[@]}"
 [ "$(attr "cn=gus-support,ou=grants,$B" orgGrantee)" = "$GUS" ] && ok || ko "platform grant"
 expect 0 "grant added" -- grant Viewer --user "$BOB" --platform "${OP[@]}"
+# a name that several organizations hold is refused: the DN says which
+printf 'dn: uid=bob,ou=people,o=globex,%s\nchangetype: add\nobjectClass: inetOrgPerson\nuid: bob\ncn: bob\nsn: bob\n' \
+	"$B" | ldapmodify_admin >/dev/null 2>&1 || ko "adding globex's bob"
+expect 1 "'bob' names several entries: give the grantee's DN" -- grant Viewer --user bob --platform "${OP[@]}"
+expect 0 "grant unchanged" -- grant Viewer --user "$BOB" --platform "${OP[@]}"
 # the sample's platform grant of Platform Support to gus is found again, not doubled
 expect 0 "grant unchanged" -- grant 'Platform Support' --user gus --platform "${OP[@]}"
 expect 1 "no global role named 'Service Runner'" -- grant 'Service Runner' --user bob --platform "${OP[@]}"
