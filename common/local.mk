@@ -14,6 +14,8 @@ libusecases_la_SOURCES = \
 	common/sync.c common/sync.h \
 	common/admin.h common/admin_role.c common/admin_ldif.c common/admin_ldif.h \
 	common/admin_place.c common/admin_gid.c \
+	common/admin_grant.h common/admin_grant.c common/admin_grant_read.c \
+	common/admin_grant_util.c common/admin_revoke.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

@@ -69,6 +69,12 @@ EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
 TESTS += tests/integration/test_role.sh
 EXTRA_DIST += tests/integration/test_role.sh
 
+# `orgrbac grant`, `revoke` and `grants` under etc/slapd-acl.ldif, in a slapd
+# of its own: validation refusals, --dry-run, idempotence, revoking one
+# grantee of several, who may write where, hostile values, and check.
+TESTS += tests/integration/test_grant.sh
+EXTRA_DIST += tests/integration/test_grant.sh
+
 # etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
 # their own: a user re-created with a deleted user's DN inherits no grant.
 TESTS += tests/integration/test_refint.sh
