@@ -13,6 +13,8 @@ libusecases_la_SOURCES = \
 	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
 	common/sync.c common/sync.h \
 	common/admin.h common/admin_role.c \
+	common/admin_external.c common/admin_external.h common/admin_external_int.h \
+	common/admin_external_read.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)
