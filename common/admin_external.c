@@ -8,10 +8,13 @@
 #include <time.h>
 
 #include "admin_external.h"
+#include "admin_external_int.h"
+#include "admin_ldif.h"
 #include "dn.h"
 #include "expr.h"
 #include "gtime.h"
 #include "review.h"
+#include "write.h"
 
 int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out)
 {
@@ -341,5 +344,163 @@ enum orgrbac_admin_status orgrbac_external_plan(const struct orgrbac_external_ch
 	    p->role_management == NULL && p->not_before[0] == '\0' && p->not_after[0] == '\0')
 		return refuse(err, "nothing to change: give --mode, --from, --until or "
 				   "--role-management");
+	return st;
+}
+
+/* ---- the change ---- */
+
+void orgrbac_external_result_free(struct orgrbac_external_result *r)
+{
+	free(r->dn);
+	free(r->ldif);
+	orgrbac_strv_free(r->users);
+	r->dn = r->ldif = NULL;
+	r->users = NULL;
+	r->n_users = r->n_beneath = 0;
+}
+
+/* external add: the entry, with every value asked for. */
+static void build_add(const struct orgrbac_external_change *c,
+		      const struct orgrbac_external_plan *p, char **domains,
+		      struct orgrbac_change *ch)
+{
+	static char *classes[] = {"orgExternalAccess", NULL};
+
+	orgrbac_change_mod(ch, LDAP_MOD_ADD, "objectClass", classes, NULL);
+	orgrbac_change_mod(ch, LDAP_MOD_ADD, "cn", NULL, c->name);
+	orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgExternalKind", NULL, p->kind);
+	orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgAccessMode", NULL, p->mode);
+	if (p->not_before[0] != '\0')
+		orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgNotBefore", NULL, p->not_before);
+	if (p->not_after[0] != '\0')
+		orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgNotAfter", NULL, p->not_after);
+	if (p->role_management != NULL)
+		orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgRoleManagement", NULL, p->role_management);
+	if (c->n_domains > 0)
+		orgrbac_change_mod(ch, LDAP_MOD_ADD, "orgDomain", domains, NULL);
+	if (c->description != NULL)
+		orgrbac_change_mod(ch, LDAP_MOD_ADD, "description", NULL, c->description);
+}
+
+/* external set: each value asked for, replaced. */
+static void build_set(const struct orgrbac_external_plan *p, struct orgrbac_change *ch)
+{
+	if (p->mode != NULL)
+		orgrbac_change_mod(ch, LDAP_MOD_REPLACE, "orgAccessMode", NULL, p->mode);
+	if (p->not_before[0] != '\0')
+		orgrbac_change_mod(ch, LDAP_MOD_REPLACE, "orgNotBefore", NULL, p->not_before);
+	if (p->not_after[0] != '\0')
+		orgrbac_change_mod(ch, LDAP_MOD_REPLACE, "orgNotAfter", NULL, p->not_after);
+	if (p->role_management != NULL)
+		orgrbac_change_mod(ch, LDAP_MOD_REPLACE, "orgRoleManagement", NULL,
+				   p->role_management);
+}
+
+/*
+ * A delete removes one leaf: refused while anything lies beneath the
+ * entry (its users, their groups, nested entries), listing it.
+ */
+static enum orgrbac_admin_status leaf_only(const struct orgrbac_admin *a,
+					   const struct orgrbac_external_info *cur,
+					   struct orgrbac_external_result *r)
+{
+	enum orgrbac_admin_status st = orgrbac_external_beneath(
+	    a, cur->dn, true, &r->users, &r->n_users, &r->n_beneath, &r->err);
+
+	if (st != ORGRBAC_ADMIN_DONE || r->n_beneath == 0)
+		return st;
+	return refuse(&r->err,
+		      "%zu entr%s beneath %.300s (an LDAP delete removes a leaf only): delete "
+		      "%s first, or end the access now with orgrbac external set '%.200s' "
+		      "--mode disabled",
+		      r->n_beneath, r->n_beneath == 1 ? "y lies" : "ies lie", cur->dn,
+		      r->n_beneath == 1 ? "it" : "them", cur->name);
+}
+
+/* The entry as it is (set, delete) or its absence (add), then the plan. */
+static enum orgrbac_admin_status judge(const struct orgrbac_admin *a,
+				       const struct orgrbac_external_change *c,
+				       struct orgrbac_external_info *cur,
+				       struct orgrbac_external_plan *p,
+				       struct orgrbac_external_result *r)
+{
+	const char *why;
+	enum orgrbac_admin_status st;
+
+	if (!orgrbac_admin_name_valid(c->name, &why))
+		return refuse(&r->err, "external entry name refused: %s", why);
+	st = orgrbac_external_one(a, c->name, c->now, c->op == ORGRBAC_EXTERNAL_ADD, cur, &r->err);
+	if (c->op == ORGRBAC_EXTERNAL_ADD) {
+		if (st == ORGRBAC_ADMIN_DONE)
+			return refuse(&r->err, "an external entry named '%.200s' exists: %.300s",
+				      c->name, cur->dn);
+		if (st != ORGRBAC_ADMIN_REFUSED)
+			return st;
+		return orgrbac_external_plan(c, NULL, p, &r->err);
+	}
+	if (st != ORGRBAC_ADMIN_DONE)
+		return st;
+	st = orgrbac_external_plan(c, cur, p, &r->err);
+	if (st == ORGRBAC_ADMIN_DONE && c->op == ORGRBAC_EXTERNAL_DELETE)
+		st = leaf_only(a, cur, r);
+	return st;
+}
+
+/* Validated, then the one operation (or only its LDIF). */
+static enum orgrbac_admin_status change(const struct orgrbac_admin *a,
+					const struct orgrbac_external_change *c,
+					struct orgrbac_change *ch,
+					struct orgrbac_external_result *r)
+{
+	struct orgrbac_external_info cur = {0};
+	struct orgrbac_external_plan p;
+	char *search = NULL, *parent = NULL, **domains = NULL;
+	enum orgrbac_admin_status st = judge(a, c, &cur, &p, r);
+
+	if (st != ORGRBAC_ADMIN_DONE)
+		goto out;
+	st = ORGRBAC_ADMIN_ERROR;
+	if (c->op != ORGRBAC_EXTERNAL_ADD)
+		r->dn = orgrbac_strdup(cur.dn);
+	else if (orgrbac_external_place(a, &search, &parent, &r->err) == 0)
+		r->dn = orgrbac_dn_child("cn", c->name, parent);
+	domains = orgrbac_terminated(c->domains, c->n_domains);
+	if (r->dn == NULL || domains == NULL) {
+		orgrbac_seterr(&r->err, "out of memory, or the base is not a DN");
+		goto out;
+	}
+	if (c->op == ORGRBAC_EXTERNAL_ADD) {
+		orgrbac_change_begin(ch, r->dn, ORGRBAC_CHANGE_ADD);
+		build_add(c, &p, domains, ch);
+	} else if (c->op == ORGRBAC_EXTERNAL_SET) {
+		orgrbac_change_begin(ch, r->dn, ORGRBAC_CHANGE_MODIFY);
+		build_set(&p, ch);
+	} else {
+		orgrbac_change_begin(ch, r->dn, ORGRBAC_CHANGE_DELETE);
+	}
+	st = c->dry_run ? ORGRBAC_ADMIN_DONE : orgrbac_change_send(a, ch, r->dn, &r->err);
+out:
+	orgrbac_external_info_free(&cur);
+	free(search);
+	free(parent);
+	free(domains);
+	return st;
+}
+
+enum orgrbac_admin_status orgrbac_external_change(const struct orgrbac_admin *a,
+						  const struct orgrbac_external_change *c,
+						  struct orgrbac_external_result *r)
+{
+	struct orgrbac_change ch = {0};
+	enum orgrbac_admin_status st = ORGRBAC_ADMIN_ERROR;
+
+	memset(r, 0, sizeof(*r));
+	if (orgrbac_change_open(&ch) != 0) {
+		orgrbac_seterr(&r->err, "out of memory");
+		free(orgrbac_change_close(&ch, &st, &r->err));
+		return ORGRBAC_ADMIN_ERROR;
+	}
+	st = change(a, c, &ch, r);
+	r->ldif = orgrbac_change_close(&ch, &st, &r->err);
 	return st;
 }

@@ -25,9 +25,9 @@ struct orgrbac_external_info {
 	char **users;	   /* show: the uid of every user beneath it, sorted */
 	size_t n_users;
 	size_t n_beneath; /* show: every entry beneath it (users, their groups, nested entries) */
-	char *creator, *created, *modifier, *modified; /* operational; NULL when unread */
-	bool open;				       /* the gate lets its users in at `now` */
-	char why[512];				       /* the gate's words: why open or closed */
+	struct orgrbac_admin_stamps stamps; /* who made and changed it, and when */
+	bool open;			    /* the gate lets its users in at `now` */
+	char why[512];			    /* the gate's words: why open or closed */
 };
 void orgrbac_external_info_free(struct orgrbac_external_info *x);
 void orgrbac_external_list_free(struct orgrbac_external_info *x, size_t n);

@@ -5,18 +5,33 @@
 
 #include "admin_external.h"
 
-/* o=ORG,BASE; NULL with err set for the platform (external entries have an organization). */
-char *orgrbac_external_org_dn(const struct orgrbac_admin *a, orgrbac_error *err);
+/*
+ * Where the organization keeps external entries: the subtree they are found
+ * in (o=ORG,BASE) and where new ones go (ou=external,o=ORG,BASE). -1 with err
+ * set for the platform (external entries belong to an organization) or on
+ * ENOMEM.
+ */
+int orgrbac_external_place(const struct orgrbac_admin *a, char **search_base, char **parent,
+			   orgrbac_error *err);
 
-/* The external entries under `base` matching `filter`, sorted by name, judged at `now`. */
+/*
+ * The external entries under `base` matching `filter`, sorted by name, judged
+ * at `now`; a `base` that is not there (or hidden) is an error, or (absent_ok)
+ * no entries.
+ */
 enum orgrbac_admin_status orgrbac_external_find(const struct orgrbac_admin *a, const char *base,
-						const char *filter, int64_t now,
+						const char *filter, int64_t now, bool absent_ok,
 						struct orgrbac_external_info **out, size_t *n,
 						orgrbac_error *err);
 
-/* The entry NAME of the organization: DONE, REFUSED (none) or ERROR (several, or failed). */
+/*
+ * The entry NAME of the organization: DONE, REFUSED (none; with absent_ok
+ * also when the organization is not there or hidden) or ERROR (several, or
+ * failed).
+ */
 enum orgrbac_admin_status orgrbac_external_one(const struct orgrbac_admin *a, const char *name,
-					       int64_t now, struct orgrbac_external_info *out,
+					       int64_t now, bool absent_ok,
+					       struct orgrbac_external_info *out,
 					       orgrbac_error *err);
 
 /*

@@ -8,8 +8,6 @@
 #include "admin_external_int.h"
 #include "dn.h"
 #include "entry.h"
-#include "filter.h"
-#include "write.h"
 
 static char *ext_attrs[] = {"cn",
 			    "orgExternalKind",
@@ -20,10 +18,7 @@ static char *ext_attrs[] = {"cn",
 			    "orgManaged",
 			    "orgDomain",
 			    "description",
-			    "creatorsName",
-			    "createTimestamp",
-			    "modifiersName",
-			    "modifyTimestamp",
+			    ORGRBAC_ADMIN_STAMP_ATTRS,
 			    NULL};
 
 void orgrbac_external_info_free(struct orgrbac_external_info *x)
@@ -35,10 +30,7 @@ void orgrbac_external_info_free(struct orgrbac_external_info *x)
 	orgrbac_strv_free(x->domains);
 	free(x->description);
 	orgrbac_strv_free(x->users);
-	free(x->creator);
-	free(x->created);
-	free(x->modifier);
-	free(x->modified);
+	orgrbac_admin_stamps_free(&x->stamps);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -47,16 +39,6 @@ void orgrbac_external_list_free(struct orgrbac_external_info *x, size_t n)
 	for (size_t i = 0; x != NULL && i < n; i++)
 		orgrbac_external_info_free(&x[i]);
 	free(x);
-}
-
-/* A single value, or NULL (absent, several, or unusable). */
-static char *one(LDAP *ld, LDAPMessage *e, const char *attr)
-{
-	char *v = NULL;
-
-	if (orgrbac_single_value(ld, e, attr, &v) != 0)
-		return NULL;
-	return v;
 }
 
 /* One entry: the gate's reader for its access values, then what `show` prints. -1 on ENOMEM. */
@@ -74,10 +56,7 @@ static int read_info(LDAP *ld, LDAPMessage *e, const char *org, int64_t now,
 	managed = orgrbac_first_value(ld, e, "orgManaged");
 	x->managed = managed != NULL && strcmp(managed, "TRUE") == 0;
 	free(managed);
-	x->creator = one(ld, e, "creatorsName");
-	x->created = one(ld, e, "createTimestamp");
-	x->modifier = one(ld, e, "modifiersName");
-	x->modified = one(ld, e, "modifyTimestamp");
+	orgrbac_admin_stamps_read(ld, e, &x->stamps);
 	if (x->name == NULL)
 		x->name = orgrbac_strdup("?");
 	if (x->dn == NULL || x->name == NULL || x->domains == NULL) {
@@ -99,7 +78,7 @@ static int by_name(const void *a, const void *b)
 }
 
 enum orgrbac_admin_status orgrbac_external_find(const struct orgrbac_admin *a, const char *base,
-						const char *filter, int64_t now,
+						const char *filter, int64_t now, bool absent_ok,
 						struct orgrbac_external_info **out, size_t *n,
 						orgrbac_error *err)
 {
@@ -113,6 +92,8 @@ enum orgrbac_admin_status orgrbac_external_find(const struct orgrbac_admin *a, c
 	*n = 0;
 	s = orgrbac_ldap_search(a->l, base, LDAP_SCOPE_SUBTREE, filter, ext_attrs,
 				ORGRBAC_EXTERNAL_MAX, &res, err);
+	if (s == ORGRBAC_LDAP_NOOBJECT && absent_ok)
+		return ORGRBAC_ADMIN_DONE;
 	if (s == ORGRBAC_LDAP_NOOBJECT)
 		orgrbac_seterr(err, "%.300s: no such entry (or hidden from this identity)", base);
 	if (s != ORGRBAC_LDAP_OK)
@@ -138,52 +119,59 @@ enum orgrbac_admin_status orgrbac_external_find(const struct orgrbac_admin *a, c
 	return ORGRBAC_ADMIN_DONE;
 }
 
-char *orgrbac_external_org_dn(const struct orgrbac_admin *a, orgrbac_error *err)
+int orgrbac_external_place(const struct orgrbac_admin *a, char **search_base, char **parent,
+			   orgrbac_error *err)
 {
-	char *dn;
-
+	*search_base = *parent = NULL;
 	if (a->org == NULL) {
 		orgrbac_seterr(err, "external entries belong to an organization: give --org ORG, "
 				    "not --platform");
-		return NULL;
+		return -1;
 	}
-	dn = orgrbac_dn_child("o", a->org, a->base);
-	if (dn == NULL)
+	if (orgrbac_admin_place(a, "external", search_base, parent) != 0) {
 		orgrbac_seterr(err, "out of memory, or the base is not a DN");
-	return dn;
+		return -1;
+	}
+	return 0;
 }
 
 enum orgrbac_admin_status orgrbac_external_list(const struct orgrbac_admin *a, int64_t now,
 						struct orgrbac_external_info **out, size_t *n,
 						orgrbac_error *err)
 {
-	char *base = orgrbac_external_org_dn(a, err);
+	char *base, *parent;
 	enum orgrbac_admin_status st;
 
 	*out = NULL;
 	*n = 0;
-	if (base == NULL)
+	if (orgrbac_external_place(a, &base, &parent, err) != 0)
 		return ORGRBAC_ADMIN_ERROR;
-	st = orgrbac_external_find(a, base, "(objectClass=orgExternalAccess)", now, out, n, err);
+	free(parent);
+	st = orgrbac_external_find(a, base, "(objectClass=orgExternalAccess)", now, false, out, n,
+				   err);
 	free(base);
 	return st;
 }
 
 enum orgrbac_admin_status orgrbac_external_one(const struct orgrbac_admin *a, const char *name,
-					       int64_t now, struct orgrbac_external_info *out,
+					       int64_t now, bool absent_ok,
+					       struct orgrbac_external_info *out,
 					       orgrbac_error *err)
 {
-	char *base = orgrbac_external_org_dn(a, err), *v[1] = {(char *)name};
-	char *filter = orgrbac_filter_any("orgExternalAccess", "cn", v, 1);
+	char *base = NULL, *parent = NULL, *filter = NULL;
 	struct orgrbac_external_info *x = NULL;
 	enum orgrbac_admin_status st = ORGRBAC_ADMIN_ERROR;
 	size_t n = 0;
 
 	memset(out, 0, sizeof(*out));
-	if (base != NULL && filter == NULL)
+	if (orgrbac_external_place(a, &base, &parent, err) != 0)
+		return ORGRBAC_ADMIN_ERROR;
+	free(parent);
+	filter = orgrbac_admin_filter_eq("orgExternalAccess", "cn", name);
+	if (filter == NULL)
 		orgrbac_seterr(err, "out of memory, or the name is too long");
-	if (base != NULL && filter != NULL)
-		st = orgrbac_external_find(a, base, filter, now, &x, &n, err);
+	else
+		st = orgrbac_external_find(a, base, filter, now, absent_ok, &x, &n, err);
 	if (st == ORGRBAC_ADMIN_DONE && n == 0) {
 		orgrbac_seterr(err, "no external entry named '%.300s' under %.300s", name, base);
 		st = ORGRBAC_ADMIN_REFUSED;
@@ -254,7 +242,7 @@ enum orgrbac_admin_status orgrbac_external_show(const struct orgrbac_admin *a, c
 						int64_t now, struct orgrbac_external_info *out,
 						orgrbac_error *err)
 {
-	enum orgrbac_admin_status st = orgrbac_external_one(a, name, now, out, err);
+	enum orgrbac_admin_status st = orgrbac_external_one(a, name, now, false, out, err);
 
 	if (st == ORGRBAC_ADMIN_DONE)
 		st = orgrbac_external_beneath(a, out->dn, false, &out->users, &out->n_users,

@@ -78,6 +78,9 @@ int cmd_doctor(int argc, char **argv);
 /* `orgrbac role SUBCOMMAND ...`: argv[0] is "role"; the exit status. */
 int cmd_role(int argc, char **argv);
 
+/* `orgrbac external SUBCOMMAND ...`: argv[0] is "external"; the exit status. */
+int cmd_external(int argc, char **argv);
+
 /* `orgrbac who ARGS...` and `orgrbac lint ARGS...`: argv[0] is the command; the exit status. */
 int cmd_who(int argc, char **argv);
 int cmd_lint(int argc, char **argv);

@@ -20,34 +20,37 @@
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: orgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
-		"                          [--config PATH]\n"
-		"  Explain whether USER may use service S (default sshd) on this host now,\n"
-		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
-		"  Exit status: 0 allow, 1 deny, 2 error.\n"
-		"       orgrbac sync [--config PATH]\n"
-		"  Read the directory and replace the host snapshot the NSS module reads.\n"
-		"  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
-		"  3 written but roles or users were left out (see orgrbac status).\n"
-		"       orgrbac status [--config PATH]\n"
-		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
-		"  that wrote it left out.\n"
-		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
-		"       orgrbac doctor [--config PATH] [--json]\n"
-		"  Judge this host's whole setup; each finding with where it is and the fix.\n"
-		"  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
-		"       orgrbac role list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
-		"  Manage the organization's roles in the directory (orgrbac role --help).\n"
-		"       orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
-		"  Every principal who meets EXPR on a host of that scope, and through what.\n"
-		"       orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
-		"                      [--at TIME] [--json | --csv]\n"
-		"  The access review: who holds which role there, from when to when.\n"
-		"       orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
-		"  The directory's mistakes, each with its entry and the fix.\n"
-		"  Exit status: 0 clean, 1 findings, 2 error.\n"
-		"       orgrbac --version\n");
+	fprintf(
+	    out,
+	    "usage: orgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
+	    "                          [--config PATH]\n"
+	    "  Explain whether USER may use service S (default sshd) on this host now,\n"
+	    "  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
+	    "  Exit status: 0 allow, 1 deny, 2 error.\n"
+	    "       orgrbac sync [--config PATH]\n"
+	    "  Read the directory and replace the host snapshot the NSS module reads.\n"
+	    "  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
+	    "  3 written but roles or users were left out (see orgrbac status).\n"
+	    "       orgrbac status [--config PATH]\n"
+	    "  Which servers answer; the snapshot's age and counts, and what the sync\n"
+	    "  that wrote it left out.\n"
+	    "  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
+	    "       orgrbac doctor [--config PATH] [--json]\n"
+	    "  Judge this host's whole setup; each finding with where it is and the fix.\n"
+	    "  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
+	    "       orgrbac role list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
+	    "  Manage the organization's roles in the directory (orgrbac role --help).\n"
+	    "       orgrbac external list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
+	    "  Manage the organization's vendors and partners (orgrbac external --help).\n"
+	    "       orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
+	    "  Every principal who meets EXPR on a host of that scope, and through what.\n"
+	    "       orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
+	    "                      [--at TIME] [--json | --csv]\n"
+	    "  The access review: who holds which role there, from when to when.\n"
+	    "       orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
+	    "  The directory's mistakes, each with its entry and the fix.\n"
+	    "  Exit status: 0 clean, 1 findings, 2 error.\n"
+	    "       orgrbac --version\n");
 }
 
 /* What the command line asks for: a run, or nothing more after help or usage was printed. */
@@ -421,6 +424,8 @@ int main(int argc, char **argv)
 		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(argv[1], "role") == 0)
 		return cmd_role(argc - 1, argv + 1);
+	if (strcmp(argv[1], "external") == 0)
+		return cmd_external(argc - 1, argv + 1);
 	if (strcmp(argv[1], "who") == 0)
 		return cmd_who(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lint") == 0)

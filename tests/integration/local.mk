@@ -69,6 +69,12 @@ EXTRA_DIST += tests/integration/test_acl.sh tests/data/acl-identities.ldif
 TESTS += tests/integration/test_role.sh
 EXTRA_DIST += tests/integration/test_role.sh
 
+# `orgrbac external` under etc/slapd-acl.ldif, in a slapd of its own: each
+# subcommand, validation refusals with nothing written, --dry-run, who may
+# write where, hostile names, and each change reaching check.
+TESTS += tests/integration/test_external.sh
+EXTRA_DIST += tests/integration/test_external.sh
+
 # etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
 # their own: a user re-created with a deleted user's DN inherits no grant.
 TESTS += tests/integration/test_refint.sh
