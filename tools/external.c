@@ -361,6 +361,7 @@ static int external_write(const struct orgrbac_admin *ad, const struct external_
 	struct orgrbac_external_result r;
 	enum orgrbac_admin_status st;
 	const char *done = "deleted";
+	int rc;
 
 	c.op = ORGRBAC_EXTERNAL_DELETE;
 	if (strcmp(a->sub, "add") == 0) {
@@ -371,31 +372,20 @@ static int external_write(const struct orgrbac_admin *ad, const struct external_
 		done = "changed";
 	}
 	st = orgrbac_external_change(ad, &c, &r);
-	if (st == ORGRBAC_ADMIN_DONE && a->dry_run) {
-		fputs(r.ldif != NULL ? r.ldif : "", stdout);
-		fprintf(stderr, "orgrbac: dry run: nothing written\n");
-	} else if (st == ORGRBAC_ADMIN_DONE) {
-		printf("external '");
-		put_safe(stdout, a->name);
-		printf("' %s: ", done);
-		put_safe(stdout, r.dn);
-		printf("\n");
-	} else {
-		fprintf(stderr, "orgrbac: external %s '", a->sub);
-		put_safe(stderr, a->name);
-		fprintf(stderr, "' %s: ", st == ORGRBAC_ADMIN_REFUSED ? "refused" : "failed");
-		put_safe(stderr, r.err.msg);
-		fprintf(stderr, "\n");
-		for (size_t i = 0; i < r.n_users; i++) {
-			fprintf(stderr, "  beneath: ");
-			put_safe(stderr, r.users[i]);
-			fprintf(stderr, "\n");
-		}
-	}
+	rc = report_change(&(struct change_report){.command = "external",
+						   .sub = a->sub,
+						   .name = a->name,
+						   .done = done,
+						   .dry_run = a->dry_run,
+						   .ldif = r.ldif,
+						   .dn = r.dn,
+						   .why = r.err.msg,
+						   .listed = r.users,
+						   .n_listed = r.n_users,
+						   .label = "beneath:"},
+			   st);
 	orgrbac_external_result_free(&r);
-	return st == ORGRBAC_ADMIN_DONE	     ? EXIT_ALLOW
-	       : st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY
-					     : EXIT_ERR;
+	return rc;
 }
 
 int cmd_external(int argc, char **argv)
