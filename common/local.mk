@@ -16,6 +16,8 @@ libusecases_la_SOURCES = \
 	common/admin_place.c common/admin_gid.c \
 	common/admin_grant.h common/admin_grant.c common/admin_grant_read.c \
 	common/admin_grant_util.c common/admin_revoke.c \
+	common/admin_external.c common/admin_external.h common/admin_external_int.h \
+	common/admin_external_read.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

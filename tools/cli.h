@@ -72,6 +72,23 @@ void conn_close(struct orgrbac_config *cfg, struct orgrbac_admin *ad);
 /* A directory timestamp as ISO 8601, or as it is when it does not parse; JSON or text. */
 void put_gtime(FILE *out, const char *gt, bool json);
 
+/* A directory change's outcome, as a command that writes reports it. */
+struct change_report {
+	const char *command, *sub, *name; /* "external", "set", the entry's name */
+	const char *done;		  /* "added", "changed", "deleted" */
+	bool dry_run;
+	const char *ldif, *dn, *why;
+	char *const *listed; /* refused: what stands in the way, one per line */
+	size_t n_listed;
+	const char *label; /* the word before each of them */
+};
+
+/*
+ * The LDIF of a valid dry run on stdout; "COMMAND 'NAME' DONE: DN" once
+ * written; else why not on stderr, with each listed entry. The exit status.
+ */
+int report_change(const struct change_report *r, enum orgrbac_admin_status st);
+
 /* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
 int cmd_doctor(int argc, char **argv);
 
@@ -80,6 +97,8 @@ int cmd_role(int argc, char **argv);
 
 /* `orgrbac grant|revoke|grants ARGS...`: argv[0] is the command; the exit status. */
 int cmd_grant(int argc, char **argv);
+/* `orgrbac external SUBCOMMAND ...`: argv[0] is "external"; the exit status. */
+int cmd_external(int argc, char **argv);
 
 /* `orgrbac who ARGS...` and `orgrbac lint ARGS...`: argv[0] is the command; the exit status. */
 int cmd_who(int argc, char **argv);

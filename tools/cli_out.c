@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Untrusted text out: escaped for a terminal, or as a JSON string. */
+/* Untrusted text out: escaped for a terminal, or as a JSON string; a change reported. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -47,4 +47,32 @@ void put_gtime(FILE *out, const char *gt, bool json)
 		put_json(out, gt);
 	else
 		put_safe(out, gt != NULL ? gt : "?");
+}
+
+int report_change(const struct change_report *r, enum orgrbac_admin_status st)
+{
+	if (st == ORGRBAC_ADMIN_DONE && r->dry_run) {
+		fputs(r->ldif != NULL ? r->ldif : "", stdout);
+		fprintf(stderr, "orgrbac: dry run: nothing written\n");
+	} else if (st == ORGRBAC_ADMIN_DONE) {
+		printf("%s '", r->command);
+		put_safe(stdout, r->name);
+		printf("' %s: ", r->done);
+		put_safe(stdout, r->dn != NULL ? r->dn : "?");
+		printf("\n");
+	} else {
+		fprintf(stderr, "orgrbac: %s %s '", r->command, r->sub);
+		put_safe(stderr, r->name);
+		fprintf(stderr, "' %s: ", st == ORGRBAC_ADMIN_REFUSED ? "refused" : "failed");
+		put_safe(stderr, r->why);
+		fprintf(stderr, "\n");
+		for (size_t i = 0; i < r->n_listed; i++) {
+			fprintf(stderr, "  %s ", r->label);
+			put_safe(stderr, r->listed[i]);
+			fprintf(stderr, "\n");
+		}
+	}
+	return st == ORGRBAC_ADMIN_DONE	     ? EXIT_ALLOW
+	       : st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY
+					     : EXIT_ERR;
 }

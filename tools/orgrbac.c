@@ -41,6 +41,8 @@ static void usage(FILE *out)
 		"  Manage the organization's roles in the directory (orgrbac role --help).\n"
 		"       orgrbac grant ROLE (--user U | --group G)... | revoke NAME | grants\n"
 		"  Give roles, end them, list them (orgrbac grant --help).\n"
+		"       orgrbac external list | show NAME | add NAME ... | set NAME ... | delete NAME\n"
+		"  Manage the organization's vendors and partners (orgrbac external --help).\n"
 		"       orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
 		"  Every principal who meets EXPR on a host of that scope, and through what.\n"
 		"       orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
@@ -426,6 +428,8 @@ int main(int argc, char **argv)
 	if (strcmp(argv[1], "grant") == 0 || strcmp(argv[1], "revoke") == 0 ||
 	    strcmp(argv[1], "grants") == 0)
 		return cmd_grant(argc - 1, argv + 1);
+	if (strcmp(argv[1], "external") == 0)
+		return cmd_external(argc - 1, argv + 1);
 	if (strcmp(argv[1], "who") == 0)
 		return cmd_who(argc - 1, argv + 1);
 	if (strcmp(argv[1], "lint") == 0)

@@ -74,6 +74,11 @@ EXTRA_DIST += tests/integration/test_role.sh
 # grantee of several, who may write where, hostile values, and check.
 TESTS += tests/integration/test_grant.sh
 EXTRA_DIST += tests/integration/test_grant.sh
+# `orgrbac external` under etc/slapd-acl.ldif, in a slapd of its own: each
+# subcommand, validation refusals with nothing written, --dry-run, who may
+# write where, hostile names, and each change reaching check.
+TESTS += tests/integration/test_external.sh
+EXTRA_DIST += tests/integration/test_external.sh
 
 # etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
 # their own: a user re-created with a deleted user's DN inherits no grant.

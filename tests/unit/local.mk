@@ -10,7 +10,7 @@ UNIT_TESTS = \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
-	tests/unit/test_review tests/unit/test_admin
+	tests/unit/test_review tests/unit/test_admin tests/unit/test_admin_external
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -44,6 +44,9 @@ tests_unit_test_review_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_admin_SOURCES = tests/unit/test_admin.c
 tests_unit_test_admin_CFLAGS = $(unit_cflags)
 tests_unit_test_admin_LDADD = $(common_libs) $(CMOCKA_LIBS)
+tests_unit_test_admin_external_SOURCES = tests/unit/test_admin_external.c
+tests_unit_test_admin_external_CFLAGS = $(unit_cflags)
+tests_unit_test_admin_external_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_leftout_SOURCES = tests/unit/test_leftout.c
 tests_unit_test_leftout_CFLAGS = $(unit_cflags)
 tests_unit_test_leftout_LDADD = $(unit_ldadd)
