@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "ldapc.h"
 #include "util.h"
@@ -53,6 +54,12 @@ char *orgrbac_admin_one_value(LDAP *ld, LDAPMessage *e, const char *attr);
 
 /* "(&(objectClass=CLS)(ATTR=VALUE))" with VALUE escaped; NULL on ENOMEM or a value too long. */
 char *orgrbac_admin_filter_eq(const char *cls, const char *attr, const char *value);
+
+/*
+ * A TIME as the commands take it: ISO 8601 (2026-12-24T18:00:00Z, or a
+ * date) or relative to `now` (+30m, +2h, +7d, +2w). 0 or -1.
+ */
+int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out);
 
 /*
  * The one entry of class CLS with ATTR=VALUE under `base` (subtree): DONE

@@ -16,21 +16,6 @@
 #include "review.h"
 #include "write.h"
 
-int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out)
-{
-	int64_t d;
-
-	if (s == NULL)
-		return -1;
-	if (s[0] == '+') {
-		if (orgrbac_duration_parse(s + 1, &d) != 0)
-			return -1;
-		*out = orgrbac_sat_add(now, d);
-		return 0;
-	}
-	return orgrbac_iso8601_parse(s, out);
-}
-
 bool orgrbac_external_open(const struct orgrbac_external *x, const char *org, int64_t now,
 			   char *why, size_t len)
 {

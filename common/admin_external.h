@@ -89,9 +89,6 @@ enum orgrbac_admin_status orgrbac_external_plan(const struct orgrbac_external_ch
 						struct orgrbac_external_plan *p,
 						orgrbac_error *err);
 
-/* TIME as the tool takes it: ISO 8601, or +N[smhdw] after `now`. 0, or -1. */
-int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out);
-
 /* What a change did, or would do. */
 struct orgrbac_external_result {
 	char *dn;     /* the entry */

@@ -14,12 +14,6 @@
 #define ORGRBAC_GRANT_MAX_SCOPES   64 /* --service and --resource of one command */
 #define ORGRBAC_GRANT_CN_MAX	   96 /* bytes of a generated grant name */
 
-/*
- * A TIME as the commands take it: ISO 8601 (2026-12-24T18:00:00Z, or a
- * date) or relative to `now` (+30m, +2h, +7d, +2w). 0 or -1.
- */
-int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out);
-
 /* A grantee as given: a name (--user U, --group G) or a DN. */
 struct orgrbac_grantee_arg {
 	bool group;

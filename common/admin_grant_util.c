@@ -10,21 +10,6 @@
 #include "gtime.h"
 #include "review.h"
 
-int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out)
-{
-	int64_t d;
-
-	if (s == NULL)
-		return -1;
-	if (s[0] == '+') {
-		if (orgrbac_duration_parse(s + 1, &d) != 0)
-			return -1;
-		*out = orgrbac_sat_add(now, d);
-		return 0;
-	}
-	return orgrbac_iso8601_parse(s, out);
-}
-
 /* Append `s` to buf as [a-z0-9] runs joined by single '-', within `cap` bytes. */
 static void slug(char *buf, size_t cap, const char *s)
 {

@@ -8,6 +8,8 @@
 #include "admin.h"
 #include "dn.h"
 #include "entry.h"
+#include "gtime.h"
+#include "review.h"
 #include "write.h"
 
 int orgrbac_admin_place(const struct orgrbac_admin *a, const char *ou, char **search_base,
@@ -175,4 +177,19 @@ bool orgrbac_admin_name_valid(const char *s, const char **why)
 	if (*why == NULL && (s[0] == ' ' || s[len - 1] == ' '))
 		*why = "a leading or trailing space";
 	return *why == NULL;
+}
+
+int orgrbac_admin_time_parse(const char *s, int64_t now, int64_t *out)
+{
+	int64_t d;
+
+	if (s == NULL)
+		return -1;
+	if (s[0] == '+') {
+		if (orgrbac_duration_parse(s + 1, &d) != 0)
+			return -1;
+		*out = orgrbac_sat_add(now, d);
+		return 0;
+	}
+	return orgrbac_iso8601_parse(s, out);
 }
