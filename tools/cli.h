@@ -3,9 +3,13 @@
 #ifndef ORGRBAC_CLI_H
 #define ORGRBAC_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
+#include "hostview.h"
 #include "policy.h"
 
 enum {
@@ -41,5 +45,51 @@ int cmd_lint(int argc, char **argv);
 
 /* `orgrbac review ARGS...`: argv[0] is "review"; the exit status. */
 int cmd_review(int argc, char **argv);
+
+/*
+ * The scope `who`, `review` and `lint` read: --service and --resource (who
+ * and review), --at and --config; the configuration, the host it describes
+ * with those overrides, the time, and the whole directory. Each step prints
+ * why it failed on stderr.
+ */
+enum {
+	SCOPE_OPT_SERVICE = 0x300, /* getopt_long codes: above any character */
+	SCOPE_OPT_RESOURCE,
+	SCOPE_OPT_AT,
+	SCOPE_OPT_CONFIG,
+};
+/* What a command's table takes from the scope's options. */
+enum scope_what {
+	SCOPE_WHERE = 1, /* --service, --resource */
+	SCOPE_WHEN = 2,	 /* --at, --config */
+};
+#define SCOPE_OPTIONS_MAX 32 /* entries of a table scope_options builds, its end included */
+
+enum scope_status { SCOPE_OK, SCOPE_FAILED };
+
+struct scope {
+	const char *service, *resource, *at, *path; /* the options, NULL when not given */
+	bool trust;				    /* trust files of any owner (not root) */
+	int64_t now;				    /* --at, or the time the command started */
+	struct orgrbac_config *cfg;
+	struct orgrbac_host host; /* the configuration's, with --service and --resource */
+	struct orgrbac_image img;
+	const char *one_service[1];
+};
+
+/* Nothing given yet, the time now. */
+void scope_init(struct scope *s);
+/* The command's own options (up to its end entry), then the scope's `what` (a scope_what mask),
+ * in buf of SCOPE_OPTIONS_MAX entries. */
+const struct option *scope_options(struct option *buf, const struct option *own, unsigned what);
+/* getopt_long's code c with its argument: true when it is one of the scope's options. */
+bool scope_option(struct scope *s, int c, const char *arg);
+/* --at parsed into s->now. */
+enum scope_status scope_time(struct scope *s);
+/* The configuration loaded, s->host from it. */
+enum scope_status scope_config(struct scope *s);
+/* The whole directory, from the first server of the configuration that answers. */
+enum scope_status scope_read(struct scope *s);
+void scope_free(struct scope *s);
 
 #endif

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "config.h"
@@ -65,28 +63,30 @@ static void lint_json(const struct orgrbac_lint *l)
 
 int cmd_lint(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},	  {"config", required_argument, NULL, 'c'},
-	    {"at", required_argument, NULL, 'a'}, {"group-file", required_argument, NULL, 'g'},
-	    {"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	static const struct option own[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"group-file", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *path = NULL, *at = NULL, *group_file = ORGRBAC_GROUP_FILE;
-	int64_t now = (int64_t)time(NULL);
-	bool json = false, trust = geteuid() != 0;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_image img = {0};
+	const char *group_file = ORGRBAC_GROUP_FILE;
+	bool json = false;
+	struct scope sc;
 	struct orgrbac_lint l = {0};
 	struct orgrbac_local_group *local = NULL;
 	size_t n_local = 0, len;
 	char *text = NULL;
 	orgrbac_error err;
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHEN);
 	int c, rc = EXIT_ERR;
 
+	scope_init(&sc);
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (scope_option(&sc, c, optarg))
+			continue;
 		switch (c) {
 		case 'j': json = true; break;
-		case 'c': path = optarg; break;
-		case 'a': at = optarg; break;
 		case 'g': group_file = optarg; break;
 		case 'h': lint_usage(stdout); return EXIT_ALLOW;
 		default: lint_usage(stderr); return EXIT_ERR;
@@ -96,16 +96,8 @@ int cmd_lint(int argc, char **argv)
 		lint_usage(stderr);
 		return EXIT_ERR;
 	}
-	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+	if (scope_time(&sc) != SCOPE_OK || scope_config(&sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
 	if (orgrbac_read_file(group_file, 0, LINT_GROUP_FILE_MAX, &text, &len, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
@@ -114,21 +106,19 @@ int cmd_lint(int argc, char **argv)
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	if (scope_read(&sc) != SCOPE_OK)
 		goto out;
-	}
 	struct orgrbac_lint_params p = {
-	    .now = now,
+	    .now = sc.now,
 	    .gid_min = 1000,
-	    .group_prefix = cfg->group_prefix,
+	    .group_prefix = sc.cfg->group_prefix,
 	    .local = local,
 	    .n_local = n_local,
-	    .svc = cfg->svc,
-	    .n_svc = cfg->n_svc,
-	    .default_require = cfg->default_require,
+	    .svc = sc.cfg->svc,
+	    .n_svc = sc.cfg->n_svc,
+	    .default_require = sc.cfg->default_require,
 	};
-	if (orgrbac_lint_run(&img, &p, &l) != 0) {
+	if (orgrbac_lint_run(&sc.img, &p, &l) != 0) {
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
@@ -139,9 +129,8 @@ int cmd_lint(int argc, char **argv)
 	rc = l.n > 0 ? EXIT_DENY : EXIT_ALLOW;
 out:
 	orgrbac_lint_free(&l);
-	orgrbac_image_free(&img);
 	orgrbac_local_groups_free(local, n_local);
 	free(text);
-	orgrbac_config_free(cfg);
+	scope_free(&sc);
 	return rc;
 }

@@ -4,11 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "evaluate.h"
 #include "gtime.h"
 #include "review.h"
@@ -29,34 +26,31 @@ static void review_usage(FILE *out)
 enum review_format { REVIEW_TEXT, REVIEW_JSON, REVIEW_CSV };
 
 struct review_args {
-	const char *service, *resource, *expiring, *at, *path;
+	const char *expiring;
 	enum review_format format;
+	struct scope scope;
 };
 
 static int review_args(int argc, char **argv, struct review_args *a)
 {
-	static const struct option opts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"resource", required_argument, NULL, 'r'},
+	static const struct option own[] = {
 	    {"expiring", required_argument, NULL, 'e'},
-	    {"at", required_argument, NULL, 'a'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"csv", no_argument, NULL, 'v'},
-	    {"config", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (scope_option(&a->scope, c, optarg))
+			continue;
 		switch (c) {
-		case 's': a->service = optarg; break;
-		case 'r': a->resource = optarg; break;
 		case 'e': a->expiring = optarg; break;
-		case 'a': a->at = optarg; break;
 		case 'j': a->format = REVIEW_JSON; break;
 		case 'v': a->format = REVIEW_CSV; break;
-		case 'c': a->path = optarg; break;
 		case 'h': review_usage(stdout); return 1;
 		default: review_usage(stderr); return -1;
 		}
@@ -268,63 +262,41 @@ static void review_json(const struct orgrbac_host *host, const struct orgrbac_re
 int cmd_review(int argc, char **argv)
 {
 	struct review_args a = {0};
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_image img = {0};
+	struct scope *sc = &a.scope;
 	struct orgrbac_review r = {0};
-	struct orgrbac_host host;
-	const char *one[1];
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL), horizon = 0;
+	int64_t horizon = 0;
 	int rc = EXIT_ERR;
 
+	scope_init(sc);
 	switch (review_args(argc, argv, &a)) {
 	case 0: break;
 	case 1: return EXIT_ALLOW;
 	default: return EXIT_ERR;
 	}
-	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, a.at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
 	if (a.expiring != NULL && orgrbac_duration_parse(a.expiring, &horizon) != 0) {
 		fprintf(stderr, "orgrbac: --expiring '");
 		put_safe(stderr, a.expiring);
 		fprintf(stderr, "': not a duration such as 30m, 12h, 7d or 2w\n");
 		return EXIT_ERR;
 	}
-	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
-	host = orgrbac_config_host(cfg);
-	if (a.service != NULL) {
-		one[0] = a.service;
-		host.services = one;
-		host.n_services = 1;
-	}
-	if (a.resource != NULL)
-		host.resource = a.resource;
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	if (scope_config(sc) != SCOPE_OK || scope_read(sc) != SCOPE_OK)
 		goto out;
-	}
-	if (orgrbac_review_run(&img, &host, cfg->cross_org_privilege, now, horizon, &r, &err) !=
-	    0) {
+	if (orgrbac_review_run(&sc->img, &sc->host, sc->cfg->cross_org_privilege, sc->now, horizon,
+			       &r, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
 	}
 	switch (a.format) {
-	case REVIEW_JSON: review_json(&host, &r, now); break;
+	case REVIEW_JSON: review_json(&sc->host, &r, sc->now); break;
 	case REVIEW_CSV: review_csv(&r); break;
 	default: review_text(&r); break;
 	}
 	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
 out:
 	orgrbac_review_free(&r);
-	orgrbac_image_free(&img);
-	orgrbac_config_free(cfg);
+	scope_free(sc);
 	return rc;
 }

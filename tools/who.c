@@ -4,11 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "evaluate.h"
 #include "expr.h"
 #include "gtime.h"
@@ -27,30 +24,27 @@ static void who_usage(FILE *out)
 }
 
 struct who_args {
-	const char *expr, *service, *resource, *at, *path;
+	const char *expr;
 	bool json;
+	struct scope scope;
 };
 
 static int who_args(int argc, char **argv, struct who_args *a)
 {
-	static const struct option opts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"resource", required_argument, NULL, 'r'},
-	    {"at", required_argument, NULL, 'a'},
+	static const struct option own[] = {
 	    {"json", no_argument, NULL, 'j'},
-	    {"config", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (scope_option(&a->scope, c, optarg))
+			continue;
 		switch (c) {
-		case 's': a->service = optarg; break;
-		case 'r': a->resource = optarg; break;
-		case 'a': a->at = optarg; break;
 		case 'j': a->json = true; break;
-		case 'c': a->path = optarg; break;
 		case 'h': who_usage(stdout); return 1;
 		default: who_usage(stderr); return -1;
 		}
@@ -274,67 +268,46 @@ static void who_json(const struct who_args *a, const struct orgrbac_host *host,
 int cmd_who(int argc, char **argv)
 {
 	struct who_args a = {0};
-	struct orgrbac_config *cfg = NULL;
+	struct scope *sc = &a.scope;
 	struct orgrbac_expr *expr = NULL;
-	struct orgrbac_image img = {0};
 	struct orgrbac_who_result r = {0};
-	struct orgrbac_host host;
 	struct orgrbac_policy policy = {0};
-	const char *one[1];
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL);
 	int rc = EXIT_ERR;
 
+	scope_init(sc);
 	switch (who_args(argc, argv, &a)) {
 	case 0: break;
 	case 1: return EXIT_ALLOW;
 	default: return EXIT_ERR;
 	}
-	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, a.at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
 	if (orgrbac_expr_parse(a.expr, &expr, &err) != 0) {
 		fprintf(stderr, "orgrbac: expression '");
 		put_safe(stderr, a.expr);
 		fprintf(stderr, "': %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+	if (scope_config(sc) != SCOPE_OK)
 		goto out;
-	}
-	host = orgrbac_config_host(cfg);
-	if (a.service != NULL) {
-		one[0] = a.service;
-		host.services = one;
-		host.n_services = 1;
-	}
-	if (a.resource != NULL)
-		host.resource = a.resource;
 	policy.require = expr;
-	policy.mfa_exempt_role = cfg->mfa_exempt_role;
-	policy.cross_org_privilege = cfg->cross_org_privilege;
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	policy.mfa_exempt_role = sc->cfg->mfa_exempt_role;
+	policy.cross_org_privilege = sc->cfg->cross_org_privilege;
+	if (scope_read(sc) != SCOPE_OK)
 		goto out;
-	}
-	if (orgrbac_who(&img, &host, &policy, now, &r, &err) != 0) {
+	if (orgrbac_who(&sc->img, &sc->host, &policy, sc->now, &r, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
 	}
 	if (a.json)
-		who_json(&a, &host, &img, &r, now);
+		who_json(&a, &sc->host, &sc->img, &r, sc->now);
 	else
-		who_text(&img, &r);
+		who_text(&sc->img, &r);
 	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
 out:
 	orgrbac_who_free(&r);
-	orgrbac_image_free(&img);
+	scope_free(sc);
 	orgrbac_expr_free(expr);
-	orgrbac_config_free(cfg);
 	return rc;
 }
