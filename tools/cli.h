@@ -19,6 +19,24 @@ enum {
 	EXIT_LEFT_OUT = 3, /* sync: the snapshot was written, but it leaves roles or users out */
 };
 
+/* What a command line asks for: a run, or nothing more after help or usage was printed. */
+enum cli_args {
+	ARGS_RUN,
+	ARGS_HELP, /* --help or -h: the usage printed on stdout, exit status 0 */
+	ARGS_BAD,  /* a wrong option or operand: the usage printed on stderr, exit status 2 */
+};
+
+/*
+ * The end of every command's option loop: getopt_long's 'h' (--help, -h)
+ * prints the command's usage on stdout (ARGS_HELP), anything else it
+ * returned (an unknown option, a missing argument) or a wrong operand the
+ * usage on stderr (ARGS_BAD).
+ */
+enum cli_args cli_usage(int c, void (*usage)(FILE *out));
+
+/* The exit status of a command line that asked for no run: 0 after help, 2 after a mistake. */
+int cli_args_status(enum cli_args a);
+
 /* Untrusted text with anything unprintable (and the backslash) as \xNN. */
 void put_safe(FILE *out, const char *s);
 

@@ -82,20 +82,17 @@ int cmd_lint(int argc, char **argv)
 	int c, rc = EXIT_ERR;
 
 	scope_init(&sc);
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (scope_option(&sc, c, optarg))
 			continue;
 		switch (c) {
 		case 'j': json = true; break;
 		case 'g': group_file = optarg; break;
-		case 'h': lint_usage(stdout); return EXIT_ALLOW;
-		default: lint_usage(stderr); return EXIT_ERR;
+		default: return cli_args_status(cli_usage(c, lint_usage));
 		}
 	}
-	if (optind != argc) {
-		lint_usage(stderr);
-		return EXIT_ERR;
-	}
+	if (optind != argc)
+		return cli_args_status(cli_usage('?', lint_usage));
 	if (scope_time(&sc) != SCOPE_OK || scope_config(&sc) != SCOPE_OK)
 		return EXIT_ERR;
 	if (orgrbac_read_file(group_file, 0, LINT_GROUP_FILE_MAX, &text, &len, &err) != 0) {

@@ -31,7 +31,7 @@ struct review_args {
 	struct scope scope;
 };
 
-static int review_args(int argc, char **argv, struct review_args *a)
+static enum cli_args review_args(int argc, char **argv, struct review_args *a)
 {
 	static const struct option own[] = {
 	    {"expiring", required_argument, NULL, 'e'},
@@ -44,22 +44,19 @@ static int review_args(int argc, char **argv, struct review_args *a)
 	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (scope_option(&a->scope, c, optarg))
 			continue;
 		switch (c) {
 		case 'e': a->expiring = optarg; break;
 		case 'j': a->format = REVIEW_JSON; break;
 		case 'v': a->format = REVIEW_CSV; break;
-		case 'h': review_usage(stdout); return 1;
-		default: review_usage(stderr); return -1;
+		default: return cli_usage(c, review_usage);
 		}
 	}
-	if (optind != argc) {
-		review_usage(stderr);
-		return -1;
-	}
-	return 0;
+	if (optind != argc)
+		return cli_usage('?', review_usage);
+	return ARGS_RUN;
 }
 
 /* A time, or "" for an open bound. */
@@ -269,11 +266,10 @@ int cmd_review(int argc, char **argv)
 	int rc = EXIT_ERR;
 
 	scope_init(sc);
-	switch (review_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
+	enum cli_args args = review_args(argc, argv, &a);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
 	if (a.expiring != NULL && orgrbac_duration_parse(a.expiring, &horizon) != 0) {

@@ -29,7 +29,7 @@ struct who_args {
 	struct scope scope;
 };
 
-static int who_args(int argc, char **argv, struct who_args *a)
+static enum cli_args who_args(int argc, char **argv, struct who_args *a)
 {
 	static const struct option own[] = {
 	    {"json", no_argument, NULL, 'j'},
@@ -40,21 +40,18 @@ static int who_args(int argc, char **argv, struct who_args *a)
 	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (scope_option(&a->scope, c, optarg))
 			continue;
 		switch (c) {
 		case 'j': a->json = true; break;
-		case 'h': who_usage(stdout); return 1;
-		default: who_usage(stderr); return -1;
+		default: return cli_usage(c, who_usage);
 		}
 	}
-	if (optind + 1 != argc) {
-		who_usage(stderr);
-		return -1;
-	}
+	if (optind + 1 != argc)
+		return cli_usage('?', who_usage);
 	a->expr = argv[optind];
-	return 0;
+	return ARGS_RUN;
 }
 
 static void put_time(FILE *out, bool has, int64_t t, const char *open)
@@ -276,11 +273,10 @@ int cmd_who(int argc, char **argv)
 	int rc = EXIT_ERR;
 
 	scope_init(sc);
-	switch (who_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
+	enum cli_args args = who_args(argc, argv, &a);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
 	if (orgrbac_expr_parse(a.expr, &expr, &err) != 0) {
