@@ -12,7 +12,8 @@ libusecases_la_SOURCES = \
 	common/doctor.c common/doctor.h common/doctor_int.h common/doctor_findings.c \
 	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
 	common/sync.c common/sync.h \
-	common/admin.h common/admin_role.c \
+	common/admin.h common/admin_role.c common/admin_ldif.c common/admin_ldif.h \
+	common/admin_place.c common/admin_gid.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

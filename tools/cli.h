@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "admin.h"
 #include "config.h"
 #include "hostview.h"
 #include "policy.h"
@@ -50,6 +51,47 @@ void check_print_text(const char *user, const char *service, const char *require
 void check_print_json(const char *user, const char *service, const char *require,
 		      const struct orgrbac_facts *f, const struct orgrbac_host *host,
 		      const struct orgrbac_decision *d, int64_t now);
+
+/*
+ * The administrator's connection options, shared by every command that
+ * manages the directory: -H URI, -D BINDDN with -W or -y FILE, -Y EXTERNAL,
+ * --org ORG or --platform, --config PATH. A command puts CONN_SHORT_OPTS in
+ * its getopt string and CONN_LONG_OPTS in its option table, and hands each
+ * option to conn_option first.
+ */
+struct conn_args {
+	const char *path, *uri, *bind_dn, *pwfile, *mech, *org;
+	bool prompt, platform;
+};
+enum { CONN_OPT_ORG = 200, CONN_OPT_PLATFORM, CONN_OPT_CONFIG };
+#define CONN_SHORT_OPTS "H:D:Wy:Y:"
+/* clang-format off */
+#define CONN_LONG_OPTS                                                                             \
+	{"org", required_argument, NULL, CONN_OPT_ORG},                                            \
+	{"platform", no_argument, NULL, CONN_OPT_PLATFORM},                                        \
+	{"config", required_argument, NULL, CONN_OPT_CONFIG}
+/* clang-format on */
+#define CONN_USAGE                                                                                 \
+	"  Where: --org ORG (default [host] org) or --platform (the global roles).\n"              \
+	"  Connection: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"            \
+	"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
+
+/* Takes option `c` (its argument `arg`) when it is a connection option. */
+bool conn_option(struct conn_args *a, int c, const char *arg);
+
+/* NULL when the connection options go together, else what is wrong. */
+const char *conn_check(const struct conn_args *a);
+
+/*
+ * Load the configuration, then connect as the options say (the password
+ * wiped once bound); ad gets the connection, the base and the place.
+ * -1 with the reason on stderr.
+ */
+int conn_open(const struct conn_args *a, struct orgrbac_config **cfg, struct orgrbac_admin *ad);
+void conn_close(struct orgrbac_config *cfg, struct orgrbac_admin *ad);
+
+/* A directory timestamp as ISO 8601, or as it is when it does not parse; JSON or text. */
+void put_gtime(FILE *out, const char *gt, bool json);
 
 /* `orgrbac doctor ARGS...`: argv[0] is "doctor"; the exit status. */
 int cmd_doctor(int argc, char **argv);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli.h"
+#include "gtime.h"
 
 /* Print untrusted text with anything unprintable as \xNN. */
 void put_safe(FILE *out, const char *s)
@@ -31,4 +32,19 @@ void put_json(FILE *out, const char *s)
 			fputc(*p, out);
 	}
 	fputc('"', out);
+}
+
+void put_gtime(FILE *out, const char *gt, bool json)
+{
+	char buf[32];
+	int64_t t;
+
+	if (gt != NULL && orgrbac_gtime_parse(gt, &t) == 0) {
+		orgrbac_time_format(t, buf, sizeof(buf));
+		gt = buf;
+	}
+	if (json)
+		put_json(out, gt);
+	else
+		put_safe(out, gt != NULL ? gt : "?");
 }

@@ -1,21 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* `orgrbac role`: the administrator's connection options, then list, show, add, set, delete. */
-#include <fcntl.h>
+/* `orgrbac role`: list, show, add, set, delete. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <termios.h>
 #include <unistd.h>
 
 #include "admin.h"
 #include "cli.h"
 #include "config.h"
-#include "gtime.h"
 #include "ldapc.h"
 
-#define MAX_PRIVS    64	  /* --privilege, --add-privilege, --remove-privilege each */
-#define PASSWORD_MAX 1024 /* bytes of a password typed at -W */
+#define MAX_PRIVS 64 /* --privilege, --add-privilege, --remove-privilege each */
 
 static void role_usage(FILE *out)
 {
@@ -28,16 +24,14 @@ static void role_usage(FILE *out)
 	    "       orgrbac role set NAME [--add-privilege P]... [--remove-privilege P]...\n"
 	    "                        [--gid N | --gid auto] [--group-name G] [--description T]\n"
 	    "                        [--dry-run]\n"
-	    "       orgrbac role delete NAME [--dry-run]\n"
-	    "  Where: --org ORG (default [host] org) or --platform (the global roles).\n"
-	    "  Connection: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
-	    "  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
+	    "       orgrbac role delete NAME [--dry-run]\n" CONN_USAGE
 	    "  Exit status: 0 done, 1 refused or nothing found, 2 error.\n");
 }
 
 struct role_args {
-	const char *sub, *name, *path, *uri, *bind_dn, *pwfile, *mech, *org;
-	bool prompt, platform, json, dry_run;
+	struct conn_args conn;
+	const char *sub, *name;
+	bool json, dry_run;
 	char *add[MAX_PRIVS], *remove[MAX_PRIVS];
 	size_t n_add, n_remove;
 	const char *gid, *group_name, *description;
@@ -45,9 +39,7 @@ struct role_args {
 };
 
 enum {
-	OPT_ORG = 256,
-	OPT_PLATFORM,
-	OPT_JSON,
+	OPT_JSON = 256,
 	OPT_DRY_RUN,
 	OPT_PRIVILEGE,
 	OPT_ADD_PRIVILEGE,
@@ -55,7 +47,6 @@ enum {
 	OPT_GID,
 	OPT_GROUP_NAME,
 	OPT_DESCRIPTION,
-	OPT_CONFIG,
 };
 
 static bool operand(struct role_args *a, const char *s)
@@ -83,8 +74,7 @@ static bool push(char **v, size_t *n, const char *s)
 static int role_args(int argc, char **argv, struct role_args *a)
 {
 	static const struct option opts[] = {
-	    {"org", required_argument, NULL, OPT_ORG},
-	    {"platform", no_argument, NULL, OPT_PLATFORM},
+	    CONN_LONG_OPTS,
 	    {"json", no_argument, NULL, OPT_JSON},
 	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
 	    {"privilege", required_argument, NULL, OPT_PRIVILEGE},
@@ -93,7 +83,6 @@ static int role_args(int argc, char **argv, struct role_args *a)
 	    {"gid", required_argument, NULL, OPT_GID},
 	    {"group-name", required_argument, NULL, OPT_GROUP_NAME},
 	    {"description", required_argument, NULL, OPT_DESCRIPTION},
-	    {"config", required_argument, NULL, OPT_CONFIG},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -101,16 +90,11 @@ static int role_args(int argc, char **argv, struct role_args *a)
 	bool ok = true;
 
 	/* "-": operands in their place among the options; after "--", operands only */
-	while (ok && (c = getopt_long(argc, argv, "-H:D:Wy:Y:h", opts, NULL)) != -1) {
+	while (ok && (c = getopt_long(argc, argv, "-" CONN_SHORT_OPTS "h", opts, NULL)) != -1) {
+		if (conn_option(&a->conn, c, optarg))
+			continue;
 		switch (c) {
 		case 1: ok = operand(a, optarg); break;
-		case 'H': a->uri = optarg; break;
-		case 'D': a->bind_dn = optarg; break;
-		case 'W': a->prompt = true; break;
-		case 'y': a->pwfile = optarg; break;
-		case 'Y': a->mech = optarg; break;
-		case OPT_ORG: a->org = optarg; break;
-		case OPT_PLATFORM: a->platform = true; break;
 		case OPT_JSON: a->json = true; break;
 		case OPT_DRY_RUN: a->dry_run = true; break;
 		case OPT_PRIVILEGE:
@@ -128,7 +112,6 @@ static int role_args(int argc, char **argv, struct role_args *a)
 		case OPT_GID: a->gid = optarg; break;
 		case OPT_GROUP_NAME: a->group_name = optarg; break;
 		case OPT_DESCRIPTION: a->description = optarg; break;
-		case OPT_CONFIG: a->path = optarg; break;
 		case 'h': role_usage(stdout); return 1;
 		default: ok = false; break;
 		}
@@ -164,139 +147,7 @@ static const char *role_args_check(const struct role_args *a)
 		return "--remove-privilege is for set";
 	if ((a->gid != NULL || a->group_name != NULL || a->description != NULL) && !add && !set)
 		return "--gid, --group-name and --description are for add and set";
-	if (a->platform && a->org != NULL)
-		return "--org and --platform exclude each other";
-	if (a->mech != NULL && strcmp(a->mech, "EXTERNAL") != 0)
-		return "-Y: only EXTERNAL is supported";
-	if (a->mech != NULL && (a->bind_dn != NULL || a->prompt || a->pwfile != NULL))
-		return "-Y EXTERNAL takes no -D, -W or -y";
-	if ((a->prompt || a->pwfile != NULL) && a->bind_dn == NULL)
-		return "-W and -y need -D BINDDN";
-	if (a->prompt && a->pwfile != NULL)
-		return "-W and -y exclude each other";
-	if (a->bind_dn != NULL && !a->prompt && a->pwfile == NULL)
-		return "-D needs -W or -y (a password)";
-	return NULL;
-}
-
-/* The password typed on the terminal, without echo; NULL when there is none. */
-static char *prompt_password(void)
-{
-	struct termios old, quiet;
-	char *buf = NULL;
-	ssize_t n = -1;
-	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
-	bool restore = false;
-
-	if (fd < 0) {
-		fprintf(stderr, "orgrbac: -W: no terminal to ask on\n");
-		return NULL;
-	}
-	buf = calloc(1, PASSWORD_MAX + 1);
-	if (buf != NULL && tcgetattr(fd, &old) == 0) {
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
-		quiet.c_lflag |= ICANON;
-		restore = tcsetattr(fd, TCSAFLUSH, &quiet) == 0;
-	}
-	if (buf != NULL && restore) {
-		(void)!write(fd, "Enter LDAP Password: ", 21);
-		n = read(fd, buf, PASSWORD_MAX);
-		tcsetattr(fd, TCSAFLUSH, &old);
-		(void)!write(fd, "\n", 1);
-	}
-	close(fd);
-	if (buf == NULL || n < 0) {
-		if (buf != NULL)
-			orgrbac_wipe(buf, PASSWORD_MAX + 1);
-		free(buf);
-		fprintf(stderr, "orgrbac: -W: cannot read a password from the terminal\n");
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (n > 0 && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	return buf;
-}
-
-/* -y FILE: its whole contents, as ldapsearch(1) takes them (no newline removed). */
-static char *password_file(const char *path)
-{
-	orgrbac_error err;
-	char *buf = NULL;
-	size_t len = 0;
-
-	if (orgrbac_read_file(path, ORGRBAC_FILE_ANY_OWNER, ORGRBAC_FILE_MAX, &buf, &len, &err) !=
-	    0) {
-		fprintf(stderr, "orgrbac: -y: %s\n", err.msg);
-		return NULL;
-	}
-	if (strlen(buf) != len) {
-		fprintf(stderr, "orgrbac: -y %s: the password holds a NUL byte\n", path);
-		orgrbac_wipe(buf, len);
-		free(buf);
-		return NULL;
-	}
-	return buf;
-}
-
-/* Connect as the options say; the secret is wiped as soon as the bind is done. */
-static int role_connect(const struct role_args *a, const struct orgrbac_config *cfg, bool trust,
-			struct orgrbac_ldap **l)
-{
-	struct orgrbac_config one = *cfg;
-	struct orgrbac_ldap_cred cred = {.bind_dn = a->bind_dn};
-	char *uris[2] = {(char *)a->uri, NULL}, *secret = NULL;
-	enum orgrbac_ldap_status s;
-	orgrbac_error err;
-
-	if (a->uri != NULL) {
-		one.uris = uris;
-		one.n_uris = 1;
-	}
-	if (a->mech != NULL) {
-		cred.sasl_external = true;
-		s = orgrbac_ldap_open_as(&one, &cred, l, &err);
-	} else if (a->bind_dn != NULL) {
-		secret = a->prompt ? prompt_password() : password_file(a->pwfile);
-		if (secret == NULL)
-			return -1;
-		/* an empty password would be an unauthenticated bind (RFC 4513 5.1.2) */
-		if (secret[0] == '\0') {
-			fprintf(stderr, "orgrbac: %s: empty password\n", a->prompt ? "-W" : "-y");
-			free(secret);
-			return -1;
-		}
-		cred.secret = secret;
-		s = orgrbac_ldap_open_as(&one, &cred, l, &err);
-		orgrbac_wipe(secret, strlen(secret));
-		free(secret);
-	} else {
-		s = orgrbac_ldap_open(&one, trust, l, &err);
-	}
-	if (s != ORGRBAC_LDAP_OK) {
-		fprintf(stderr, "orgrbac: ");
-		put_safe(stderr, err.msg);
-		fprintf(stderr, "\n");
-		return -1;
-	}
-	return 0;
-}
-
-/* A directory timestamp as ISO 8601, or as it is when it does not parse. */
-static void put_time(FILE *out, const char *gt, bool json)
-{
-	char buf[32];
-	int64_t t;
-
-	if (gt != NULL && orgrbac_gtime_parse(gt, &t) == 0) {
-		orgrbac_time_format(t, buf, sizeof(buf));
-		gt = buf;
-	}
-	if (json)
-		put_json(out, gt);
-	else
-		put_safe(out, gt != NULL ? gt : "?");
+	return conn_check(&a->conn);
 }
 
 static void role_json(const struct orgrbac_role_info *r)
@@ -322,13 +173,13 @@ static void role_json(const struct orgrbac_role_info *r)
 	printf(", \"description\": ");
 	put_json(stdout, r->description);
 	printf(", \"managed\": %s, \"created\": ", r->managed ? "true" : "false");
-	put_time(stdout, r->created, true);
+	put_gtime(stdout, r->stamps.created, true);
 	printf(", \"created_by\": ");
-	put_json(stdout, r->creator);
+	put_json(stdout, r->stamps.creator);
 	printf(", \"modified\": ");
-	put_time(stdout, r->modified, true);
+	put_gtime(stdout, r->stamps.modified, true);
 	printf(", \"modified_by\": ");
-	put_json(stdout, r->modifier);
+	put_json(stdout, r->stamps.modifier);
 	printf("}");
 }
 
@@ -353,13 +204,13 @@ static void role_text(const struct orgrbac_role_info *r)
 	if (r->managed)
 		printf("\nmanaged:     yes (orgManaged: orgrbac does not change it)");
 	printf("\ncreated:     ");
-	put_time(stdout, r->created, false);
+	put_gtime(stdout, r->stamps.created, false);
 	printf(" by ");
-	put_safe(stdout, r->creator != NULL ? r->creator : "?");
+	put_safe(stdout, r->stamps.creator != NULL ? r->stamps.creator : "?");
 	printf("\nmodified:    ");
-	put_time(stdout, r->modified, false);
+	put_gtime(stdout, r->stamps.modified, false);
 	printf(" by ");
-	put_safe(stdout, r->modifier != NULL ? r->modifier : "?");
+	put_safe(stdout, r->stamps.modifier != NULL ? r->stamps.modifier : "?");
 	printf("\n");
 }
 
@@ -479,10 +330,8 @@ int cmd_role(int argc, char **argv)
 {
 	struct role_args a = {0};
 	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_admin ad = {0};
+	struct orgrbac_admin ad;
 	const char *bad;
-	orgrbac_error err;
-	bool trust = geteuid() != 0;
 	int rc;
 
 	switch (role_args(argc, argv, &a)) {
@@ -496,23 +345,14 @@ int cmd_role(int argc, char **argv)
 		role_usage(stderr);
 		return EXIT_ERR;
 	}
-	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+	if (conn_open(&a.conn, &cfg, &ad) != 0)
 		return EXIT_ERR;
-	}
-	ad.base = cfg->base;
-	ad.org = a.platform ? NULL : a.org != NULL ? a.org : cfg->org;
-	if (role_connect(&a, cfg, trust, &ad.l) != 0) {
-		orgrbac_config_free(cfg);
-		return EXIT_ERR;
-	}
 	if (strcmp(a.sub, "list") == 0)
 		rc = role_list(&ad, &a);
 	else if (strcmp(a.sub, "show") == 0)
 		rc = role_show(&ad, &a);
 	else
 		rc = role_write(&ad, &a);
-	orgrbac_ldap_close(ad.l);
-	orgrbac_config_free(cfg);
+	conn_close(cfg, &ad);
 	return rc;
 }
