@@ -108,47 +108,58 @@ int cmd_review(int argc, char **argv);
 
 /*
  * The scope `who`, `review` and `lint` read: --service and --resource (who
- * and review), --at and --config; the configuration, the host it describes
- * with those overrides, the time, and the whole directory. Each step prints
- * why it failed on stderr.
+ * and review), --at, and the administrator's connection options (--config,
+ * -H, -D with -W or -y, -Y EXTERNAL, --org, --platform); the configuration,
+ * the host it describes with those overrides, the time, and the whole
+ * directory as that identity reads it. Each step prints why it failed on
+ * stderr.
  */
 enum {
 	SCOPE_OPT_SERVICE = 0x300, /* getopt_long codes: above any character */
 	SCOPE_OPT_RESOURCE,
 	SCOPE_OPT_AT,
-	SCOPE_OPT_CONFIG,
 };
-/* What a command's table takes from the scope's options. */
+/* What a command's table takes from the scope's options; the connection's always. */
 enum scope_what {
 	SCOPE_WHERE = 1, /* --service, --resource */
-	SCOPE_WHEN = 2,	 /* --at, --config */
+	SCOPE_WHEN = 2,	 /* --at */
 };
 #define SCOPE_OPTIONS_MAX 32 /* entries of a table scope_options builds, its end included */
+/* The short options of the scope (the connection's) and of --help, for getopt_long. */
+#define SCOPE_SHORT_OPTS "h" CONN_SHORT_OPTS
 
 enum scope_status { SCOPE_OK, SCOPE_FAILED };
 
 struct scope {
-	const char *service, *resource, *at, *path; /* the options, NULL when not given */
-	bool trust;				    /* trust files of any owner (not root) */
-	int64_t now;				    /* --at, or the time the command started */
+	const char *service, *resource, *at; /* the options, NULL when not given */
+	struct conn_args conn;
+	int64_t now; /* --at, or the time the command started */
 	struct orgrbac_config *cfg;
-	struct orgrbac_host host; /* the configuration's, with --service and --resource */
+	struct orgrbac_admin ad;  /* the connection, and the organization (--org) */
+	struct orgrbac_host host; /* the configuration's, with --service, --resource and --org */
 	struct orgrbac_image img;
 	const char *one_service[1];
 };
 
 /* Nothing given yet, the time now. */
 void scope_init(struct scope *s);
-/* The command's own options (up to its end entry), then the scope's `what` (a scope_what mask),
- * in buf of SCOPE_OPTIONS_MAX entries. */
+/* The command's own options (up to its end entry), then the scope's `what` (a scope_what mask)
+ * and the connection's, in buf of SCOPE_OPTIONS_MAX entries. */
 const struct option *scope_options(struct option *buf, const struct option *own, unsigned what);
 /* getopt_long's code c with its argument: true when it is one of the scope's options. */
 bool scope_option(struct scope *s, int c, const char *arg);
+/* NULL when the options go together (--platform only where `platform` says it means
+ * something), else what is wrong. */
+const char *scope_check(const struct scope *s, bool platform);
+/* After a command's options: scope_check's verdict, ARGS_RUN or ARGS_BAD (with "orgrbac CMD:
+ * the reason" and the usage on stderr). */
+enum cli_args scope_usable(const struct scope *s, const char *cmd, bool platform,
+			   void (*usage)(FILE *out));
 /* --at parsed into s->now. */
 enum scope_status scope_time(struct scope *s);
-/* The configuration loaded, s->host from it. */
+/* The configuration loaded and the connection made, s->host from them. */
 enum scope_status scope_config(struct scope *s);
-/* The whole directory, from the first server of the configuration that answers. */
+/* The whole directory, as the connection's identity reads it. */
 enum scope_status scope_read(struct scope *s);
 void scope_free(struct scope *s);
 

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "config.h"
@@ -17,12 +18,18 @@
 static void lint_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: orgrbac lint [--json] [--at TIME] [--group-file PATH] [--config PATH]\n"
+		"usage: orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
+		"                    [--org ORG | --platform] [--config PATH] [-H URI]\n"
+		"                    [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
 		"  Judge the whole directory: grants naming missing roles or principals, void\n"
 		"  grants, windows over or out of order, a uid in several organizations, gid\n"
 		"  collisions and gids below 1000, role groups shadowing this host's groups,\n"
 		"  required privileges no role holds, roles nobody holds, window external\n"
 		"  entries without a window, group cycles; each with its entry and the fix.\n"
+		"  --org ORG: only the findings in that organization; --platform: only those\n"
+		"  outside every organization (global roles, platform grants).\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 clean, 1 findings, 2 error.\n");
 }
 
@@ -61,6 +68,39 @@ static void lint_json(const struct orgrbac_lint *l)
 	printf("\n], \"count\": %zu}\n", l->n);
 }
 
+/* Is the finding's entry where --org or --platform asks (anywhere without them)? Findings of
+ * the configuration (not entries of the directory) are always kept. */
+static bool lint_where(const struct scope *sc, const char *dn)
+{
+	const char *org = sc->conn.org, *org_dn;
+	size_t n;
+
+	if ((!sc->conn.platform && org == NULL) || !orgrbac_img_below(dn, sc->img.base))
+		return true;
+	org_dn = orgrbac_img_org_dn(dn, sc->img.base);
+	if (sc->conn.platform)
+		return org_dn == NULL;
+	n = strlen(org);
+	return org_dn != NULL && strncasecmp(org_dn + 2, org, n) == 0 && org_dn[2 + n] == ',';
+}
+
+/* Only the findings lint_where keeps, in their order. */
+static void lint_keep_where(const struct scope *sc, struct orgrbac_lint *l)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (lint_where(sc, l->f[i].dn)) {
+			l->f[kept++] = l->f[i];
+			continue;
+		}
+		free(l->f[i].dn);
+		free(l->f[i].what);
+		free(l->f[i].fix);
+	}
+	l->n = kept;
+}
+
 int cmd_lint(int argc, char **argv)
 {
 	static const struct option own[] = {
@@ -82,7 +122,7 @@ int cmd_lint(int argc, char **argv)
 	int c, rc = EXIT_ERR;
 
 	scope_init(&sc);
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
 		if (scope_option(&sc, c, optarg))
 			continue;
 		switch (c) {
@@ -93,6 +133,10 @@ int cmd_lint(int argc, char **argv)
 	}
 	if (optind != argc)
 		return cli_args_status(cli_usage('?', lint_usage));
+	enum cli_args args = scope_usable(&sc, "lint", true, lint_usage);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	if (scope_time(&sc) != SCOPE_OK || scope_config(&sc) != SCOPE_OK)
 		return EXIT_ERR;
 	if (orgrbac_read_file(group_file, 0, LINT_GROUP_FILE_MAX, &text, &len, &err) != 0) {
@@ -119,6 +163,7 @@ int cmd_lint(int argc, char **argv)
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
+	lint_keep_where(&sc, &l);
 	if (json)
 		lint_json(&l);
 	else

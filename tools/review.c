@@ -15,11 +15,14 @@ static void review_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
-		"                      [--at TIME] [--json | --csv] [--config PATH]\n"
-		"  Every principal with any role on a host of the configuration's organization\n"
-		"  with service S and resource R (default: [host]), through which grant, from\n"
+		"                      [--at TIME] [--json | --csv] [--org ORG] [--config PATH]\n"
+		"                      [-H URI] [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
+		"  Every principal with any role on a host of the organization ORG with\n"
+		"  service S and resource R (default: [host]), through which grant, from\n"
 		"  when to when, its external entries; with --expiring (30m, 12h, 7d, 2w), what\n"
 		"  ends within that time is marked.\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 someone holds a role, 1 nobody, 2 error.\n");
 }
 
@@ -44,7 +47,7 @@ static enum cli_args review_args(int argc, char **argv, struct review_args *a)
 	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
 		if (scope_option(&a->scope, c, optarg))
 			continue;
 		switch (c) {
@@ -56,7 +59,7 @@ static enum cli_args review_args(int argc, char **argv, struct review_args *a)
 	}
 	if (optind != argc)
 		return cli_usage('?', review_usage);
-	return ARGS_RUN;
+	return scope_usable(&a->scope, "review", false, review_usage);
 }
 
 /* A time, or "" for an open bound. */

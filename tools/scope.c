@@ -4,19 +4,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "evaluate.h"
 #include "gtime.h"
-#include "who.h"
+#include "directory.h"
 
 void scope_init(struct scope *s)
 {
 	memset(s, 0, sizeof(*s));
 	s->now = (int64_t)time(NULL);
-	/* a non-root caller has nothing to protect: let it read a config it owns */
-	s->trust = geteuid() != 0;
 }
 
 const struct option *scope_options(struct option *buf, const struct option *own, unsigned what)
@@ -28,11 +25,14 @@ const struct option *scope_options(struct option *buf, const struct option *own,
 	};
 	static const struct option when[] = {
 	    {"at", required_argument, NULL, SCOPE_OPT_AT},
-	    {"config", required_argument, NULL, SCOPE_OPT_CONFIG},
+	    {NULL, 0, NULL, 0},
+	};
+	static const struct option conn[] = {
+	    CONN_LONG_OPTS,
 	    {NULL, 0, NULL, 0},
 	};
 	const struct option *parts[] = {own, (what & SCOPE_WHERE) ? where : NULL,
-					(what & SCOPE_WHEN) ? when : NULL};
+					(what & SCOPE_WHEN) ? when : NULL, conn};
 	size_t n = 0;
 
 	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
@@ -49,9 +49,28 @@ bool scope_option(struct scope *s, int c, const char *arg)
 	case SCOPE_OPT_SERVICE: s->service = arg; return true;
 	case SCOPE_OPT_RESOURCE: s->resource = arg; return true;
 	case SCOPE_OPT_AT: s->at = arg; return true;
-	case SCOPE_OPT_CONFIG: s->path = arg; return true;
-	default: return false;
+	default: return conn_option(&s->conn, c, arg);
 	}
+}
+
+const char *scope_check(const struct scope *s, bool platform)
+{
+	if (s->conn.platform && !platform)
+		return "--platform: the host asked about lies in an organization (name it with "
+		       "--org "
+		       "ORG)";
+	return conn_check(&s->conn);
+}
+
+enum cli_args scope_usable(const struct scope *s, const char *cmd, bool platform,
+			   void (*usage)(FILE *out))
+{
+	const char *bad = scope_check(s, platform);
+
+	if (bad == NULL)
+		return ARGS_RUN;
+	fprintf(stderr, "orgrbac: %s: %s\n", cmd, bad);
+	return cli_usage('?', usage);
 }
 
 enum scope_status scope_time(struct scope *s)
@@ -67,13 +86,11 @@ enum scope_status scope_time(struct scope *s)
 
 enum scope_status scope_config(struct scope *s)
 {
-	orgrbac_error err;
-
-	if (orgrbac_config_load(s->path, s->trust, &s->cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+	if (conn_open(&s->conn, &s->cfg, &s->ad) != 0)
 		return SCOPE_FAILED;
-	}
 	s->host = orgrbac_config_host(s->cfg);
+	if (s->ad.org != NULL)
+		s->host.org = s->ad.org;
 	if (s->service != NULL) {
 		s->one_service[0] = s->service;
 		s->host.services = s->one_service;
@@ -88,7 +105,7 @@ enum scope_status scope_read(struct scope *s)
 {
 	orgrbac_error err;
 
-	if (orgrbac_read_image(s->cfg, s->trust, &s->img, &err) != ORGRBAC_DIR_FOUND) {
+	if (orgrbac_directory_image(s->ad.l, s->cfg, &s->img, &err) != ORGRBAC_DIR_FOUND) {
 		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
 		return SCOPE_FAILED;
 	}
@@ -98,6 +115,6 @@ enum scope_status scope_read(struct scope *s)
 void scope_free(struct scope *s)
 {
 	orgrbac_image_free(&s->img);
-	orgrbac_config_free(s->cfg);
+	conn_close(s->cfg, &s->ad);
 	s->cfg = NULL;
 }

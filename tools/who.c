@@ -15,11 +15,15 @@ static void who_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
-		"                        [--config PATH]\n"
+		"                        [--org ORG] [--config PATH] [-H URI]\n"
+		"                        [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
 		"  Every principal who meets the privilege expression EXPR on a host of the\n"
-		"  configuration's organization with service S (default: the [host] services)\n"
-		"  and resource R (default: [host] resource), now or at TIME, each with the\n"
-		"  role, grant, group and window that give it, decided as `orgrbac check` does.\n"
+		"  organization ORG (default: [host] org) with service S (default: the [host]\n"
+		"  services) and resource R (default: [host] resource), now or at TIME, each\n"
+		"  with the role, grant, group and window that give it, decided as\n"
+		"  `orgrbac check` does.\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 someone does, 1 nobody, 2 error.\n");
 }
 
@@ -40,7 +44,7 @@ static enum cli_args who_args(int argc, char **argv, struct who_args *a)
 	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
 		if (scope_option(&a->scope, c, optarg))
 			continue;
 		switch (c) {
@@ -51,7 +55,7 @@ static enum cli_args who_args(int argc, char **argv, struct who_args *a)
 	if (optind + 1 != argc)
 		return cli_usage('?', who_usage);
 	a->expr = argv[optind];
-	return ARGS_RUN;
+	return scope_usable(&a->scope, "who", false, who_usage);
 }
 
 static void put_time(FILE *out, bool has, int64_t t, const char *open)

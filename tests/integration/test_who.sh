@@ -213,4 +213,63 @@ else
 	orgrbac_ko "loading the hostile entries: $(tail -n 3 "$WORK/hostile-who.log")"
 fi
 
+# the administrator's connection options: reading as an acme administrator with -D and -y (the
+# same answer: this server hides nothing), the checks on them, another organization's hosts
+ALICE=uid=alice,ou=people,$H
+printf 'dn: %s\nchangetype: modify\nreplace: userPassword\nuserPassword: alice-secret\n' "$ALICE" |
+	ldapmodify_admin >"$WORK/who-pw.log" 2>&1 || orgrbac_ko "setting alice's password: $(cat "$WORK/who-pw.log")"
+printf '%s' alice-secret >"$WORK/alice.pw"
+printf '%s' wrong >"$WORK/wrong.pw"
+want=$("$ORGRBAC" who host:login --at "$AT" --config "$conf")
+got=$("$ORGRBAC" who host:login --at "$AT" --config "$conf" -D "$ALICE" -y "$WORK/alice.pw")
+[ $? -eq 0 ] && [ "$got" = "$want" ] && orgrbac_ok ||
+	orgrbac_ko "who as alice (-D -y) differs: $got"
+got=$("$ORGRBAC" review -D "$ALICE" --at "$AT" -y "$WORK/alice.pw" --config "$conf")
+[ "$got" = "$("$ORGRBAC" review --at "$AT" --config "$conf")" ] && orgrbac_ok ||
+	orgrbac_ko "review as alice (-D -y) differs: $got"
+orgrbac_expect 1 "^[0-9]+ findings" -- lint --at "$AT" --group-file "$WORK/nogroups" \
+	--config "$conf" -D "$ALICE" -y "$WORK/alice.pw"
+orgrbac_expect 2 "invalid credentials" -- who host:login --config "$conf" -D "$ALICE" -y "$WORK/wrong.pw"
+orgrbac_expect 2 "orgrbac: who: -D needs -W or -y" -- who host:login --config "$conf" -D "$ALICE"
+orgrbac_expect 2 "orgrbac: review: -W and -y exclude each other" -- review --config "$conf" \
+	-D "$ALICE" -W -y "$WORK/alice.pw"
+orgrbac_expect 2 "orgrbac: lint: -Y: only EXTERNAL" -- lint --config "$conf" -Y PLAIN
+orgrbac_expect 2 "no directory server answered" -- who host:login --config "$conf" \
+	-H ldap://127.0.0.1:1/
+orgrbac_expect 2 "orgrbac: who: --platform: .*name it with --org" -- who host:login --platform \
+	--config "$conf"
+orgrbac_expect 2 "orgrbac: review: --platform" -- review --platform --config "$conf"
+orgrbac_expect 2 "orgrbac: lint: --org and --platform exclude each other" -- lint --org acme \
+	--platform --config "$conf"
+printf 'dn: %s\nchangetype: modify\ndelete: userPassword\n' "$ALICE" |
+	ldapmodify_admin >>"$WORK/who-pw.log" 2>&1 || orgrbac_ko "removing alice's password"
+# --org globex: a host of globex, as check decides on one
+conf_globex="$WORK/who-globex.conf"
+orgrbac_write_conf "$conf_globex" "ldap.tls_ca_file=$TLS_CA_FILE" host.org=globex
+for expr in 'host:login || common:org:own' host:sudo; do
+	agree "$expr" "$conf_globex" --org globex
+done
+got=$("$ORGRBAC" who 'host:login || common:org:own' --org globex --at "$AT" --config "$conf" |
+	cut -d: -f1 | sort -u | tr '\n' ' ')
+[ "$got" = "$("$ORGRBAC" who 'host:login || common:org:own' --at "$AT" --config "$conf_globex" |
+	cut -d: -f1 | sort -u | tr '\n' ' ')" ] && [ -n "$got" ] && [ "$got" != "$want" ] &&
+	orgrbac_ok || orgrbac_ko "who --org globex lists [$got]"
+out=$("$ORGRBAC" review --org globex --at "$AT" --json --config "$conf")
+python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["organization"]=="globex" and d["principals"], d' \
+	<<<"$out" && orgrbac_ok || orgrbac_ko "review --org globex: $out"
+# lint --org and --platform: the findings in that organization, or outside every one
+"$ORGRBAC" lint --at "$AT" --group-file "$WORK/nogroups" --org acme --config "$conf" \
+	>"$WORK/lint-acme.out"
+got=$(grep -v '^  fix: ' "$WORK/lint-acme.out" | grep -v ' findings\?$' | cut -d: -f2 | sort -u)
+[ -n "$got" ] && ! grep -qv ",$H\$" <<<"$got" && grep -q '^10 findings$' "$WORK/lint-acme.out" &&
+	orgrbac_ok || orgrbac_ko "lint --org acme: $(cat "$WORK/lint-acme.out")"
+"$ORGRBAC" lint --at "$AT" --group-file "$WORK/nogroups" --platform --config "$conf" \
+	>"$WORK/lint-platform.out"
+got=$(grep -v '^  fix: ' "$WORK/lint-platform.out" | grep -v ' findings\?$' | cut -d: -f1,2 | sort)
+want=$(printf '%s\n' "role-unheld: cn=billing admin,ou=roles,dc=example,dc=com" \
+	"role-unheld: cn=org owner,ou=roles,dc=example,dc=com")
+[ "$got" = "$want" ] && orgrbac_ok || orgrbac_ko "lint --platform: $(cat "$WORK/lint-platform.out")"
+orgrbac_expect 0 "^0 findings" -- lint --at "$AT" --group-file "$WORK/nogroups" --org globex \
+	--config "$conf"
+
 orgrbac_summary test_who
