@@ -151,32 +151,31 @@ orgrbac_expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- --version
 orgrbac_expect 0 "^orgrbac [0-9]+\.[0-9]+\.[0-9]+$" -- -V
 orgrbac_expect 2 "unknown command" -- frobnicate
 
+# usage_on STATUS STREAM PATTERN ARGS...: orgrbac ARGS exits with STATUS and prints PATTERN on
+# STREAM (stdout or stderr) and nothing on the other
+usage_on() {
+	local want=$1 on=$2 pattern=$3 rc quiet
+	shift 3
+	"$ORGRBAC" "$@" >"$WORK/help.stdout" 2>"$WORK/help.stderr"
+	rc=$?
+	quiet=stderr
+	[ "$on" = stdout ] || quiet=stdout
+	if [ "$rc" -eq "$want" ] && grep -q -- "$pattern" "$WORK/help.$on" &&
+		[ ! -s "$WORK/help.$quiet" ]; then
+		orgrbac_ok
+	else
+		orgrbac_ko "orgrbac $*: exit $rc, stdout $(head -c 200 "$WORK/help.stdout"), stderr $(head -c 200 "$WORK/help.stderr")"
+	fi
+}
+
 # --help and -h: the command's usage on stdout, exit 0; a wrong option: its usage on stderr,
 # exit 2. A command this build lacks is left out.
 for cmd in check sync status doctor role who review lint grant revoke grants external follow; do
-	"$ORGRBAC" "$cmd" --help >"$WORK/help.out" 2>"$WORK/help.err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && grep -q "unknown command" "$WORK/help.err"; then
-		continue
-	fi
-	for opt in --help -h; do
-		"$ORGRBAC" "$cmd" "$opt" >"$WORK/help.out" 2>"$WORK/help.err"
-		rc=$?
-		if [ "$rc" -eq 0 ] && grep -q "^usage: orgrbac $cmd" "$WORK/help.out" &&
-			[ ! -s "$WORK/help.err" ]; then
-			orgrbac_ok
-		else
-			orgrbac_ko "$cmd $opt: exit $rc, stdout $(head -c 200 "$WORK/help.out"), stderr $(cat "$WORK/help.err")"
-		fi
-	done
-	"$ORGRBAC" "$cmd" --no-such-option >"$WORK/help.out" 2>"$WORK/help.err"
-	rc=$?
-	if [ "$rc" -eq 2 ] && grep -q "usage: orgrbac $cmd" "$WORK/help.err" &&
-		[ ! -s "$WORK/help.out" ]; then
-		orgrbac_ok
-	else
-		orgrbac_ko "$cmd --no-such-option: exit $rc, stdout $(cat "$WORK/help.out"), stderr $(cat "$WORK/help.err")"
-	fi
+	out=$("$ORGRBAC" "$cmd" --help 2>&1 >/dev/null)
+	! grep -q "unknown command" <<<"$out" || continue
+	usage_on 0 stdout "^usage: orgrbac $cmd" "$cmd" --help
+	usage_on 0 stdout "^usage: orgrbac $cmd" "$cmd" -h
+	usage_on 2 stderr "usage: orgrbac $cmd" "$cmd" --no-such-option
 done
 for opt in --help -h; do
 	out=$("$ORGRBAC" "$opt" 2>"$WORK/help.err")
@@ -191,10 +190,7 @@ for opt in --help -h; do
 		orgrbac_ko "orgrbac $opt: exit $rc, lacks$missing: $out"
 	fi
 done
-"$ORGRBAC" >"$WORK/help.out" 2>"$WORK/help.err"
-rc=$?
-[ "$rc" -eq 2 ] && grep -q "^usage: orgrbac" "$WORK/help.err" && [ ! -s "$WORK/help.out" ] && orgrbac_ok ||
-	orgrbac_ko "orgrbac alone: exit $rc, $(cat "$WORK/help.err")"
+usage_on 2 stderr "^usage: orgrbac"
 # check's first operand is its USER, but -h there asks for help
 orgrbac_expect 0 "usage: orgrbac check" -- check -h --config "$conf"
 
