@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* What `who`, `review` and `lint` share: the scope's options, the configuration, the time, and
- * the whole directory. */
+/* What `who`, `review` and `lint` share: the scope's options, the administrator's connection,
+ * the configuration, the time, and the whole directory. */
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "cli.h"
+#include "directory.h"
 #include "evaluate.h"
 #include "gtime.h"
-#include "directory.h"
 
 void scope_init(struct scope *s)
 {
