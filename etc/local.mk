@@ -31,3 +31,6 @@ etc/orgrbac-sync.service: $(srcdir)/etc/orgrbac-sync.service.in Makefile
 		$(srcdir)/etc/orgrbac-sync.service.in >$@.tmp && mv $@.tmp $@
 CLEANFILES += etc/orgrbac-sync.service
 EXTRA_DIST += etc/orgrbac-sync.service.in
+
+# The bash completion, where bash-completion loads it on demand.
+dist_bashcompletion_DATA = etc/bash-completion/orgrbac

@@ -20,6 +20,8 @@ packages=(
 	libnss-wrapper libpam-wrapper
 	# sanitizer, valgrind and fuzzing runs (tests/run-all.sh, tests/fuzz/run.sh)
 	clang libclang-rt-14-dev valgrind
+	# the bash completion's test (tests/integration/test_completion.sh)
+	bash-completion
 	# the formatting check of .ci/run
 	clang-format git
 	# the Debian packages and their test in a fresh root (tests/packages/run.sh)

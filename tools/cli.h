@@ -3,11 +3,14 @@
 #ifndef ORGRBAC_CLI_H
 #define ORGRBAC_CLI_H
 
+#include <getopt.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "admin.h"
 #include "config.h"
+#include "hostview.h"
 #include "policy.h"
 
 enum {
@@ -16,6 +19,24 @@ enum {
 	EXIT_ERR = 2,
 	EXIT_LEFT_OUT = 3, /* sync: the snapshot was written, but it leaves roles or users out */
 };
+
+/* What a command line asks for: a run, or nothing more after help or usage was printed. */
+enum cli_args {
+	ARGS_RUN,
+	ARGS_HELP, /* --help or -h: the usage printed on stdout, exit status 0 */
+	ARGS_BAD,  /* a wrong option or operand: the usage printed on stderr, exit status 2 */
+};
+
+/*
+ * The end of every command's option loop: getopt_long's 'h' (--help, -h)
+ * prints the command's usage on stdout (ARGS_HELP), anything else it
+ * returned (an unknown option, a missing argument) or a wrong operand the
+ * usage on stderr (ARGS_BAD).
+ */
+enum cli_args cli_usage(int c, void (*usage)(FILE *out));
+
+/* The exit status of a command line that asked for no run: 0 after help, 2 after a mistake. */
+int cli_args_status(enum cli_args a);
 
 /* Untrusted text with anything unprintable (and the backslash) as \xNN. */
 void put_safe(FILE *out, const char *s);
@@ -106,5 +127,62 @@ int cmd_lint(int argc, char **argv);
 
 /* `orgrbac review ARGS...`: argv[0] is "review"; the exit status. */
 int cmd_review(int argc, char **argv);
+
+/*
+ * The scope `who`, `review` and `lint` read: --service and --resource (who
+ * and review), --at, and the administrator's connection options (--config,
+ * -H, -D with -W or -y, -Y EXTERNAL, --org, --platform); the configuration,
+ * the host it describes with those overrides, the time, and the whole
+ * directory as that identity reads it. Each step prints why it failed on
+ * stderr.
+ */
+enum {
+	SCOPE_OPT_SERVICE = 0x300, /* getopt_long codes: above any character */
+	SCOPE_OPT_RESOURCE,
+	SCOPE_OPT_AT,
+};
+/* What a command's table takes from the scope's options; the connection's always. */
+enum scope_what {
+	SCOPE_WHERE = 1, /* --service, --resource */
+	SCOPE_WHEN = 2,	 /* --at */
+};
+#define SCOPE_OPTIONS_MAX 32 /* entries of a table scope_options builds, its end included */
+/* The short options of the scope (the connection's) and of --help, for getopt_long. */
+#define SCOPE_SHORT_OPTS "h" CONN_SHORT_OPTS
+
+enum scope_status { SCOPE_OK, SCOPE_FAILED };
+
+struct scope {
+	const char *service, *resource, *at; /* the options, NULL when not given */
+	struct conn_args conn;
+	int64_t now; /* --at, or the time the command started */
+	struct orgrbac_config *cfg;
+	struct orgrbac_admin ad;  /* the connection, and the organization (--org) */
+	struct orgrbac_host host; /* the configuration's, with --service, --resource and --org */
+	struct orgrbac_image img;
+	const char *one_service[1];
+};
+
+/* Nothing given yet, the time now. */
+void scope_init(struct scope *s);
+/* The command's own options (up to its end entry), then the scope's `what` (a scope_what mask)
+ * and the connection's, in buf of SCOPE_OPTIONS_MAX entries. */
+const struct option *scope_options(struct option *buf, const struct option *own, unsigned what);
+/* getopt_long's code c with its argument: true when it is one of the scope's options. */
+bool scope_option(struct scope *s, int c, const char *arg);
+/* NULL when the options go together (--platform only where `platform` says it means
+ * something), else what is wrong. */
+const char *scope_check(const struct scope *s, bool platform);
+/* After a command's options: scope_check's verdict, ARGS_RUN or ARGS_BAD (with "orgrbac CMD:
+ * the reason" and the usage on stderr). */
+enum cli_args scope_usable(const struct scope *s, const char *cmd, bool platform,
+			   void (*usage)(FILE *out));
+/* --at parsed into s->now. */
+enum scope_status scope_time(struct scope *s);
+/* The configuration loaded and the connection made, s->host from them. */
+enum scope_status scope_config(struct scope *s);
+/* The whole directory, as the connection's identity reads it. */
+enum scope_status scope_read(struct scope *s);
+void scope_free(struct scope *s);
 
 #endif

@@ -88,14 +88,11 @@ int cmd_doctor(int argc, char **argv)
 		switch (c) {
 		case 'c': path = optarg; break;
 		case 'j': json = true; break;
-		case 'h': doctor_usage(stdout); return EXIT_ALLOW;
-		default: doctor_usage(stderr); return EXIT_ERR;
+		default: return cli_args_status(cli_usage(c, doctor_usage));
 		}
 	}
-	if (optind != argc) {
-		doctor_usage(stderr);
-		return EXIT_ERR;
-	}
+	if (optind != argc)
+		return cli_args_status(cli_usage('?', doctor_usage));
 	/* A non-root caller has nothing to protect: let it read files it owns. */
 	if (orgrbac_doctor_run(path, geteuid() != 0, &fs, &err) != 0) {
 		fprintf(stderr, "orgrbac: doctor: %s\n", err.msg);

@@ -4,8 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
+#include <strings.h>
 
 #include "cli.h"
 #include "config.h"
@@ -19,12 +18,18 @@
 static void lint_usage(FILE *out)
 {
 	fprintf(out,
-		"usage: orgrbac lint [--json] [--at TIME] [--group-file PATH] [--config PATH]\n"
+		"usage: orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
+		"                    [--org ORG | --platform] [--config PATH] [-H URI]\n"
+		"                    [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
 		"  Judge the whole directory: grants naming missing roles or principals, void\n"
 		"  grants, windows over or out of order, a uid in several organizations, gid\n"
 		"  collisions and gids below 1000, role groups shadowing this host's groups,\n"
 		"  required privileges no role holds, roles nobody holds, window external\n"
 		"  entries without a window, group cycles; each with its entry and the fix.\n"
+		"  --org ORG: only the findings in that organization; --platform: only those\n"
+		"  outside every organization (global roles, platform grants).\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 clean, 1 findings, 2 error.\n");
 }
 
@@ -63,49 +68,77 @@ static void lint_json(const struct orgrbac_lint *l)
 	printf("\n], \"count\": %zu}\n", l->n);
 }
 
+/* Is the finding's entry where --org or --platform asks (anywhere without them)? Findings of
+ * the configuration (not entries of the directory) are always kept. */
+static bool lint_where(const struct scope *sc, const char *dn)
+{
+	const char *org = sc->conn.org, *org_dn;
+	size_t n;
+
+	if ((!sc->conn.platform && org == NULL) || !orgrbac_img_below(dn, sc->img.base))
+		return true;
+	org_dn = orgrbac_img_org_dn(dn, sc->img.base);
+	if (sc->conn.platform)
+		return org_dn == NULL;
+	n = strlen(org);
+	return org_dn != NULL && strncasecmp(org_dn + 2, org, n) == 0 && org_dn[2 + n] == ',';
+}
+
+/* Only the findings lint_where keeps, in their order. */
+static void lint_keep_where(const struct scope *sc, struct orgrbac_lint *l)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		if (lint_where(sc, l->f[i].dn)) {
+			l->f[kept++] = l->f[i];
+			continue;
+		}
+		free(l->f[i].dn);
+		free(l->f[i].what);
+		free(l->f[i].fix);
+	}
+	l->n = kept;
+}
+
 int cmd_lint(int argc, char **argv)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},	  {"config", required_argument, NULL, 'c'},
-	    {"at", required_argument, NULL, 'a'}, {"group-file", required_argument, NULL, 'g'},
-	    {"help", no_argument, NULL, 'h'},	  {NULL, 0, NULL, 0},
+	static const struct option own[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {"group-file", required_argument, NULL, 'g'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
-	const char *path = NULL, *at = NULL, *group_file = ORGRBAC_GROUP_FILE;
-	int64_t now = (int64_t)time(NULL);
-	bool json = false, trust = geteuid() != 0;
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_image img = {0};
+	const char *group_file = ORGRBAC_GROUP_FILE;
+	bool json = false;
+	struct scope sc;
 	struct orgrbac_lint l = {0};
 	struct orgrbac_local_group *local = NULL;
 	size_t n_local = 0, len;
 	char *text = NULL;
 	orgrbac_error err;
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHEN);
 	int c, rc = EXIT_ERR;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	scope_init(&sc);
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
+		if (scope_option(&sc, c, optarg))
+			continue;
 		switch (c) {
 		case 'j': json = true; break;
-		case 'c': path = optarg; break;
-		case 'a': at = optarg; break;
 		case 'g': group_file = optarg; break;
-		case 'h': lint_usage(stdout); return EXIT_ALLOW;
-		default: lint_usage(stderr); return EXIT_ERR;
+		default: return cli_args_status(cli_usage(c, lint_usage));
 		}
 	}
-	if (optind != argc) {
-		lint_usage(stderr);
+	if (optind != argc)
+		return cli_args_status(cli_usage('?', lint_usage));
+	enum cli_args args = scope_usable(&sc, "lint", true, lint_usage);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
+	if (scope_time(&sc) != SCOPE_OK || scope_config(&sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
-	if (at != NULL && orgrbac_iso8601_parse(at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
-		return EXIT_ERR;
-	}
-	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
 	if (orgrbac_read_file(group_file, 0, LINT_GROUP_FILE_MAX, &text, &len, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
@@ -114,24 +147,23 @@ int cmd_lint(int argc, char **argv)
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	if (scope_read(&sc) != SCOPE_OK)
 		goto out;
-	}
 	struct orgrbac_lint_params p = {
-	    .now = now,
+	    .now = sc.now,
 	    .gid_min = 1000,
-	    .group_prefix = cfg->group_prefix,
+	    .group_prefix = sc.cfg->group_prefix,
 	    .local = local,
 	    .n_local = n_local,
-	    .svc = cfg->svc,
-	    .n_svc = cfg->n_svc,
-	    .default_require = cfg->default_require,
+	    .svc = sc.cfg->svc,
+	    .n_svc = sc.cfg->n_svc,
+	    .default_require = sc.cfg->default_require,
 	};
-	if (orgrbac_lint_run(&img, &p, &l) != 0) {
+	if (orgrbac_lint_run(&sc.img, &p, &l) != 0) {
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
+	lint_keep_where(&sc, &l);
 	if (json)
 		lint_json(&l);
 	else
@@ -139,9 +171,8 @@ int cmd_lint(int argc, char **argv)
 	rc = l.n > 0 ? EXIT_DENY : EXIT_ALLOW;
 out:
 	orgrbac_lint_free(&l);
-	orgrbac_image_free(&img);
 	orgrbac_local_groups_free(local, n_local);
 	free(text);
-	orgrbac_config_free(cfg);
+	scope_free(&sc);
 	return rc;
 }

@@ -18,23 +18,60 @@
 #include "snapshot.h"
 #include "sync.h"
 
+/* Each command's part of the usage, after `lead` ("usage: " alone, spaces in the whole). */
+static void check_usage_as(FILE *out, const char *lead)
+{
+	fprintf(out,
+		"%sorgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
+		"                          [--config PATH]\n"
+		"  Explain whether USER may use service S (default sshd) on this host now,\n"
+		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
+		"  Exit status: 0 allow, 1 deny, 2 error.\n",
+		lead);
+}
+
+static void sync_usage_as(FILE *out, const char *lead)
+{
+	fprintf(out,
+		"%sorgrbac sync [--config PATH]\n"
+		"  Read the directory and replace the host snapshot the NSS module reads.\n"
+		"  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
+		"  3 written but roles or users were left out (see orgrbac status).\n",
+		lead);
+}
+
+static void status_usage_as(FILE *out, const char *lead)
+{
+	fprintf(out,
+		"%sorgrbac status [--config PATH]\n"
+		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
+		"  that wrote it left out.\n"
+		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n",
+		lead);
+}
+
+static void check_usage(FILE *out)
+{
+	check_usage_as(out, "usage: ");
+}
+
+static void sync_usage(FILE *out)
+{
+	sync_usage_as(out, "usage: ");
+}
+
+static void status_usage(FILE *out)
+{
+	status_usage_as(out, "usage: ");
+}
+
 static void usage(FILE *out)
 {
+	check_usage_as(out, "usage: ");
+	sync_usage_as(out, "       ");
+	status_usage_as(out, "       ");
 	fprintf(
 	    out,
-	    "usage: orgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
-	    "                          [--config PATH]\n"
-	    "  Explain whether USER may use service S (default sshd) on this host now,\n"
-	    "  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
-	    "  Exit status: 0 allow, 1 deny, 2 error.\n"
-	    "       orgrbac sync [--config PATH]\n"
-	    "  Read the directory and replace the host snapshot the NSS module reads.\n"
-	    "  Exit status: 0 written, 1 the directory did not answer, 2 error,\n"
-	    "  3 written but roles or users were left out (see orgrbac status).\n"
-	    "       orgrbac status [--config PATH]\n"
-	    "  Which servers answer; the snapshot's age and counts, and what the sync\n"
-	    "  that wrote it left out.\n"
-	    "  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n"
 	    "       orgrbac doctor [--config PATH] [--json]\n"
 	    "  Judge this host's whole setup; each finding with where it is and the fix.\n"
 	    "  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
@@ -52,22 +89,16 @@ static void usage(FILE *out)
 	    "       orgrbac lint [--json] [--at TIME] [--group-file PATH]\n"
 	    "  The directory's mistakes, each with its entry and the fix.\n"
 	    "  Exit status: 0 clean, 1 findings, 2 error.\n"
-	    "       orgrbac --version\n");
+	    "       orgrbac --version\n"
+	    "       orgrbac COMMAND --help\n");
 }
-
-/* What the command line asks for: a run, or nothing more after help or usage was printed. */
-enum args {
-	ARGS_RUN,
-	ARGS_HELP, /* printed on stdout */
-	ARGS_BAD,  /* usage printed on stderr */
-};
 
 struct check_args {
 	const char *user, *service, *require, *at, *path;
 	bool json;
 };
 
-static enum args check_args(int argc, char **argv, struct check_args *a)
+static enum cli_args check_args(int argc, char **argv, struct check_args *a)
 {
 	static const struct option opts[] = {
 	    {"service", required_argument, NULL, 's'},
@@ -87,19 +118,17 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 	 * and operands otherwise come in any order: "-" hands each operand to
 	 * the loop in its place, whatever POSIXLY_CORRECT says.
 	 */
-	if (argc > 1 && strncmp(argv[1], "--", 2) != 0) {
+	if (argc > 1 && strncmp(argv[1], "--", 2) != 0 && strcmp(argv[1], "-h") != 0) {
 		a->user = argv[1];
 		argv[1] = argv[0];
 		argc--;
 		argv++;
 	}
-	while ((c = getopt_long(argc, argv, "-", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "-h", opts, NULL)) != -1) {
 		switch (c) {
 		case 1:
-			if (a->user != NULL) {
-				usage(stderr);
-				return ARGS_BAD;
-			}
+			if (a->user != NULL)
+				return cli_usage(c, check_usage);
 			a->user = optarg;
 			break;
 		case 's': a->service = optarg; break;
@@ -107,16 +136,13 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 		case 'a': a->at = optarg; break;
 		case 'j': a->json = true; break;
 		case 'c': a->path = optarg; break;
-		case 'h': usage(stdout); return ARGS_HELP;
-		default: usage(stderr); return ARGS_BAD;
+		default: return cli_usage(c, check_usage);
 		}
 	}
 	if (a->user == NULL && optind < argc)
 		a->user = argv[optind++];
-	if (a->user == NULL || optind != argc) {
-		usage(stderr);
-		return ARGS_BAD;
-	}
+	if (a->user == NULL || optind != argc)
+		return cli_usage('?', check_usage);
 	return ARGS_RUN;
 }
 
@@ -157,11 +183,10 @@ static int cmd_check(int argc, char **argv)
 	int64_t now = (int64_t)time(NULL);
 	int rc = EXIT_ERR;
 
-	switch (check_args(argc, argv, &a)) {
-	case ARGS_RUN: break;
-	case ARGS_HELP: return EXIT_ALLOW;
-	case ARGS_BAD: return EXIT_ERR;
-	}
+	enum cli_args args = check_args(argc, argv, &a);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
 		fprintf(stderr, "orgrbac: --at '");
 		put_safe(stderr, a.at);
@@ -193,7 +218,8 @@ static int cmd_check(int argc, char **argv)
 }
 
 /* The only option of sync and status. */
-static enum args config_option(int argc, char **argv, const char **path)
+static enum cli_args config_option(int argc, char **argv, const char **path,
+				   void (*cmd_usage)(FILE *out))
 {
 	static const struct option opts[] = {
 	    {"config", required_argument, NULL, 'c'},
@@ -206,14 +232,11 @@ static enum args config_option(int argc, char **argv, const char **path)
 	while ((c = getopt_long(argc, argv, "-c:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c': *path = optarg; break;
-		case 'h': usage(stdout); return ARGS_HELP;
-		default: usage(stderr); return ARGS_BAD;
+		default: return cli_usage(c, cmd_usage);
 		}
 	}
-	if (optind != argc) {
-		usage(stderr);
-		return ARGS_BAD;
-	}
+	if (optind != argc)
+		return cli_usage('?', cmd_usage);
 	return ARGS_RUN;
 }
 
@@ -241,11 +264,10 @@ static int cmd_sync(int argc, char **argv)
 	struct timespec t0;
 	orgrbac_error err;
 
-	switch (config_option(argc, argv, &path)) {
-	case ARGS_RUN: break;
-	case ARGS_HELP: return 0;
-	case ARGS_BAD: return EXIT_ERR;
-	}
+	enum cli_args args = config_option(argc, argv, &path, sync_usage);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (orgrbac_config_load(path, params.trust_any_owner, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
@@ -395,11 +417,10 @@ static int cmd_status(int argc, char **argv)
 	orgrbac_error err;
 	bool trust = geteuid() != 0, answered, fresh;
 
-	switch (config_option(argc, argv, &path)) {
-	case ARGS_RUN: break;
-	case ARGS_HELP: return 0;
-	case ARGS_BAD: return EXIT_ERR;
-	}
+	enum cli_args args = config_option(argc, argv, &path, status_usage);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
 	if (orgrbac_config_load(path, trust, &cfg, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		return EXIT_ERR;

@@ -4,11 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "evaluate.h"
 #include "gtime.h"
 #include "review.h"
@@ -18,54 +15,51 @@ static void review_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: orgrbac review [--service S] [--resource R] [--expiring DURATION]\n"
-		"                      [--at TIME] [--json | --csv] [--config PATH]\n"
-		"  Every principal with any role on a host of the configuration's organization\n"
-		"  with service S and resource R (default: [host]), through which grant, from\n"
+		"                      [--at TIME] [--json | --csv] [--org ORG] [--config PATH]\n"
+		"                      [-H URI] [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
+		"  Every principal with any role on a host of the organization ORG with\n"
+		"  service S and resource R (default: [host]), through which grant, from\n"
 		"  when to when, its external entries; with --expiring (30m, 12h, 7d, 2w), what\n"
 		"  ends within that time is marked.\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 someone holds a role, 1 nobody, 2 error.\n");
 }
 
 enum review_format { REVIEW_TEXT, REVIEW_JSON, REVIEW_CSV };
 
 struct review_args {
-	const char *service, *resource, *expiring, *at, *path;
+	const char *expiring;
 	enum review_format format;
+	struct scope scope;
 };
 
-static int review_args(int argc, char **argv, struct review_args *a)
+static enum cli_args review_args(int argc, char **argv, struct review_args *a)
 {
-	static const struct option opts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"resource", required_argument, NULL, 'r'},
+	static const struct option own[] = {
 	    {"expiring", required_argument, NULL, 'e'},
-	    {"at", required_argument, NULL, 'a'},
 	    {"json", no_argument, NULL, 'j'},
 	    {"csv", no_argument, NULL, 'v'},
-	    {"config", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
+		if (scope_option(&a->scope, c, optarg))
+			continue;
 		switch (c) {
-		case 's': a->service = optarg; break;
-		case 'r': a->resource = optarg; break;
 		case 'e': a->expiring = optarg; break;
-		case 'a': a->at = optarg; break;
 		case 'j': a->format = REVIEW_JSON; break;
 		case 'v': a->format = REVIEW_CSV; break;
-		case 'c': a->path = optarg; break;
-		case 'h': review_usage(stdout); return 1;
-		default: review_usage(stderr); return -1;
+		default: return cli_usage(c, review_usage);
 		}
 	}
-	if (optind != argc) {
-		review_usage(stderr);
-		return -1;
-	}
-	return 0;
+	if (optind != argc)
+		return cli_usage('?', review_usage);
+	return scope_usable(&a->scope, "review", false, review_usage);
 }
 
 /* A time, or "" for an open bound. */
@@ -268,63 +262,40 @@ static void review_json(const struct orgrbac_host *host, const struct orgrbac_re
 int cmd_review(int argc, char **argv)
 {
 	struct review_args a = {0};
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_image img = {0};
+	struct scope *sc = &a.scope;
 	struct orgrbac_review r = {0};
-	struct orgrbac_host host;
-	const char *one[1];
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL), horizon = 0;
+	int64_t horizon = 0;
 	int rc = EXIT_ERR;
 
-	switch (review_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
-	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, a.at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+	scope_init(sc);
+	enum cli_args args = review_args(argc, argv, &a);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
+	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
 	if (a.expiring != NULL && orgrbac_duration_parse(a.expiring, &horizon) != 0) {
 		fprintf(stderr, "orgrbac: --expiring '");
 		put_safe(stderr, a.expiring);
 		fprintf(stderr, "': not a duration such as 30m, 12h, 7d or 2w\n");
 		return EXIT_ERR;
 	}
-	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
-		return EXIT_ERR;
-	}
-	host = orgrbac_config_host(cfg);
-	if (a.service != NULL) {
-		one[0] = a.service;
-		host.services = one;
-		host.n_services = 1;
-	}
-	if (a.resource != NULL)
-		host.resource = a.resource;
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	if (scope_config(sc) != SCOPE_OK || scope_read(sc) != SCOPE_OK)
 		goto out;
-	}
-	if (orgrbac_review_run(&img, &host, cfg->cross_org_privilege, now, horizon, &r, &err) !=
-	    0) {
+	if (orgrbac_review_run(&sc->img, &sc->host, sc->cfg->cross_org_privilege, sc->now, horizon,
+			       &r, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
 	}
 	switch (a.format) {
-	case REVIEW_JSON: review_json(&host, &r, now); break;
+	case REVIEW_JSON: review_json(&sc->host, &r, sc->now); break;
 	case REVIEW_CSV: review_csv(&r); break;
 	default: review_text(&r); break;
 	}
 	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
 out:
 	orgrbac_review_free(&r);
-	orgrbac_image_free(&img);
-	orgrbac_config_free(cfg);
+	scope_free(sc);
 	return rc;
 }

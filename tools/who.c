@@ -4,11 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
-#include "config.h"
 #include "evaluate.h"
 #include "expr.h"
 #include "gtime.h"
@@ -18,49 +15,47 @@ static void who_usage(FILE *out)
 {
 	fprintf(out,
 		"usage: orgrbac who EXPR [--service S] [--resource R] [--at TIME] [--json]\n"
-		"                        [--config PATH]\n"
+		"                        [--org ORG] [--config PATH] [-H URI]\n"
+		"                        [-D BINDDN (-W | -y FILE) | -Y EXTERNAL]\n"
 		"  Every principal who meets the privilege expression EXPR on a host of the\n"
-		"  configuration's organization with service S (default: the [host] services)\n"
-		"  and resource R (default: [host] resource), now or at TIME, each with the\n"
-		"  role, grant, group and window that give it, decided as `orgrbac check` does.\n"
+		"  organization ORG (default: [host] org) with service S (default: the [host]\n"
+		"  services) and resource R (default: [host] resource), now or at TIME, each\n"
+		"  with the role, grant, group and window that give it, decided as\n"
+		"  `orgrbac check` does.\n"
+		"  Reading as: [ldap] of --config PATH, overridden by -H URI, -D BINDDN with\n"
+		"  -W (prompt) or -y FILE (the whole file is the password), or -Y EXTERNAL.\n"
 		"  Exit status: 0 someone does, 1 nobody, 2 error.\n");
 }
 
 struct who_args {
-	const char *expr, *service, *resource, *at, *path;
+	const char *expr;
 	bool json;
+	struct scope scope;
 };
 
-static int who_args(int argc, char **argv, struct who_args *a)
+static enum cli_args who_args(int argc, char **argv, struct who_args *a)
 {
-	static const struct option opts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"resource", required_argument, NULL, 'r'},
-	    {"at", required_argument, NULL, 'a'},
+	static const struct option own[] = {
 	    {"json", no_argument, NULL, 'j'},
-	    {"config", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct option buf[SCOPE_OPTIONS_MAX];
+	const struct option *opts = scope_options(buf, own, SCOPE_WHERE | SCOPE_WHEN);
 	int c;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, SCOPE_SHORT_OPTS, opts, NULL)) != -1) {
+		if (scope_option(&a->scope, c, optarg))
+			continue;
 		switch (c) {
-		case 's': a->service = optarg; break;
-		case 'r': a->resource = optarg; break;
-		case 'a': a->at = optarg; break;
 		case 'j': a->json = true; break;
-		case 'c': a->path = optarg; break;
-		case 'h': who_usage(stdout); return 1;
-		default: who_usage(stderr); return -1;
+		default: return cli_usage(c, who_usage);
 		}
 	}
-	if (optind + 1 != argc) {
-		who_usage(stderr);
-		return -1;
-	}
+	if (optind + 1 != argc)
+		return cli_usage('?', who_usage);
 	a->expr = argv[optind];
-	return 0;
+	return scope_usable(&a->scope, "who", false, who_usage);
 }
 
 static void put_time(FILE *out, bool has, int64_t t, const char *open)
@@ -274,67 +269,45 @@ static void who_json(const struct who_args *a, const struct orgrbac_host *host,
 int cmd_who(int argc, char **argv)
 {
 	struct who_args a = {0};
-	struct orgrbac_config *cfg = NULL;
+	struct scope *sc = &a.scope;
 	struct orgrbac_expr *expr = NULL;
-	struct orgrbac_image img = {0};
 	struct orgrbac_who_result r = {0};
-	struct orgrbac_host host;
 	struct orgrbac_policy policy = {0};
-	const char *one[1];
 	orgrbac_error err;
-	bool trust = geteuid() != 0;
-	int64_t now = (int64_t)time(NULL);
 	int rc = EXIT_ERR;
 
-	switch (who_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
-	if (a.at != NULL && orgrbac_iso8601_parse(a.at, &now) != 0) {
-		fprintf(stderr, "orgrbac: --at '");
-		put_safe(stderr, a.at);
-		fprintf(stderr, "': not an ISO 8601 time such as 2026-12-01T09:00:00Z\n");
+	scope_init(sc);
+	enum cli_args args = who_args(argc, argv, &a);
+
+	if (args != ARGS_RUN)
+		return cli_args_status(args);
+	if (scope_time(sc) != SCOPE_OK)
 		return EXIT_ERR;
-	}
 	if (orgrbac_expr_parse(a.expr, &expr, &err) != 0) {
 		fprintf(stderr, "orgrbac: expression '");
 		put_safe(stderr, a.expr);
 		fprintf(stderr, "': %s\n", err.msg);
 		return EXIT_ERR;
 	}
-	if (orgrbac_config_load(a.path, trust, &cfg, &err) != 0) {
-		fprintf(stderr, "orgrbac: %s\n", err.msg);
+	if (scope_config(sc) != SCOPE_OK)
 		goto out;
-	}
-	host = orgrbac_config_host(cfg);
-	if (a.service != NULL) {
-		one[0] = a.service;
-		host.services = one;
-		host.n_services = 1;
-	}
-	if (a.resource != NULL)
-		host.resource = a.resource;
 	policy.require = expr;
-	policy.mfa_exempt_role = cfg->mfa_exempt_role;
-	policy.cross_org_privilege = cfg->cross_org_privilege;
-	if (orgrbac_read_image(cfg, trust, &img, &err) != ORGRBAC_DIR_FOUND) {
-		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
+	policy.mfa_exempt_role = sc->cfg->mfa_exempt_role;
+	policy.cross_org_privilege = sc->cfg->cross_org_privilege;
+	if (scope_read(sc) != SCOPE_OK)
 		goto out;
-	}
-	if (orgrbac_who(&img, &host, &policy, now, &r, &err) != 0) {
+	if (orgrbac_who(&sc->img, &sc->host, &policy, sc->now, &r, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);
 		goto out;
 	}
 	if (a.json)
-		who_json(&a, &host, &img, &r, now);
+		who_json(&a, &sc->host, &sc->img, &r, sc->now);
 	else
-		who_text(&img, &r);
+		who_text(&sc->img, &r);
 	rc = r.n > 0 ? EXIT_ALLOW : EXIT_DENY;
 out:
 	orgrbac_who_free(&r);
-	orgrbac_image_free(&img);
+	scope_free(sc);
 	orgrbac_expr_free(expr);
-	orgrbac_config_free(cfg);
 	return rc;
 }

@@ -49,6 +49,7 @@ has_no() { [ -z "$(files | grep -E "$1")" ]; }
 echo "install: make install DESTDIR=..."
 check "make install succeeds" inst || cat "$WORK/install.log"
 check "orgrbac installed" test -x "$DEST$(makevar sbindir)/orgrbac"
+check "the bash completion installed" test -f "$DEST$(makevar bashcompletiondir)/orgrbac"
 if [ "$enable_pam" = yes ]; then
 	check "pam_orgrbac.so in the PAM directory" test -f "$DEST$pamlibdir/pam_orgrbac.so"
 	check "no pam_orgrbac.la in the PAM directory" test ! -e "$DEST$pamlibdir/pam_orgrbac.la"

@@ -44,6 +44,7 @@ TESTS += tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh
 EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
 	tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh \
 	tests/integration/test_cli.sh tests/integration/test_who.sh \
+	tests/integration/test_completion.sh \
 	tests/integration/test_hostile.sh tests/data/hostile.ldif tests/data/trust.ldif \
 	tests/valgrind.sh tests/valgrind.supp
 

@@ -36,6 +36,10 @@ orgrbac_progress "$mode: test_cli.sh"
 bash "$ORGRBAC_TOP/tests/integration/test_cli.sh" || status=1
 orgrbac_progress "$mode: test_who.sh"
 bash "$ORGRBAC_TOP/tests/integration/test_who.sh" || status=1
+orgrbac_progress "$mode: test_completion.sh"
+rc=0
+bash "$ORGRBAC_TOP/tests/integration/test_completion.sh" || rc=$?
+[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then
 	orgrbac_progress "$mode: test_pam"

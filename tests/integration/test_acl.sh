@@ -19,14 +19,6 @@ orgrbac_at_exit "rm -rf '$WORK'"
 ORGRBAC="$builddir/orgrbac"
 orgrbac_valgrind_cli "$builddir"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() {
-	failed=$((failed + 1))
-	printf 'FAIL: %s\n' "$*"
-}
-
 B=dc=example,dc=com
 AT=2026-11-22T12:00:00Z
 OPER="cn=oper,ou=staff,$B"
@@ -46,11 +38,11 @@ write() {
 	out=$(LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$who" -w "${PW[$who]}" 2>&1)
 	rc=$?
 	if [ "$rc" != "$want" ]; then
-		ko "$mode: ${who%%,*} $what: result $rc, wanted $want: $out"
+		orgrbac_ko "$mode: ${who%%,*} $what: result $rc, wanted $want: $out"
 	elif [ "$want" = 50 ] && ! grep -q 'Insufficient access (50)' <<<"$out"; then
-		ko "$mode: ${who%%,*} $what: no insufficientAccess: $out"
+		orgrbac_ko "$mode: ${who%%,*} $what: no insufficientAccess: $out"
 	else
-		ok
+		orgrbac_ok
 	fi
 }
 
@@ -66,7 +58,7 @@ count() { # WHO WANT WHAT ARGS...: WHO finds WANT entries
 	local who=$1 want=$2 what=$3 n
 	shift 3
 	n=$(search "$who" "$@" 1.1 | grep -c '^dn:')
-	[ "$n" = "$want" ] && ok || ko "$mode: ${who%%,*} $what: $n entries, wanted $want"
+	[ "$n" = "$want" ] && orgrbac_ok || orgrbac_ko "$mode: ${who%%,*} $what: $n entries, wanted $want"
 }
 
 grant() { # NAME PARENT GRANTEE [ROLE]: an orgRoleGrant to add
@@ -129,35 +121,35 @@ one_mode() {
 	orgrbac_progress "$mode: a host's decisions under the ACL"
 	# ---- a host decides under the ACL exactly as the rootdn does ----
 	decisions "$WORK/host.conf" >"$WORK/host.decisions"
-	out=$(diff "$WORK/root.decisions" "$WORK/host.decisions") && ok ||
-		ko "$mode: decisions of the host differ from the rootdn's: $out"
-	grep -q '^decision: *allow' "$WORK/host.decisions" && ok || ko "$mode: the host allows nobody"
+	out=$(diff "$WORK/root.decisions" "$WORK/host.decisions") && orgrbac_ok ||
+		orgrbac_ko "$mode: decisions of the host differ from the rootdn's: $out"
+	grep -q '^decision: *allow' "$WORK/host.decisions" && orgrbac_ok || orgrbac_ko "$mode: the host allows nobody"
 	# the same view of this host; the host reads every group but the operators'
 	host_view=$("$ORGRBAC" sync --config "$WORK/host.conf" 2>/dev/null) ||
-		ko "$mode: sync as the host failed"
+		orgrbac_ko "$mode: sync as the host failed"
 	[ "$(grep -o 'generation.*memberships' <<<"$host_view")" = \
-		"$(grep -o 'generation.*memberships' <<<"$root_view")" ] && ok ||
-		ko "$mode: host view '$host_view', rootdn view '$root_view'"
+		"$(grep -o 'generation.*memberships' <<<"$root_view")" ] && orgrbac_ok ||
+		orgrbac_ko "$mode: host view '$host_view', rootdn view '$root_view'"
 	read -r hu hg hr hgr < <(read_counts <<<"$host_view")
 	read -r ru rg rr rgr < <(read_counts <<<"$root_view")
-	[ "$hu $hr $hgr" = "$ru $rr $rgr" ] && [ "$hg" = "$((rg - 1))" ] && ok ||
-		ko "$mode: host read '$host_view', rootdn read '$root_view'"
+	[ "$hu $hr $hgr" = "$ru $rr $rgr" ] && [ "$hg" = "$((rg - 1))" ] && orgrbac_ok ||
+		orgrbac_ko "$mode: host read '$host_view', rootdn read '$root_view'"
 
 	# ---- what each identity reads ----
 	count "$HOST" 0 "reads another host" -b "ou=hosts,$B" "(cn=*)"
 	# a passwd source binding as the host (nslcd): the users' POSIX
 	# attributes and their primary group
 	out=$(search "$HOST" -b "$BOB" -s base uid uidNumber gidNumber homeDirectory loginShell)
-	[ "$(grep -cE '^(uid|uidNumber|gidNumber|homeDirectory|loginShell):' <<<"$out")" = 5 ] && ok ||
-		ko "$mode: host reads bob's POSIX attributes as: $out"
+	[ "$(grep -cE '^(uid|uidNumber|gidNumber|homeDirectory|loginShell):' <<<"$out")" = 5 ] && orgrbac_ok ||
+		orgrbac_ko "$mode: host reads bob's POSIX attributes as: $out"
 	# memberOf (with the overlay) is not for hosts: decisions resolve member
 	out=$(search "$HOST" -b "$BOB" -s base memberOf)
-	! grep -qi '^memberOf:' <<<"$out" && ok || ko "$mode: host reads bob's memberOf: $out"
+	! grep -qi '^memberOf:' <<<"$out" && orgrbac_ok || orgrbac_ko "$mode: host reads bob's memberOf: $out"
 	count "$HOST" 1 "reads the primary group" -b "$B" "(&(objectClass=posixGroup)(gidNumber=10000))"
 	count "$HOST" 0 "reads the operators' group" -b "$B" "(cn=operators)"
 	out=$(search "$HOST" -b "$BOB" -s base userPassword mail cn)
-	grep -q '^cn:' <<<"$out" && ! grep -qi '^userPassword' <<<"$out" && ok ||
-		ko "$mode: host reads bob as: $out"
+	grep -q '^cn:' <<<"$out" && ! grep -qi '^userPassword' <<<"$out" && orgrbac_ok ||
+		orgrbac_ko "$mode: host reads bob as: $out"
 	count "$ALICE" 8 "reads the global roles" -b "ou=roles,$B" -s one "(objectClass=*)"
 	count "$ALICE" 2 "reads the platform grants" -b "ou=grants,$B" -s one "(objectClass=*)"
 	count "$ALICE" 0 "reads globex" -b "o=globex,$B" "(objectClass=*)"
@@ -305,5 +297,4 @@ for mode in memberof nomemberof; do
 	orgrbac_slapd_stop
 done
 
-printf 'acl: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary acl

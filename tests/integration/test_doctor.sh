@@ -10,25 +10,6 @@ set +e
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 ORGRBAC=${ORGRBAC:-$builddir/orgrbac}
 [ -x "$ORGRBAC" ] || fail "$ORGRBAC not built"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
-
-# expect STATUS PATTERN -- ARGS...: exit status and a pattern in stdout+stderr
-expect() {
-	local want=$1 pattern=$2 out status
-	shift 3
-	out=$("$ORGRBAC" "$@" 2>&1)
-	status=$?
-	if [ "$status" != "$want" ]; then
-		ko "orgrbac $* exited $status, wanted $want; output: $out"
-	elif ! grep -qE -- "$pattern" <<<"$out"; then
-		ko "orgrbac $* output lacks /$pattern/: $out"
-	else
-		ok
-	fi
-}
 
 # A role of acme that shares its gid (21001) with Service Owner: sync leaves
 # both out. shadow_role [-a]: the LDIF on stdin, as the directory admin.
@@ -40,7 +21,7 @@ gidNumber: 21001'
 SHADOW_OPS_DELETE='dn: cn=Shadow Ops,ou=roles,o=acme,dc=example,dc=com
 changetype: delete'
 shadow_role() {
-	ldapmodify_admin "$@" >/dev/null || ko "ldapmodify $*"
+	ldapmodify_admin "$@" >/dev/null || orgrbac_ko "ldapmodify $*"
 }
 
 # doctor_case NAME PATTERN: doctor finds something (exit 1) and says PATTERN;
@@ -50,22 +31,22 @@ doctor_case() {
 	out=$("$ORGRBAC" doctor --config "$conf" 2>&1)
 	status=$?
 	if [ "$status" != 1 ]; then
-		ko "$name: doctor exited $status, wanted 1: $out"
+		orgrbac_ko "$name: doctor exited $status, wanted 1: $out"
 	elif ! grep -qE -- "$pattern" <<<"$out"; then
-		ko "$name: doctor lacks /$pattern/: $out"
+		orgrbac_ko "$name: doctor lacks /$pattern/: $out"
 	else
-		ok
+		orgrbac_ok
 	fi
 	out=$("$ORGRBAC" doctor --json --config "$conf" 2>&1)
 	if ! python3 -m json.tool <<<"$out" >/dev/null; then
-		ko "$name: --json is not JSON: $out"
+		orgrbac_ko "$name: --json is not JSON: $out"
 	elif ! python3 -c 'import json, re, sys
 d = json.loads(sys.stdin.read())
 assert d["errors"] + d["warnings"] == len(d["findings"]) > 0
 assert any(re.search(sys.argv[1], f["severity"] + " " + f["check"] + ": " + (f["where"] or "-") + ": " + f["what"]) for f in d["findings"]), d' "$pattern" <<<"$out"; then
-		ko "$name: --json lacks /$pattern/: $out"
+		orgrbac_ko "$name: --json lacks /$pattern/: $out"
 	else
-		ok
+		orgrbac_ok
 	fi
 }
 
@@ -110,11 +91,11 @@ inside() {
 	mount -n --bind "$W/snap" "$snapdir" || fail "mount $snapdir"
 
 	echo "# doctor: a good host"
-	expect 0 "generation 1," -- sync --config "$conf"
-	expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
+	orgrbac_expect 0 "generation 1," -- sync --config "$conf"
+	orgrbac_expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
 	out=$("$ORGRBAC" doctor --json --config "$conf")
 	python3 -c 'import json, sys; d = json.load(sys.stdin); assert d == {"findings": [], "errors": 0, "warnings": 0}, d' <<<"$out" &&
-		ok || ko "--json of a good host: $out"
+		orgrbac_ok || orgrbac_ko "--json of a good host: $out"
 
 	echo "# doctor: one breakage at a time"
 	edit "$W/etc/pam.d/sudo" 's/^account  required  \(.*pam_orgrbac.so\)/account  sufficient  \1/'
@@ -134,7 +115,7 @@ inside() {
 	doctor_case "root judged" "warning pam: /etc/pam.d/sudo:$(line_of "$W/etc/pam.d/sudo" "^account .*pam_orgrbac"): root is judged here"
 	reset
 	edit "$W/etc/pam.d/sudo" 's/ ignore_users=root$//'
-	expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
+	orgrbac_expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
 	reset
 	edit "$W/etc/pam.d/sshd" 's/^auth     \[success=done default=ignore\]/auth [success=1 default=ignore]/'
 	edit "$W/etc/pam.d/sshd" '/^auth .*pam_oath.so/a auth required pam_permit.so'
@@ -179,18 +160,17 @@ inside() {
 	reset
 	# a stale snapshot: one written with max_age 1
 	printf '[nss]\nmax_age = 1\n' >>"$conf"
-	expect 0 "generation 2," -- sync --config "$conf"
+	orgrbac_expect 0 "generation 2," -- sync --config "$conf"
 	sleep 2
 	doctor_case "stale snapshot" "error snapshot: $ORGRBAC_SNAPSHOT_PATH: the snapshot is [0-9]+ s old, over max_age 1 s"
 	reset
 	shadow_role -a <<<"$SHADOW_OPS"
-	expect 3 "2 entries left out" -- sync --config "$conf"
+	orgrbac_expect 3 "2 entries left out" -- sync --config "$conf"
 	doctor_case "left-out role" "warning snapshot: $ORGRBAC_SNAPSHOT_PATH.left-out: the last sync left role Shadow Ops out: its group shadow-ops or gid 21001 is claimed twice"
 	shadow_role <<<"$SHADOW_OPS_DELETE"
-	expect 0 "generation 4," -- sync --config "$conf"
-	expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
-	printf 'doctor: %d passed, %d failed\n' "$passed" "$failed"
-	[ "$failed" -eq 0 ]
+	orgrbac_expect 0 "generation 4," -- sync --config "$conf"
+	orgrbac_expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
+	orgrbac_summary doctor
 	exit
 }
 
@@ -209,39 +189,37 @@ if [ "${1:-}" != --inside ]; then
 	chmod 644 "$conf"
 
 	echo "# sync: what it leaves out"
-	expect 0 "generation 1," -- sync --config "$conf"
-	expect 0 "left out: +nothing" -- status --config "$conf"
-	[ "$(stat -c %a "$W/state/snapshot.db.left-out")" = 644 ] && ok ||
-		ko "the record is not mode 644"
+	orgrbac_expect 0 "generation 1," -- sync --config "$conf"
+	orgrbac_expect 0 "left out: +nothing" -- status --config "$conf"
+	[ "$(stat -c %a "$W/state/snapshot.db.left-out")" = 644 ] && orgrbac_ok ||
+		orgrbac_ko "the record is not mode 644"
 	# a role that shares its gid with another: both are left out
 	shadow_role -a <<<"$SHADOW_OPS"
-	expect 3 "2 entries left out of the snapshot" -- sync --config "$conf"
-	grep -q '^generation 2$' "$W/state/snapshot.db.left-out" && ok || ko "record of generation 2"
-	expect 0 "left out: +2 " -- status --config "$conf"
-	expect 0 "role Shadow Ops: its group shadow-ops or gid 21001 is claimed twice" -- \
+	orgrbac_expect 3 "2 entries left out of the snapshot" -- sync --config "$conf"
+	grep -q '^generation 2$' "$W/state/snapshot.db.left-out" && orgrbac_ok || orgrbac_ko "record of generation 2"
+	orgrbac_expect 0 "left out: +2 " -- status --config "$conf"
+	orgrbac_expect 0 "role Shadow Ops: its group shadow-ops or gid 21001 is claimed twice" -- \
 		status --config "$conf"
-	expect 0 "role Service Owner: its group service-owner or gid 21001 is claimed twice" -- \
+	orgrbac_expect 0 "role Service Owner: its group service-owner or gid 21001 is claimed twice" -- \
 		status --config "$conf"
 	# a record that does not parse, or describes another generation, says nothing
 	cp "$W/state/snapshot.db.left-out" "$W/record"
 	printf 'junk\n' >>"$W/state/snapshot.db.left-out"
-	expect 0 "left out: +unknown: .*text after 'end'" -- status --config "$conf"
+	orgrbac_expect 0 "left out: +unknown: .*text after 'end'" -- status --config "$conf"
 	sed 's/^generation 2$/generation 9/' "$W/record" >"$W/state/snapshot.db.left-out"
-	expect 0 "left out: +unknown: .* describes generation 9" -- status --config "$conf"
+	orgrbac_expect 0 "left out: +unknown: .* describes generation 9" -- status --config "$conf"
 	rm -f "$W/state/snapshot.db.left-out"
-	expect 0 "left out: +unknown: no " -- status --config "$conf"
+	orgrbac_expect 0 "left out: +unknown: no " -- status --config "$conf"
 	shadow_role <<<"$SHADOW_OPS_DELETE"
-	expect 0 "generation 3," -- sync --config "$conf"
-	expect 0 "left out: +nothing" -- status --config "$conf"
-	expect 2 "usage: orgrbac doctor" -- doctor --frobnicate
-	expect 0 "usage: orgrbac doctor" -- doctor --help
+	orgrbac_expect 0 "generation 3," -- sync --config "$conf"
+	orgrbac_expect 0 "left out: +nothing" -- status --config "$conf"
+	orgrbac_expect 2 "usage: orgrbac doctor" -- doctor --frobnicate
+	orgrbac_expect 0 "usage: orgrbac doctor" -- doctor --help
 fi
 
 if [ "$(id -u)" -ne 0 ] || ! command -v unshare >/dev/null || [ ! -d /etc/ssh ] ||
 	! command -v python3 >/dev/null; then
-	printf 'doctor: %d passed, %d failed; the doctor cases need root, unshare, python3 and /etc/ssh\n' \
-		"$passed" "$failed"
-	[ "$failed" -eq 0 ] || exit 1
+	orgrbac_summary doctor "the doctor cases need root, unshare, python3 and /etc/ssh" || exit 1
 	exit 77
 fi
 
@@ -274,8 +252,8 @@ cat >"$W/env" <<ENV
 ORGRBAC='$ORGRBAC'
 MODULE='$MODULE'
 ORGRBAC_SNAPSHOT_PATH='${ORGRBAC_SNAPSHOT_PATH:-/var/lib/orgrbac/snapshot.db}'
-passed=$passed
-failed=$failed
+ORGRBAC_PASSED=$ORGRBAC_PASSED
+ORGRBAC_FAILED=$ORGRBAC_FAILED
 ENV
 unshare --mount --propagation private bash "$ORGRBAC_TOP/tests/integration/test_doctor.sh" --inside "$W"
 exit

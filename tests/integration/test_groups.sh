@@ -28,14 +28,6 @@ ORGRBAC="$builddir/orgrbac"
 AGREE="$builddir/tests/integration/groups_agree"
 orgrbac_valgrind_cli "$builddir"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() {
-	failed=$((failed + 1))
-	printf 'FAIL: %s\n' "$*"
-}
-
 B=dc=example,dc=com
 G="ou=groups,o=acme,$B"
 P="ou=people,o=acme,$B"
@@ -166,9 +158,9 @@ same_as_reference() {
 	for u in $USERS; do
 		[ "$u" != "$skip" ] || continue
 		if cmp -s "$WORK/R/$u" "$dir/$u"; then
-			ok
+			orgrbac_ok
 		else
-			ko "$name: $u decides otherwise than without memberOf:" \
+			orgrbac_ko "$name: $u decides otherwise than without memberOf:" \
 				"$(diff "$WORK/R/$u" "$dir/$u" | tr '\n' ' ' | cut -c 1-600)" \
 				"$(cat "$dir/$u.err")"
 		fi
@@ -184,19 +176,19 @@ decide R "$WORK/R"
 for want in "nora 0" "dina 0" "dora 1" "max 0" "bob 0" "ivan 0"; do
 	set -- $want
 	if tail -n 1 "$WORK/R/$1" | grep -qx "exit $2"; then
-		ok
+		orgrbac_ok
 	else
-		ko "R: $1 exited $(tail -n 1 "$WORK/R/$1"), wanted $2: $(head -c 600 "$WORK/R/$1")"
+		orgrbac_ko "R: $1 exited $(tail -n 1 "$WORK/R/$1"), wanted $2: $(head -c 600 "$WORK/R/$1")"
 	fi
 done
 # (e) sync and the live decision agree on every membership of every user
-out=$("$ORGRBAC" sync --config "$WORK/R.conf" 2>&1) || ko "R: sync failed: $out"
+out=$("$ORGRBAC" sync --config "$WORK/R.conf" 2>&1) || orgrbac_ko "R: sync failed: $out"
 out=$("$AGREE" "$WORK/R.conf" "$EPOCH" $USERS 2>&1)
 if [ $? -eq 0 ] && grep -q "^nora Member$" <<<"$out" && grep -q "^dina Member$" <<<"$out" &&
 	! grep -q "^dora Member$" <<<"$out"; then
-	ok
+	orgrbac_ok
 else
-	ko "R: sync and check disagree: $(grep -v '^[a-z]* ' <<<"$out" | tr '\n' ' ')"
+	orgrbac_ko "R: sync and check disagree: $(grep -v '^[a-z]* ' <<<"$out" | tr '\n' ' ')"
 fi
 # round trips grow with nesting, never with the 1150 groups of the
 # organization: the bind, the user, one search per level and the empty last
@@ -205,8 +197,8 @@ fi
 trips() { sed -n "s/^# $1 round trips //p" <<<"$out"; }
 printf 'round trips: alice %s, bob %s (2 levels), nora %s (3), dina %s (16), max %s (510 groups)\n' \
 	"$(trips alice)" "$(trips bob)" "$(trips nora)" "$(trips dina)" "$(trips max)"
-[ "$(trips bob)" = 9 ] && [ "$(trips nora)" = 10 ] && [ "$(trips dina)" = 22 ] && ok ||
-	ko "R: round trips bob $(trips bob), nora $(trips nora), dina $(trips dina)"
+[ "$(trips bob)" = 9 ] && [ "$(trips nora)" = 10 ] && [ "$(trips dina)" = 22 ] && orgrbac_ok ||
+	orgrbac_ko "R: round trips bob $(trips bob), nora $(trips nora), dina $(trips dina)"
 
 # --- a: the memberOf overlay enabled once the data is there: nothing backfilled
 load_module memberof
@@ -216,12 +208,12 @@ printf 'dn: cn=late-joiners,%s\nchangetype: delete\n' "$G" | ldapmodify_admin >/
 	fail "cannot delete late-joiners"
 late_ldif | ldapmodify_admin -a >/dev/null || fail "cannot add late-joiners again"
 n=$(ldapsearch_admin "(uid=bob)" memberOf | grep -c '^memberOf:')
-[ "$n" -eq 1 ] || ko "a: bob has $n memberOf values, not late-joiners alone"
+[ "$n" -eq 1 ] || orgrbac_ko "a: bob has $n memberOf values, not late-joiners alone"
 n=$(ldapsearch_admin "(cn=payments-team)" memberOf | grep -c '^memberOf:')
-[ "$n" -eq 0 ] || ko "a: payments-team has $n memberOf values: the overlay backfilled"
+[ "$n" -eq 0 ] || orgrbac_ko "a: payments-team has $n memberOf values: the overlay backfilled"
 decide R "$WORK/a"
 same_as_reference "a (memberOf added late)" "$WORK/a"
-out=$("$AGREE" "$WORK/R.conf" "$EPOCH" $USERS 2>&1) || ko "a: sync and check disagree: $out"
+out=$("$AGREE" "$WORK/R.conf" "$EPOCH" $USERS 2>&1) || orgrbac_ko "a: sync and check disagree: $out"
 
 # --- b: dynlist computes memberOf, nested groups too
 start_server b --no-memberof
@@ -233,7 +225,7 @@ printf 'dn: olcOverlay=dynlist,olcDatabase={1}mdb,cn=config\nchangetype: add\nob
 load_extra
 size_limit unlimited
 n=$(ldapsearch_admin "(uid=bob)" memberOf | grep -c '^memberOf:')
-[ "$n" -gt 0 ] || ko "b: dynlist gives bob no memberOf: the case tests nothing"
+[ "$n" -gt 0 ] || orgrbac_ko "b: dynlist gives bob no memberOf: the case tests nothing"
 decide b "$WORK/b"
 same_as_reference "b (dynlist memberOf)" "$WORK/b"
 
@@ -242,16 +234,16 @@ start_server c
 load_extra
 size_limit 500
 n=$(ldapsearch_admin -z 0 "(&(objectClass=groupOfNames)(memberOf=*))" 1.1 | grep -c '^dn:')
-[ "$n" -gt 500 ] || ko "c: only $n groups have memberOf: the limit is never reached"
+[ "$n" -gt 500 ] || orgrbac_ko "c: only $n groups have memberOf: the limit is never reached"
 decide c "$WORK/c"
 same_as_reference "c (memberOf, olcSizeLimit 500)" "$WORK/c" max
 # (d) max's 510 groups are more than the server returns: unavailable, and why
 if tail -n 1 "$WORK/c/max" | grep -qx "exit 2" &&
 	grep -q "the server's size limit stopped the search for .* after 500 entries; raise olcSizeLimit/olcLimits for the bind DN" \
 		"$WORK/c/max.err"; then
-	ok
+	orgrbac_ok
 else
-	ko "c: max: $(tail -n 1 "$WORK/c/max") $(cat "$WORK/c/max.err")"
+	orgrbac_ko "c: max: $(tail -n 1 "$WORK/c/max") $(cat "$WORK/c/max.err")"
 fi
 # sync under the same limit: unavailable, the old snapshot kept
 cp "$WORK/R.snapshot.db" "$WORK/c.snapshot.db"
@@ -259,10 +251,9 @@ out=$("$ORGRBAC" sync --config "$WORK/c.conf" 2>&1)
 rc=$?
 if [ "$rc" -eq 1 ] && grep -q "the server's size limit stopped the paged search" <<<"$out" &&
 	cmp -s "$WORK/R.snapshot.db" "$WORK/c.snapshot.db"; then
-	ok
+	orgrbac_ok
 else
-	ko "c: sync exited $rc: $out"
+	orgrbac_ko "c: sync exited $rc: $out"
 fi
 
-printf 'groups: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary groups

@@ -9,8 +9,6 @@ set +e
 
 : "${ORGRBAC:?}" "${LDAP_URI:?}" "${TLS_CA_FILE:?}" "${WORK:?}"
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
-passed=0
-failed=0
 AT=2026-11-22T12:00:00Z
 H=ou=hostile,o=acme,dc=example,dc=com
 
@@ -57,9 +55,6 @@ ldapmodify_admin -a -f "$WORK/crowd.ldif" >"$WORK/crowd-add.log" 2>&1 ||
 conf="$WORK/hostile.conf"
 orgrbac_write_conf "$conf" ldap.timeout=5 "ldap.tls_ca_file=$TLS_CA_FILE"
 
-ok() { passed=$((passed + 1)); }
-ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
-
 # expect STATUS PATTERN USER [SERVICE]: exit status and an extended regex in stdout+stderr.
 # No case may ever print an allow it was not meant to.
 expect() {
@@ -67,15 +62,15 @@ expect() {
 	out=$("$ORGRBAC" check --service "$service" --at "$AT" --config "$conf" -- "$user" 2>&1)
 	status=$?
 	if [ "$status" != "$want" ]; then
-		ko "check '$user' ($service) exited $status, wanted $want: $out"
+		orgrbac_ko "check '$user' ($service) exited $status, wanted $want: $out"
 	elif ! LC_ALL=C grep -qE -- "$pattern" <<<"$out"; then
-		ko "check '$user' ($service) lacks /$pattern/: $out"
+		orgrbac_ko "check '$user' ($service) lacks /$pattern/: $out"
 	elif [ "$want" != 0 ] && grep -qE 'decision: +allow' <<<"$out"; then
-		ko "check '$user' ($service) printed an allow: $out"
+		orgrbac_ko "check '$user' ($service) printed an allow: $out"
 	elif LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out"; then
-		ko "check '$user' ($service) printed a control character: $(printf '%q' "$out")"
+		orgrbac_ko "check '$user' ($service) printed a control character: $(printf '%q' "$out")"
 	else
-		ok
+		orgrbac_ok
 	fi
 }
 
@@ -165,25 +160,24 @@ expect 1 "refused: uid 'stray' is ambiguous: 2 entries hold it, none of them her
 SECONDS=0
 expect 0 "through group cn=crowd" crowd-member
 expect 1 "lacks privileges" crowd-outsider
-[ "$SECONDS" -le 60 ] && ok || ko "the 10,000-member group took ${SECONDS}s for two checks"
+[ "$SECONDS" -le 60 ] && orgrbac_ok || orgrbac_ko "the 10,000-member group took ${SECONDS}s for two checks"
 
 # JSON escapes what the text output escapes
 out=$("$ORGRBAC" check --json --at "$AT" --config "$conf" evil-role 2>&1)
 if python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["matches"][0]["role"]=="Evil\n\x1b[31mRole", d' <<<"$out"; then
-	ok
+	orgrbac_ok
 else
-	ko "json for evil-role: $out"
+	orgrbac_ko "json for evil-role: $out"
 fi
-
 
 # --- what the module may call: no exit, no output, no global syslog or signal settings
 module_so="$builddir/.libs/pam_orgrbac.so"
 if command -v nm >/dev/null 2>&1 && [ -f "$module_so" ]; then
 	bad=$(nm -D --undefined-only "$module_so" | awk '{ sub(/@.*/, "", $2); print $2 }' |
 		grep -xE 'exit|_exit|_Exit|abort|openlog|closelog|setlogmask|(__)?(f|v|vf|d)?printf(_chk)?|puts|fputs|putchar|perror|err|errx|warn|warnx|signal|sigaction|setlocale|chdir|umask|setuid|seteuid|setgid|setegid' || true)
-	[ -z "$bad" ] && ok || ko "pam_orgrbac.so calls $(echo $bad)"
+	[ -z "$bad" ] && orgrbac_ok || orgrbac_ko "pam_orgrbac.so calls $(echo $bad)"
 else
-	ko "cannot list the imports of $module_so (nm missing?)"
+	orgrbac_ko "cannot list the imports of $module_so (nm missing?)"
 fi
 
 # --- an organization hidden from the host's bind ------------------------------------
@@ -206,8 +200,8 @@ then
 	expect 2 "does not hold the base o=acme,dc=example,dc=com" uma
 	out=$("$ORGRBAC" check --require none --at "$AT" --config "$conf" uma 2>&1)
 	status=$?
-	[ "$status" = 2 ] && ok || ko "check uma --require none with o=acme hidden exited $status: $out"
-	acl_config <<'LDIF' || ko "cannot remove the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
+	[ "$status" = 2 ] && orgrbac_ok || orgrbac_ko "check uma --require none with o=acme hidden exited $status: $out"
+	acl_config <<'LDIF' || orgrbac_ko "cannot remove the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
 dn: olcDatabase={1}mdb,cn=config
 changetype: modify
 delete: olcAccess
@@ -215,17 +209,17 @@ olcAccess: {0}
 LDIF
 	expect 1 "disabled" uma
 else
-	ko "cannot add the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
+	orgrbac_ko "cannot add the hiding ACL: $(tail -n 3 "$WORK/acl.log")"
 fi
 
 # orgrbac lint names each broken entry of the hostile data, with its fix
 : >"$WORK/no-groups"
 "$ORGRBAC" lint --at "$AT" --group-file "$WORK/no-groups" --config "$conf" >"$WORK/lint.out" 2>&1
 rc=$?
-[ "$rc" -eq 1 ] && ok || ko "lint on the hostile data exited $rc, wanted 1"
+[ "$rc" -eq 1 ] && orgrbac_ok || orgrbac_ko "lint on the hostile data exited $rc, wanted 1"
 HH=ou=hostile,o=acme,dc=example,dc=com
 while IFS= read -r want; do
-	grep -qF -- "$want" "$WORK/lint.out" && ok || ko "lint lacks '$want'"
+	grep -qF -- "$want" "$WORK/lint.out" && orgrbac_ok || orgrbac_ko "lint lacks '$want'"
 done <<EOT
 window-order: cn=win-backwards,ou=grants,$HH:
 void-grant: cn=win-leapsec,ou=grants,$HH:
@@ -248,16 +242,16 @@ group-cycle: cn=loop-self,ou=groups,$HH:
 group-cycle: cn=ring-a,ou=groups,$HH:
 EOT
 # one finding per cycle, never one per group of it
-[ "$(grep -c '^group-cycle: cn=ring-' "$WORK/lint.out")" -eq 1 ] && ok ||
-	ko "the ring is named more than once: $(grep '^group-cycle' "$WORK/lint.out")"
-! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/lint.out" && ok ||
-	ko "lint printed a control character"
+[ "$(grep -c '^group-cycle: cn=ring-' "$WORK/lint.out")" -eq 1 ] && orgrbac_ok ||
+	orgrbac_ko "the ring is named more than once: $(grep '^group-cycle' "$WORK/lint.out")"
+! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$WORK/lint.out" && orgrbac_ok ||
+	orgrbac_ko "lint printed a control character"
 "$ORGRBAC" lint --at "$AT" --group-file "$WORK/no-groups" --json --config "$conf" \
 	>"$WORK/lint.json"
-python3 -m json.tool "$WORK/lint.json" >/dev/null && ok ||
-	ko "lint --json on the hostile data is not JSON"
+python3 -m json.tool "$WORK/lint.json" >/dev/null && orgrbac_ok ||
+	orgrbac_ko "lint --json on the hostile data is not JSON"
 
-printf 'hostile-cli: %d passed, %d failed\n' "$passed" "$failed"
+orgrbac_summary hostile-cli
 
 # --- the same data through the PAM module, and the host process's environment ---
 status=0
@@ -267,5 +261,5 @@ if [ -x "$builddir/tests/integration/test_hardening" ]; then
 		${VALGRIND:-} "$builddir/tests/integration/test_hardening" || rc=$?
 	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
 fi
-[ "$failed" -eq 0 ] && exit "$status"
+[ "$ORGRBAC_FAILED" -eq 0 ] && exit "$status"
 exit 1

@@ -18,17 +18,8 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-refint.XXXXXX")
 orgrbac_at_exit "rm -rf '$WORK'"
 ORGRBAC="$builddir/orgrbac"
 orgrbac_valgrind_cli "$builddir"
-
-passed=0
-failed=0
-ok() {
-	passed=$((passed + 1))
-	printf 'ok: %s: %s\n' "$mode" "$*"
-}
-ko() {
-	failed=$((failed + 1))
-	printf 'FAIL: %s: %s\n' "$mode" "$*"
-}
+# each case printed, with the mode it ran in
+ORGRBAC_PRINT_OK=yes
 
 B=dc=example,dc=com
 AT=2026-11-22T12:00:00Z
@@ -39,7 +30,7 @@ decide() {
 	local out rc
 	out=$("$ORGRBAC" check "$1" --service "$2" --at "$AT" --config "$WORK/orgrbac.conf" 2>&1)
 	rc=$?
-	[ "$rc" = "$3" ] && ok "$4" || ko "$4: orgrbac check $1 exited $rc, wanted $3: $out"
+	[ "$rc" = "$3" ] && orgrbac_ok "$4" || orgrbac_ko "$4: orgrbac check $1 exited $rc, wanted $3: $out"
 }
 
 # config_load FILE: a cn=config change as the cn=config administrator; the
@@ -60,11 +51,11 @@ config_load() {
 # same attributes, as an administrator re-using a login name would.
 recreate() {
 	ldapsearch_admin -o ldif-wrap=no -b "$1" -s base >"$WORK/entry.ldif" 2>&1 ||
-		{ ko "reading $1: $(cat "$WORK/entry.ldif")"; return; }
+		{ orgrbac_ko "reading $1: $(cat "$WORK/entry.ldif")"; return; }
 	printf 'dn: %s\nchangetype: delete\n' "$1" | ldapmodify_admin >"$WORK/del.log" 2>&1 ||
-		{ ko "deleting $1: $(cat "$WORK/del.log")"; return; }
+		{ orgrbac_ko "deleting $1: $(cat "$WORK/del.log")"; return; }
 	ldapmodify_admin -a -f "$WORK/entry.ldif" >"$WORK/add.log" 2>&1 ||
-		ko "re-creating $1: $(cat "$WORK/add.log")"
+		orgrbac_ko "re-creating $1: $(cat "$WORK/add.log")"
 }
 
 # values DN ATTR: the values of ATTR in DN, one per line
@@ -75,6 +66,7 @@ values() {
 
 SLAPD_BIN=$(orgrbac_find_slapd)
 for mode in memberof nomemberof; do
+	ORGRBAC_CASE_PREFIX="$mode: "
 	orgrbac_progress "$mode"
 	if [ "$mode" = nomemberof ]; then
 		orgrbac_slapd_start --no-memberof
@@ -89,16 +81,16 @@ for mode in memberof nomemberof; do
 	decide alice sshd 0 "without refint, a re-created alice inherits her grant"
 
 	# ---- with the overlay ----
-	config_load "$ORGRBAC_TOP/etc/slapd-refint.ldif" && ok "etc/slapd-refint.ldif loads" ||
-		ko "etc/slapd-refint.ldif does not load: $(cat "$WORK/load.log")"
+	config_load "$ORGRBAC_TOP/etc/slapd-refint.ldif" && orgrbac_ok "etc/slapd-refint.ldif loads" ||
+		orgrbac_ko "etc/slapd-refint.ldif does not load: $(cat "$WORK/load.log")"
 
 	# a grant's only grantee
 	decide carol sshd 0 "carol allowed by her own grant"
 	recreate "uid=carol,ou=people,o=acme,$B"
 	want=$PLACEHOLDER
 	got=$(values "cn=carol-payments-owner,ou=grants,o=acme,$B" orgGrantee)
-	[ "$got" = "$want" ] && ok "the grant's grantee is the placeholder" ||
-		ko "carol-payments-owner names '$got', wanted '$want'"
+	[ "$got" = "$want" ] && orgrbac_ok "the grant's grantee is the placeholder" ||
+		orgrbac_ko "carol-payments-owner names '$got', wanted '$want'"
 	decide carol sshd 1 "with refint, a re-created carol does not inherit her grant"
 	decide carol sudo 1 "with refint, a re-created carol gets no sudo either"
 
@@ -106,8 +98,8 @@ for mode in memberof nomemberof; do
 	decide bob sshd 0 "bob allowed through payments-team"
 	recreate "uid=bob,ou=people,o=acme,$B"
 	got=$(values "cn=payments-team,ou=groups,o=acme,$B" member)
-	[ "$got" = "$want" ] && ok "the group's member is the placeholder" ||
-		ko "payments-team holds '$got', wanted '$want'"
+	[ "$got" = "$want" ] && orgrbac_ok "the group's member is the placeholder" ||
+		orgrbac_ko "payments-team holds '$got', wanted '$want'"
 	decide bob sshd 1 "with refint, a re-created bob is in no group"
 
 	# the other grants are untouched
@@ -118,12 +110,12 @@ for mode in memberof nomemberof; do
 	if [ "$mode" = nomemberof ]; then
 		LDAPNOINIT=1 ldapadd -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
 			-f /etc/ldap/schema/dyngroup.ldif >"$WORK/dyngroup.log" 2>&1 ||
-			ko "the dyngroup schema does not load: $(cat "$WORK/dyngroup.log")"
-		config_load "$ORGRBAC_TOP/etc/slapd-dynlist.ldif" && ok "etc/slapd-dynlist.ldif loads" ||
-			ko "etc/slapd-dynlist.ldif does not load: $(cat "$WORK/load.log")"
+			orgrbac_ko "the dyngroup schema does not load: $(cat "$WORK/dyngroup.log")"
+		config_load "$ORGRBAC_TOP/etc/slapd-dynlist.ldif" && orgrbac_ok "etc/slapd-dynlist.ldif loads" ||
+			orgrbac_ko "etc/slapd-dynlist.ldif does not load: $(cat "$WORK/load.log")"
 		got=$(values "uid=ivan,ou=people,o=acme,$B" memberOf)
-		[ "$got" = "cn=cycle-a,ou=groups,o=acme,$B" ] && ok "dynlist computes ivan's memberOf" ||
-			ko "ivan's memberOf under dynlist: '$got'"
+		[ "$got" = "cn=cycle-a,ou=groups,o=acme,$B" ] && orgrbac_ok "dynlist computes ivan's memberOf" ||
+			orgrbac_ko "ivan's memberOf under dynlist: '$got'"
 		# Decisions resolve member values alone: dynlist's memberOf changes none.
 		decide ivan sshd 0 "ivan, through nested groups, still allowed with dynlist loaded"
 		decide bob sshd 1 "bob still refused with dynlist loaded"
@@ -131,5 +123,4 @@ for mode in memberof nomemberof; do
 	orgrbac_slapd_stop
 done
 
-printf 'refint: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary refint

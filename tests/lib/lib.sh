@@ -13,6 +13,8 @@
 #   ldapmodify_admin <<EOF ... EOF    # change data as the directory admin
 #   orgrbac_write_conf FILE ldap.timeout=5 nss.snapshot=...   # orgrbac.conf
 #   orgrbac_progress "memberof: writes"   # a progress line of a long suite
+#   orgrbac_expect 0 "decision: +allow" -- check alice   # one case; orgrbac_ok, orgrbac_ko
+#   orgrbac_summary cli                 # "cli: P passed, F failed", false on a failure
 #
 # The variables of DIR/env (see slapd.sh) are exported after a start, with
 # ORGRBAC_SLAPD_DIR naming the server's directory.  Register further cleanup
@@ -58,6 +60,47 @@ skip() {
 fail() {
 	printf 'FAIL: %s\n' "$*" >&2
 	exit 1
+}
+
+# A suite's cases, counted: orgrbac_ok [WHAT] for one that passed,
+# orgrbac_ko WHAT for one that failed (WHAT printed after "FAIL: "), and
+# orgrbac_summary NAME [NOTE] at the end: "NAME: P passed, F failed[; NOTE]",
+# true when none failed. ORGRBAC_CASE_PREFIX goes before each WHAT (a suite
+# run in several modes names the mode there); with ORGRBAC_PRINT_OK=yes the
+# cases that pass are printed too, after "ok: ".
+ORGRBAC_PASSED=0
+ORGRBAC_FAILED=0
+ORGRBAC_CASE_PREFIX=${ORGRBAC_CASE_PREFIX:-}
+ORGRBAC_PRINT_OK=${ORGRBAC_PRINT_OK:-no}
+orgrbac_ok() {
+	ORGRBAC_PASSED=$((ORGRBAC_PASSED + 1))
+	[ "$ORGRBAC_PRINT_OK" != yes ] || printf 'ok: %s%s\n' "$ORGRBAC_CASE_PREFIX" "$*"
+}
+orgrbac_ko() {
+	ORGRBAC_FAILED=$((ORGRBAC_FAILED + 1))
+	printf 'FAIL: %s%s\n' "$ORGRBAC_CASE_PREFIX" "$*"
+}
+orgrbac_summary() {
+	printf '%s: %d passed, %d failed%s\n' "$1" "$ORGRBAC_PASSED" "$ORGRBAC_FAILED" \
+		"${2:+; $2}"
+	[ "$ORGRBAC_FAILED" -eq 0 ]
+}
+
+# orgrbac_expect STATUS PATTERN -- ARGS...: "$ORGRBAC" ARGS... exits with
+# STATUS and its stdout and stderr together match the extended regular
+# expression PATTERN; one case, counted.
+orgrbac_expect() {
+	local want=$1 pattern=$2 out status
+	shift 3
+	out=$("$ORGRBAC" "$@" 2>&1)
+	status=$?
+	if [ "$status" != "$want" ]; then
+		orgrbac_ko "orgrbac $* exited $status, wanted $want; output: $out"
+	elif ! grep -qE -- "$pattern" <<<"$out"; then
+		orgrbac_ko "orgrbac $* output lacks /$pattern/: $out"
+	else
+		orgrbac_ok
+	fi
 }
 
 orgrbac__run_cleanup() {

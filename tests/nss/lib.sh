@@ -103,14 +103,10 @@ in_ns() {
 		bash -c "$(declare -f nss__snapdir nss__inside); nss__inside \"\$@\"" nss "$@"
 }
 
-# The checks of the NSS suites, counted in passed and failed. Each runs the
+# The checks of the NSS suites, counted by orgrbac_ok and orgrbac_ko. Each runs the
 # command through $NSS_RUN: in_ns (a private mount namespace, root), or the
 # function a suite names instead (test_wrapper.sh: nss_wrapper).
 NSS_RUN=in_ns
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
 
 # want_out DESCRIPTION PATTERN CMD...: CMD succeeds and prints PATTERN
 want_out() {
@@ -118,11 +114,11 @@ want_out() {
 	shift 2
 	out=$("$NSS_RUN" "$@" 2>&1)
 	if [ $? -ne 0 ]; then
-		ko "$what: '$*' failed: $out"
+		orgrbac_ko "$what: '$*' failed: $out"
 	elif ! grep -qE -- "$pattern" <<<"$out"; then
-		ko "$what: '$*' printed '$out', wanted /$pattern/"
+		orgrbac_ko "$what: '$*' printed '$out', wanted /$pattern/"
 	else
-		ok
+		orgrbac_ok
 	fi
 }
 
@@ -132,9 +128,9 @@ want_not() {
 	shift 2
 	out=$("$NSS_RUN" "$@" 2>&1)
 	if grep -qE -- "$pattern" <<<"$out"; then
-		ko "$what: '$*' printed '$out', which has /$pattern/"
+		orgrbac_ko "$what: '$*' printed '$out', which has /$pattern/"
 	else
-		ok
+		orgrbac_ok
 	fi
 }
 
@@ -144,7 +140,7 @@ want_status() {
 	shift 2
 	out=$("$NSS_RUN" "$@" 2>&1)
 	rc=$?
-	if [ "$rc" -ne "$want" ]; then ko "$what: '$*' exited $rc, wanted $want: $out"; else ok; fi
+	if [ "$rc" -ne "$want" ]; then orgrbac_ko "$what: '$*' exited $rc, wanted $want: $out"; else orgrbac_ok; fi
 }
 
 # The sample organization's groups by name and gid, the members of one, and
@@ -157,10 +153,10 @@ nss_check_groups() {
 	want_out "service-scoped role" '^service-owner:x:21001:carol$' getent group service-owner
 	line=$("$NSS_RUN" getent group member)
 	for u in bob grace ivan vic pat; do
-		grep -qE "[:,]$u(,|$)" <<<"$line" && ok || ko "member lacks $u: $line"
+		grep -qE "[:,]$u(,|$)" <<<"$line" && orgrbac_ok || orgrbac_ko "member lacks $u: $line"
 	done
 	for u in frank leo ian uma vera dave gus; do
-		grep -qE "[:,]$u(,|$)" <<<"$line" && ko "member has $u: $line" || ok
+		grep -qE "[:,]$u(,|$)" <<<"$line" && orgrbac_ko "member has $u: $line" || orgrbac_ok
 	done
 	want_out "cross-organization member" '^cross-org-admin:x:20006:olga$' getent group cross-org-admin
 	want_status "no such group" 2 getent group no-such-group
@@ -188,7 +184,7 @@ nss_check_revocation() {
 		changetype: delete
 	LDIF
 	want_out "before the next sync" '^org-admin:x:20002:alice$' getent group org-admin
-	out=$("$ORGRBAC" sync --config "$1" 2>&1) && ok || ko "sync after the revocation: $out"
+	out=$("$ORGRBAC" sync --config "$1" 2>&1) && orgrbac_ok || orgrbac_ko "sync after the revocation: $out"
 	want_out "after the next sync" '^org-admin:x:20002:$' getent group org-admin
 	want_not "id alice after the revocation" 'org-admin' id alice
 }
@@ -197,7 +193,7 @@ nss_check_revocation() {
 # no longer once it is older than that.
 nss_check_stale() {
 	local synced left
-	"$ORGRBAC" sync --config "$1" >/dev/null || ko "sync with max_age 3"
+	"$ORGRBAC" sync --config "$1" >/dev/null || orgrbac_ko "sync with max_age 3"
 	synced=$(date -u +%s)
 	want_out "fresh" '^member:' getent group member
 	left=$((synced + 5 - $(date -u +%s)))

@@ -23,11 +23,11 @@ wait_until() { # EPOCH: sleep until then, if it is still ahead
 
 # ---- sync ----
 out=$("$ORGRBAC" sync --config "$conf" 2>&1)
-if [ $? -eq 0 ] && grep -qE 'generation 1, 13 users, 12 groups, 14 memberships' <<<"$out"; then ok; else ko "first sync: $out"; fi
+if [ $? -eq 0 ] && grep -qE 'generation 1, 13 users, 12 groups, 14 memberships' <<<"$out"; then orgrbac_ok; else orgrbac_ko "first sync: $out"; fi
 out=$("$ORGRBAC" status --config "$conf" 2>&1)
-if [ $? -eq 0 ] && grep -q 'answers' <<<"$out" && grep -q 'state: *fresh' <<<"$out"; then ok; else ko "status: $out"; fi
+if [ $? -eq 0 ] && grep -q 'answers' <<<"$out" && grep -q 'state: *fresh' <<<"$out"; then orgrbac_ok; else orgrbac_ko "status: $out"; fi
 perm=$(stat -c '%a %u' "$snap")
-[ "$perm" = "644 0" ] && ok || ko "snapshot mode and owner: $perm"
+[ "$perm" = "644 0" ] && orgrbac_ok || orgrbac_ko "snapshot mode and owner: $perm"
 
 # ---- lookups through glibc ----
 nss_check_groups
@@ -35,14 +35,14 @@ want_not "another organization's role is no group here" 'globex' getent group
 all=$(in_ns getent group)
 for g in org-owner org-admin member viewer 2fa-exempt cross-org-admin service-owner \
 	service-maintainer service-runner resource-owner resource-user secadmin; do
-	grep -q "^$g:" <<<"$all" && ok || ko "enumeration lacks $g"
+	grep -q "^$g:" <<<"$all" && orgrbac_ok || orgrbac_ko "enumeration lacks $g"
 done
-grep -q '^root:' <<<"$all" && ok || ko "enumeration lacks the files groups"
+grep -q '^root:' <<<"$all" && orgrbac_ok || orgrbac_ko "enumeration lacks the files groups"
 # under $VALGRIND when set; nss_stress below is not: the children it forks from
 # threads inherit other threads' glibc buffers, which memcheck counts as lost
 out=$(in_ns ${VALGRIND:-} "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
-	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && ok ||
-	ko "the entry points called directly: $out"
+	"$ORGRBAC_SNAPSHOT_PATH" 2>&1) && orgrbac_ok ||
+	orgrbac_ko "the entry points called directly: $out"
 # the snapshot truncated in place (same inode) in the middle of an enumeration:
 # the enumeration ends or fails, lookups answer UNAVAIL, nothing dies of SIGBUS;
 # a snapshot renamed over it (a sync) leaves the enumeration reading the old one
@@ -66,13 +66,13 @@ for how in glibc direct; do
 		out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_truncate" "${args[@]}" "$change" 2>&1)
 		rc=$?
 		if [ "$rc" -ne 0 ]; then
-			ko "$change under an enumeration ($how): exit $rc$([ "$rc" -ne 135 ] || echo ' (SIGBUS)'): $out"
+			orgrbac_ko "$change under an enumeration ($how): exit $rc$([ "$rc" -ne 135 ] || echo ' (SIGBUS)'): $out"
 		elif ! grep -q "$want" <<<"$out" ||
 			! grep -qE "^lookup .*: $wlookup\$" <<<"$out" ||
 			! grep -q "^new enumeration: $wnew " <<<"$out"; then
-			ko "$change under an enumeration ($how): $out"
+			orgrbac_ko "$change under an enumeration ($how): $out"
 		else
-			ok
+			orgrbac_ok
 		fi
 	done
 done
@@ -95,7 +95,7 @@ orgGrantee: uid=erin,ou=people,o=acme,dc=example,dc=com
 orgNotBefore: $(date -u -d "@$nb" +%Y%m%d%H%M%SZ)
 orgNotAfter: $(date -u -d "@$na" +%Y%m%d%H%M%SZ)
 LDIF
-"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync with a windowed grant"
+"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync with a windowed grant"
 [ "$(date -u +%s)" -lt "$nb" ] && { want_not "before the window" 'member' id -Gn erin; }
 wait_until $((nb + 1))
 want_out "inside the window" 'member' id -Gn erin
@@ -110,12 +110,12 @@ dead="$W/dead.conf"
 sed "s|^uri = .*|uri = ldap://127.0.0.1:1/|" "$conf" >"$dead"
 out=$("$ORGRBAC" sync --config "$dead" 2>&1)
 rc=$?
-[ "$rc" -ne 0 ] && grep -q 'left as it was' <<<"$out" && ok || ko "sync against a dead server: $rc $out"
-cmp -s "$snap" "$W/before.db" && ok || ko "the snapshot changed after a failed sync"
+[ "$rc" -ne 0 ] && grep -q 'left as it was' <<<"$out" && orgrbac_ok || orgrbac_ko "sync against a dead server: $rc $out"
+cmp -s "$snap" "$W/before.db" && orgrbac_ok || orgrbac_ko "the snapshot changed after a failed sync"
 out=$("$ORGRBAC" status --config "$dead" 2>&1)
 [ $? -eq 1 ] && grep -q '127.0.0.1:1/ does not answer' <<<"$out" && grep -q 'state: *fresh' <<<"$out" &&
-	ok || ko "status with a dead server: $out"
-ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' -e '^snapshot.db.left-out$' && ko "leftovers: $(ls "$W/snap")" || ok
+	orgrbac_ok || orgrbac_ko "status with a dead server: $out"
+ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' -e '^snapshot.db.left-out$' && orgrbac_ko "leftovers: $(ls "$W/snap")" || orgrbac_ok
 
 # ---- a hostile header: sync time, max_age and generation at the ends of their range ----
 # forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: generation
@@ -145,23 +145,23 @@ os.rename(path + '.forged', path)
 PY
 }
 if command -v python3 >/dev/null; then
-	"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync before forging"
+	"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync before forging"
 	forge "$snap" max_age=3600
 	want_out "a resealed header is read" '^member:' getent group member
 	forge "$snap" synced_at=-9223372036854775808 max_age=9223372036854775807
 	want_status "synced at INT64_MIN, max_age INT64_MAX: stale" 2 getent group member
 	out=$("$ORGRBAC" status --config "$conf" 2>&1)
 	[ $? -eq 1 ] && grep -q '(9223372036854775807 s ago; max_age 9223372036854775807 s)' <<<"$out" &&
-		grep -q 'state: *stale' <<<"$out" && ok || ko "status, synced at INT64_MIN: $out"
+		grep -q 'state: *stale' <<<"$out" && orgrbac_ok || orgrbac_ko "status, synced at INT64_MIN: $out"
 	forge "$snap" synced_at=9223372036854775807 max_age=3600
 	want_status "synced at INT64_MAX: stale" 2 getent group member
 	out=$("$ORGRBAC" status --config "$conf" 2>&1)
 	[ $? -eq 1 ] && grep -q '(-[0-9]* s ago; max_age 3600 s)' <<<"$out" &&
-		grep -q 'state: *stale' <<<"$out" && ok || ko "status, synced at INT64_MAX: $out"
+		grep -q 'state: *stale' <<<"$out" && orgrbac_ok || orgrbac_ko "status, synced at INT64_MAX: $out"
 	forge "$snap" generation=18446744073709551615
 	out=$("$ORGRBAC" sync --config "$conf" 2>&1)
-	grep -q 'generation 18446744073709551615,' <<<"$out" && ok ||
-		ko "sync after generation UINT64_MAX: $out"
+	grep -q 'generation 18446744073709551615,' <<<"$out" && orgrbac_ok ||
+		orgrbac_ko "sync after generation UINT64_MAX: $out"
 	forge "$snap" generation=1 # the generations below count from here
 else
 	printf 'skip: a hostile snapshot header: no python3\n'
@@ -199,8 +199,8 @@ want_out "id without a snapshot" 'groups=10000\([^)]*\)$' id bob
 sed 's|^\[nss\]|[nss]\nmax_age = 3|' "$conf" >"$W/stale.conf"
 nss_check_stale "$W/stale.conf"
 out=$("$ORGRBAC" status --config "$W/stale.conf" 2>&1)
-[ $? -eq 1 ] && grep -q 'stale' <<<"$out" && ok || ko "status of a stale snapshot: $out"
-"$ORGRBAC" sync --config "$conf" >/dev/null || ko "sync"
+[ $? -eq 1 ] && grep -q 'stale' <<<"$out" && orgrbac_ok || orgrbac_ko "status of a stale snapshot: $out"
+"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync"
 
 # ---- the hardening cases ----
 if [ -x "$ORGRBAC_BUILD/tests/nss/nss_stress" ]; then
@@ -214,9 +214,9 @@ if [ -x "$ORGRBAC_BUILD/tests/nss/nss_stress" ]; then
 		sleep 0.2
 	done) &
 	syncer=$!
-	out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_stress" 8 2 2>&1) && ok || ko "threads and fork: $out"
+	out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_stress" 8 2 2>&1) && orgrbac_ok || orgrbac_ko "threads and fork: $out"
 	printf '%s\n' "$out" | tail -n 1
-	wait "$syncer" && ok || ko "syncs during the stress run"
+	wait "$syncer" && orgrbac_ok || orgrbac_ko "syncs during the stress run"
 fi
 # two syncs at once: serialized, both succeed, generations advance by two
 g0=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
@@ -224,9 +224,9 @@ g0=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
 p1=$!
 "$ORGRBAC" sync --config "$conf" >"$W/s2" 2>&1 &
 p2=$!
-wait "$p1" && wait "$p2" && ok || ko "two syncs at once: $(cat "$W/s1" "$W/s2")"
+wait "$p1" && wait "$p2" && orgrbac_ok || orgrbac_ko "two syncs at once: $(cat "$W/s1" "$W/s2")"
 g1=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
-[ "$g1" = $((g0 + 2)) ] && ok || ko "generation went from $g0 to $g1 after two syncs"
+[ "$g1" = $((g0 + 2)) ] && orgrbac_ok || orgrbac_ko "generation went from $g0 to $g1 after two syncs"
 # the disk full while a snapshot is written: the old one survives
 full="$W/full"
 mkdir -p "$full"
@@ -244,7 +244,7 @@ out=$(LIBMOUNT_UTAB="$W/utab" unshare --mount --propagation private bash -c '
 	exit "$rc"' full "$full" "$W/before-full.db" "$conf" "$ORGRBAC" 2>&1)
 rc=$?
 if [ "$rc" -ne 0 ] && [ "$rc" -ne 3 ] && grep -q 'left as it was' <<<"$out" &&
-	! grep -qE '^snapshot\.db\.[A-Za-z0-9]{6}$' <<<"$out"; then ok; else ko "disk full: rc $rc: $out"; fi
+	! grep -qE '^snapshot\.db\.[A-Za-z0-9]{6}$' <<<"$out"; then orgrbac_ok; else orgrbac_ko "disk full: rc $rc: $out"; fi
 
 # ---- a directory larger than the server's size limit: paged searches ----
 # 600 more users than the anonymous limit of 500: one search could not read them
@@ -258,12 +258,12 @@ printf 'orgGrantedRole: cn=Viewer,ou=roles,dc=example,dc=com\n' >>"$W/many.ldif"
 for i in $(seq 1 600); do
 	printf 'orgGrantee: uid=p%03d,ou=people,o=acme,dc=example,dc=com\n' "$i"
 done >>"$W/many.ldif"
-ldapmodify_admin -a -f "$W/many.ldif" >/dev/null || ko "loading 600 users"
+ldapmodify_admin -a -f "$W/many.ldif" >/dev/null || orgrbac_ko "loading 600 users"
 cp "$snap" "$W/before-many.db"
 # slapd's default limits stop a paged search at 500 entries in all: refused, kept
 out=$("$ORGRBAC" sync --config "$conf" 2>&1)
-[ $? -ne 0 ] && grep -q "the server's size limit stopped the paged search for .* after 500 entries" <<<"$out" && ok || ko "sync beyond the size limit: $out"
-cmp -s "$snap" "$W/before-many.db" && ok || ko "a refused sync changed the snapshot"
+[ $? -ne 0 ] && grep -q "the server's size limit stopped the paged search for .* after 500 entries" <<<"$out" && orgrbac_ok || orgrbac_ko "sync beyond the size limit: $out"
+cmp -s "$snap" "$W/before-many.db" && orgrbac_ok || orgrbac_ko "a refused sync changed the snapshot"
 # with paged results allowed in full (olcLimits size.prtotal), every page is read
 LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
 dn: olcDatabase={1}mdb,cn=config
@@ -272,18 +272,17 @@ add: olcLimits
 olcLimits: anonymous size.soft=500 size.hard=500 size.pr=500 size.prtotal=unlimited
 LDIF
 out=$("$ORGRBAC" sync --config "$conf" 2>&1)
-[ $? -eq 0 ] && grep -q 'read 619 users' <<<"$out" && ok || ko "paged sync: $out"
+[ $? -eq 0 ] && grep -q 'read 619 users' <<<"$out" && orgrbac_ok || orgrbac_ko "paged sync: $out"
 line=$(in_ns getent group viewer)
 n=$(tr ',' '\n' <<<"${line##*:}" | grep -c '^p[0-9]')
-[ "$n" -eq 600 ] && ok || ko "viewer has $n of the 600 users"
+[ "$n" -eq 600 ] && orgrbac_ok || orgrbac_ko "viewer has $n of the 600 users"
 
 # ---- group hygiene: a local group of the same name keeps its own ----
 printf 'viewer:x:4444:\n' >>"$W/etc/group"
 out=$(in_ns "$ORGRBAC" sync --config "$conf" 2>&1)
-grep -q "role 'Viewer' left out: group viewer or gid 20004 exists in /etc/group" <<<"$out" && ok ||
-	ko "sync with a local group viewer: $out"
+grep -q "role 'Viewer' left out: group viewer or gid 20004 exists in /etc/group" <<<"$out" && orgrbac_ok ||
+	orgrbac_ko "sync with a local group viewer: $out"
 want_out "the local group answers" '^viewer:x:4444:$' getent group viewer
 want_status "the role's gid is no group now" 2 getent group 20004
 
-printf 'nss: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary nss

@@ -10,10 +10,6 @@ set +e
 : "${ORGRBAC:?}" "${LDAP_URI:?}" "${WORK:?}"
 command -v sudo >/dev/null 2>&1 || skip "needs sudo"
 command -v setpriv >/dev/null 2>&1 || skip "needs setpriv"
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() { failed=$((failed + 1)); printf 'FAIL: %s\n' "$*"; }
 
 W="$WORK/sudo"
 nss_setup "$W"
@@ -31,7 +27,7 @@ require = host:login
 [nss]
 snapshot = $W/snap/snapshot.db
 CONF
-"$ORGRBAC" sync --config "$W/orgrbac.conf" >/dev/null 2>&1 || ko "sync"
+"$ORGRBAC" sync --config "$W/orgrbac.conf" >/dev/null 2>&1 || orgrbac_ko "sync"
 
 NSS_SUDOERS="$W/sudoers"
 cat >"$NSS_SUDOERS" <<'SUDOERS'
@@ -41,7 +37,7 @@ root ALL=(ALL:ALL) ALL
 SUDOERS
 chmod 0440 "$NSS_SUDOERS"
 export NSS_SUDOERS
-visudo -c -f "$NSS_SUDOERS" >/dev/null 2>&1 || ko "the test sudoers does not parse"
+visudo -c -f "$NSS_SUDOERS" >/dev/null 2>&1 || orgrbac_ko "the test sudoers does not parse"
 
 # as_user USER CMD...: run CMD as USER (primary group 10000, groups from NSS)
 as_user() {
@@ -52,21 +48,20 @@ as_user() {
 }
 
 out=$(in_ns sudo -l -U alice 2>&1)
-grep -q 'NOPASSWD: ALL' <<<"$out" && ok || ko "sudo -l -U alice: $out"
+grep -q 'NOPASSWD: ALL' <<<"$out" && orgrbac_ok || orgrbac_ko "sudo -l -U alice: $out"
 for u in bob carol heidi; do
 	out=$(in_ns sudo -l -U "$u" 2>&1)
-	grep -q 'not allowed to run sudo' <<<"$out" && ok || ko "sudo -l -U $u: $out"
+	grep -q 'not allowed to run sudo' <<<"$out" && orgrbac_ok || orgrbac_ko "sudo -l -U $u: $out"
 done
 out=$(as_user alice sudo -n id -u 2>&1)
-[ "$out" = 0 ] && ok || ko "alice could not use sudo: $out"
+[ "$out" = 0 ] && orgrbac_ok || orgrbac_ko "alice could not use sudo: $out"
 for u in bob carol; do
 	out=$(as_user "$u" sudo -n id -u 2>&1)
-	[ $? -ne 0 ] && [ "$out" != 0 ] && ok || ko "$u used sudo: $out"
+	[ $? -ne 0 ] && [ "$out" != 0 ] && orgrbac_ok || orgrbac_ko "$u used sudo: $out"
 done
 # without a snapshot the rule matches nobody: UNAVAIL, not a stale yes
 mv "$W/snap/snapshot.db" "$W/snapshot.off"
 out=$(as_user alice sudo -n id -u 2>&1)
-[ $? -ne 0 ] && [ "$out" != 0 ] && ok || ko "alice used sudo without a snapshot: $out"
+[ $? -ne 0 ] && [ "$out" != 0 ] && orgrbac_ok || orgrbac_ko "alice used sudo without a snapshot: $out"
 
-printf 'sudo: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary sudo

@@ -51,9 +51,9 @@ NSS_RUN=nsw
 want_status "no snapshot yet" 2 getent group member
 out=$("$ORGRBAC" sync --config "$conf" 2>&1)
 if [ $? -eq 0 ] && grep -qE 'generation 1, 13 users, 12 groups, 14 memberships' <<<"$out"; then
-	ok
+	orgrbac_ok
 else
-	ko "first sync: $out"
+	orgrbac_ko "first sync: $out"
 fi
 
 # ---- getgrnam, getgrgid ----
@@ -64,17 +64,17 @@ want_out "the files answer first" '^people:x:10000:$' getent group people
 all=$(nsw getent group)
 for g in root people org-owner org-admin member viewer 2fa-exempt cross-org-admin \
 	service-owner service-maintainer service-runner resource-owner resource-user secadmin; do
-	grep -q "^$g:" <<<"$all" && ok || ko "enumeration lacks $g"
+	grep -q "^$g:" <<<"$all" && orgrbac_ok || orgrbac_ko "enumeration lacks $g"
 done
-grep -q 'globex' <<<"$all" && ko "another organization's role in the enumeration: $all" || ok
-[ "$(grep -c . <<<"$all")" -eq 14 ] && ok || ko "enumeration: $(grep -c . <<<"$all") lines, wanted 14"
+grep -q 'globex' <<<"$all" && orgrbac_ko "another organization's role in the enumeration: $all" || orgrbac_ok
+[ "$(grep -c . <<<"$all")" -eq 14 ] && orgrbac_ok || orgrbac_ko "enumeration: $(grep -c . <<<"$all") lines, wanted 14"
 
 # ---- a user's groups (id: getgrouplist, which nss_wrapper answers by enumeration) ----
 nss_check_ids
 
 # ---- every entry point called directly: exports, ERANGE, enumeration, initgroups ----
-out=$("$builddir/tests/nss/nss_direct" "$module" "$snap" any-owner 2>&1) && ok ||
-	ko "the entry points called directly: $out"
+out=$("$builddir/tests/nss/nss_direct" "$module" "$snap" any-owner 2>&1) && orgrbac_ok ||
+	orgrbac_ko "the entry points called directly: $out"
 
 # ---- a revoked role is gone after the next sync, not before ----
 nss_check_revocation "$conf"
@@ -96,5 +96,4 @@ want_out "id without a snapshot" 'groups=10000\(people\)$' id bob
 orgrbac_write_conf "$WORK/stale.conf" "nss.snapshot=$snap" nss.max_age=3
 nss_check_stale "$WORK/stale.conf"
 
-printf 'nss-wrapper: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary nss-wrapper
