@@ -11,20 +11,32 @@
 #include "gtime.h"
 #include "review.h"
 
-static void grant_usage(FILE *out)
+static const char *const grant_synopsis[] = {
+    "orgrbac grant ROLE (--user U | --group G)... [--service S | --resource R]...\n"
+    "                     [--from TIME] [--until TIME | --for DURATION] [--name N]\n"
+    "                     [--dry-run] [--json]\n",
+    "orgrbac revoke (NAME | ROLE (--user U | --group G)...) [--at TIME] [--dry-run]\n",
+    "orgrbac grants [--user U] [--role R] [--expiring DURATION] [--json]\n",
+};
+
+/* The three commands' usage, the one asked for (grant, revoke, grants) first. */
+static void grant_usage_of(FILE *out, const char *cmd)
 {
-	fprintf(
-	    out,
-	    "usage: orgrbac grant ROLE (--user U | --group G)... [--service S | --resource R]...\n"
-	    "                     [--from TIME] [--until TIME | --for DURATION] [--name N]\n"
-	    "                     [--dry-run] [--json]\n"
-	    "       orgrbac revoke (NAME | ROLE (--user U | --group G)...) [--at TIME] "
-	    "[--dry-run]\n"
-	    "       orgrbac grants [--user U] [--role R] [--expiring DURATION] [--json]\n"
-	    "  TIME: 2026-12-24T18:00:00Z, 2026-12-24, or +2h, +7d from now; DURATION: 30m,\n"
-	    "  12h, 7d, 2w. A grantee is a name in the organization, or a DN; with\n"
-	    "  --platform, a name anywhere under the base that only one entry holds.\n" CONN_USAGE
-	    "  Exit status: 0 done, 1 refused or nothing found, 2 error.\n");
+	size_t first = 0;
+
+	if (cmd != NULL && strcmp(cmd, "revoke") == 0)
+		first = 1;
+	else if (cmd != NULL && strcmp(cmd, "grants") == 0)
+		first = 2;
+	fprintf(out, "usage: %s", grant_synopsis[first]);
+	for (size_t i = 0; i < 3; i++)
+		if (i != first)
+			fprintf(out, "       %s", grant_synopsis[i]);
+	fputs("  TIME: 2026-12-24T18:00:00Z, 2026-12-24, or +2h, +7d from now; DURATION: 30m,\n"
+	      "  12h, 7d, 2w. A grantee is a name in the organization, or a DN; with\n"
+	      "  --platform, a name anywhere under the base that only one entry holds.\n" CONN_USAGE
+	      "  Exit status: 0 done, 1 refused or nothing found, 2 error.\n",
+	      out);
 }
 
 struct grant_args {
@@ -135,7 +147,7 @@ static int grant_args(int argc, char **argv, struct grant_args *a)
 	while (!a->bad &&
 	       (c = getopt_long(argc, argv, "-" CONN_SHORT_OPTS "h", opts, NULL)) != -1) {
 		if (c == 'h') {
-			grant_usage(stdout);
+			grant_usage_of(stdout, a->cmd);
 			return 1;
 		}
 		if (!conn_option(&a->conn, c, optarg) && !grant_option(a, c, optarg))
@@ -144,7 +156,7 @@ static int grant_args(int argc, char **argv, struct grant_args *a)
 	while (!a->bad && optind < argc)
 		grant_option(a, 1, argv[optind++]);
 	if (a->bad) {
-		grant_usage(stderr);
+		grant_usage_of(stderr, a->cmd);
 		return 2;
 	}
 	return 0;
@@ -431,7 +443,7 @@ int cmd_grant(int argc, char **argv)
 	}
 	if (bad != NULL) {
 		fprintf(stderr, "orgrbac: %s: %s\n", a.cmd, bad);
-		grant_usage(stderr);
+		grant_usage_of(stderr, a.cmd);
 		goto out;
 	}
 	if (conn_open(&a.conn, &cfg, &ad) != 0)
