@@ -81,6 +81,11 @@ EXTRA_DIST += tests/integration/test_grant.sh
 TESTS += tests/integration/test_external.sh
 EXTRA_DIST += tests/integration/test_external.sh
 
+# The sample organization built through the tool alone on an empty directory
+# under the ACL, then its decision table through check and real libpam.
+TESTS += tests/integration/test_build_sample.sh
+EXTRA_DIST += tests/integration/test_build_sample.sh
+
 # etc/slapd-refint.ldif and etc/slapd-dynlist.ldif in real slapd servers of
 # their own: a user re-created with a deleted user's DN inherits no grant.
 TESTS += tests/integration/test_refint.sh
