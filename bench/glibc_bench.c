@@ -15,7 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define GID_BASE 30000 /* as bench/gen.c */
+#define GID_BASE   30000 /* as bench/gen.c */
 #define MAX_ROUNDS 101
 
 static double now_us(void)

@@ -2,8 +2,11 @@
 /*
  * PAM account decisions as sshd and sudo make them: a fresh handle per decision.
  *
- *   pam_fresh loop CONFDIR SERVICE USERS N  N decisions (pam_start_confdir, pam_acct_mgmt,
- *                                           pam_end), users u000000.. as bench/gen.c
+ *   pam_fresh loop CONFDIR SERVICE USERS N [MODULE]
+ *                                           N decisions (pam_start_confdir, pam_acct_mgmt,
+ *                                           pam_end), users u000000.. as bench/gen.c; libpam
+ *                                           loads the module at each pam_start and unloads it
+ *                                           at pam_end, unless MODULE is held loaded here
  *   pam_fresh one CONFDIR SERVICE USER      one decision, then exit (0 allowed, 1 denied)
  *   pam_fresh dlopen MODULE                 dlopen(RTLD_NOW) + dlclose, in µs
  */
@@ -73,8 +76,14 @@ static int loop(const char *confdir, const char *service, long users, long n)
 
 int main(int argc, char **argv)
 {
-	if (argc == 6 && strcmp(argv[1], "loop") == 0 && atol(argv[4]) > 0 && atol(argv[5]) > 0)
+	if ((argc == 6 || argc == 7) && strcmp(argv[1], "loop") == 0 && atol(argv[4]) > 0 &&
+	    atol(argv[5]) > 0) {
+		if (argc == 7 && dlopen(argv[6], RTLD_NOW | RTLD_LOCAL) == NULL) {
+			fprintf(stderr, "pam_fresh: %s\n", dlerror());
+			return 1;
+		}
 		return loop(argv[2], argv[3], atol(argv[4]), atol(argv[5]));
+	}
 	if (argc == 5 && strcmp(argv[1], "one") == 0) {
 		int rc = decide(argv[2], argv[3], argv[4]);
 
@@ -92,7 +101,9 @@ int main(int argc, char **argv)
 		printf("%.0f\n", now_us() - t0);
 		return 0;
 	}
-	fprintf(stderr, "usage: pam_fresh loop CONFDIR SERVICE USERS N | one CONFDIR SERVICE USER |"
-			" dlopen MODULE\n");
+	fprintf(
+	    stderr,
+	    "usage: pam_fresh loop CONFDIR SERVICE USERS N [MODULE] | one CONFDIR SERVICE USER |"
+	    " dlopen MODULE\n");
 	return 2;
 }
