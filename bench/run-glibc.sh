@@ -112,10 +112,14 @@ for s in ours ldap; do
 	"$b/glibc_bench" loop "$USERS" "$ROLES" 1 200 >/dev/null || true # warm up (nslcd, slapd, cache)
 	"$b/glibc_bench" loop "$USERS" "$ROLES" "$ROUNDS" "$CALLS" >"$work/out/loop-$s" || true
 done
-for s in files ours ldap; do
-	ns "$s"
-	echo "   one exec per lookup: $s"
-	"$b/glibc_bench" spawn "$EXECS" "$b/glibc_bench" one role-0001 >"$work/out/exec-$s" || true
+# one exec per lookup, the stacks taking turns in ten rounds so that the load falls on each alike
+echo "   one exec per lookup: files, files orgrbac, files ldap"
+for _ in $(seq 1 10); do
+	for s in files ours ldap; do
+		ns "$s"
+		"$b/glibc_bench" spawn $(((EXECS + 9) / 10)) "$b/glibc_bench" one role-0001 \
+			>>"$work/out/exec-$s" || true
+	done
 done
 ns files
 modpath() { case $1 in ours-*) echo "$build/.libs/pam_orgrbac.so" ;; ldap) echo "$pam_ldap" ;; *) echo "$pam_permit" ;; esac; }
@@ -125,16 +129,18 @@ for s in $stacks; do
 	"$b/pam_fresh" loop "$work/pam-$s" sshd "$USERS" "$DECISIONS" >"$work/out/pam-$s" || true
 	"$b/pam_fresh" loop "$work/pam-$s" sshd "$USERS" "$DECISIONS" "$(modpath "$s")" \
 		>"$work/out/pamkeep-$s" || true
-	"$b/glibc_bench" spawn "$EXECS" "$b/pam_fresh" one "$work/pam-$s" sshd u000001 \
-		>"$work/out/pamexec-$s" || true
+done
+echo "   one exec per decision: $stacks"
+for _ in $(seq 1 10); do
+	for s in $stacks; do
+		"$b/glibc_bench" spawn $(((EXECS + 9) / 10)) "$b/pam_fresh" one "$work/pam-$s" sshd \
+			u000001 >>"$work/out/pamexec-$s" || true
+	done
 done
 for m in orgrbac:$build/.libs/pam_orgrbac.so ldap:$pam_ldap permit:$pam_permit; do
 	[ -n "${m#*:}" ] || continue
 	echo "   dlopen + dlclose: ${m%%:*}"
-	for _ in $(seq 1 "$EXECS"); do "$b/pam_fresh" dlopen "${m#*:}"; done |
-		sort -n | awk '{ v[NR] = $1; s += $1 } END { k = int(NR * 0.99); if (k < 1) k = 1
-			printf "dl_mean_us %.0f\ndl_p50_us %.0f\ndl_p99_us %.0f\n", s / NR, v[int(NR / 2) + 1], v[k] }' \
-		>"$work/out/dl-${m%%:*}"
+	for _ in $(seq 1 "$EXECS"); do "$b/pam_fresh" dlopen "${m#*:}"; done >"$work/out/dl-${m%%:*}"
 done
 kill "$nslcd_pid"
 wait "$nslcd_pid" 2>/dev/null || true
@@ -146,6 +152,15 @@ LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private \
 	bash "$work/inner.sh" "$work" "$build" "$snapdir" "$stacks" "$pam_ldap" "$pam_permit"
 
 val() { sed -n "s/^$2 //p" "$work/out/$1" 2>/dev/null; }
+# summ FILE mean|p50|p99|nonzero: over the numbers of FILE, one a line
+summ() {
+	sort -n "$work/out/$1" 2>/dev/null | awk -v w="$2" '/^nonzero/ { z += $2; next }
+		{ v[++n] = $1; s += $1 }
+		END { k = int(n * 0.99); if (k < 1) k = 1
+			if (w == "nonzero") print z + 0; else if (n == 0) print "";
+			else if (w == "mean") printf "%.0f\n", s / n;
+			else if (w == "p50") printf "%.0f\n", v[int(n / 2) + 1]; else printf "%.0f\n", v[k] }'
+}
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b == 0) print "-"; else printf "%.2f\n", a / b }'; }
 diff_() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "") print "-"; else printf "%+.0f\n", a - b }'; }
 echo
@@ -162,13 +177,13 @@ echo "failed lookups: orgrbac $(val loop-ours failed_lookups), ldap $(val loop-l
 echo "(ratios of times: below 1, orgrbac is faster; the checksums take members and gids in any order)"
 
 echo
-echo "== 2. one exec per lookup (getgrnam role-0001), µs per exec, $EXECS execs"
-printf '%-14s %9s %9s %9s %15s %9s\n' stack mean p50 p99 "mean - files" nonzero
+echo "== 2. one exec per lookup (getgrnam role-0001), µs per exec, $EXECS execs in ten turns"
+printf '%-14s %9s %9s %9s %13s %13s %8s\n' stack mean p50 p99 "mean - files" "p50 - files" nonzero
 for s in files ours ldap; do
-	printf '%-14s %9s %9s %9s %15s %9s\n' "$(sed 's/ours/files orgrbac/; s/^ldap/files ldap/' <<<"$s")" \
-		"$(val exec-$s exec_mean_us)" "$(val exec-$s exec_p50_us)" "$(val exec-$s exec_p99_us)" \
-		"$(diff_ "$(val exec-$s exec_mean_us)" "$(val exec-files exec_mean_us)")" \
-		"$(val exec-$s exec_nonzero_exit)"
+	printf '%-14s %9s %9s %9s %13s %13s %8s\n' "$(sed 's/ours/files orgrbac/; s/^ldap/files ldap/' <<<"$s")" \
+		"$(summ exec-$s mean)" "$(summ exec-$s p50)" "$(summ exec-$s p99)" \
+		"$(diff_ "$(summ exec-$s mean)" "$(summ exec-files mean)")" \
+		"$(diff_ "$(summ exec-$s p50)" "$(summ exec-files p50)")" "$(summ exec-$s nonzero)"
 done
 echo "(nonzero: execs whose lookup found nothing; files alone has no role-0001)"
 
@@ -180,22 +195,21 @@ for s in $stacks; do
 	printf '%-22s %13s %13s %8s %8s %13s %9s\n' "$(sed 's/ours-live/pam_orgrbac (live)/;
 		s/ours-snap/pam_orgrbac (snapshot)/; s/^ldap/pam_ldap + nslcd/; s/permit/pam_permit/' <<<"$s")" \
 		"$(val pam-$s decision_us)" "$(val pamkeep-$s decision_us)" "$(val pam-$s allowed)" \
-		"$(val pam-$s errors)" "$(val pamexec-$s exec_mean_us)" "$(val pamexec-$s exec_p99_us)"
+		"$(val pam-$s errors)" "$(summ pamexec-$s mean)" "$(summ pamexec-$s p99)"
 done
 echo "(fresh handle: $DECISIONS decisions in one process, libpam loading and unloading the module"
 echo " at each; module kept: the same with the module held loaded, the decision alone;"
-echo " fresh process: mean of $EXECS execs of one decision)"
+echo " fresh process: mean of $EXECS execs of one decision, the stacks taking turns)"
 for s in $stacks; do
 	case $s in ours-*) echo "time ratio $s / pam_ldap: fresh handle" \
 		"$(ratio "$(val pam-$s decision_us)" "$(val pam-ldap decision_us)")x, module kept" \
 		"$(ratio "$(val pamkeep-$s decision_us)" "$(val pamkeep-ldap decision_us)")x, fresh process" \
-		"$(ratio "$(val pamexec-$s exec_mean_us)" "$(val pamexec-ldap exec_mean_us)")x" ;; esac
+		"$(ratio "$(summ pamexec-$s mean)" "$(summ pamexec-ldap mean)")x" ;; esac
 done
 echo
 echo "== 4. dlopen(RTLD_NOW) + dlclose of the PAM module alone, fresh process, µs ($EXECS processes)"
 printf '%-14s %9s %9s %9s\n' module mean p50 p99
 for m in orgrbac ldap permit; do
-	printf '%-14s %9s %9s %9s\n' "pam_$m" "$(val dl-$m dl_mean_us)" "$(val dl-$m dl_p50_us)" \
-		"$(val dl-$m dl_p99_us)"
+	printf '%-14s %9s %9s %9s\n' "pam_$m" "$(summ dl-$m mean)" "$(summ dl-$m p50)" "$(summ dl-$m p99)"
 done
-echo "pam_orgrbac / pam_ldap: $(ratio "$(val dl-orgrbac dl_mean_us)" "$(val dl-ldap dl_mean_us)")x"
+echo "pam_orgrbac / pam_ldap: $(ratio "$(summ dl-orgrbac mean)" "$(summ dl-ldap mean)")x"
