@@ -101,6 +101,7 @@ chown nslcd:nslcd /run/nslcd 2>/dev/null || true
 mount -n --bind "$work/nslcd.conf" /etc/nslcd.conf
 nslcd -n &
 nslcd_pid=$!
+trap 'kill "$nslcd_pid" 2>/dev/null || true' EXIT # nslcd would outlive the namespace
 for _ in $(seq 1 100); do [ -S /run/nslcd/socket ] && break; sleep 0.1; done
 # glibc loads libnss_orgrbac.so.2 by name: from the build tree, for every stack alike
 export LD_LIBRARY_PATH=$build/.libs
@@ -142,8 +143,6 @@ for m in orgrbac:$build/.libs/pam_orgrbac.so ldap:$pam_ldap permit:$pam_permit; 
 	echo "   dlopen + dlclose: ${m%%:*}"
 	for _ in $(seq 1 "$EXECS"); do "$b/pam_fresh" dlopen "${m#*:}"; done >"$work/out/dl-${m%%:*}"
 done
-kill "$nslcd_pid"
-wait "$nslcd_pid" 2>/dev/null || true
 INNER
 
 echo "== measuring (private mount namespace)"
