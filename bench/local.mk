@@ -18,3 +18,15 @@ bench_gen_LDADD = $(store_libs)
 bench_nss_bench_SOURCES = bench/nss_bench.c
 bench_nss_bench_LDADD = -ldl
 EXTRA_DIST += bench/run-nss.sh
+
+# Through glibc and libpam as a user gets them: lookups via nsswitch.conf, one
+# exec per lookup, a fresh PAM handle (or process) per decision, the module's
+# dlopen (bench/run-glibc.sh, beside nslcd and pam_ldap); built, never run by the tests.
+check_PROGRAMS += bench/glibc_bench
+bench_glibc_bench_SOURCES = bench/glibc_bench.c
+if ENABLE_PAM
+check_PROGRAMS += bench/pam_fresh
+bench_pam_fresh_SOURCES = bench/pam_fresh.c
+bench_pam_fresh_LDADD = $(PAM_LIBS) -ldl
+endif
+EXTRA_DIST += bench/run-glibc.sh bench/peer.sh

@@ -8,10 +8,9 @@
 #
 #   bash bench/run-nss.sh          USERS ROLES PER_USER BENCH_SECONDS in the environment
 #
-# nslcd and libnss-ldapd are installed here if missing, with debconf preseeded
-# so that /etc/nsswitch.conf stays as it is (checked, and restored if a
-# package changed it) and with services kept from starting; nslcd then runs
-# with its own configuration in a private mount namespace and is stopped.
+# nslcd and libnss-ldapd are installed here if missing (bench/peer.sh says how);
+# nslcd then runs with its own configuration in a private mount namespace and is
+# stopped.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -47,65 +46,16 @@ LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private bash -c '
 	bench "$snapdir" "$work/snap" "$build" "$USERS" "$ROLES" "$SECONDS_EACH" | tee "$work/ours"
 
 # ---- the peer: nslcd + libnss-ldapd ----
-install_peer() {
-	local policy_made=no
-	dpkg-query -W -f='${Status}\n' nslcd libnss-ldapd 2>/dev/null | grep -vq 'install ok installed' ||
-		[ "$(dpkg-query -W -f='${Status}\n' nslcd libnss-ldapd 2>/dev/null | wc -l)" -ne 2 ] ||
-		return 0
-	cp -a /etc/nsswitch.conf "$work/nsswitch.conf.saved"
-	debconf-set-selections <<-'PRESEED'
-		libnss-ldapd libnss-ldapd/nsswitch multiselect
-		libnss-ldapd libnss-ldapd/clean_nsswitch boolean false
-		nslcd nslcd/ldap-uris string ldap://127.0.0.1/
-		nslcd nslcd/ldap-base string dc=example,dc=com
-		nslcd nslcd/ldap-auth-type select none
-	PRESEED
-	if [ ! -e /usr/sbin/policy-rc.d ]; then
-		printf '#!/bin/sh\n# services stay stopped while the benchmark installs nslcd\nexit 101\n' \
-			>/usr/sbin/policy-rc.d
-		chmod 0755 /usr/sbin/policy-rc.d
-		policy_made=yes
-	fi
-	echo "== installing nslcd and libnss-ldapd for the comparison"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-		nslcd libnss-ldapd >/dev/null || true
-	[ "$policy_made" = no ] || rm -f /usr/sbin/policy-rc.d
-	if ! cmp -s /etc/nsswitch.conf "$work/nsswitch.conf.saved"; then
-		cp -a "$work/nsswitch.conf.saved" /etc/nsswitch.conf
-		echo "bench: /etc/nsswitch.conf restored"
-	fi
-}
-install_peer
-peer=$(ls /lib/*/libnss_ldap.so.2 /usr/lib/*/libnss_ldap.so.2 2>/dev/null | head -n1 || true)
+. "$top/bench/peer.sh"
+bench_install_peer
+peer=$(bench_peer_nss)
 if ! command -v nslcd >/dev/null 2>&1 && [ ! -x /usr/sbin/nslcd ] || [ -z "$peer" ]; then
 	echo "bench: nslcd or libnss-ldapd unavailable: no comparison"
 	exit 0
 fi
 
 echo "== loading the same data into a throwaway slapd"
-orgrbac_slapd_start >/dev/null
-LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
-dn: olcDatabase={1}mdb,cn=config
-changetype: modify
-add: olcDbIndex
-olcDbIndex: memberUid eq
-olcDbIndex: uidNumber eq
-olcDbIndex: gidNumber eq
-olcDbIndex: cn eq
-LDIF
-"$ORGRBAC_SLAPD_SH" stop "$ORGRBAC_SLAPD_DIR" >/dev/null
-t0=$SECONDS
-slapadd -q -F "$ORGRBAC_SLAPD_DIR/slapd.d" -b dc=example,dc=com -l "$work/bench.ldif"
-echo "   slapadd: $((SECONDS - t0)) s"
-slapd_bin=$(orgrbac_find_slapd)
-"$slapd_bin" -h "$LDAP_URI" -F "$ORGRBAC_SLAPD_DIR/slapd.d" -d none </dev/null \
-	>>"$ORGRBAC_SLAPD_DIR/slapd.log" 2>&1 &
-bench_slapd=$!
-orgrbac_at_exit "kill $bench_slapd 2>/dev/null; wait $bench_slapd 2>/dev/null || true"
-for _ in $(seq 1 100); do
-	LDAPNOINIT=1 ldapsearch -x -H "$LDAP_URI" -b dc=example,dc=com -s base >/dev/null 2>&1 && break
-	sleep 0.2
-done
+bench_load_slapd "$work/bench.ldif"
 
 echo "== orgrbac sync of the same directory (paged searches)"
 LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" >/dev/null <<LDIF
@@ -132,16 +82,7 @@ timer=()
 "${timer[@]}" "$build/orgrbac" sync --config "$work/sync.conf" 2>&1 |
 	grep -v 'the NSS module reads only' | tee "$work/sync.out" || true
 
-cat >"$work/nslcd.conf" <<CONF
-uid nslcd
-gid nslcd
-uri $LDAP_URI
-base dc=example,dc=com
-base group ou=groups,o=bench,dc=example,dc=com
-base passwd ou=people,o=bench,dc=example,dc=com
-CONF
-chmod 0640 "$work/nslcd.conf"
-chgrp nslcd "$work/nslcd.conf" 2>/dev/null || true
+bench_nslcd_conf "$work/nslcd.conf"
 
 echo "== nslcd + libnss-ldapd"
 LIBMOUNT_UTAB="$work/utab" unshare --mount --propagation private bash -c '
