@@ -3,9 +3,11 @@
 #ifndef ORGRBAC_CLI_H
 #define ORGRBAC_CLI_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
+#include "config.h"
 #include "policy.h"
 
 enum {
@@ -41,5 +43,9 @@ int cmd_lint(int argc, char **argv);
 
 /* `orgrbac review ARGS...`: argv[0] is "review"; the exit status. */
 int cmd_review(int argc, char **argv);
+
+/* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status. */
+int cmd_follow(int argc, char **argv);
+void status_follower(const struct orgrbac_config *cfg, bool trust);
 
 #endif

@@ -2,6 +2,7 @@
 # tools/: the orgrbac command.
 sbin_PROGRAMS = orgrbac
 orgrbac_SOURCES = tools/orgrbac.c tools/cli.h tools/cli_out.c tools/check_print.c \
-	tools/doctor.c tools/role.c tools/who.c tools/lint.c tools/review.c
+	tools/doctor.c tools/role.c tools/who.c tools/lint.c tools/review.c \
+	tools/follow.c
 orgrbac_LDADD = $(common_libs)
 dist_man_MANS += man/orgrbac.8 man/orgrbac.conf.5
