@@ -92,7 +92,7 @@ out=$("$ORGRBAC" follow --bogus 2>&1)
 unit="$builddir/etc/orgrbac-follow.service"
 if [ -r "$unit" ] && command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(systemd-analyze verify "$unit" 2>&1 | grep -v -e 'orgrbac-sync' -e 'Failed to .*bus' \
-		-e 'No such file or directory' -e '^$')
+		-e 'No such file or directory' -e "Command 'man " -e '^$')
 	grep -q 'orgrbac-follow.service' <<<"$out" && ko "systemd-analyze verify: $out" || ok
 	for want in 'Restart=on-failure' 'ProtectSystem=strict' 'ProtectHome=yes' \
 		'NoNewPrivileges=yes' 'PrivateTmp=yes'; do
@@ -135,15 +135,16 @@ ldapmodify_admin >/dev/null <<<"dn: uid=bob,ou=people,o=acme,$B
 changetype: delete"
 wait_until 2 not has "$snap" member bob && ok || ko "a deleted user stayed in the snapshot"
 
-# ---- latency: 20 changes, each timed until the snapshot shows it ----
+# ---- latency: 20 changes, each timed from ldapmodify's return until the snapshot shows it ----
 lat=()
 for i in $(seq 1 20); do
-	t0=$(now_ms)
 	if [ $((i % 2)) = 1 ]; then
 		grant erin-member "$ERIN"
+		t0=$(now_ms)
 		wait_until 5 has "$snap" member erin || ko "change $i (grant) not seen"
 	else
 		revoke erin-member
+		t0=$(now_ms)
 		wait_until 5 not has "$snap" member erin || ko "change $i (revoke) not seen"
 	fi
 	lat+=($(($(now_ms) - t0)))
@@ -151,9 +152,8 @@ done
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
 p50=$(sed -n 10p <<<"$sorted")
 p99=$(sed -n 20p <<<"$sorted")
-printf 'follow: change -> snapshot latency over 20 changes (ldapmodify included): p50 %s ms, p99 %s ms\n' \
-	"$p50" "$p99"
-[ "$p99" -lt 1500 ] && ok || ko "p99 latency $p99 ms"
+printf 'follow: change -> snapshot latency over 20 changes: p50 %s ms, p99 %s ms\n' "$p50" "$p99"
+[ "$p99" -lt 1000 ] && ok || ko "p99 latency $p99 ms"
 rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$FPID/status" 2>/dev/null)
 printf 'follow: follower RSS %s kB (sample directory)\n' "${rss:-?}"
 
@@ -213,6 +213,7 @@ start_follower "$WORK/pair.conf" "$WORK/pair.log"
 wait_until 10 state_is "$psnap" following && ok || ko "pair: not following: $(cat "$WORK/pair.log")"
 state_server "$psnap" "$URI_A" && ok || ko "pair: not on the first server: $(cat "$psnap.follow")"
 kill -KILL "$SLAPD_PID"
+ORGRBAC_SLAPD_DIR=$BB
 orgrbac_slapd_env "$BB"
 t0=$(now_ms)
 wait_until 10 state_server "$psnap" "$URI_B" && ok || ko "pair: no failover: $(cat "$psnap.follow")"
@@ -234,7 +235,10 @@ hsnap="$WORK/host/snapshot.db"
 orgrbac_write_conf "$WORK/host.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
 	"ldap.bind_dn=cn=host-web01,ou=hosts,$B" "ldap.bind_password_file=$WORK/host.pw" \
 	"nss.snapshot=$hsnap" pam.ignore_users=
+printf '%s\n' "$LDAP_ADMIN_PW" >"$WORK/admin.pw"
+chmod 0600 "$WORK/admin.pw"
 orgrbac_write_conf "$WORK/hostsync.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
+	"ldap.bind_dn=$LDAP_ADMIN_DN" "ldap.bind_password_file=$WORK/admin.pw" \
 	"nss.snapshot=$WORK/hostsync/snapshot.db" pam.ignore_users=
 "$ORGRBAC" sync --config "$WORK/hostsync.conf" >/dev/null 2>&1
 start_follower "$WORK/host.conf" "$WORK/host.log"
