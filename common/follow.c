@@ -133,8 +133,7 @@ static void changed(struct follower *f)
 }
 
 /* ls_search_entry: an add or modify is an upsert, a delete removes; by entryUUID only. */
-int on_entry(ldap_sync_t *ls, LDAPMessage *msg, struct berval *uuid,
-		    ldap_sync_refresh_t phase)
+int on_entry(ldap_sync_t *ls, LDAPMessage *msg, struct berval *uuid, ldap_sync_refresh_t phase)
 {
 	struct follower *f = ls->ls_private;
 	struct orgrbac_image piece = {0};
@@ -183,8 +182,7 @@ int on_entry(ldap_sync_t *ls, LDAPMessage *msg, struct berval *uuid,
 }
 
 /* ls_intermediate: a syncIdSet of deletes removes each; the rest changes nothing here. */
-int on_intermediate(ldap_sync_t *ls, LDAPMessage *msg, BerVarray uuids,
-			   ldap_sync_refresh_t phase)
+int on_intermediate(ldap_sync_t *ls, LDAPMessage *msg, BerVarray uuids, ldap_sync_refresh_t phase)
 {
 	struct follower *f = ls->ls_private;
 

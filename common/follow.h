@@ -20,8 +20,8 @@ enum orgrbac_follow_status {
 };
 
 struct orgrbac_follow_params {
-	bool once;	      /* one full refresh, published, then return */
-	bool trust_any_owner; /* a non-root caller (tests): its own secret, snapshot and state */
+	bool once;		/* one full refresh, published, then return */
+	bool trust_any_owner;	/* a non-root caller (tests): its own secret, snapshot and state */
 	const char *group_file; /* NULL: ORGRBAC_GROUP_FILE */
 	/* Each event worth a log line, with a syslog priority; never NULL. */
 	void (*log)(void *ctx, int priority, const char *msg);
@@ -53,14 +53,14 @@ uint32_t orgrbac_follow_backoff_ms(unsigned attempt, uint32_t rnd);
 
 /* The follower's state, as its state file holds it. */
 struct orgrbac_follow_state {
-	char state[16];	 /* refreshing, following, reconnecting, stopped */
-	char server[256];	 /* the URI in use or last tried, or "" */
-	int64_t since;		 /* when this state began */
-	int64_t last_change;	 /* when a change was last applied (0: none yet) */
-	int64_t last_publish;	 /* when the snapshot was last published (0: none yet) */
-	uint64_t generation;	 /* of that snapshot */
+	char state[16];	      /* refreshing, following, reconnecting, stopped */
+	char server[256];     /* the URI in use or last tried, or "" */
+	int64_t since;	      /* when this state began */
+	int64_t last_change;  /* when a change was last applied (0: none yet) */
+	int64_t last_publish; /* when the snapshot was last published (0: none yet) */
+	uint64_t generation;  /* of that snapshot */
 	long pid;
-	char error[512];	 /* the last error, or "" */
+	char error[512]; /* the last error, or "" */
 };
 
 /* The state file: SNAPSHOT.follow beside the snapshot (malloc'd; NULL on ENOMEM). */

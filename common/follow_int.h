@@ -22,7 +22,6 @@
 #define KEEPALIVE_INTVL	 10
 #define USER_TIMEOUT_MS	 60000 /* unacknowledged data this long: the link is dead */
 
-
 /* Everything one follower keeps across connections. */
 struct follower {
 	const struct orgrbac_config *cfg;
@@ -33,13 +32,13 @@ struct follower {
 	LDAP *ld;
 	struct orgrbac_watchdog dog; /* the refresh's: a server silent too long */
 	bool refreshing;
-	bool failed;	    /* an entry could not be kept: this refresh is void */
-	bool ended;	    /* the server ended the search */
-	int result_code;    /* with this code */
+	bool failed;	      /* an entry could not be kept: this refresh is void */
+	bool ended;	      /* the server ended the search */
+	int result_code;      /* with this code */
 	uint64_t warned[256]; /* the warnings logged already (their hashes) */
 	size_t n_warned;
-	bool dirty;	    /* changes not yet published */
-	int64_t due_ms;	    /* when they will be */
+	bool dirty;	/* changes not yet published */
+	int64_t due_ms; /* when they will be */
 	int64_t published_ms;
 	orgrbac_error err;
 };

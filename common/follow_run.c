@@ -175,9 +175,10 @@ static bool refresh(struct follower *f, ldap_sync_t *ls, int fd)
 	else if (!stop_asked && publish(f)) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
 		follow_log(f, LOG_INFO, "refreshed from %s: %zu entries in %.3f s, generation %llu",
-		      f->st.server, f->store.n_entries,
-		      (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
-		      (unsigned long long)f->st.generation);
+			   f->st.server, f->store.n_entries,
+			   (double)(t1.tv_sec - t0.tv_sec) +
+			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+			   (unsigned long long)f->st.generation);
 		set_state(f, "following", "");
 		return true;
 	}
@@ -188,7 +189,8 @@ static bool refresh(struct follower *f, ldap_sync_t *ls, int fd)
 static enum orgrbac_follow_status session(struct follower *f, bool *reached)
 {
 	struct orgrbac_ldap *l = NULL;
-	enum orgrbac_ldap_status lst = orgrbac_ldap_open(f->cfg, f->p->trust_any_owner, &l, &f->err);
+	enum orgrbac_ldap_status lst =
+	    orgrbac_ldap_open(f->cfg, f->p->trust_any_owner, &l, &f->err);
 	enum orgrbac_follow_status st = ORGRBAC_FOLLOW_ERROR;
 	ldap_sync_t *ls;
 	int fd = -1;
@@ -248,10 +250,10 @@ static void back_off(struct follower *f, unsigned attempt)
 }
 
 enum orgrbac_follow_status orgrbac_follow(const struct orgrbac_config *cfg,
-					  const struct orgrbac_follow_params *p,
-					  orgrbac_error *err)
+					  const struct orgrbac_follow_params *p, orgrbac_error *err)
 {
-	struct orgrbac_store_limits limits = {ORGRBAC_FOLLOW_MAX_ENTRIES, ORGRBAC_FOLLOW_MAX_VALUES};
+	struct orgrbac_store_limits limits = {ORGRBAC_FOLLOW_MAX_ENTRIES,
+					      ORGRBAC_FOLLOW_MAX_VALUES};
 	struct follower f = {.cfg = cfg, .p = p};
 	enum orgrbac_follow_status st = ORGRBAC_FOLLOW_STOPPED;
 	unsigned attempt = 0;

@@ -102,7 +102,8 @@ int orgrbac_follow_state_read(const char *path, bool trust_any_owner,
 	memset(s, 0, sizeof(*s));
 	if (lstat(path, &st) != 0 && errno == ENOENT)
 		return 0;
-	if (orgrbac_read_file(path, ORGRBAC_FILE_ROOT | (trust_any_owner ? ORGRBAC_FILE_ANY_OWNER : 0),
+	if (orgrbac_read_file(path,
+			      ORGRBAC_FILE_ROOT | (trust_any_owner ? ORGRBAC_FILE_ANY_OWNER : 0),
 			      STATE_FILE_MAX, &text, &len, err) != 0)
 		return -1;
 	line = strtok_r(text, "\n", &save);

@@ -101,8 +101,7 @@ static size_t piece_values(const struct orgrbac_image *p)
 	for (size_t i = 0; i < p->n_roles; i++)
 		n = sat_add(n, p->roles[i].n_privileges);
 	for (size_t i = 0; i < p->n_grants; i++)
-		n = sat_add(n, sat_add(p->grants[i].n_grantees,
-							 p->grants[i].n_scopes));
+		n = sat_add(n, sat_add(p->grants[i].n_grantees, p->grants[i].n_scopes));
 	return n;
 }
 
@@ -119,8 +118,8 @@ enum orgrbac_store_status orgrbac_store_upsert(struct orgrbac_store *s, const un
 	i = s->n_slots != 0 ? find(s, uuid) : 0;
 	e = s->n_slots != 0 && s->slots[i].used ? &s->slots[i] : NULL;
 	others = s->n_values - (e != NULL ? e->values : 0);
-	if ((e == NULL && s->n_entries >= s->limits.max_entries) ||
-	    values > s->limits.max_values || others > s->limits.max_values - values)
+	if ((e == NULL && s->n_entries >= s->limits.max_entries) || values > s->limits.max_values ||
+	    others > s->limits.max_values - values)
 		return ORGRBAC_STORE_TOOMANY;
 	copy = strdup(dn);
 	if (copy == NULL || (e == NULL && !reserve(s))) {

@@ -27,8 +27,7 @@ static void follow_usage(FILE *out)
 static void log_stderr(void *ctx, int priority, const char *msg)
 {
 	(void)ctx;
-	fprintf(stderr, "orgrbac follow: %s%s\n", priority <= LOG_WARNING ? "warning: " : "",
-		msg);
+	fprintf(stderr, "orgrbac follow: %s%s\n", priority <= LOG_WARNING ? "warning: " : "", msg);
 }
 
 static void log_syslog(void *ctx, int priority, const char *msg)
@@ -60,8 +59,10 @@ static void catch_signals(void)
 int cmd_follow(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"config", required_argument, NULL, 'c'}, {"once", no_argument, NULL, 'o'},
-	    {"syslog", no_argument, NULL, 's'},	      {"help", no_argument, NULL, 'h'},
+	    {"config", required_argument, NULL, 'c'},
+	    {"once", no_argument, NULL, 'o'},
+	    {"syslog", no_argument, NULL, 's'},
+	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
 	struct orgrbac_follow_params p = {.trust_any_owner = geteuid() != 0, .log = log_stderr};

@@ -175,10 +175,10 @@ static int image_entry(void *ctx, LDAP *ld, LDAPMessage *e)
 static char *user_attrs[] = {"uid", NULL};
 static char *group_attrs[] = {"member", NULL};
 static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
-static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee", "orgScope", "orgNotBefore",
-			      "orgNotAfter", NULL};
-static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode", "orgNotBefore", "orgNotAfter",
-			    "orgRoleManagement", NULL};
+static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
+			      "orgNotBefore",	"orgNotAfter", NULL};
+static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
+			    "orgNotAfter",     "orgRoleManagement", NULL};
 
 /* Each kind of entry the image holds: its object class, attributes and reader. */
 static const struct {
@@ -231,9 +231,10 @@ const char *orgrbac_image_filter(void)
 char **orgrbac_image_attrs(void)
 {
 	/* objectClass, then each kind's attributes once; sized for all of them */
-	static char *all[1 + sizeof(user_attrs) / sizeof(char *) + sizeof(group_attrs) / sizeof(char *) +
-			 sizeof(role_attrs) / sizeof(char *) + sizeof(grant_attrs) / sizeof(char *) +
-			 sizeof(ext_attrs) / sizeof(char *)];
+	static char
+	    *all[1 + sizeof(user_attrs) / sizeof(char *) + sizeof(group_attrs) / sizeof(char *) +
+		 sizeof(role_attrs) / sizeof(char *) + sizeof(grant_attrs) / sizeof(char *) +
+		 sizeof(ext_attrs) / sizeof(char *)];
 	size_t n = 0;
 
 	if (all[0] != NULL)
