@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Starts and stops a throwaway slapd on 127.0.0.1 that serves the orgrbac
 # schema and the sample organization, for the integration tests and the demo.
+# Every server runs the syncprov overlay (replication, and orgrbac follow).
 #
 #   slapd.sh start DIR [--no-memberof] [--empty]
 #                                         DIR must be absent or empty; with
