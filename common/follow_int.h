@@ -34,6 +34,7 @@ struct follower {
 	bool refreshing;
 	bool failed;	      /* an entry could not be kept: this refresh is void */
 	bool ended;	      /* the server ended the search */
+	bool unavail;	      /* the refresh failed as a server that cannot answer does */
 	int result_code;      /* with this code */
 	uint64_t warned[256]; /* the warnings logged already (their hashes) */
 	size_t n_warned;

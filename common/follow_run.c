@@ -106,11 +106,20 @@ static void persist(struct follower *f, ldap_sync_t *ls, int fd)
 	}
 }
 
+/* A code that says the server could not answer in full (or at all), not that it refused. */
+static bool code_unavailable(int rc)
+{
+	return rc == LDAP_SERVER_DOWN || rc == LDAP_TIMEOUT || rc == LDAP_CONNECT_ERROR ||
+	       rc == LDAP_UNAVAILABLE || rc == LDAP_BUSY || rc == LDAP_SIZELIMIT_EXCEEDED ||
+	       rc == LDAP_TIMELIMIT_EXCEEDED || rc == LDAP_ADMINLIMIT_EXCEEDED;
+}
+
 /* Why a refresh ended without its end: the server's word, or libldap's. */
 static void refresh_failed(struct follower *f, int rc)
 {
 	if (f->failed)
 		return;
+	f->unavail = code_unavailable(f->ended ? f->result_code : rc);
 	if (f->ended && f->result_code == LDAP_SYNC_REFRESH_REQUIRED)
 		orgrbac_seterr(&f->err, "%s: the server asks for a full refresh", f->st.server);
 	else
@@ -168,9 +177,11 @@ static bool refresh(struct follower *f, ldap_sync_t *ls, int fd)
 	orgrbac_watchdog_arm(&f->dog, f->cfg->timeout * 4);
 	rc = ldap_sync_init(ls, LDAP_SYNC_REFRESH_AND_PERSIST);
 	f->refreshing = false;
-	if (orgrbac_watchdog_disarm(&f->dog) && !stop_asked)
+	f->unavail = false;
+	if (orgrbac_watchdog_disarm(&f->dog) && !stop_asked) {
+		f->unavail = true;
 		orgrbac_seterr(&f->err, "%s: refresh: the server went silent", f->st.server);
-	else if (rc != LDAP_SUCCESS || f->failed || f->ended)
+	} else if (rc != LDAP_SUCCESS || f->failed || f->ended)
 		refresh_failed(f, rc);
 	else if (!stop_asked && publish(f)) {
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -211,6 +222,8 @@ static enum orgrbac_follow_status session(struct follower *f, bool *reached)
 			persist(f, ls, fd);
 			st = stop_asked ? ORGRBAC_FOLLOW_STOPPED : ORGRBAC_FOLLOW_ERROR;
 		}
+	} else if (f->unavail) {
+		st = ORGRBAC_FOLLOW_UNAVAIL;
 	}
 	if (ls != NULL)
 		end_sync(ls);
