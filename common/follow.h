@@ -66,10 +66,17 @@ struct orgrbac_follow_state {
 /* The state file: SNAPSHOT.follow beside the snapshot (malloc'd; NULL on ENOMEM). */
 char *orgrbac_follow_state_path(const char *snapshot);
 
-/* Write it atomically (root's, 0644); 0 or -1 with err. Read it: 1 read, 0 absent, -1 bad. */
+enum orgrbac_follow_state_status {
+	ORGRBAC_FOLLOW_STATE_READ = 0,
+	ORGRBAC_FOLLOW_STATE_ABSENT,  /* no follower has run (the timer keeps the snapshot) */
+	ORGRBAC_FOLLOW_STATE_INVALID, /* not root's, or not a state file: err says why */
+};
+
+/* Write it atomically (root's, 0644); 0 or -1 with err. Read it back strictly. */
 int orgrbac_follow_state_write(const char *path, const struct orgrbac_follow_state *s,
 			       orgrbac_error *err);
-int orgrbac_follow_state_read(const char *path, bool trust_any_owner,
-			      struct orgrbac_follow_state *s, orgrbac_error *err);
+enum orgrbac_follow_state_status orgrbac_follow_state_read(const char *path, bool trust_any_owner,
+							   struct orgrbac_follow_state *s,
+							   orgrbac_error *err);
 
 #endif

@@ -91,36 +91,37 @@ static bool state_line(struct orgrbac_follow_state *s, const char *key, const ch
 	return errno == 0 && end != value && *end == '\0';
 }
 
-int orgrbac_follow_state_read(const char *path, bool trust_any_owner,
-			      struct orgrbac_follow_state *s, orgrbac_error *err)
+enum orgrbac_follow_state_status orgrbac_follow_state_read(const char *path, bool trust_any_owner,
+							   struct orgrbac_follow_state *s,
+							   orgrbac_error *err)
 {
 	char *text = NULL, *line, *save = NULL;
 	size_t len;
 	struct stat st;
-	int rc = 1;
+	bool good = true;
 
 	memset(s, 0, sizeof(*s));
 	if (lstat(path, &st) != 0 && errno == ENOENT)
-		return 0;
+		return ORGRBAC_FOLLOW_STATE_ABSENT;
 	if (orgrbac_read_file(path,
 			      ORGRBAC_FILE_ROOT | (trust_any_owner ? ORGRBAC_FILE_ANY_OWNER : 0),
 			      STATE_FILE_MAX, &text, &len, err) != 0)
-		return -1;
+		return ORGRBAC_FOLLOW_STATE_INVALID;
 	line = strtok_r(text, "\n", &save);
 	if (line == NULL || strcmp(line, "orgrbac-follow 1") != 0)
-		rc = -1;
-	while (rc == 1 && (line = strtok_r(NULL, "\n", &save)) != NULL) {
+		good = false;
+	while (good && (line = strtok_r(NULL, "\n", &save)) != NULL) {
 		char *sp = strchr(line, ' ');
 
 		if (sp == NULL)
-			rc = -1;
+			good = false;
 		else
 			*sp = '\0';
-		if (rc == 1 && !state_line(s, line, sp + 1))
-			rc = -1;
+		if (good && !state_line(s, line, sp + 1))
+			good = false;
 	}
-	if (rc != 1)
+	if (!good)
 		orgrbac_seterr(err, "%s: not a follower state file", path);
 	free(text);
-	return rc;
+	return good ? ORGRBAC_FOLLOW_STATE_READ : ORGRBAC_FOLLOW_STATE_INVALID;
 }

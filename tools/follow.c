@@ -127,9 +127,11 @@ void status_follower(const struct orgrbac_config *cfg, bool trust)
 	if (path == NULL)
 		return;
 	switch (orgrbac_follow_state_read(path, trust, &s, &err)) {
-	case 0: printf("follower:    not in use (no %s; the sync timer keeps it)\n", path); break;
-	case -1: printf("follower:    unknown: %s\n", err.msg); break;
-	default:
+	case ORGRBAC_FOLLOW_STATE_ABSENT:
+		printf("follower:    not in use (no %s; the sync timer keeps it)\n", path);
+		break;
+	case ORGRBAC_FOLLOW_STATE_INVALID: printf("follower:    unknown: %s\n", err.msg); break;
+	case ORGRBAC_FOLLOW_STATE_READ:
 		alive = s.pid > 0 && (kill((pid_t)s.pid, 0) == 0 || errno == EPERM);
 		printf("follower:    ");
 		put_safe(stdout, s.state);

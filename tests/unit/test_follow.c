@@ -207,12 +207,14 @@ static void state_file(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/snapshot.db.follow", dir);
-	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err), 0);
+	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err),
+			 ORGRBAC_FOLLOW_STATE_ABSENT);
 	strcpy(s.state, "following");
 	strcpy(s.server, "ldaps://a.example.com/");
 	strcpy(s.error, "two\nlines\x1b");
 	assert_int_equal(orgrbac_follow_state_write(path, &s, &err), 0);
-	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err), 1);
+	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err),
+			 ORGRBAC_FOLLOW_STATE_READ);
 	assert_string_equal(back.state, "following");
 	assert_string_equal(back.server, "ldaps://a.example.com/");
 	assert_string_equal(back.error, "two?lines?");
@@ -223,7 +225,8 @@ static void state_file(void **state)
 	assert_non_null(f);
 	fputs("orgrbac-follow 1\nstate following\npid 1x\n", f);
 	fclose(f);
-	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err), -1);
+	assert_int_equal(orgrbac_follow_state_read(path, true, &back, &err),
+			 ORGRBAC_FOLLOW_STATE_INVALID);
 	unlink(path);
 	rmdir(dir);
 }
