@@ -249,5 +249,20 @@ fi
 grant erin-member "$ERIN"
 wait_until 2 has "$hsnap" member erin && ok || ko "host under the ACL: a change not seen"
 
+# ---- connected and quiet: re-published within max_age (4 s: every second) ----
+mkdir -p "$WORK/quiet"
+qsnap="$WORK/quiet/snapshot.db"
+orgrbac_write_conf "$WORK/quiet.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
+	"ldap.bind_dn=cn=host-web01,ou=hosts,$B" "ldap.bind_password_file=$WORK/host.pw" \
+	"nss.snapshot=$qsnap" nss.max_age=4 pam.ignore_users=
+start_follower "$WORK/quiet.conf" "$WORK/quiet.log"
+wait_until 10 state_is "$qsnap" following || ko "quiet: not following: $(cat "$WORK/quiet.log")"
+g0=$("$SNAPDUMP" "$qsnap" | sed -n 's/^generation //p')
+sleep 5
+g1=$("$SNAPDUMP" "$qsnap" | sed -n 's/^generation //p')
+[ "${g1:-0}" -ge $((${g0:-0} + 3)) ] && ok || ko "quiet: generation $g0 then $g1 five seconds later"
+out=$("$ORGRBAC" status --config "$WORK/quiet.conf" 2>&1)
+grep -q '^state: *fresh' <<<"$out" && ok || ko "quiet: the snapshot went stale: $out"
+
 printf 'test_follow: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]
