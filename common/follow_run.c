@@ -212,9 +212,11 @@ static enum orgrbac_follow_status session(struct follower *f, bool *reached)
 	f->ld = orgrbac_ldap_handle(l);
 	ldap_get_option(f->ld, LDAP_OPT_DESC, &fd);
 	conn_fd = fd;
-	ls = new_sync(f);
+	/* asked to stop while connecting: no refresh to run */
+	ls = stop_asked ? NULL : new_sync(f);
 	if (ls == NULL) {
-		orgrbac_seterr(&f->err, "out of memory");
+		if (!stop_asked)
+			orgrbac_seterr(&f->err, "out of memory");
 	} else if (refresh(f, ls, fd)) {
 		*reached = true;
 		st = ORGRBAC_FOLLOW_STOPPED;
