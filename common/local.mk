@@ -19,5 +19,7 @@ libusecases_la_SOURCES = \
 	common/admin_external.c common/admin_external.h common/admin_external_int.h \
 	common/admin_external_read.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
-	common/review.c common/review.h
+	common/review.c common/review.h \
+	common/follow.c common/follow.h common/follow_int.h common/follow_run.c \
+	common/follow_state.c common/follow_store.c common/follow_store.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

@@ -208,20 +208,38 @@ out:
 	return st;
 }
 
+/* The start of either: the result cleared, the path checked, the lock taken; its fd or -1. */
+static int begin(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+		 struct orgrbac_sync_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
+		note(p, "writing %s; the NSS module reads only %s", cfg->snapshot,
+		     ORGRBAC_SNAPSHOT_PATH);
+	r->status = ORGRBAC_SYNC_LOCK;
+	return sync_lock(cfg->snapshot, p, &r->err);
+}
+
+/* Under the lock, with the host's groups read: the view of `img`, published. */
+static void publish_locked(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+			   const struct orgrbac_image *img, const struct orgrbac_local_group *local,
+			   size_t n_local, struct orgrbac_sync_result *r)
+{
+	r->read_users = img->n_users;
+	r->read_groups = img->n_groups;
+	r->read_roles = img->n_roles;
+	r->read_grants = img->n_grants;
+	r->status = write_view(cfg, p, img, local, n_local, r);
+}
+
 void orgrbac_sync(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
 		  struct orgrbac_sync_result *r)
 {
 	struct orgrbac_image img = {0};
 	struct orgrbac_local_group *local = NULL;
 	size_t n_local = 0;
-	int lock;
+	int lock = begin(cfg, p, r);
 
-	memset(r, 0, sizeof(*r));
-	if (strcmp(cfg->snapshot, ORGRBAC_SNAPSHOT_PATH) != 0)
-		note(p, "writing %s; the NSS module reads only %s", cfg->snapshot,
-		     ORGRBAC_SNAPSHOT_PATH);
-	r->status = ORGRBAC_SYNC_LOCK;
-	lock = sync_lock(cfg->snapshot, p, &r->err);
 	if (lock < 0)
 		return;
 	r->status = ORGRBAC_SYNC_LOCAL_GROUPS;
@@ -229,13 +247,25 @@ void orgrbac_sync(const struct orgrbac_config *cfg, const struct orgrbac_sync_pa
 		goto out;
 	if (!read_directory(cfg, p, &img, r))
 		goto out;
-	r->read_users = img.n_users;
-	r->read_groups = img.n_groups;
-	r->read_roles = img.n_roles;
-	r->read_grants = img.n_grants;
-	r->status = write_view(cfg, p, &img, local, n_local, r);
+	publish_locked(cfg, p, &img, local, n_local, r);
 out:
 	close(lock);
 	orgrbac_image_free(&img);
+	orgrbac_local_groups_free(local, n_local);
+}
+
+void orgrbac_publish(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+		     const struct orgrbac_image *img, struct orgrbac_sync_result *r)
+{
+	struct orgrbac_local_group *local = NULL;
+	size_t n_local = 0;
+	int lock = begin(cfg, p, r);
+
+	if (lock < 0)
+		return;
+	r->status = ORGRBAC_SYNC_LOCAL_GROUPS;
+	if (read_local_groups(p, &local, &n_local, &r->err) == 0)
+		publish_locked(cfg, p, img, local, n_local, r);
+	close(lock);
 	orgrbac_local_groups_free(local, n_local);
 }

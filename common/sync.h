@@ -55,4 +55,16 @@ struct orgrbac_sync_result {
 void orgrbac_sync(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
 		  struct orgrbac_sync_result *r);
 
+struct orgrbac_image;
+
+/*
+ * The second half of orgrbac_sync for a directory image already in memory
+ * (the follower's): the lock, the host's groups, the host's view of `img`,
+ * the record of what it left out, the snapshot and its generation, with the
+ * same care and the same statuses (never UNAVAIL nor DIRECTORY); r->server
+ * stays NULL. `img` is only read.
+ */
+void orgrbac_publish(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+		     const struct orgrbac_image *img, struct orgrbac_sync_result *r);
+
 #endif

@@ -23,7 +23,7 @@ uninstall-conf-hook:
 	fi
 .PHONY: uninstall-conf-hook
 
-nodist_systemdsystemunit_DATA = etc/orgrbac-sync.service
+nodist_systemdsystemunit_DATA = etc/orgrbac-sync.service etc/orgrbac-follow.service
 dist_systemdsystemunit_DATA = etc/orgrbac-sync.timer
 etc/orgrbac-sync.service: $(srcdir)/etc/orgrbac-sync.service.in Makefile
 	$(MKDIR_P) etc
@@ -34,3 +34,11 @@ EXTRA_DIST += etc/orgrbac-sync.service.in
 
 # The bash completion, where bash-completion loads it on demand.
 dist_bashcompletion_DATA = etc/bash-completion/orgrbac
+
+# the follower, the timer's alternative
+etc/orgrbac-follow.service: $(srcdir)/etc/orgrbac-follow.service.in Makefile
+	$(MKDIR_P) etc
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@snapshotdir[@]|'"$$(dirname '$(snapshotpath)')"'|g' \
+		$(srcdir)/etc/orgrbac-follow.service.in >$@.tmp && mv $@.tmp $@
+CLEANFILES += etc/orgrbac-follow.service
+EXTRA_DIST += etc/orgrbac-follow.service.in

@@ -45,7 +45,7 @@ static void status_usage_as(FILE *out, const char *lead)
 	fprintf(out,
 		"%sorgrbac status [--config PATH]\n"
 		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
-		"  that wrote it left out.\n"
+		"  that wrote it left out; the follower's state.\n"
 		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n",
 		lead);
 }
@@ -72,6 +72,9 @@ static void usage(FILE *out)
 	status_usage_as(out, "       ");
 	fprintf(
 	    out,
+	    "       orgrbac follow [--config PATH] [--once] [--syslog]\n"
+	    "  Keep the snapshot current from the directory's changes until stopped.\n"
+	    "  Exit status: 0 stopped, 1 --once and no server answered, 2 error.\n"
 	    "       orgrbac doctor [--config PATH] [--json]\n"
 	    "  Judge this host's whole setup; each finding with where it is and the fix.\n"
 	    "  Exit status: 0 nothing found, 1 findings, 2 the doctor could not run.\n"
@@ -427,6 +430,7 @@ static int cmd_status(int argc, char **argv)
 	}
 	answered = status_servers(cfg, trust);
 	fresh = status_snapshot(cfg, trust, (int64_t)time(NULL));
+	status_follower(cfg, trust);
 	orgrbac_config_free(cfg);
 	return answered && fresh ? 0 : EXIT_DENY;
 }
@@ -443,6 +447,8 @@ int main(int argc, char **argv)
 		return cmd_sync(argc - 1, argv + 1);
 	if (strcmp(argv[1], "status") == 0)
 		return cmd_status(argc - 1, argv + 1);
+	if (strcmp(argv[1], "follow") == 0)
+		return cmd_follow(argc - 1, argv + 1);
 	if (strcmp(argv[1], "doctor") == 0)
 		return cmd_doctor(argc - 1, argv + 1);
 	if (strcmp(argv[1], "role") == 0)

@@ -54,4 +54,25 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 						const struct orgrbac_config *cfg,
 						struct orgrbac_image *img, orgrbac_error *err);
 
+/*
+ * The same image, one entry at a time, for a follower that keeps the
+ * directory as it changes (RFC 4533): the filter matching every kind of
+ * entry the image holds, the attributes they are read from (objectClass
+ * first; a static array), and one entry read into `img` by each reader
+ * its object classes call for, exactly as orgrbac_directory_image reads
+ * it. 0, or -1 on ENOMEM.
+ */
+const char *orgrbac_image_filter(void);
+char **orgrbac_image_attrs(void);
+int orgrbac_image_add_entry(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e);
+
+/*
+ * Append every element of `piece` to `dst`, sharing their values (a shallow
+ * copy: free `dst` with orgrbac_image_release, which frees its arrays and
+ * base, never the values). 0, or -1 on ENOMEM. Whoever adds an array to the
+ * image adds it here too.
+ */
+int orgrbac_image_append(struct orgrbac_image *dst, const struct orgrbac_image *piece);
+void orgrbac_image_release(struct orgrbac_image *img);
+
 #endif

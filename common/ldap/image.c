@@ -2,6 +2,7 @@
 /* The whole directory for the host snapshot: every user, group, role, grant and external entry. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "directory.h"
 #include "directory_int.h"
@@ -170,28 +171,35 @@ static int image_entry(void *ctx, LDAP *ld, LDAPMessage *e)
 	return dn != NULL ? p->read(p->img, ld, e, dn) : 0;
 }
 
+/* The attributes each kind of entry is read from. */
+static char *user_attrs[] = {"uid", NULL};
+static char *group_attrs[] = {"member", NULL};
+static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
+static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
+			      "orgNotBefore",	"orgNotAfter", NULL};
+static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
+			    "orgNotAfter",     "orgRoleManagement", NULL};
+
+/* Each kind of entry the image holds: its object class, attributes and reader. */
+static const struct {
+	const char *object_class;
+	const char *filter;
+	char **attrs;
+	image_reader read;
+} kinds[] = {
+    {"orgRole", "(objectClass=orgRole)", role_attrs, image_role},
+    {"orgRoleGrant", "(objectClass=orgRoleGrant)", grant_attrs, image_grant},
+    {"orgExternalAccess", "(objectClass=orgExternalAccess)", ext_attrs, image_external},
+    {"groupOfNames", "(objectClass=groupOfNames)", group_attrs, image_group},
+    {"posixAccount", "(objectClass=posixAccount)", user_attrs, image_user},
+};
+
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+
 enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 						const struct orgrbac_config *cfg,
 						struct orgrbac_image *img, orgrbac_error *err)
 {
-	static char *user_attrs[] = {"uid", NULL};
-	static char *group_attrs[] = {"member", NULL};
-	static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
-	static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
-				      "orgNotBefore",	"orgNotAfter", NULL};
-	static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
-				    "orgNotAfter",     "orgRoleManagement", NULL};
-	static const struct {
-		const char *filter;
-		char **attrs;
-		image_reader read;
-	} kinds[] = {
-	    {"(objectClass=orgRole)", role_attrs, image_role},
-	    {"(objectClass=orgRoleGrant)", grant_attrs, image_grant},
-	    {"(objectClass=orgExternalAccess)", ext_attrs, image_external},
-	    {"(objectClass=groupOfNames)", group_attrs, image_group},
-	    {"(objectClass=posixAccount)", user_attrs, image_user},
-	};
 	enum orgrbac_dir_status rc;
 
 	memset(img, 0, sizeof(*img));
@@ -202,7 +210,7 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 	}
 	rc = orgrbac_dir_base_held(l, cfg->base, err);
 	/* Every organization: a user of another one may cross into this host's. */
-	for (size_t i = 0; i < sizeof(kinds) / sizeof(kinds[0]) && rc == ORGRBAC_DIR_FOUND; i++) {
+	for (size_t i = 0; i < N_KINDS && rc == ORGRBAC_DIR_FOUND; i++) {
 		struct image_pass pass = {img, kinds[i].read};
 
 		rc = orgrbac_dir_status_from_ldap(orgrbac_ldap_search_paged(
@@ -212,4 +220,109 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 	if (rc != ORGRBAC_DIR_FOUND)
 		orgrbac_image_free(img);
 	return rc;
+}
+
+const char *orgrbac_image_filter(void)
+{
+	return "(|(objectClass=orgRole)(objectClass=orgRoleGrant)(objectClass=orgExternalAccess)"
+	       "(objectClass=groupOfNames)(objectClass=posixAccount))";
+}
+
+char **orgrbac_image_attrs(void)
+{
+	/* objectClass, then each kind's attributes once; sized for all of them */
+	static char
+	    *all[1 + sizeof(user_attrs) / sizeof(char *) + sizeof(group_attrs) / sizeof(char *) +
+		 sizeof(role_attrs) / sizeof(char *) + sizeof(grant_attrs) / sizeof(char *) +
+		 sizeof(ext_attrs) / sizeof(char *)];
+	size_t n = 0;
+
+	if (all[0] != NULL)
+		return all;
+	all[n++] = (char *)"objectClass";
+	for (size_t k = 0; k < N_KINDS; k++)
+		for (char **a = kinds[k].attrs; *a != NULL; a++) {
+			size_t i = 0;
+
+			while (i < n && strcmp(all[i], *a) != 0)
+				i++;
+			if (i == n)
+				all[n++] = *a;
+		}
+	all[n] = NULL;
+	return all;
+}
+
+/* Does the entry name `cls` among its object classes (case-insensitively)? */
+static bool has_class(struct berval **classes, const char *cls)
+{
+	size_t len = strlen(cls);
+
+	for (size_t i = 0; classes != NULL && classes[i] != NULL; i++)
+		if (classes[i]->bv_len == len && strncasecmp(classes[i]->bv_val, cls, len) == 0)
+			return true;
+	return false;
+}
+
+int orgrbac_image_add_entry(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e)
+{
+	struct berval **classes = ldap_get_values_len(ld, e, "objectClass");
+	char *dn = orgrbac_entry_dn_norm(ld, e);
+	int rc = 0;
+
+	for (size_t k = 0; k < N_KINDS && rc == 0 && dn != NULL; k++) {
+		char *copy;
+
+		if (!has_class(classes, kinds[k].object_class))
+			continue;
+		copy = strdup(dn);
+		rc = copy != NULL ? kinds[k].read(img, ld, e, copy) : -1;
+	}
+	free(dn);
+	ldap_value_free_len(classes);
+	return rc;
+}
+
+/* Append n elements of `from` to `*to` (count *n_to, capacity *cap): a shallow copy; 0 or -1. */
+static int append_elems(void **to, size_t *n_to, size_t *cap, const void *from, size_t n,
+			size_t size)
+{
+	char *v;
+
+	if (n == 0)
+		return 0;
+	v = orgrbac_grow(*to, cap, *n_to + n, size);
+	if (v == NULL)
+		return -1;
+	memcpy(v + *n_to * size, from, n * size);
+	*to = v;
+	*n_to += n;
+	return 0;
+}
+
+int orgrbac_image_append(struct orgrbac_image *dst, const struct orgrbac_image *piece)
+{
+	if (append_elems((void **)&dst->users, &dst->n_users, &dst->cap_users, piece->users,
+			 piece->n_users, sizeof(*piece->users)) != 0 ||
+	    append_elems((void **)&dst->groups, &dst->n_groups, &dst->cap_groups, piece->groups,
+			 piece->n_groups, sizeof(*piece->groups)) != 0 ||
+	    append_elems((void **)&dst->roles, &dst->n_roles, &dst->cap_roles, piece->roles,
+			 piece->n_roles, sizeof(*piece->roles)) != 0 ||
+	    append_elems((void **)&dst->grants, &dst->n_grants, &dst->cap_grants, piece->grants,
+			 piece->n_grants, sizeof(*piece->grants)) != 0 ||
+	    append_elems((void **)&dst->externals, &dst->n_externals, &dst->cap_externals,
+			 piece->externals, piece->n_externals, sizeof(*piece->externals)) != 0)
+		return -1;
+	return 0;
+}
+
+void orgrbac_image_release(struct orgrbac_image *img)
+{
+	free(img->base);
+	free(img->users);
+	free(img->groups);
+	free(img->roles);
+	free(img->grants);
+	free(img->externals);
+	memset(img, 0, sizeof(*img));
 }

@@ -96,3 +96,12 @@ EXTRA_DIST += tests/integration/test_refint.sh
 # the doctor part is skipped otherwise), with a slapd of its own.
 TESTS += tests/integration/test_doctor.sh
 EXTRA_DIST += tests/integration/test_doctor.sh
+
+# `orgrbac follow` (RFC 4533) against slapd servers with syncprov: refresh,
+# changes and their latency, restart, failover, kill -9, the host identity
+# under etc/slapd-acl.ldif; snapdump reads the snapshot as the reader does.
+check_PROGRAMS += tests/integration/snapdump
+tests_integration_snapdump_SOURCES = tests/integration/snapdump.c
+tests_integration_snapdump_LDADD = $(store_libs)
+TESTS += tests/integration/test_follow.sh
+EXTRA_DIST += tests/integration/test_follow.sh

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Starts and stops a throwaway slapd on 127.0.0.1 that serves the orgrbac
 # schema and the sample organization, for the integration tests and the demo.
+# Every server runs the syncprov overlay (replication, and orgrbac follow).
 #
 #   slapd.sh start DIR [--no-memberof] [--empty]
 #                                         DIR must be absent or empty; with
@@ -245,7 +246,8 @@ write_config() {
 		printf '\n'
 
 		[ "$memberof" != yes ] || modules+=(memberof)
-		[ -z "$server_id" ] || modules+=(syncprov)
+		# syncprov on every server: replication, and orgrbac follow (RFC 4533)
+		modules+=(syncprov)
 		module_config "$slapd" "${modules[@]}"
 
 		printf 'dn: cn=schema,cn=config\nobjectClass: olcSchemaConfig\ncn: schema\n\n'
@@ -279,9 +281,8 @@ write_config() {
 		if [ "$memberof" = yes ]; then
 			printf 'olcDbIndex: memberOf eq\n'
 		fi
-		if [ -n "$server_id" ]; then
-			printf 'olcDbIndex: entryCSN eq\nolcDbIndex: entryUUID eq\n'
-		fi
+		printf 'olcDbIndex: entryCSN eq\nolcDbIndex: entryUUID eq\n'
+
 		# Hosts search anonymously or with their own DN; everyone reads,
 		# as on a typical directory, but nobody but the user reads secrets.
 		printf 'olcAccess: to attrs=userPassword by self write by anonymous auth by * none\n'
@@ -292,13 +293,12 @@ write_config() {
 			printf 'objectClass: olcOverlayConfig\nobjectClass: olcMemberOf\n'
 			printf 'olcOverlay: {0}memberof\nolcMemberOfRefInt: TRUE\n\n'
 		fi
-		# The provider side of replication; the consumer side (olcSyncrepl)
-		# is added online once the peer's port is known.
-		if [ -n "$server_id" ]; then
-			printf 'dn: olcOverlay=syncprov,olcDatabase={1}mdb,cn=config\n'
-			printf 'objectClass: olcOverlayConfig\nobjectClass: olcSyncProvConfig\n'
-			printf 'olcOverlay: syncprov\nolcSpCheckpoint: 10 1\n\n'
-		fi
+		# The provider side of replication (the consumer side, olcSyncrepl,
+		# is added online once the peer's port is known) and of orgrbac follow.
+		printf 'dn: olcOverlay=syncprov,olcDatabase={1}mdb,cn=config\n'
+		printf 'objectClass: olcOverlayConfig\nobjectClass: olcSyncProvConfig\n'
+		printf 'olcOverlay: syncprov\nolcSpCheckpoint: 10 1\n\n'
+
 	} >"$dir/config.ldif"
 }
 

@@ -10,7 +10,8 @@ UNIT_TESTS = \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
-	tests/unit/test_review tests/unit/test_admin tests/unit/test_admin_external
+	tests/unit/test_review tests/unit/test_admin tests/unit/test_admin_external \
+	tests/unit/test_follow
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -87,3 +88,7 @@ tests_unit_test_dn_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
 tests_unit_test_directory_SOURCES = tests/unit/test_directory.c
 tests_unit_test_directory_CFLAGS = $(unit_cflags)
 tests_unit_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
+# the follower's store, backoff and state file: libusecases, over every layer
+tests_unit_test_follow_SOURCES = tests/unit/test_follow.c
+tests_unit_test_follow_CFLAGS = $(unit_cflags)
+tests_unit_test_follow_LDADD = $(common_libs) $(CMOCKA_LIBS)
