@@ -185,4 +185,8 @@ enum scope_status scope_config(struct scope *s);
 enum scope_status scope_read(struct scope *s);
 void scope_free(struct scope *s);
 
+/* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status. */
+int cmd_follow(int argc, char **argv);
+void status_follower(const struct orgrbac_config *cfg, bool trust);
+
 #endif
