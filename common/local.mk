@@ -11,7 +11,7 @@ noinst_LTLIBRARIES += libusecases.la
 libusecases_la_SOURCES = \
 	common/doctor.c common/doctor.h common/doctor_int.h common/doctor_findings.c \
 	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
-	common/sync.c common/sync.h \
+	common/sync.c common/sync.h common/replica.c common/replica.h \
 	common/admin.h common/admin_role.c \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h
