@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The snapshot's decision part: every principal the host can see, with its facts, from the image. */
+/* The snapshot's decision part: every principal the host can see, with its facts, from the image.
+ */
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -61,10 +62,10 @@ static void keep_grants(struct orgrbac_facts *f, const struct orgrbac_host *host
 
 	for (size_t i = 0; i < f->n_grants; i++) {
 		struct orgrbac_grant *g = &f->grants[i];
-		bool org_ok = g->platform || (home && g->org != NULL &&
-					      strcasecmp(g->org, host->org) == 0);
-		bool keep = org_ok && (orgrbac_grant_void_reason(g) != NULL ||
-				       orgrbac_grant_covers(g, host));
+		bool org_ok =
+		    g->platform || (home && g->org != NULL && strcasecmp(g->org, host->org) == 0);
+		bool keep = org_ok &&
+			    (orgrbac_grant_void_reason(g) != NULL || orgrbac_grant_covers(g, host));
 
 		if (!keep) {
 			grant_clear(g);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The snapshot's decision part: every principal the host can see, with its facts, from the image. */
+/* The snapshot's decision part: every principal the host can see, with its facts, from the image.
+ */
 #ifndef ORGRBAC_REPLICA_H
 #define ORGRBAC_REPLICA_H
 

@@ -223,11 +223,12 @@ static int judge(struct call *c, const struct orgrbac_pam_args *args,
 		return finish(c, PAM_SERVICE_ERR, err.msg);
 	}
 
-	if (cfg->source == ORGRBAC_SOURCE_SNAPSHOT)
+	if (cfg->source == ORGRBAC_SOURCE_SNAPSHOT) {
 		orgrbac_snapshot_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner,
 					  &ev);
-	else
+	} else {
 		orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
+	}
 	if (args->debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s",
 			   c->user, ev.server, ev.round_trips, require);

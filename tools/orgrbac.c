@@ -11,6 +11,7 @@
 #include "cli.h"
 #include "config.h"
 #include "evaluate.h"
+#include "offline.h"
 #include "gtime.h"
 #include "ldapc.h"
 #include "leftout.h"
@@ -22,9 +23,10 @@ static void usage(FILE *out)
 {
 	fprintf(out,
 		"usage: orgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
-		"                          [--config PATH]\n"
+		"                          [--source live|snapshot] [--config PATH]\n"
 		"  Explain whether USER may use service S (default sshd) on this host now,\n"
-		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z).\n"
+		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z), from the directory or\n"
+		"  the snapshot (default: the configuration's [pam] source).\n"
 		"  Exit status: 0 allow, 1 deny, 2 error.\n"
 		"       orgrbac sync [--config PATH]\n"
 		"  Read the directory and replace the host snapshot the NSS module reads.\n"
@@ -58,20 +60,17 @@ enum args {
 };
 
 struct check_args {
-	const char *user, *service, *require, *at, *path;
+	const char *user, *service, *require, *at, *path, *source;
 	bool json;
 };
 
 static enum args check_args(int argc, char **argv, struct check_args *a)
 {
 	static const struct option opts[] = {
-	    {"service", required_argument, NULL, 's'},
-	    {"require", required_argument, NULL, 'r'},
-	    {"at", required_argument, NULL, 'a'},
-	    {"json", no_argument, NULL, 'j'},
-	    {"config", required_argument, NULL, 'c'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"service", required_argument, NULL, 's'}, {"require", required_argument, NULL, 'r'},
+	    {"at", required_argument, NULL, 'a'},      {"json", no_argument, NULL, 'j'},
+	    {"config", required_argument, NULL, 'c'},  {"source", required_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},	       {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -102,13 +101,16 @@ static enum args check_args(int argc, char **argv, struct check_args *a)
 		case 'a': a->at = optarg; break;
 		case 'j': a->json = true; break;
 		case 'c': a->path = optarg; break;
+		case 'S': a->source = optarg; break;
 		case 'h': usage(stdout); return ARGS_HELP;
 		default: usage(stderr); return ARGS_BAD;
 		}
 	}
 	if (a->user == NULL && optind < argc)
 		a->user = argv[optind++];
-	if (a->user == NULL || optind != argc) {
+	if (a->user == NULL || optind != argc ||
+	    (a->source != NULL && strcmp(a->source, "live") != 0 &&
+	     strcmp(a->source, "snapshot") != 0)) {
 		usage(stderr);
 		return ARGS_BAD;
 	}
@@ -179,8 +181,16 @@ static int cmd_check(int argc, char **argv)
 		       a.user);
 		rc = EXIT_ALLOW;
 	} else {
-		orgrbac_evaluate(cfg, a.user, require, now, trust, &ev);
+		bool snapshot = a.source != NULL ? strcmp(a.source, "snapshot") == 0
+						 : cfg->source == ORGRBAC_SOURCE_SNAPSHOT;
+
+		if (snapshot)
+			orgrbac_snapshot_evaluate(cfg, a.user, require, now, trust, &ev);
+		else
+			orgrbac_evaluate(cfg, a.user, require, now, trust, &ev);
 		rc = check_report(&a, require, cfg, &ev, now);
+		if (snapshot && ev.status == ORGRBAC_EVAL_DECIDED && !a.json)
+			printf("decided from the %s\n", ev.server);
 		orgrbac_evaluation_free(&ev);
 	}
 	orgrbac_config_free(cfg);

@@ -85,10 +85,10 @@ static void put_grants(struct out *o, const struct orgrbac_facts *f)
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
 		/* The role by its place among the principal's roles; none: UINT32_MAX. */
-		uint32_t role = g->role != NULL && g->role >= f->roles &&
-					g->role < f->roles + f->n_roles
-				    ? (uint32_t)(g->role - f->roles)
-				    : UINT32_MAX;
+		uint32_t role =
+		    g->role != NULL && g->role >= f->roles && g->role < f->roles + f->n_roles
+			? (uint32_t)(g->role - f->roles)
+			: UINT32_MAX;
 
 		put_str(o, g->dn);
 		put_str(o, g->name);

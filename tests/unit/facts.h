@@ -80,8 +80,8 @@ static inline void tf_external(struct orgrbac_facts *f, enum orgrbac_ext_mode mo
 	    .kind = ORGRBAC_EXT_VENDOR,
 	    .mode = mode,
 	    .role_management = true,
-	    .window = {.has_not_before = true, .not_before = nb, .has_not_after = true,
-		       .not_after = na}};
+	    .window = {
+		.has_not_before = true, .not_before = nb, .has_not_after = true, .not_after = na}};
 }
 
 /* The principal into the view's decision part; facts NULL: refused with `why`. */

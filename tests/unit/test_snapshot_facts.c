@@ -44,8 +44,8 @@ static char **strv(const char *list)
 
 static void window(struct orgrbac_window *w, bool nb, int64_t b, bool na, int64_t a)
 {
-	*w = (struct orgrbac_window){.has_not_before = nb, .not_before = b,
-				     .has_not_after = na, .not_after = a};
+	*w = (struct orgrbac_window){
+	    .has_not_before = nb, .not_before = b, .has_not_after = na, .not_after = a};
 }
 
 /* A principal of `org` with roles login (host:login) and exempt (2FA-exempt, host:sudo). */
@@ -65,10 +65,11 @@ static struct orgrbac_facts *facts(const char *uid, const char *org, bool extern
 					    .name = strdup("login"),
 					    .privileges = strv("host:login common:org:cross"),
 					    .n_privileges = 2};
-	f->roles[1] = (struct orgrbac_role){.dn = strdup("cn=2FA-exempt,ou=roles,dc=example,dc=com"),
-					    .name = strdup("2FA-exempt"),
-					    .privileges = strv("host:sudo"),
-					    .n_privileges = 1};
+	f->roles[1] =
+	    (struct orgrbac_role){.dn = strdup("cn=2FA-exempt,ou=roles,dc=example,dc=com"),
+				  .name = strdup("2FA-exempt"),
+				  .privileges = strv("host:sudo"),
+				  .n_privileges = 1};
 	f->grants = calloc(3, sizeof(*f->grants));
 	f->n_grants = 3;
 	f->grants[0] = (struct orgrbac_grant){.dn = strdup("cn=g0,ou=grants,dc=example,dc=com"),
@@ -80,20 +81,22 @@ static struct orgrbac_facts *facts(const char *uid, const char *org, bool extern
 					      .n_scopes = 1,
 					      .via = strdup(dn)};
 	window(&f->grants[0].window, true, T0 - 10, false, 0);
-	f->grants[1] = (struct orgrbac_grant){.dn = strdup("cn=g1,ou=grants,o=acme,dc=example,dc=com"),
-					      .name = strdup("g1"),
-					      .org = strdup("acme"),
-					      .role_dn = strdup(f->roles[1].dn),
-					      .role = &f->roles[1],
-					      .scopes = strv(""),
-					      .via = strdup("cn=ops,ou=groups,o=acme,dc=example,dc=com")};
+	f->grants[1] =
+	    (struct orgrbac_grant){.dn = strdup("cn=g1,ou=grants,o=acme,dc=example,dc=com"),
+				   .name = strdup("g1"),
+				   .org = strdup("acme"),
+				   .role_dn = strdup(f->roles[1].dn),
+				   .role = &f->roles[1],
+				   .scopes = strv(""),
+				   .via = strdup("cn=ops,ou=groups,o=acme,dc=example,dc=com")};
 	window(&f->grants[1].window, false, 0, true, T0 + 100);
-	f->grants[2] = (struct orgrbac_grant){.dn = strdup("cn=g2,ou=grants,o=acme,dc=example,dc=com"),
-					      .name = strdup("g2"),
-					      .org = strdup("acme"),
-					      .scopes = strv("bogus:x"),
-					      .n_scopes = 1,
-					      .via = strdup(dn)};
+	f->grants[2] =
+	    (struct orgrbac_grant){.dn = strdup("cn=g2,ou=grants,o=acme,dc=example,dc=com"),
+				   .name = strdup("g2"),
+				   .org = strdup("acme"),
+				   .scopes = strv("bogus:x"),
+				   .n_scopes = 1,
+				   .via = strdup(dn)};
 	snprintf(f->grants[2].unreadable, sizeof(f->grants[2].unreadable), "two orgGrantedRole");
 	if (external) {
 		f->external = calloc(1, sizeof(*f->external));
@@ -211,16 +214,14 @@ static void round_trip(void **state)
 
 	(void)state;
 	for (int mode = 0; mode < 2; mode++) {
-		assert_int_equal(orgrbac_snapshot_open(path,
-						       trust() | (mode ? ORGRBAC_SNAP_FACTS_ONLY
-								       : 0),
-						       &s, &err),
-				 0);
+		assert_int_equal(
+		    orgrbac_snapshot_open(path, trust() | (mode ? ORGRBAC_SNAP_FACTS_ONLY : 0), &s,
+					  &err),
+		    0);
 		assert_int_equal(orgrbac_snapshot_count_principals(s), 6);
 		assert_int_equal(orgrbac_snapshot_host_check(s, &host, &err), ORGRBAC_SNAPF_FOUND);
 		for (size_t i = 0; i < 5; i++) {
-			struct orgrbac_facts *got = NULL,
-					     *want = facts(names[i], orgs[i], i == 1);
+			struct orgrbac_facts *got = NULL, *want = facts(names[i], orgs[i], i == 1);
 
 			assert_int_equal(orgrbac_snapshot_facts(s, names[i], &got, &err),
 					 ORGRBAC_SNAPF_FOUND);
@@ -311,7 +312,7 @@ static unsigned char *load(size_t *len)
 /* Every name looked up, the host checked: any status, no crash, no read outside (ASan). */
 static unsigned lookup_all(const unsigned char *b, size_t len)
 {
-	static const char *const names[] = {"zed", "carol", "alice", "Bob", "dave",
+	static const char *const names[] = {"zed",  "carol",  "alice", "Bob", "dave",
 					    "erin", "nobody", "ALICE", ""};
 	struct orgrbac_snapshot *s;
 	orgrbac_error err;
@@ -365,8 +366,8 @@ static void flipped_bytes(void **state)
  */
 static void hostile_words(void **state)
 {
-	static const uint32_t values[] = {0, 1, 2, 3, 0x7f, 0xffff, 0x7fffffff, 0xfffffffe,
-					  0xffffffff};
+	static const uint32_t values[] = {0,	  1,	      2,	  3,	     0x7f,
+					  0xffff, 0x7fffffff, 0xfffffffe, 0xffffffff};
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
 	const struct orgrbac_snap_header *h = (const void *)good;
@@ -383,8 +384,8 @@ static void hostile_words(void **state)
 			for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
 				memcpy(b, good, len);
 				memcpy(b + h->facts.off + e.off + at, &values[k], 4);
-				index[p].sum = orgrbac_snap_record_sum(b + h->facts.off + e.off,
-								       e.off, e.len);
+				index[p].sum =
+				    orgrbac_snap_record_sum(b + h->facts.off + e.off, e.off, e.len);
 				(void)lookup_all(b, len);
 			}
 		/* and its size: shorter (truncated) and longer (into the next record) */
@@ -411,14 +412,14 @@ static void header_ranges(void **state)
 	(void)state;
 	assert_non_null(b);
 #define FRESH() memcpy(b, good, len)
-#define REFUSED()                                                                      \
-	do {                                                                           \
-		h->checksum = orgrbac_snap_checksum(b + 32, h->principals.off >= 32 &&  \
-								    h->principals.off <= len \
-								? h->principals.off - 32   \
-								: len - 32);             \
-		assert_int_equal(orgrbac_snapshot_from_buffer(b, len, &s, &err), -1);  \
-		assert_non_null(strstr(err.msg, "out of range"));                      \
+#define REFUSED()                                                                                  \
+	do {                                                                                       \
+		h->checksum = orgrbac_snap_checksum(b + 32, h->principals.off >= 32 &&             \
+								    h->principals.off <= len       \
+								? h->principals.off - 32           \
+								: len - 32);                       \
+		assert_int_equal(orgrbac_snapshot_from_buffer(b, len, &s, &err), -1);              \
+		assert_non_null(strstr(err.msg, "out of range"));                                  \
 	} while (0)
 	FRESH();
 	h->principals.n = 1000000;
@@ -461,8 +462,7 @@ static void no_decisions(void **state)
 	add_member(&v, 0, 0, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX);
 	assert_int_equal(orgrbac_snapshot_write(p2, &v, 1, T0, 3600, &err), 0);
 	orgrbac_view_free(&v);
-	assert_int_equal(orgrbac_snapshot_open(p2, trust() | ORGRBAC_SNAP_FACTS_ONLY, &s, &err),
-			 0);
+	assert_int_equal(orgrbac_snapshot_open(p2, trust() | ORGRBAC_SNAP_FACTS_ONLY, &s, &err), 0);
 	assert_int_equal(orgrbac_snapshot_host_check(s, &host, &err), ORGRBAC_SNAPF_CORRUPT);
 	assert_int_equal(orgrbac_snapshot_facts(s, "alice", &f, &err), ORGRBAC_SNAPF_CORRUPT);
 	orgrbac_snapshot_close(s);
