@@ -250,17 +250,27 @@ enum orgrbac_snap_facts_status orgrbac_snapshot_host_check(const struct orgrbac_
 	return ORGRBAC_SNAPF_FOUND;
 }
 
+/* Room for a count of items (of at least `min` bytes each in the record); NULL for none or bad. */
+static void *get_items(struct cur *c, size_t min, size_t max, size_t size, size_t *n)
+{
+	void *v;
+
+	*n = get_count(c, min, max);
+	if (c->bad || *n == 0)
+		return NULL;
+	v = calloc(*n, size);
+	if (v == NULL)
+		c->nomem = c->bad = true;
+	return v;
+}
+
 static bool get_externals(struct cur *c, struct orgrbac_facts *f)
 {
-	size_t n = get_count(c, 48, SNAP_REC_MAX_EXTERNAL);
+	size_t n;
 
-	if (c->bad || n == 0)
+	f->external = get_items(c, 48, SNAP_REC_MAX_EXTERNAL, sizeof(*f->external), &n);
+	if (f->external == NULL)
 		return !c->bad;
-	f->external = calloc(n, sizeof(*f->external));
-	if (f->external == NULL) {
-		c->nomem = c->bad = true;
-		return false;
-	}
 	for (size_t i = 0; i < n && !c->bad; i++) {
 		struct orgrbac_external *x = &f->external[i];
 		uint32_t kind, mode, rm;
@@ -284,15 +294,11 @@ static bool get_externals(struct cur *c, struct orgrbac_facts *f)
 
 static bool get_roles(struct cur *c, struct orgrbac_facts *f)
 {
-	size_t n = get_count(c, 14, SNAP_REC_MAX_ROLES);
+	size_t n;
 
-	if (c->bad || n == 0)
+	f->roles = get_items(c, 14, SNAP_REC_MAX_ROLES, sizeof(*f->roles), &n);
+	if (f->roles == NULL)
 		return !c->bad;
-	f->roles = calloc(n, sizeof(*f->roles));
-	if (f->roles == NULL) {
-		c->nomem = c->bad = true;
-		return false;
-	}
 	for (size_t i = 0; i < n && !c->bad; i++) {
 		struct orgrbac_role *r = &f->roles[i];
 
@@ -333,15 +339,11 @@ static void get_grant(struct cur *c, struct orgrbac_facts *f, struct orgrbac_gra
 
 static bool get_grants(struct cur *c, struct orgrbac_facts *f)
 {
-	size_t n = get_count(c, 60, SNAP_REC_MAX_GRANTS);
+	size_t n;
 
-	if (c->bad || n == 0)
+	f->grants = get_items(c, 60, SNAP_REC_MAX_GRANTS, sizeof(*f->grants), &n);
+	if (f->grants == NULL)
 		return !c->bad;
-	f->grants = calloc(n, sizeof(*f->grants));
-	if (f->grants == NULL) {
-		c->nomem = c->bad = true;
-		return false;
-	}
 	for (size_t i = 0; i < n && !c->bad; i++) {
 		f->n_grants = i + 1;
 		get_grant(c, f, &f->grants[i]);

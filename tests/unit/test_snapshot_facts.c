@@ -18,6 +18,7 @@
 
 #include "snapshot_facts.h"
 #include "snapshot_format.h"
+#include "facts.h"
 #include "view.h"
 
 #define T0 ((int64_t)1794744000)
@@ -117,13 +118,8 @@ static void add_principal(struct orgrbac_view *v, const char *uid, struct orgrba
 {
 	struct orgrbac_view_principal *p;
 
-	v->principals = reallocarray(v->principals, v->n_principals + 1, sizeof(*p));
-	assert_non_null(v->principals);
-	p = &v->principals[v->n_principals++];
-	memset(p, 0, sizeof(*p));
-	p->uid = strdup(uid);
-	p->facts = f;
-	p->refused = refused != NULL ? strdup(refused) : NULL;
+	tf_add(v, uid, f, refused);
+	p = &v->principals[v->n_principals - 1];
 	if (f != NULL && !f->n_external) {
 		p->posix = (struct orgrbac_view_posix){.present = true,
 						       .uid = 10000,
