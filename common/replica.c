@@ -103,6 +103,32 @@ static int cmp_uid(const void *a, const void *b, void *ctx)
 	return strcmp(img->users[*(const size_t *)a].uid, img->users[*(const size_t *)b].uid);
 }
 
+static int dup_or_null(const char *s, char **out)
+{
+	*out = s != NULL ? strdup(s) : NULL;
+	return s != NULL && *out == NULL ? -1 : 0;
+}
+
+/* The passwd fields of the login entry `dn` holding `uid`; -1 out of memory. */
+static int copy_posix(const struct orgrbac_image *img, const char *dn, const char *uid,
+		      struct orgrbac_view_posix *px)
+{
+	for (size_t i = 0; i < img->n_users; i++) {
+		const struct orgrbac_img_user *u = &img->users[i];
+
+		if (strcmp(u->dn, dn) != 0 || strcmp(u->uid, uid) != 0 || !u->posix.present)
+			continue;
+		*px = (struct orgrbac_view_posix){
+		    .present = true, .uid = u->posix.uid, .gid = u->posix.gid};
+		if (dup_or_null(u->posix.gecos, &px->gecos) != 0 ||
+		    dup_or_null(u->posix.home, &px->home) != 0 ||
+		    dup_or_null(u->posix.shell, &px->shell) != 0)
+			return -1;
+		return 0;
+	}
+	return 0;
+}
+
 /* One login name of the image into v; 0, or -1 with err. */
 static int one(const struct orgrbac_image *img, const struct orgrbac_host *host, const char *uid,
 	       struct orgrbac_view *v, orgrbac_error *err)
@@ -132,6 +158,10 @@ static int one(const struct orgrbac_image *img, const struct orgrbac_host *host,
 	}
 	keep_grants(f, host);
 	p->facts = f;
+	if (copy_posix(img, f->dn, uid, &p->posix) != 0) {
+		orgrbac_seterr(err, "out of memory");
+		return -1;
+	}
 	return 0;
 }
 

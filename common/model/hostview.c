@@ -15,6 +15,9 @@ void orgrbac_image_free(struct orgrbac_image *img)
 	for (size_t i = 0; i < img->n_users; i++) {
 		free(img->users[i].dn);
 		free(img->users[i].uid);
+		free(img->users[i].posix.gecos);
+		free(img->users[i].posix.home);
+		free(img->users[i].posix.shell);
 	}
 	for (size_t i = 0; i < img->n_groups; i++) {
 		free(img->groups[i].dn);

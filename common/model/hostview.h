@@ -97,6 +97,7 @@ void orgrbac_view_principal_free(struct orgrbac_view_principal *p);
 struct orgrbac_img_user {
 	char *dn;
 	char *uid;
+	struct orgrbac_view_posix posix; /* the entry's posixAccount attributes, when usable */
 };
 
 struct orgrbac_img_group {
