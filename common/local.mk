@@ -11,7 +11,7 @@ noinst_LTLIBRARIES += libusecases.la
 libusecases_la_SOURCES = \
 	common/doctor.c common/doctor.h common/doctor_int.h common/doctor_findings.c \
 	common/doctor_host.c common/doctor_io.c common/doctor_ldap.c common/doctor_pam.c \
-	common/sync.c common/sync.h \
+	common/sync.c common/sync.h common/replica.c common/replica.h \
 	common/admin.h common/admin_role.c common/admin_ldif.c common/admin_ldif.h \
 	common/admin_place.c common/admin_gid.c \
 	common/admin_grant.h common/admin_grant.c common/admin_grant_read.c \

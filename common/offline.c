@@ -1,80 +1,93 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Offline decisions: the account question answered from the host snapshot when no server answers.
+/* Decisions from the snapshot: [pam] source = snapshot, and offline = snapshot when no server
+ * answers.
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "offline.h"
 
-struct holder {
-	const struct orgrbac_snapshot *s;
-	const char *user;
-	int64_t now;
-};
-
-static bool holds(void *ctx, const char *privilege)
+enum orgrbac_eval_status orgrbac_offline_decide(const struct orgrbac_snapshot *s, const char *user,
+						const struct orgrbac_host *host,
+						const struct orgrbac_policy *policy, int64_t now,
+						int64_t max_age, struct orgrbac_facts **facts,
+						struct orgrbac_decision *out, orgrbac_error *err)
 {
-	struct holder *h = ctx;
-	size_t n = orgrbac_snapshot_count_roles(h->s);
-
-	for (size_t i = 0; i < n; i++) {
-		const char *granted;
-		bool covers = false;
-
-		for (size_t k = 0;
-		     !covers && (granted = orgrbac_snapshot_privilege(h->s, i, k)) != NULL; k++)
-			covers = orgrbac_privilege_covers(granted, privilege);
-		if (covers && orgrbac_snapshot_holds_role(h->s, i, h->user, h->now))
-			return true;
-	}
-	return false;
-}
-
-/*
- * Known to the snapshot, with any external access open at `now`? A user of
- * another organization is in it only for its memberships through platform
- * grants that carry it across, so it is known only while one is in force.
- */
-static bool known(const struct orgrbac_snapshot *s, const char *user, int64_t now)
-{
-	long start = 0, size = 4;
-	gid_t *groups = calloc((size_t)size, sizeof(*groups));
-	enum orgrbac_snap_status st;
-
-	if (groups == NULL)
-		return false;
-	st = orgrbac_snapshot_initgroups(s, user, (gid_t)-1, now, &start, &size, &groups, 1);
-	free(groups);
-	return st == ORGRBAC_SNAP_OK && (start > 0 || !orgrbac_snapshot_user_foreign(s, user));
-}
-
-enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapshot *s,
-						    const char *user,
-						    const struct orgrbac_expr *require, int64_t now,
-						    int64_t max_age, char *reason, size_t len)
-{
-	struct holder h = {.s = s, .user = user, .now = now};
 	/* The header's time is the file's word: saturated, a hostile one cannot wrap into range. */
 	int64_t age = orgrbac_age(now, orgrbac_snapshot_synced_at(s));
+	const char *why;
+	orgrbac_error ferr = {""};
 
+	*facts = NULL;
+	memset(out, 0, sizeof(*out));
+	out->verdict = ORGRBAC_DENY;
+	if (!orgrbac_username_valid(user, &why)) {
+		orgrbac_seterr(err, "%s", why);
+		return ORGRBAC_EVAL_BADNAME;
+	}
 	/* A sync in the future (the clock set back) is not trusted; a clamped age is too old. */
 	if (age < 0 || age == INT64_MAX || max_age <= 0 || age > max_age) {
-		snprintf(reason, len,
-			 "offline: the snapshot synced %lld s ago is older than %lld s "
-			 "(or from the future)",
-			 (long long)age, (long long)max_age);
-		return ORGRBAC_OFFLINE_UNDECIDED;
+		orgrbac_seterr(err,
+			       "the snapshot synced %lld s ago is older than %lld s (or from the "
+			       "future)",
+			       (long long)age, (long long)max_age);
+		return ORGRBAC_EVAL_UNAVAIL;
 	}
-	if (!known(s, user, now)) {
-		snprintf(reason, len, "offline: the snapshot has no user '%s' with access open now",
-			 user);
-		return ORGRBAC_OFFLINE_UNDECIDED;
+	if (orgrbac_snapshot_host_check(s, host, err) != ORGRBAC_SNAPF_FOUND)
+		return ORGRBAC_EVAL_UNAVAIL;
+	switch (orgrbac_snapshot_facts(s, user, facts, &ferr)) {
+	case ORGRBAC_SNAPF_FOUND: orgrbac_decide(*facts, host, policy, now, out); break;
+	case ORGRBAC_SNAPF_NOUSER:
+		orgrbac_decide(NULL, host, policy, now, out);
+		snprintf(out->reason, sizeof(out->reason),
+			 "not in the snapshot: no entry with uid '%.200s'", user);
+		break;
+	case ORGRBAC_SNAPF_REFUSED:
+		/* A known name that may not log in: a denial, never "unknown". */
+		out->verdict = ORGRBAC_DENY;
+		snprintf(out->reason, sizeof(out->reason), "refused: %.400s", ferr.msg);
+		break;
+	case ORGRBAC_SNAPF_NOMEM: orgrbac_seterr(err, "out of memory"); return ORGRBAC_EVAL_UNAVAIL;
+	default: *err = ferr; return ORGRBAC_EVAL_UNAVAIL;
 	}
-	if (!orgrbac_expr_eval(require, holds, &h, NULL)) {
-		snprintf(reason, len, "offline: lacks privileges: %s", orgrbac_expr_text(require));
-		return ORGRBAC_OFFLINE_DENIED;
+	return ORGRBAC_EVAL_DECIDED;
+}
+
+void orgrbac_snapshot_evaluate(const struct orgrbac_config *cfg, const char *user,
+			       const char *require, int64_t now, bool trust_any_owner,
+			       struct orgrbac_evaluation *ev)
+{
+	struct orgrbac_host host = orgrbac_config_host(cfg);
+	struct orgrbac_policy policy = {
+	    .mfa_exempt_role = cfg->mfa_exempt_role,
+	    .cross_org_privilege = cfg->cross_org_privilege,
+	};
+	struct orgrbac_snapshot *s = NULL;
+	orgrbac_error err;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->decision.verdict = ORGRBAC_DENY;
+	ev->status = ORGRBAC_EVAL_CONFIG;
+	snprintf(ev->server, sizeof(ev->server), "snapshot %.200s", cfg->snapshot);
+	if (require == NULL) {
+		orgrbac_seterr(&ev->err, "no requirement configured");
+		return;
 	}
-	snprintf(reason, len, "offline: meets %s from the snapshot's roles",
-		 orgrbac_expr_text(require));
-	return ORGRBAC_OFFLINE_ALLOWED;
+	if (orgrbac_expr_parse(require, &ev->require, &ev->err) != 0)
+		return;
+	policy.require = ev->require;
+	if (orgrbac_snapshot_open(cfg->snapshot,
+				  ORGRBAC_SNAP_FACTS_ONLY |
+				      (trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0),
+				  &s, &err) != 0) {
+		ev->status = ORGRBAC_EVAL_UNAVAIL;
+		orgrbac_seterr(&ev->err, "snapshot: %.900s", err.msg);
+		return;
+	}
+	ev->status = orgrbac_offline_decide(s, user, &host, &policy, now, cfg->offline_max_age,
+					    &ev->facts, &ev->decision, &err);
+	if (ev->status != ORGRBAC_EVAL_DECIDED)
+		orgrbac_seterr(&ev->err, "snapshot %.400s: %.500s", cfg->snapshot, err.msg);
+	orgrbac_snapshot_close(s);
 }

@@ -1,31 +1,46 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Offline decisions: the account question answered from the host snapshot when no server answers.
+/* Decisions from the snapshot: [pam] source = snapshot, and offline = snapshot when no server
+ * answers.
  */
 #ifndef ORGRBAC_OFFLINE_H
 #define ORGRBAC_OFFLINE_H
 
-#include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
-#include "expr.h"
-#include "snapshot.h"
-
-enum orgrbac_offline_verdict {
-	ORGRBAC_OFFLINE_UNDECIDED = 0, /* the snapshot cannot say: deny as unavailable */
-	ORGRBAC_OFFLINE_ALLOWED,
-	ORGRBAC_OFFLINE_DENIED,
-};
+#include "config.h"
+#include "evaluate.h"
+#include "policy.h"
+#include "snapshot_facts.h"
 
 /*
- * Decide `require` for `user` at `now` from a snapshot synced at most
- * `max_age` seconds before `now`. The snapshot holds only the roles that are
- * groups on this host, so an allow needs positive proof from them: a user
- * the snapshot does not know (or whose external access is closed at `now`)
- * and a stale snapshot are UNDECIDED, never allowed. `reason` gets one line.
+ * Decide `user` on `host` at `now` from the snapshot's decision part, with
+ * the policy engine the live decision uses: the facts sync stored for the
+ * principal, rebuilt, then orgrbac_decide. The snapshot must have been
+ * synced at most `max_age` seconds before `now` (not after it), for this
+ * host identity (org, services, resource). DECIDED with *facts (free with
+ * orgrbac_facts_free; out points into them; NULL for a principal the
+ * snapshot does not know, which is UNKNOWN, or a name it refuses, which is
+ * DENY as live); BADNAME; UNAVAIL with err for a stale snapshot, one built
+ * for another host, without decisions, or a corrupt record (never an allow).
  */
-enum orgrbac_offline_verdict orgrbac_offline_decide(const struct orgrbac_snapshot *s,
-						    const char *user,
-						    const struct orgrbac_expr *require, int64_t now,
-						    int64_t max_age, char *reason, size_t len);
+enum orgrbac_eval_status orgrbac_offline_decide(const struct orgrbac_snapshot *s, const char *user,
+						const struct orgrbac_host *host,
+						const struct orgrbac_policy *policy, int64_t now,
+						int64_t max_age, struct orgrbac_facts **facts,
+						struct orgrbac_decision *out, orgrbac_error *err);
+
+/*
+ * orgrbac_evaluate's counterpart over cfg's snapshot ([nss] snapshot, opened
+ * for its decision part only, refused unless root's and not writable by
+ * others, or any owner with `trust_any_owner`), fresh within
+ * [pam] offline_max_age. No network, no libldap. Fills ev as
+ * orgrbac_evaluate does (ev->server names the snapshot); a missing,
+ * unreadable, stale, corrupt or other host's snapshot is UNAVAIL with the
+ * reason in ev->err.
+ */
+void orgrbac_snapshot_evaluate(const struct orgrbac_config *cfg, const char *user,
+			       const char *require, int64_t now, bool trust_any_owner,
+			       struct orgrbac_evaluation *ev);
 
 #endif

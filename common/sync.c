@@ -15,6 +15,7 @@
 #include "evaluate.h"
 #include "hostview.h"
 #include "leftout.h"
+#include "replica.h"
 #include "ldapc.h"
 #include "snapshot.h"
 #include "snapshot_write.h"
@@ -187,7 +188,8 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	enum orgrbac_sync_status st = ORGRBAC_SYNC_VIEW;
 	int64_t now = (int64_t)time(NULL);
 
-	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0)
+	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0 ||
+	    orgrbac_replica_fill(img, &params.host, &view, &r->err) != 0)
 		goto out;
 	r->generation = next_generation(cfg->snapshot, p->trust_any_owner);
 	st = ORGRBAC_SYNC_WRITE;

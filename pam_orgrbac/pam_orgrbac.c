@@ -155,30 +155,28 @@ static int decided(struct call *c, const struct orgrbac_pam_args *args,
 }
 
 /*
- * offline = snapshot: no server answered, so the host snapshot decides the
- * account question. Only a positive answer from a fresh snapshot allows; a
- * user it does not know stays PAM_AUTHINFO_UNAVAIL.
+ * offline = snapshot: no server answered, so the snapshot's decision part
+ * decides, through the same policy engine. A missing, stale, corrupt or
+ * other host's snapshot never allows: PAM_AUTHINFO_UNAVAIL.
  */
-static int offline(struct call *c, const struct orgrbac_config *cfg, const char *user,
-		   const struct orgrbac_evaluation *ev)
+static int offline(struct call *c, const struct orgrbac_pam_args *args,
+		   const struct orgrbac_config *cfg, const char *user, const char *require,
+		   const struct orgrbac_evaluation *live, int flags)
 {
-	struct orgrbac_snapshot *snap = NULL;
-	orgrbac_error err;
+	struct orgrbac_evaluation ev;
 	char why[1024];
 	int rc;
 
-	if (orgrbac_snapshot_open(cfg->snapshot, trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0,
-				  &snap, &err) != 0) {
-		snprintf(why, sizeof(why), "%.500s; offline: %.500s", ev->err.msg, err.msg);
-		return finish(c, PAM_AUTHINFO_UNAVAIL, why);
+	orgrbac_snapshot_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
+	if (ev.status == ORGRBAC_EVAL_DECIDED) {
+		snprintf(why, sizeof(why), "offline: %.500s", ev.decision.reason);
+		snprintf(ev.decision.reason, sizeof(ev.decision.reason), "%.500s", why);
+		rc = decided(c, args, &ev, flags);
+	} else {
+		snprintf(why, sizeof(why), "%.500s; offline: %.500s", live->err.msg, ev.err.msg);
+		rc = finish(c, PAM_AUTHINFO_UNAVAIL, why);
 	}
-	switch (orgrbac_offline_decide(snap, user, ev->require, (int64_t)time(NULL),
-				       cfg->offline_max_age, why, sizeof(why))) {
-	case ORGRBAC_OFFLINE_ALLOWED: rc = finish(c, PAM_SUCCESS, why); break;
-	case ORGRBAC_OFFLINE_DENIED: rc = finish(c, PAM_PERM_DENIED, why); break;
-	default: rc = finish(c, PAM_AUTHINFO_UNAVAIL, why); break;
-	}
-	orgrbac_snapshot_close(snap);
+	orgrbac_evaluation_free(&ev);
 	return rc;
 }
 
@@ -225,7 +223,12 @@ static int judge(struct call *c, const struct orgrbac_pam_args *args,
 		return finish(c, PAM_SERVICE_ERR, err.msg);
 	}
 
-	orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
+	if (cfg->source == ORGRBAC_SOURCE_SNAPSHOT) {
+		orgrbac_snapshot_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner,
+					  &ev);
+	} else {
+		orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
+	}
 	if (args->debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s",
 			   c->user, ev.server, ev.round_trips, require);
@@ -235,8 +238,9 @@ static int judge(struct call *c, const struct orgrbac_pam_args *args,
 		rc = finish(c, c->mode == MODE_AUTH ? PAM_IGNORE : PAM_USER_UNKNOWN, ev.err.msg);
 		break;
 	case ORGRBAC_EVAL_UNAVAIL:
-		if (c->mode == MODE_ACCOUNT && cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT)
-			rc = offline(c, cfg, user, &ev);
+		if (c->mode == MODE_ACCOUNT && cfg->source == ORGRBAC_SOURCE_LIVE &&
+		    cfg->offline == ORGRBAC_OFFLINE_SNAPSHOT)
+			rc = offline(c, args, cfg, user, require, &ev, flags);
 		else
 			rc = finish(c, PAM_AUTHINFO_UNAVAIL, ev.err.msg);
 		break;

@@ -61,6 +61,38 @@ IMAGE_APPENDER(append_external, struct orgrbac_img_external, externals)
  */
 typedef int (*image_reader)(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn);
 
+/* A uidNumber or gidNumber: decimal digits, below 2^32 - 1 (which is (uid_t)-1). */
+static bool posix_id(LDAP *ld, LDAPMessage *e, const char *attr, uint32_t *out)
+{
+	char *v = orgrbac_first_value(ld, e, attr);
+	unsigned long long n = 0;
+	bool ok = v != NULL && v[0] != '\0' && strlen(v) <= 10;
+
+	for (const char *p = v; ok && *p != '\0'; p++) {
+		ok = *p >= '0' && *p <= '9';
+		n = n * 10 + (unsigned long long)(*p - '0');
+	}
+	free(v);
+	ok = ok && n < UINT32_MAX;
+	*out = ok ? (uint32_t)n : 0;
+	return ok;
+}
+
+/* The entry's passwd fields; absent when its ids are unusable. -1 out of memory. */
+static int image_posix(LDAP *ld, LDAPMessage *e, struct orgrbac_view_posix *px)
+{
+	memset(px, 0, sizeof(*px));
+	if (!posix_id(ld, e, "uidNumber", &px->uid) || !posix_id(ld, e, "gidNumber", &px->gid))
+		return 0;
+	px->gecos = orgrbac_first_value(ld, e, "gecos");
+	if (px->gecos == NULL)
+		px->gecos = orgrbac_first_value(ld, e, "cn");
+	px->home = orgrbac_first_value(ld, e, "homeDirectory");
+	px->shell = orgrbac_first_value(ld, e, "loginShell");
+	px->present = true;
+	return 0;
+}
+
 /* One element for each uid of the entry. */
 static int image_user(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char *dn)
 {
@@ -77,6 +109,7 @@ static int image_user(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char 
 		} else {
 			u->uid = uids[i];
 			uids[i] = NULL;
+			rc = image_posix(ld, e, &u->posix);
 		}
 	}
 	free(dn);
@@ -172,7 +205,8 @@ static int image_entry(void *ctx, LDAP *ld, LDAPMessage *e)
 }
 
 /* The attributes each kind of entry is read from. */
-static char *user_attrs[] = {"uid", NULL};
+static char *user_attrs[] = {"uid", "uidNumber",     "gidNumber",  "gecos",
+			     "cn",  "homeDirectory", "loginShell", NULL};
 static char *group_attrs[] = {"member", NULL};
 static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
 static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",

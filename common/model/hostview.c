@@ -15,6 +15,9 @@ void orgrbac_image_free(struct orgrbac_image *img)
 	for (size_t i = 0; i < img->n_users; i++) {
 		free(img->users[i].dn);
 		free(img->users[i].uid);
+		free(img->users[i].posix.gecos);
+		free(img->users[i].posix.home);
+		free(img->users[i].posix.shell);
 	}
 	for (size_t i = 0; i < img->n_groups; i++) {
 		free(img->groups[i].dn);
@@ -42,10 +45,27 @@ void orgrbac_image_free(struct orgrbac_image *img)
 	memset(img, 0, sizeof(*img));
 }
 
+void orgrbac_view_principal_free(struct orgrbac_view_principal *p)
+{
+	free(p->uid);
+	orgrbac_facts_free(p->facts);
+	free(p->refused);
+	free(p->posix.gecos);
+	free(p->posix.home);
+	free(p->posix.shell);
+	memset(p, 0, sizeof(*p));
+}
+
 void orgrbac_view_free(struct orgrbac_view *v)
 {
 	if (v == NULL)
 		return;
+	for (size_t i = 0; i < v->n_principals; i++)
+		orgrbac_view_principal_free(&v->principals[i]);
+	free(v->principals);
+	free(v->identity.org);
+	orgrbac_strv_free(v->identity.services);
+	free(v->identity.resource);
 	for (size_t i = 0; i < v->n_users; i++)
 		free(v->users[i].name);
 	for (size_t i = 0; i < v->n_roles; i++) {

@@ -47,7 +47,37 @@ struct orgrbac_view_member {
 	int64_t not_before, not_after;
 };
 
+/*
+ * One principal the host can see, with everything orgrbac_decide reads about
+ * it (format version 2): its facts, grants kept only where they count on
+ * this host (scope covering the host, or void), or the reason a known name
+ * may not log in. Sorted by uid when written.
+ */
+struct orgrbac_view_posix {
+	bool present; /* the entry is a posixAccount with a usable uidNumber and gidNumber */
+	uint32_t uid, gid;
+	char *gecos, *home, *shell;
+};
+
+struct orgrbac_view_principal {
+	char *uid;
+	struct orgrbac_facts *facts; /* NULL when refused */
+	char *refused;		     /* non-NULL: a known name that may not log in, and why */
+	struct orgrbac_view_posix posix;
+};
+
+/* The host the decision part was built for: [host] org, services (sorted), resource. */
+struct orgrbac_view_identity {
+	char *org;
+	char **services;
+	size_t n_services;
+	char *resource;
+};
+
 struct orgrbac_view {
+	struct orgrbac_view_principal *principals; /* empty: a snapshot without decisions */
+	size_t n_principals, cap_principals;
+	struct orgrbac_view_identity identity;
 	struct orgrbac_view_user *users;
 	size_t n_users, cap_users;
 	struct orgrbac_view_role *roles;
@@ -57,6 +87,7 @@ struct orgrbac_view {
 };
 
 void orgrbac_view_free(struct orgrbac_view *v);
+void orgrbac_view_principal_free(struct orgrbac_view_principal *p);
 
 /*
  * The directory as sync read it. Every DN is normalized: RDNs in LDAPv3
@@ -66,6 +97,7 @@ void orgrbac_view_free(struct orgrbac_view *v);
 struct orgrbac_img_user {
 	char *dn;
 	char *uid;
+	struct orgrbac_view_posix posix; /* the entry's posixAccount attributes, when usable */
 };
 
 struct orgrbac_img_group {

@@ -382,6 +382,7 @@ static int finish(struct loader *ld)
 static int set_defaults(struct orgrbac_config *cfg)
 {
 	cfg->timeout = 3;
+	cfg->source = ORGRBAC_SOURCE_LIVE;
 	cfg->offline = ORGRBAC_OFFLINE_DENY;
 	cfg->offline_max_age = 3600;
 	cfg->max_age = 3600;

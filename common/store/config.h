@@ -20,6 +20,12 @@ enum orgrbac_offline {
 	ORGRBAC_OFFLINE_SNAPSHOT,
 };
 
+/* [pam] source: where the account decision and the 2FA exemption are read. */
+enum orgrbac_source {
+	ORGRBAC_SOURCE_LIVE = 0, /* the directory, at each login */
+	ORGRBAC_SOURCE_SNAPSHOT, /* the snapshot's decision part (DESIGN.md section 5) */
+};
+
 struct orgrbac_service_conf {
 	char *name;    /* [service NAME], lower-cased */
 	char *require; /* expression text, validated at load */
@@ -51,6 +57,7 @@ struct orgrbac_config {
 	char *cross_org_privilege; /* default "common:org:cross" */
 	char **ignore_users;	   /* NULL-terminated, default { "root" } */
 	size_t n_ignore_users;
+	enum orgrbac_source source;   /* default live */
 	enum orgrbac_offline offline; /* default deny */
 	long offline_max_age;	      /* seconds, default 3600 */
 

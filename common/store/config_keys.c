@@ -316,6 +316,19 @@ static int set_privilege(const struct orgrbac_conf_ctx *c, const struct orgrbac_
 	return orgrbac_conf_store(c, field(c, def), value);
 }
 
+static int set_source(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
+		      const struct orgrbac_conf_where *w, const char *value)
+{
+	(void)def;
+	if (orgrbac_conf_same_nocase(value, strlen(value), "live"))
+		c->cfg->source = ORGRBAC_SOURCE_LIVE;
+	else if (orgrbac_conf_same_nocase(value, strlen(value), "snapshot"))
+		c->cfg->source = ORGRBAC_SOURCE_SNAPSHOT;
+	else
+		return orgrbac_conf_bad(c, w, value, "must be live or snapshot");
+	return 0;
+}
+
 static int set_offline(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
 		       const struct orgrbac_conf_where *w, const char *value)
 {
@@ -357,6 +370,7 @@ static const struct orgrbac_conf_key keys[] = {
     {ORGRBAC_SEC_PAM, "mfa_exempt_role", set_text, OFF(mfa_exempt_role), 0, 0},
     {ORGRBAC_SEC_PAM, "cross_org_privilege", set_privilege, OFF(cross_org_privilege), 0, 0},
     {ORGRBAC_SEC_PAM, "ignore_users", set_users, 0, 0, 0},
+    {ORGRBAC_SEC_PAM, "source", set_source, 0, 0, 0},
     {ORGRBAC_SEC_PAM, "offline", set_offline, 0, 0, 0},
     {ORGRBAC_SEC_PAM, "offline_max_age", set_long, OFF(offline_max_age), 1, 31536000},
     {ORGRBAC_SEC_NSS, "snapshot", set_path, OFF(snapshot), 0, 0},

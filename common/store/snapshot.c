@@ -10,21 +10,7 @@
 
 #include "snapshot.h"
 #include "snapshot_format.h"
-
-struct orgrbac_snapshot {
-	const unsigned char *base;
-	size_t len;
-	bool mapped;
-	struct stat st; /* of the file mapped, when it was opened */
-	const struct orgrbac_snap_header *h;
-	const char *strings;
-	const struct orgrbac_snap_user *users;
-	const struct orgrbac_snap_role *roles;
-	const uint32_t *by_name;
-	const struct orgrbac_snap_member *members;
-	const uint32_t *by_user;
-	const uint32_t *privs;
-};
+#include "snapshot_int.h"
 
 static bool in_window(int64_t nb, int64_t na, int64_t now)
 {
@@ -57,10 +43,10 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  * string table, whose last byte is NUL.
  *
  *   0   char[8]  magic "ORGRBSNP"
- *   8   u32      version (1)
- *   12  u32      header size (128)
+ *   8   u32      version (2)
+ *   12  u32      header size (160)
  *   16  u64      file size
- *   24  u64      checksum of bytes 32 .. file size (orgrbac_snap_checksum)
+ *   24  u64      checksum of bytes 32 .. the principals' index (orgrbac_snap_checksum)
  *   32  u64      generation, one more at each successful sync
  *   40  i64      time of the sync (seconds since the epoch)
  *   48  i64      max_age: older than this, readers refuse to answer
@@ -71,7 +57,12 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *   88  u32,u32  members: offset, count        (sorted by role, then user)
  *   96  u32,u32  members by user: offset, count (u32 member indexes, by user, then role)
  *   104 u32,u32  privileges: offset, count     (u32 string offsets)
- *   112 zero to 128
+ *   112 u32,u32  principals: offset, count     (16-byte index entries, after the
+ *                                              group part, sorted as snapshot_facts.c says)
+ *   120 u32,u32  facts: offset, size in bytes  (the records, to the end of the file)
+ *   128 u32,u32  host identity: offset in facts, size (none: size 0)
+ *   136 u64      host identity's record checksum
+ *   144 zero to 160
  *
  *   user   (32): u32 name, u32 flags (1: external, 2: of another organization),
  *                 i64 not_before, i64 not_after,
@@ -82,6 +73,10 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *
  * A window [not_before, not_after) uses INT64_MIN / INT64_MAX for an open
  * bound; a user's window is its external-access window (open for others).
+ *
+ * The group part (to the principals' index) is checked whole at open, for
+ * NSS; the decision part only as far as its header words, and each record
+ * where it is read (snapshot_facts.c).
  */
 static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 {
@@ -97,11 +92,27 @@ static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 	if (h->header_size != SNAP_HEADER_SIZE || h->file_size != s->len)
 		return bad("snapshot: truncated or padded (%zu bytes, header says %llu)", s->len,
 			   (unsigned long long)h->file_size);
-	if (orgrbac_snap_checksum(s->base + 32, s->len - 32) != h->checksum)
-		return bad("snapshot: bad checksum");
 	for (size_t i = 0; i < sizeof(h->zero); i++)
 		if (h->zero[i] != 0)
 			return bad("snapshot: unknown header fields");
+	if (!section_ok(&h->principals, SNAP_PRINCIPAL_SIZE, s->len) ||
+	    (uint64_t)h->principals.off + (uint64_t)h->principals.n * SNAP_PRINCIPAL_SIZE >
+		h->facts.off ||
+	    h->facts.off % 8 != 0 || (uint64_t)h->facts.off + h->facts.n != s->len ||
+	    (uint64_t)h->host.off + h->host.n > h->facts.n)
+		return bad("snapshot: the decision part is out of range");
+	s->principals = (const void *)(s->base + h->principals.off);
+	s->facts = s->base + h->facts.off;
+	if (s->facts_only) {
+		/* The group part is not read: no table of it is in reach. */
+		s->hdr = *h;
+		s->hdr.users.n = s->hdr.roles.n = s->hdr.by_name.n = 0;
+		s->hdr.members.n = s->hdr.by_user.n = s->hdr.privs.n = 0;
+		s->h = &s->hdr;
+		return 0;
+	}
+	if (orgrbac_snap_checksum(s->base + 32, h->principals.off - 32) != h->checksum)
+		return bad("snapshot: bad checksum");
 	if (!section_ok(&h->strings, 1, s->len) || h->strings.n == 0 ||
 	    s->base[h->strings.off + h->strings.n - 1] != '\0' ||
 	    !section_ok(&h->users, SNAP_USER_SIZE, s->len) ||
@@ -203,10 +214,13 @@ static int check_roles(const struct orgrbac_snapshot *s, orgrbac_error *err)
 	return 0;
 }
 
-static int validate(struct orgrbac_snapshot *s, orgrbac_error *err)
+int orgrbac_snapshot_validate(struct orgrbac_snapshot *s, orgrbac_error *err)
 {
-	if (check_header(s, err) != 0 || check_members(s, err) != 0 || check_users(s, err) != 0 ||
-	    check_roles(s, err) != 0)
+	if (check_header(s, err) != 0)
+		return -1;
+	if (s->facts_only)
+		return 0;
+	if (check_members(s, err) != 0 || check_users(s, err) != 0 || check_roles(s, err) != 0)
 		return -1;
 	return 0;
 }
@@ -225,102 +239,12 @@ int orgrbac_snapshot_from_buffer(const void *buf, size_t len, struct orgrbac_sna
 		return bad("out of memory");
 	s->base = buf;
 	s->len = len;
-	if (validate(s, err) != 0) {
+	if (orgrbac_snapshot_validate(s, err) != 0) {
 		free(s);
 		return -1;
 	}
 	*out = s;
 	return 0;
-}
-
-/* Whoever may write the directory may swap the file: it must be root's alone. */
-static int dir_trusted(const char *path, orgrbac_error *err)
-{
-	char dir[PATH_MAX];
-	const char *slash = strrchr(path, '/');
-	size_t n = slash == NULL ? 0 : (size_t)(slash - path);
-	struct stat st;
-
-	if (slash == NULL || n >= sizeof(dir))
-		return bad("%s: not an absolute path", path);
-	memcpy(dir, path, n);
-	dir[n] = '\0';
-	if (n == 0)
-		strcpy(dir, "/");
-	if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0 ||
-	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0)
-		return bad("%s: directory must be owned by root and not writable by others", dir);
-	return 0;
-}
-
-int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
-			  orgrbac_error *err)
-{
-	bool any_owner = (flags & ORGRBAC_SNAP_TRUST_ANY_OWNER) != 0;
-	struct orgrbac_snapshot *s;
-	struct stat st;
-	void *map;
-	int fd;
-
-	*out = NULL;
-	if (!any_owner && dir_trusted(path, err) != 0)
-		return -1;
-	fd = orgrbac_open_checked(path, any_owner ? 0 : ORGRBAC_FILE_ROOT, &st, err);
-	if (fd < 0)
-		return -1;
-	if (st.st_size < SNAP_HEADER_SIZE || (uint64_t)st.st_size > SNAP_FILE_MAX) {
-		close(fd);
-		return bad("%s: size %lld out of range", path, (long long)st.st_size);
-	}
-	/*
-	 * The writer never changes a file in place (it renames a new one over
-	 * it), so this mapping stays what was validated for as long as it lives.
-	 * Validation reads every page anyway: populate them in one go.
-	 */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return bad("%s: cannot map: %s", path, strerror(errno));
-	s = calloc(1, sizeof(*s));
-	if (s == NULL) {
-		munmap(map, (size_t)st.st_size);
-		return bad("out of memory");
-	}
-	s->base = map;
-	s->len = (size_t)st.st_size;
-	s->mapped = true;
-	s->st = st;
-	if (validate(s, err) != 0) {
-		char why[sizeof(err->msg)];
-
-		snprintf(why, sizeof(why), "%s", err->msg);
-		orgrbac_seterr(err, "%s: %s", path, why);
-		orgrbac_snapshot_close(s);
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
-{
-	if (s == NULL)
-		return;
-	if (s->mapped)
-		munmap((void *)s->base, s->len);
-	free(s);
-}
-
-bool orgrbac_snapshot_same_file(const struct stat *a, const struct stat *b)
-{
-	return a->st_dev == b->st_dev && a->st_ino == b->st_ino && a->st_size == b->st_size &&
-	       a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
-	       a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
-}
-
-bool orgrbac_snapshot_is_file(const struct orgrbac_snapshot *s, const struct stat *st)
-{
-	return s->mapped && orgrbac_snapshot_same_file(&s->st, st);
 }
 
 uint64_t orgrbac_snapshot_generation(const struct orgrbac_snapshot *s)

@@ -21,6 +21,12 @@ struct orgrbac_snapshot;
 
 enum {
 	ORGRBAC_SNAP_TRUST_ANY_OWNER = 1, /* tests run as non-root only */
+	/*
+	 * The decision part only (PAM): the group part is neither checked nor
+	 * read (its tables look empty), and nothing is read at open beyond the
+	 * header; each record is checked where it is read (snapshot_facts.h).
+	 */
+	ORGRBAC_SNAP_FACTS_ONLY = 2,
 };
 
 /*

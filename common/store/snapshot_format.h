@@ -7,15 +7,16 @@
 #include <stdint.h>
 #include <string.h>
 
-#define SNAP_MAGIC	   "ORGRBSNP"
-#define SNAP_VERSION	   1
-#define SNAP_FILE_MAX	   (1024UL * 1024 * 1024) /* bytes: no host needs more */
-#define SNAP_HEADER_SIZE   128
-#define SNAP_USER_SIZE	   32
-#define SNAP_ROLE_SIZE	   32
-#define SNAP_MEMBER_SIZE   24
-#define SNAP_USER_EXTERNAL 1u
-#define SNAP_USER_FOREIGN  2u /* of another organization than the host's */
+#define SNAP_MAGIC	    "ORGRBSNP"
+#define SNAP_VERSION	    2
+#define SNAP_FILE_MAX	    (1024UL * 1024 * 1024) /* bytes: no host needs more */
+#define SNAP_HEADER_SIZE    160
+#define SNAP_USER_SIZE	    32
+#define SNAP_ROLE_SIZE	    32
+#define SNAP_MEMBER_SIZE    24
+#define SNAP_PRINCIPAL_SIZE 16
+#define SNAP_USER_EXTERNAL  1u
+#define SNAP_USER_FOREIGN   2u /* of another organization than the host's */
 
 struct orgrbac_snap_section {
 	uint32_t off, n;
@@ -31,7 +32,18 @@ struct orgrbac_snap_header {
 	int64_t synced_at;
 	int64_t max_age;
 	struct orgrbac_snap_section strings, users, roles, by_name, members, by_user, privs;
-	uint8_t zero[SNAP_HEADER_SIZE - 112];
+	/* version 2: the decision part, each record checked where it is read */
+	struct orgrbac_snap_section principals; /* offset, count of the index */
+	struct orgrbac_snap_section facts;	/* offset, size in bytes of the records */
+	struct orgrbac_snap_section host;	/* offset in facts, size of the host identity */
+	uint64_t host_sum;
+	uint8_t zero[SNAP_HEADER_SIZE - 144];
+};
+
+/* One principal in the index: its record in the facts area, and that record's checksum. */
+struct orgrbac_snap_principal {
+	uint32_t off, len;
+	uint64_t sum;
 };
 
 struct orgrbac_snap_user {
@@ -53,6 +65,7 @@ _Static_assert(sizeof(struct orgrbac_snap_header) == SNAP_HEADER_SIZE, "header l
 _Static_assert(sizeof(struct orgrbac_snap_user) == SNAP_USER_SIZE, "user layout");
 _Static_assert(sizeof(struct orgrbac_snap_role) == SNAP_ROLE_SIZE, "role layout");
 _Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
+_Static_assert(sizeof(struct orgrbac_snap_principal) == SNAP_PRINCIPAL_SIZE, "principal layout");
 
 /*
  * Catches truncation and stray writes, not forgery: only root can write the
@@ -85,5 +98,27 @@ static inline int orgrbac_snap_cmp_member(const void *a, const void *b)
 		return x->user < y->user ? -1 : 1;
 	return 0;
 }
+
+/* A record's checksum binds its place too: a record moved or an index entry swapped fails. */
+static inline uint64_t orgrbac_snap_record_sum(const unsigned char *p, uint32_t off, uint32_t len)
+{
+	return orgrbac_snap_checksum(p, len) ^
+	       (((uint64_t)off << 32) | len) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Record kinds, the first word after a principal's uid. */
+#define SNAP_REC_FACTS	 1u
+#define SNAP_REC_REFUSED 2u
+
+/* Window flags in a record. */
+#define SNAP_WIN_NOT_BEFORE 1u
+#define SNAP_WIN_NOT_AFTER  2u
+#define SNAP_WIN_MALFORMED  4u
+
+/* Bounds a record may not exceed (the reader's, whatever the file says). */
+#define SNAP_REC_MAX_EXTERNAL 1024
+#define SNAP_REC_MAX_GRANTS   4096
+#define SNAP_REC_MAX_ROLES    4096
+#define SNAP_REC_MAX_LIST     4096 /* privileges of a role, scopes of a grant, host services */
 
 #endif

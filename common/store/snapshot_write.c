@@ -11,16 +11,9 @@
 #include "snapshot_format.h"
 #include "replace.h"
 #include "snapshot_write.h"
+#include "snapshot_write_int.h"
 
-/* A growing byte buffer with a hard bound. */
-struct out {
-	unsigned char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-/* Room for `end` bytes in all, at most SNAP_FILE_MAX; false, and failed for good, otherwise. */
-static bool out_room(struct out *o, size_t end)
+bool orgrbac_out_room(struct out *o, size_t end)
 {
 	unsigned char *p;
 
@@ -39,13 +32,12 @@ static bool out_room(struct out *o, size_t end)
 	return true;
 }
 
-/* `n` zeroed bytes at the next 8-byte boundary; their offset, or 0 when out of room. */
-static size_t out_reserve(struct out *o, size_t n)
+size_t orgrbac_out_reserve(struct out *o, size_t n)
 {
 	size_t at = (o->len + 7) & ~(size_t)7;
 
 	/* n is checked alone first, so that at + n cannot wrap. */
-	if (!out_room(o, n > SNAP_FILE_MAX ? SIZE_MAX : at + n))
+	if (!orgrbac_out_room(o, n > SNAP_FILE_MAX ? SIZE_MAX : at + n))
 		return 0;
 	memset(o->p + o->len, 0, at + n - o->len);
 	o->len = at + n;
@@ -57,7 +49,7 @@ static uint32_t out_string(struct out *o, size_t strings_at, const char *s)
 {
 	size_t n = strlen(s) + 1, at = o->len;
 
-	if (!out_room(o, o->len + n))
+	if (!orgrbac_out_room(o, o->len + n))
 		return 0;
 	memcpy(o->p + at, s, n);
 	o->len += n;
@@ -185,7 +177,7 @@ struct tables {
 
 /* Where each section starts in the output. */
 struct layout {
-	size_t users, roles, by_name, members, by_user, privs, strings;
+	size_t users, roles, by_name, members, by_user, privs, strings, strings_end;
 };
 
 static void tables_free(struct tables *t)
@@ -292,13 +284,13 @@ static void put_roles(struct out *o, const struct orgrbac_view *v, const struct 
 	}
 }
 
+/* The header; the decision part's fields are in *h already. */
 static void put_header(struct out *o, const struct orgrbac_view *v, const struct tables *t,
-		       const struct layout *at, uint64_t generation, int64_t synced_at,
-		       int64_t max_age)
+		       const struct layout *at, struct orgrbac_snap_header *hp, uint64_t generation,
+		       int64_t synced_at, int64_t max_age)
 {
-	struct orgrbac_snap_header h;
+	struct orgrbac_snap_header h = *hp;
 
-	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, SNAP_MAGIC, 8);
 	h.version = SNAP_VERSION;
 	h.header_size = SNAP_HEADER_SIZE;
@@ -306,8 +298,8 @@ static void put_header(struct out *o, const struct orgrbac_view *v, const struct
 	h.generation = generation;
 	h.synced_at = synced_at;
 	h.max_age = max_age;
-	h.strings =
-	    (struct orgrbac_snap_section){(uint32_t)at->strings, (uint32_t)(o->len - at->strings)};
+	h.strings = (struct orgrbac_snap_section){(uint32_t)at->strings,
+						  (uint32_t)(at->strings_end - at->strings)};
 	h.users = (struct orgrbac_snap_section){(uint32_t)at->users, (uint32_t)v->n_users};
 	h.roles = (struct orgrbac_snap_section){(uint32_t)at->roles, (uint32_t)v->n_roles};
 	h.by_name = (struct orgrbac_snap_section){(uint32_t)at->by_name, (uint32_t)v->n_roles};
@@ -315,7 +307,8 @@ static void put_header(struct out *o, const struct orgrbac_view *v, const struct
 	h.by_user = (struct orgrbac_snap_section){(uint32_t)at->by_user, (uint32_t)v->n_members};
 	h.privs = (struct orgrbac_snap_section){(uint32_t)at->privs, (uint32_t)t->n_privs};
 	memcpy(o->p, &h, sizeof(h));
-	h.checksum = orgrbac_snap_checksum(o->p + 32, o->len - 32);
+	/* The group part only: the decision part's records carry their own. */
+	h.checksum = orgrbac_snap_checksum(o->p + 32, h.principals.off - 32);
 	memcpy(o->p, &h, sizeof(h));
 }
 
@@ -324,24 +317,27 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 {
 	struct tables t;
 	struct layout at;
+	struct orgrbac_snap_header h;
 	int rc = -1;
 
+	memset(&h, 0, sizeof(h));
 	if (tables_make(v, &t, err) != 0)
 		goto out;
-	out_reserve(o, SNAP_HEADER_SIZE);
-	at.users = out_reserve(o, v->n_users * SNAP_USER_SIZE);
-	at.roles = out_reserve(o, v->n_roles * SNAP_ROLE_SIZE);
-	at.by_name = out_reserve(o, v->n_roles * 4);
-	at.members = out_reserve(o, v->n_members * SNAP_MEMBER_SIZE);
-	at.by_user = out_reserve(o, v->n_members * 4);
-	at.privs = out_reserve(o, t.n_privs * 4);
-	at.strings = out_reserve(o, 1); /* offset 0: the empty string */
+	orgrbac_out_reserve(o, SNAP_HEADER_SIZE);
+	at.users = orgrbac_out_reserve(o, v->n_users * SNAP_USER_SIZE);
+	at.roles = orgrbac_out_reserve(o, v->n_roles * SNAP_ROLE_SIZE);
+	at.by_name = orgrbac_out_reserve(o, v->n_roles * 4);
+	at.members = orgrbac_out_reserve(o, v->n_members * SNAP_MEMBER_SIZE);
+	at.by_user = orgrbac_out_reserve(o, v->n_members * 4);
+	at.privs = orgrbac_out_reserve(o, t.n_privs * 4);
+	at.strings = orgrbac_out_reserve(o, 1); /* offset 0: the empty string */
 	if (!o->failed)
 		put_users(o, v, &t, &at);
 	if (!o->failed)
 		put_roles(o, v, &t, &at);
 	/* Pad to 8 so that the checksum's words and the file size agree with the reader. */
-	out_reserve(o, 0);
+	orgrbac_out_reserve(o, 0);
+	at.strings_end = o->len;
 	if (o->failed || o->len - at.strings > UINT32_MAX) {
 		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
 			       SNAP_FILE_MAX);
@@ -350,7 +346,9 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 	memcpy(o->p + at.by_name, t.by_name, v->n_roles * 4);
 	memcpy(o->p + at.members, t.mem, v->n_members * SNAP_MEMBER_SIZE);
 	memcpy(o->p + at.by_user, t.by_user, v->n_members * 4);
-	put_header(o, v, &t, &at, generation, synced_at, max_age);
+	if (orgrbac_snap_put_facts(o, v, &h, err) != 0)
+		goto out;
+	put_header(o, v, &t, &at, &h, generation, synced_at, max_age);
 	rc = 0;
 out:
 	tables_free(&t);

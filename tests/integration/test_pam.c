@@ -523,9 +523,9 @@ static void ignore_users_read(void **state)
 
 /*
  * offline = snapshot: with every server down, a fresh snapshot written by
- * orgrbac sync decides the account question; only a positive answer allows,
- * a user it does not know and a stale snapshot stay unavailable, and the
- * 2FA exemption is never granted offline.
+ * orgrbac sync decides the account question with the same policy engine
+ * (its decision part); a stale snapshot stays unavailable, and the 2FA
+ * exemption is never granted offline.
  */
 static void offline_snapshot(void **state)
 {
@@ -555,8 +555,9 @@ static void offline_snapshot(void **state)
 	assert_non_null(strstr(logged.last, "offline"));
 	assert_int_equal(call(acct_fn, "sudo", "alice", arg, NULL), PAM_SUCCESS);
 	assert_int_equal(call(acct_fn, "sudo", "bob", arg, NULL), PAM_PERM_DENIED);
-	assert_int_equal(call(acct_fn, "sshd", "nobody", arg, NULL), PAM_AUTHINFO_UNAVAIL);
-	assert_int_equal(call(acct_fn, "sshd", "uma", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_int_equal(call(acct_fn, "sshd", "nobody", arg, NULL), PAM_USER_UNKNOWN);
+	assert_int_equal(call(acct_fn, "sshd", "uma", arg, NULL), PAM_ACCT_EXPIRED);
+	assert_int_equal(call(acct_fn, "sshd", "olga", arg, NULL), PAM_SUCCESS);
 	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
 			 PAM_AUTHINFO_UNAVAIL);
 	/* the snapshot is older than offline_max_age = 1 */
@@ -564,6 +565,150 @@ static void offline_snapshot(void **state)
 	snprintf(arg, sizeof(arg), "config=%s", stale_conf);
 	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
 	assert_non_null(strstr(logged.last, "older than"));
+}
+
+static void copy_file(const char *from, const char *to)
+{
+	FILE *in = fopen(from, "r"), *out = fopen(to, "w");
+	int c;
+
+	assert_non_null(in);
+	assert_non_null(out);
+	while ((c = fgetc(in)) != EOF)
+		fputc(c, out);
+	fclose(in);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* Sync `conf_path`'s host into `snapshot` with the CLI; false when ORGRBAC names none. */
+static bool sync_into(const char *extra_conf, const char *conf_path)
+{
+	const char *orgrbac = getenv("ORGRBAC");
+	char *cmd;
+
+	if (orgrbac == NULL)
+		return false;
+	write_conf(conf_path, ldap_uri, extra_conf);
+	assert_true(asprintf(&cmd, "'%s' sync --config '%s' >/dev/null", orgrbac, conf_path) > 0);
+	assert_int_equal(system(cmd), 0);
+	free(cmd);
+	return true;
+}
+
+/* A configuration deciding from `snapshot` (every server dead) with `extra` in [pam]. */
+static void snapshot_conf(const char *name, const char *snapshot, const char *extra, char *arg,
+			  size_t len)
+{
+	char path[300], text[800];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	snprintf(text, sizeof(text), "source = snapshot\n%s\n\n[nss]\nsnapshot = %s\n", extra,
+		 snapshot);
+	write_conf(path, "ldap://127.0.0.1:1/", text);
+	snprintf(arg, len, "config=%s", path);
+}
+
+/*
+ * source = snapshot: the account decision and the 2FA exemption from the
+ * snapshot's decision part, as live decides them (the servers are dead: no
+ * answer can come from them); a stale, missing, corrupt or other host's
+ * snapshot is PAM_AUTHINFO_UNAVAIL with the reason logged.
+ */
+static void source_snapshot(void **state)
+{
+	char snap[300], sync_conf[300], extra[400], arg[400], copy[320];
+	FILE *f;
+	long size;
+	int c;
+
+	snprintf(snap, sizeof(snap), "%s/source.db", dir);
+	snprintf(sync_conf, sizeof(sync_conf), "%s/source-sync.conf", dir);
+	snprintf(extra, sizeof(extra), "\n[nss]\nsnapshot = %s\n", snap);
+	if (!sync_into(extra, sync_conf)) {
+		print_message("skipped: ORGRBAC names the CLI\n");
+		skip();
+	}
+	snapshot_conf("source.conf", snap, "", arg, sizeof(arg));
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sudo", "alice", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "bob", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sudo", "bob", arg, NULL), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "dave", arg, NULL), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "olga", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "gus", arg, NULL), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "hank", arg, NULL), PAM_SUCCESS);
+	assert_int_equal(call(acct_fn, "sshd", "uma", arg, NULL), PAM_ACCT_EXPIRED);
+	/* the entry's name from its DN, as sync reads it (live: its cn) */
+	assert_non_null(strstr(said, "mbrella is disabled"));
+	assert_int_equal(call(acct_fn, "sshd", "ian", arg, NULL), PAM_ACCT_EXPIRED);
+	assert_int_equal(call(acct_fn, "sshd", "nobody", arg, NULL), PAM_USER_UNKNOWN);
+	assert_int_equal(call(acct_fn, "sshd", "ALICE", arg, NULL), PAM_PERM_DENIED);
+	assert_int_equal(call(acct_fn, "sshd", "root", arg, NULL), PAM_IGNORE);
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL), PAM_SUCCESS);
+	assert_int_equal(call(auth_fn, "sshd", "alice", arg, "mfa_exempt", NULL), PAM_IGNORE);
+	assert_int_equal(call(auth_fn, "sshd", "hank", arg, "mfa_exempt", NULL), PAM_IGNORE);
+	assert_int_equal(call(auth_fn, "sshd", "uma", arg, "mfa_exempt", NULL), PAM_IGNORE);
+
+	/* another host identity: the same file, another resource or services */
+	snprintf(copy, sizeof(copy), "%s/other-host.conf", dir);
+	f = fopen(copy, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"[ldap]\nuri = ldap://127.0.0.1:1/\nbase = dc=example,dc=com\ntimeout = 2\n\n"
+		"[host]\norg = acme\nservices = payments\nresource = web01.example.com\n\n"
+		"[pam]\nignore_users = root\nsource = snapshot\ndefault_require = host:login\n\n"
+		"[nss]\nsnapshot = %s\n",
+		snap);
+	fclose(f);
+	snprintf(arg, sizeof(arg), "config=%s", copy);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logged.last, "built for other services"));
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
+			 PAM_AUTHINFO_UNAVAIL);
+
+	/* missing */
+	snapshot_conf("missing.conf", "/nonexistent/snapshot.db", "", arg, sizeof(arg));
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logged.last, "snapshot"));
+
+	/* corrupt: one byte of the last record (the decision part's end) */
+	snprintf(copy, sizeof(copy), "%s/corrupt.db", dir);
+	copy_file(snap, copy);
+	f = fopen(copy, "r+");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, -2, SEEK_END), 0);
+	c = fgetc(f);
+	assert_int_equal(fseek(f, -2, SEEK_END), 0);
+	fputc(c ^ 0x21, f);
+	fclose(f);
+	snapshot_conf("corrupt.conf", copy, "", arg, sizeof(arg));
+	for (const char *const *u = (const char *const[]){"alice", "zed", "vic", "uma", NULL};
+	     *u != NULL; u++) {
+		int rc = call(acct_fn, "sshd", *u, arg, NULL);
+
+		/* the record read is refused; others still decide as before */
+		assert_true(rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_SUCCESS ||
+			    rc == PAM_ACCT_EXPIRED || rc == PAM_USER_UNKNOWN);
+		if (rc == PAM_AUTHINFO_UNAVAIL)
+			assert_non_null(strstr(logged.last, "corrupt"));
+	}
+	/* truncated */
+	f = fopen(copy, "r+");
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	size = ftell(f);
+	fclose(f);
+	assert_int_equal(truncate(copy, size / 2), 0);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logged.last, "truncated"));
+
+	/* stale: older than offline_max_age */
+	snapshot_conf("stale-source.conf", snap, "offline_max_age = 1", arg, sizeof(arg));
+	sleep(2);
+	assert_int_equal(call(acct_fn, "sshd", "alice", arg, NULL), PAM_AUTHINFO_UNAVAIL);
+	assert_non_null(strstr(logged.last, "older than"));
+	assert_int_equal(call(auth_fn, "sshd", "grace", arg, "mfa_exempt", NULL),
+			 PAM_AUTHINFO_UNAVAIL);
 }
 
 static void hostile_names(void **state)
@@ -1321,6 +1466,7 @@ int main(void)
 	    cmocka_unit_test_teardown(prior_factor, capture_reset),
 	    cmocka_unit_test_teardown(directory_down, capture_reset),
 	    cmocka_unit_test_teardown(offline_snapshot, capture_reset),
+	    cmocka_unit_test_teardown(source_snapshot, capture_reset),
 	    cmocka_unit_test_teardown(silent_servers, capture_reset),
 	    cmocka_unit_test_teardown(no_leaks, capture_reset),
 	    cmocka_unit_test_teardown(through_the_stack, capture_reset),

@@ -2,8 +2,10 @@
 /*
  * Property test of the trust model against two real slapd servers (with and
  * without memberOf) and the host snapshot. For random directories it holds:
- *   (a) the two live paths agree (verdict and 2FA exemption), and an offline
- *       allow from the snapshot implies a live allow;
+ *   (a) the two live paths agree (verdict and 2FA exemption), and the
+ *       decision from the snapshot (source = snapshot: sync's decision part,
+ *       orgrbac_snapshot_evaluate) equals the live one, verdict and 2FA
+ *       exemption, for every principal, requirement and several times;
  *   (b) making one security attribute unreadable never turns a refusal into
  *       an allow (nor grants an exemption), on any path;
  *   (c) whatever one tenant writes in its own subtree, no decision on another
@@ -44,6 +46,7 @@
 #include "hostview.h"
 #include "ldapc.h"
 #include "offline.h"
+#include "replica.h"
 #include "snapshot.h"
 #include "snapshot_write.h"
 
@@ -58,6 +61,10 @@
 static const char *const requirements[] = {"host:login", "host:sudo", "host:login && host:sudo",
 					   "none"};
 #define N_REQ (sizeof(requirements) / sizeof(requirements[0]))
+/* Each requirement is decided at several times: now, and three days either side. */
+static const int64_t time_offsets[] = {0, -3 * 86400, 3 * 86400};
+#define N_TIMES (sizeof(time_offsets) / sizeof(time_offsets[0]))
+#define N_CASES (N_REQ * N_TIMES) /* a row's case r: requirement r % N_REQ, time r / N_REQ */
 
 /* What PAM would make of a live decision. */
 enum live_class {
@@ -65,10 +72,10 @@ enum live_class {
 	L_DENY,	   /* PAM_PERM_DENIED: lacks privileges, or data we cannot trust */
 	L_EXPIRED, /* PAM_ACCT_EXPIRED */
 	L_UNKNOWN, /* PAM_USER_UNKNOWN */
+	L_UNAVAIL, /* PAM_AUTHINFO_UNAVAIL: the snapshot could not decide */
 };
 
-static const char *const live_names[] = {"allow", "deny", "expired", "unknown"};
-static const char *const offline_names[] = {"undecided", "allowed", "denied"};
+static const char *const live_names[] = {"allow", "deny", "expired", "unknown", "unavail"};
 
 struct live {
 	unsigned char cls;
@@ -79,8 +86,7 @@ struct live {
 struct row {
 	bool decided;
 	struct live live[N_SERVERS];
-	unsigned char offline; /* enum orgrbac_offline_verdict */
-	char offline_why[160];
+	struct live snap; /* source = snapshot */
 };
 
 struct table {
@@ -142,14 +148,14 @@ static void die(const char *fmt, ...)
 
 static struct row *row_at(struct table *t, size_t p, size_t h, size_t r)
 {
-	return &t->rows[(p * t->n_hosts + h) * N_REQ + r];
+	return &t->rows[(p * t->n_hosts + h) * N_CASES + r];
 }
 
 static void table_init(struct table *t, size_t n_principals, size_t n_hosts)
 {
 	t->n_principals = n_principals;
 	t->n_hosts = n_hosts;
-	t->rows = calloc(n_principals * n_hosts * N_REQ + 1, sizeof(*t->rows));
+	t->rows = calloc(n_principals * n_hosts * N_CASES + 1, sizeof(*t->rows));
 	if (t->rows == NULL)
 		die("out of memory");
 }
@@ -450,58 +456,69 @@ struct worker {
 	pthread_t thread;
 };
 
+/* What PAM would make of an evaluation, live or from the snapshot; false: no decision. */
+static bool classify(const struct orgrbac_evaluation *ev, struct live *l)
+{
+	l->exempt = false;
+	switch (ev->status) {
+	case ORGRBAC_EVAL_DECIDED:
+		switch (ev->decision.verdict) {
+		case ORGRBAC_ALLOW: l->cls = L_ALLOW; break;
+		case ORGRBAC_EXPIRED: l->cls = L_EXPIRED; break;
+		case ORGRBAC_UNKNOWN: l->cls = L_UNKNOWN; break;
+		default: l->cls = L_DENY; break;
+		}
+		l->exempt = ev->decision.verdict == ORGRBAC_ALLOW && ev->decision.mfa_exempt &&
+			    ev->decision.mfa_grant != NULL;
+		snprintf(l->why, sizeof(l->why), "%.190s", ev->decision.reason);
+		return true;
+	case ORGRBAC_EVAL_BADNAME:
+		l->cls = L_UNKNOWN;
+		snprintf(l->why, sizeof(l->why), "bad name: %.180s", ev->err.msg);
+		return true;
+	case ORGRBAC_EVAL_ERROR:
+		l->cls = L_DENY;
+		snprintf(l->why, sizeof(l->why), "error: %.180s", ev->err.msg);
+		return true;
+	default:
+		l->cls = L_UNAVAIL;
+		snprintf(l->why, sizeof(l->why), "unavailable: %.180s", ev->err.msg);
+		return false;
+	}
+}
+
 static void *decide_live(void *arg)
 {
 	struct worker *w = arg;
 	struct run *run = w->run;
 
 	for (size_t p = w->from; p < w->t->n_principals; p++)
-		for (size_t r = 0; r < N_REQ; r++) {
+		for (size_t r = 0; r < N_CASES; r++) {
 			const char *user = run->dir.principals[p];
 			struct live *l = &row_at(w->t, p, w->h, r)->live[w->s];
 			struct orgrbac_evaluation ev;
 
-			orgrbac_evaluate(run->cfg[w->h][w->s], user, requirements[r], run->dir.now,
-					 run->trust, &ev);
+			orgrbac_evaluate(run->cfg[w->h][w->s], user, requirements[r % N_REQ],
+					 run->dir.now + time_offsets[r / N_REQ], run->trust, &ev);
 			w->decisions++;
-			switch (ev.status) {
-			case ORGRBAC_EVAL_DECIDED:
-				switch (ev.decision.verdict) {
-				case ORGRBAC_ALLOW: l->cls = L_ALLOW; break;
-				case ORGRBAC_EXPIRED: l->cls = L_EXPIRED; break;
-				case ORGRBAC_UNKNOWN: l->cls = L_UNKNOWN; break;
-				default: l->cls = L_DENY; break;
-				}
-				l->exempt = ev.decision.verdict == ORGRBAC_ALLOW &&
-					    ev.decision.mfa_exempt && ev.decision.mfa_grant != NULL;
-				snprintf(l->why, sizeof(l->why), "%.190s", ev.decision.reason);
-				break;
-			case ORGRBAC_EVAL_BADNAME:
-				l->cls = L_UNKNOWN;
-				l->exempt = false;
-				snprintf(l->why, sizeof(l->why), "bad name: %.180s", ev.err.msg);
-				break;
-			case ORGRBAC_EVAL_ERROR:
-				l->cls = L_DENY;
-				l->exempt = false;
-				snprintf(l->why, sizeof(l->why), "error: %.180s", ev.err.msg);
-				break;
-			default:
+			if (!classify(&ev, l))
 				die("no decision for '%s' on %s: %s", user, run->srv[w->s].uri,
 				    ev.err.msg);
-			}
 			orgrbac_evaluation_free(&ev);
 		}
 	return NULL;
 }
 
+/*
+ * The host's snapshot as sync writes it (the view and the decision part of
+ * the same image), synced at each time decided, and every principal decided
+ * from it as the PAM module does with source = snapshot.
+ */
 static void decide_offline(struct run *run, size_t h, struct table *t, size_t from)
 {
 	const struct orgrbac_config *cfg = run->cfg[h][0];
 	struct orgrbac_image img;
-	struct orgrbac_view view;
 	struct orgrbac_view_params params;
-	struct orgrbac_snapshot *snap = NULL;
 	struct orgrbac_ldap *l = NULL;
 	orgrbac_error err;
 	int rc;
@@ -519,26 +536,31 @@ static void decide_offline(struct run *run, size_t h, struct table *t, size_t fr
 	    .group_prefix = cfg->group_prefix,
 	    .gid_min = cfg->gid_min,
 	};
-	if (orgrbac_view_compute(&img, &params, &view, &err) != 0)
-		die("view: %s", err.msg);
-	orgrbac_image_free(&img);
-	if (orgrbac_snapshot_write(cfg->snapshot, &view, ++run->generation, run->dir.now, MAX_AGE,
-				   &err) != 0)
-		die("snapshot: %s", err.msg);
-	orgrbac_view_free(&view);
-	if (orgrbac_snapshot_open(cfg->snapshot, run->trust ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0,
-				  &snap, &err) != 0)
-		die("snapshot: %s", err.msg);
-	for (size_t p = from; p < t->n_principals; p++)
-		for (size_t r = 0; r < N_REQ; r++) {
-			struct row *row = row_at(t, p, h, r);
+	for (size_t k = 0; k < N_TIMES; k++) {
+		int64_t now = run->dir.now + time_offsets[k];
+		struct orgrbac_view view;
 
-			row->offline = (unsigned char)orgrbac_offline_decide(
-			    snap, run->dir.principals[p], run->req[r], run->dir.now, MAX_AGE,
-			    row->offline_why, sizeof(row->offline_why));
-			run->decisions++;
-		}
-	orgrbac_snapshot_close(snap);
+		if (orgrbac_view_compute(&img, &params, &view, &err) != 0 ||
+		    orgrbac_replica_fill(&img, &params.host, &view, &err) != 0)
+			die("view: %s", err.msg);
+		if (orgrbac_snapshot_write(cfg->snapshot, &view, ++run->generation, now, MAX_AGE,
+					   &err) != 0)
+			die("snapshot: %s", err.msg);
+		orgrbac_view_free(&view);
+		for (size_t p = from; p < t->n_principals; p++)
+			for (size_t r = k * N_REQ; r < (k + 1) * N_REQ; r++) {
+				struct row *row = row_at(t, p, h, r);
+				struct orgrbac_evaluation ev;
+
+				orgrbac_snapshot_evaluate(cfg, run->dir.principals[p],
+							  requirements[r % N_REQ], now, run->trust,
+							  &ev);
+				classify(&ev, &row->snap);
+				orgrbac_evaluation_free(&ev);
+				run->decisions++;
+			}
+	}
+	orgrbac_image_free(&img);
 }
 
 /*
@@ -565,7 +587,7 @@ static void decide_all(struct run *run, struct table *t, size_t from, long skip_
 			run->decisions += w[h][s].decisions;
 		}
 		for (size_t p = from; p < t->n_principals; p++)
-			for (size_t r = 0; r < N_REQ; r++)
+			for (size_t r = 0; r < N_CASES; r++)
 				row_at(t, p, h, r)->decided = true;
 	}
 }
@@ -605,7 +627,8 @@ static void print_row(const char *label, const struct row *row)
 	for (int s = 0; s < N_SERVERS; s++)
 		printf("    %s %-7s%s  %s\n", path[s], live_names[row->live[s].cls],
 		       row->live[s].exempt ? " +2FA-exempt" : "", row->live[s].why);
-	printf("    offline snapshot  %-9s  %s\n", offline_names[row->offline], row->offline_why);
+	printf("    snapshot          %-7s%s  %s\n", live_names[row->snap.cls],
+	       row->snap.exempt ? " +2FA-exempt" : "", row->snap.why);
 }
 
 static void violation(struct run *run, int property, const char *state, const char *what, size_t p,
@@ -621,14 +644,15 @@ static void violation(struct run *run, int property, const char *state, const ch
 	run->failed_dir = true;
 	if (run->details++ >= DETAILS_PER_STATE) {
 		if (run->details <= DETAILS_PER_STATE + BRIEF_PER_STATE)
-			printf("  also (%c): '%s' on the host of %s, require '%s': %s/%s/%s%s\n",
-			       'a' + property, d->principals[p], host->org, requirements[r],
-			       live_names[after->live[0].cls], live_names[after->live[1].cls],
-			       offline_names[after->offline],
+			printf("  also (%c): '%s' on the host of %s, require '%s' at %+llds: "
+			       "%s/%s/%s%s\n",
+			       'a' + property, d->principals[p], host->org, requirements[r % N_REQ],
+			       (long long)time_offsets[r / N_REQ], live_names[after->live[0].cls],
+			       live_names[after->live[1].cls], live_names[after->snap.cls],
 			       before == NULL ? ""
 			       : before->live[0].cls != after->live[0].cls
 				   ? " (live changed)"
-				   : " (exemption or offline changed)");
+				   : " (exemption or snapshot changed)");
 		return;
 	}
 	printf("\nVIOLATION (%c) %s\n", 'a' + property, what);
@@ -636,7 +660,8 @@ static void violation(struct run *run, int property, const char *state, const ch
 	printf("  principal '%s', host of %s (services:", d->principals[p], host->org);
 	for (size_t k = 0; k < host->n_services; k++)
 		printf(" %s", host->services[k]);
-	printf("; resource %s), require '%s'\n", host->resource, requirements[r]);
+	printf("; resource %s), require '%s' at now %+llds\n", host->resource,
+	       requirements[r % N_REQ], (long long)time_offsets[r / N_REQ]);
 	if (before != NULL)
 		print_row("before", before);
 	print_row(before != NULL ? "after" : "decisions", after);
@@ -660,8 +685,7 @@ static void violation(struct run *run, int property, const char *state, const ch
 
 static bool is_allow(const struct row *row, int path)
 {
-	return path < N_SERVERS ? row->live[path].cls == L_ALLOW
-				: row->offline == ORGRBAC_OFFLINE_ALLOWED;
+	return path < N_SERVERS ? row->live[path].cls == L_ALLOW : row->snap.cls == L_ALLOW;
 }
 
 /* (a) in one directory state. */
@@ -669,7 +693,7 @@ static void check_agree(struct run *run, struct table *t, const char *state)
 {
 	for (size_t p = 0; p < t->n_principals; p++)
 		for (size_t h = 0; h < t->n_hosts; h++)
-			for (size_t r = 0; r < N_REQ; r++) {
+			for (size_t r = 0; r < N_CASES; r++) {
 				const struct row *row = row_at(t, p, h, r);
 
 				if (!row->decided)
@@ -680,12 +704,11 @@ static void check_agree(struct run *run, struct table *t, const char *state)
 					violation(run, 0, state,
 						  "the live paths with and without memberOf differ",
 						  p, h, r, NULL, row, NULL);
-				else if (row->offline == ORGRBAC_OFFLINE_ALLOWED &&
-					 row->live[0].cls != L_ALLOW)
-					violation(
-					    run, 0, state,
-					    "the snapshot allows what the live decision refuses", p,
-					    h, r, NULL, row, NULL);
+				else if (row->snap.cls != row->live[0].cls ||
+					 row->snap.exempt != row->live[0].exempt)
+					violation(run, 0, state,
+						  "the snapshot decides otherwise than live", p, h,
+						  r, NULL, row, NULL);
 			}
 }
 
@@ -694,11 +717,11 @@ static void check_narrows(struct run *run, struct table *before, struct table *a
 			  const char *state, const struct prop_edit *edit)
 {
 	static const char *const path[] = {"live with memberOf", "live without memberOf",
-					   "offline"};
+					   "snapshot"};
 
 	for (size_t p = 0; p < after->n_principals; p++)
 		for (size_t h = 0; h < after->n_hosts; h++)
-			for (size_t r = 0; r < N_REQ; r++) {
+			for (size_t r = 0; r < N_CASES; r++) {
 				const struct row *b = row_at(before, p, h, r),
 						 *a = row_at(after, p, h, r);
 				char what[160];
@@ -732,7 +755,7 @@ static void check_isolated(struct run *run, struct table *before, struct table *
 {
 	for (size_t p = 0; p < after->n_principals; p++)
 		for (size_t h = 0; h < after->n_hosts; h++)
-			for (size_t r = 0; r < N_REQ; r++) {
+			for (size_t r = 0; r < N_CASES; r++) {
 				const struct row *a = row_at(after, p, h, r), *b;
 				bool same = true;
 
@@ -752,7 +775,8 @@ static void check_isolated(struct run *run, struct table *before, struct table *
 				for (int s = 0; s < N_SERVERS; s++)
 					same = same && a->live[s].cls == b->live[s].cls &&
 					       a->live[s].exempt == b->live[s].exempt;
-				same = same && a->offline == b->offline;
+				same = same && a->snap.cls == b->snap.cls &&
+				       a->snap.exempt == b->snap.exempt;
 				if (!same)
 					violation(run, 2, state,
 						  "a tenant's writes changed a decision on another "
@@ -868,7 +892,7 @@ static void one_directory(struct run *run, unsigned mutations)
 	if (run->selfcheck) {
 		table_init(&cur, run->dir.n_principals, run->dir.n_orgs);
 		decide_all(run, &cur, 0, -1);
-		for (size_t i = 0; i < cur.n_principals * cur.n_hosts * N_REQ; i++) {
+		for (size_t i = 0; i < cur.n_principals * cur.n_hosts * N_CASES; i++) {
 			const struct row *a = &cur.rows[i], *b = &base.rows[i];
 
 			for (int s = 0; s < N_SERVERS; s++)
@@ -877,10 +901,10 @@ static void one_directory(struct run *run, unsigned mutations)
 					die("self-check: decision %zu differs after the reverts: "
 					    "%s / %s",
 					    i, a->live[s].why, b->live[s].why);
-			if (a->offline != b->offline)
-				die("self-check: offline decision %zu differs after the reverts: "
+			if (a->snap.cls != b->snap.cls || a->snap.exempt != b->snap.exempt)
+				die("self-check: snapshot decision %zu differs after the reverts: "
 				    "%s / %s",
-				    i, a->offline_why, b->offline_why);
+				    i, a->snap.why, b->snap.why);
 		}
 		free(cur.rows);
 	}

@@ -156,6 +156,7 @@ static void design_example_loads(void **state)
 	assert_int_equal(cfg->n_ignore_users, 1);
 	assert_string_equal(cfg->ignore_users[0], "root");
 	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
+	assert_int_equal(cfg->source, ORGRBAC_SOURCE_LIVE);
 	assert_int_equal(cfg->offline_max_age, 3600);
 	assert_int_equal(cfg->n_svc, 2);
 	assert_string_equal(cfg->svc[0].name, "sshd");
@@ -303,6 +304,7 @@ static void values(void **state)
 		    "resource = h1\n"
 		    "[pam]\n"
 		    "ignore_users = ;nobody\n"
+		    "source = SNAPSHOT\n"
 		    "offline = Snapshot\n"
 		    "offline_max_age = 31536000\n"
 		    "mfa_exempt_role = No Second Factor\n"
@@ -326,6 +328,7 @@ static void values(void **state)
 	assert_string_equal(cfg->org, "a.b_c-9");
 	assert_int_equal(cfg->n_services, 1);
 	assert_string_equal(cfg->services[0], "web");
+	assert_int_equal(cfg->source, ORGRBAC_SOURCE_SNAPSHOT);
 	assert_int_equal(cfg->n_ignore_users, 0);
 	assert_null(cfg->ignore_users[0]);
 	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_SNAPSHOT);
@@ -463,6 +466,7 @@ static void bad_host_pam_nss(void **state)
 	    {LDAP_OK HOST_OK "[pam]\nmfa_exempt_role =\n", 8, "[pam] mfa_exempt_role", "empty"},
 	    {LDAP_OK HOST_OK "[pam]\nignore_users = root, a:b\n", 8, "[pam] ignore_users", "'a:b'"},
 	    {LDAP_OK HOST_OK "[pam]\noffline = allow\n", 8, "[pam] offline", "deny or snapshot"},
+	    {LDAP_OK HOST_OK "[pam]\nsource = ldap\n", 8, "[pam] source", "live or snapshot"},
 	    {LDAP_OK HOST_OK "[pam]\noffline_max_age = 0\n", 8, "[pam] offline_max_age",
 	     "from 1 to 31536000"},
 	    {LDAP_OK HOST_OK "[pam]\noffline_max_age = 31536001\n", 8, "[pam] offline_max_age",

@@ -57,6 +57,7 @@ static void user(struct orgrbac_image *img, const char *uid, const char *dn)
 {
 	struct orgrbac_img_user *u = GROW(img->users, img->n_users);
 
+	memset(u, 0, sizeof(*u));
 	u->uid = xdup(uid);
 	u->dn = xdup(dn);
 }

@@ -297,9 +297,12 @@ static unsigned char *load(size_t *len)
 static void reseal(unsigned char *buf, size_t len)
 {
 	struct orgrbac_snap_header h;
+	size_t end;
 
 	memcpy(&h, buf, sizeof(h));
-	h.checksum = orgrbac_snap_checksum(buf + 32, len - 32);
+	/* the group part, up to the decision part's index (a hostile offset: the whole file) */
+	end = h.principals.off >= 32 && h.principals.off <= len ? h.principals.off : len;
+	h.checksum = orgrbac_snap_checksum(buf + 32, end - 32);
 	memcpy(buf, &h, sizeof(h));
 }
 
@@ -399,7 +402,7 @@ static void corruptions(void **state)
 	memcpy(b, "ORGRBSNQ", 8);
 	refused(b, len, "bad magic");
 	FRESH();
-	h->version = 2;
+	h->version = SNAP_VERSION + 1;
 	reseal(b, len);
 	refused(b, len, "unknown version");
 	FRESH();
@@ -488,7 +491,7 @@ static void corruptions(void **state)
 	refused(b, len, "out of order");
 	/* Reserved header bytes must be zero. */
 	FRESH();
-	b[120] = 1;
+	b[SNAP_HEADER_SIZE - 8] = 1;
 	reseal(b, len);
 	refused(b, len, "unknown header fields");
 	free(b);

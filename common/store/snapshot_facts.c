@@ -1,0 +1,477 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* The snapshot's decision part: one principal's record found, checked and read back as facts. */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "snapshot_facts.h"
+#include "snapshot_int.h"
+
+/*
+ * The decision part, after the group part: an index of 16-byte entries (u32
+ * offset of a record in the facts area, u32 its size, u64 its checksum,
+ * orgrbac_snap_record_sum), sorted by uid case-insensitively, then byte for
+ * byte; then the records. Every value in a record is in the host's byte
+ * order, unaligned:
+ *
+ *   str     u32 length, the bytes, a NUL (no NUL inside)
+ *   window  u32 flags (1: notBefore, 2: notAfter, 4: malformed), i64, i64
+ *   list    u32 count, then count strings
+ *
+ *   host identity: str org, str resource, list services (sorted)
+ *   principal: str uid, u32 kind; kind 2 (refused): str why; kind 1 (facts):
+ *     str dn, str org,
+ *     u32 n, n x external (str dn, str name, u32 kind, u32 mode,
+ *                          u32 role management, window, str unreadable),
+ *     u32 n, n x role (str dn, str name, list privileges),
+ *     u32 n, n x grant (str dn, str name, u32 platform, str org,
+ *                       str unreadable, u32 has role DN, str role DN,
+ *                       u32 role index or 0xffffffff, list scopes, window,
+ *                       str via),
+ *     u32 posix (0 or 1), then when 1: u32 uidNumber, u32 gidNumber,
+ *                       str gecos, str home, str shell
+ *
+ * A record is checked (place, size, checksum, then each value against what
+ * is left of it) only when a lookup reads it.
+ */
+
+struct cur {
+	const unsigned char *p;
+	size_t left;
+	bool bad, nomem;
+};
+
+static uint32_t get_u32(struct cur *c)
+{
+	uint32_t v = 0;
+
+	if (c->bad || c->left < sizeof(v)) {
+		c->bad = true;
+		return 0;
+	}
+	memcpy(&v, c->p, sizeof(v));
+	c->p += sizeof(v);
+	c->left -= sizeof(v);
+	return v;
+}
+
+static int64_t get_i64(struct cur *c)
+{
+	int64_t v = 0;
+
+	if (c->bad || c->left < sizeof(v)) {
+		c->bad = true;
+		return 0;
+	}
+	memcpy(&v, c->p, sizeof(v));
+	c->p += sizeof(v);
+	c->left -= sizeof(v);
+	return v;
+}
+
+/* A string in place: in bounds, NUL-terminated, no NUL inside; NULL (and bad) otherwise. */
+static const char *peek_str(struct cur *c)
+{
+	uint32_t n = get_u32(c);
+	const char *s = (const char *)c->p;
+
+	if (c->bad || n >= c->left || c->p[n] != '\0' || memchr(c->p, '\0', n) != NULL) {
+		c->bad = true;
+		return NULL;
+	}
+	c->p += (size_t)n + 1;
+	c->left -= (size_t)n + 1;
+	return s;
+}
+
+/* A copy of the next string; with `empty_null`, "" is NULL. */
+static char *get_str(struct cur *c, bool empty_null)
+{
+	const char *s = peek_str(c);
+	char *d;
+
+	if (s == NULL || (empty_null && s[0] == '\0'))
+		return NULL;
+	d = strdup(s);
+	if (d == NULL)
+		c->nomem = c->bad = true;
+	return d;
+}
+
+/* A count of items of at least `min` bytes each that can fit in what is left, at most `max`. */
+static size_t get_count(struct cur *c, size_t min, size_t max)
+{
+	uint32_t n = get_u32(c);
+
+	if (c->bad || n > max || n > c->left / min) {
+		c->bad = true;
+		return 0;
+	}
+	return n;
+}
+
+static char **get_list(struct cur *c, size_t *n_out)
+{
+	size_t n = get_count(c, 5, SNAP_REC_MAX_LIST);
+	char **v = c->bad ? NULL : calloc(n + 1, sizeof(*v));
+
+	*n_out = 0;
+	if (v == NULL) {
+		c->nomem = !c->bad;
+		c->bad = true;
+		return NULL;
+	}
+	for (size_t i = 0; i < n && !c->bad; i++)
+		v[i] = get_str(c, false);
+	if (c->bad) {
+		orgrbac_strv_free(v);
+		return NULL;
+	}
+	*n_out = n;
+	return v;
+}
+
+static void get_window(struct cur *c, struct orgrbac_window *w)
+{
+	uint32_t flags = get_u32(c);
+
+	if (flags & ~(SNAP_WIN_NOT_BEFORE | SNAP_WIN_NOT_AFTER | SNAP_WIN_MALFORMED))
+		c->bad = true;
+	w->has_not_before = (flags & SNAP_WIN_NOT_BEFORE) != 0;
+	w->has_not_after = (flags & SNAP_WIN_NOT_AFTER) != 0;
+	w->malformed = (flags & SNAP_WIN_MALFORMED) != 0;
+	w->not_before = get_i64(c);
+	w->not_after = get_i64(c);
+}
+
+/* An unreadable reason into its fixed room; longer than the room is corrupt. */
+static void get_reason(struct cur *c, char *dst)
+{
+	const char *s = peek_str(c);
+
+	if (s == NULL || strlen(s) >= ORGRBAC_UNREADABLE_MAX) {
+		c->bad = true;
+		return;
+	}
+	memcpy(dst, s, strlen(s) + 1);
+}
+
+/* A record of the facts area, checked: its place, size and checksum. */
+static bool record(const struct orgrbac_snapshot *s, uint32_t off, uint32_t len, uint64_t sum,
+		   struct cur *c)
+{
+	memset(c, 0, sizeof(*c));
+	if ((uint64_t)off + len > s->h->facts.n ||
+	    orgrbac_snap_record_sum(s->facts + off, off, len) != sum) {
+		c->bad = true;
+		return false;
+	}
+	c->p = s->facts + off;
+	c->left = len;
+	return true;
+}
+
+/* Index entry `i`'s record, checked. */
+static bool record_at(const struct orgrbac_snapshot *s, size_t i, struct cur *c)
+{
+	struct orgrbac_snap_principal e;
+
+	memcpy(&e, s->principals + i, sizeof(e));
+	return record(s, e.off, e.len, e.sum, c);
+}
+
+size_t orgrbac_snapshot_count_principals(const struct orgrbac_snapshot *s)
+{
+	return s->h->principals.n;
+}
+
+#define corrupt(...) (orgrbac_seterr(err, __VA_ARGS__), ORGRBAC_SNAPF_CORRUPT)
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Are the host's services, as a set, the list at c? */
+static bool same_services(struct cur *c, const struct orgrbac_host *host)
+{
+	size_t n = 0;
+	char **v = get_list(c, &n);
+	const char **mine = calloc(host->n_services + 1, sizeof(*mine));
+	size_t k = 0;
+	bool same = v != NULL && mine != NULL;
+
+	for (size_t i = 0; same && i < host->n_services; i++) {
+		/* a service named twice in the configuration is one service */
+		bool dup = false;
+
+		for (size_t j = 0; j < k && !dup; j++)
+			dup = strcmp(mine[j], host->services[i]) == 0;
+		if (!dup)
+			mine[k++] = host->services[i];
+	}
+	if (same && k > 1)
+		qsort(mine, k, sizeof(*mine), cmp_str);
+	same = same && k == n;
+	for (size_t i = 0; same && i < n; i++)
+		same = strcmp(mine[i], v[i]) == 0;
+	orgrbac_strv_free(v);
+	free(mine);
+	return same;
+}
+
+enum orgrbac_snap_facts_status orgrbac_snapshot_host_check(const struct orgrbac_snapshot *s,
+							   const struct orgrbac_host *host,
+							   orgrbac_error *err)
+{
+	struct cur c;
+	const char *org, *resource;
+
+	if (s->h->host.n == 0)
+		return corrupt("the snapshot holds no decisions (written by an older sync)");
+	if (!record(s, s->h->host.off, s->h->host.n, s->h->host_sum, &c))
+		return corrupt("snapshot: the host identity is corrupt");
+	org = peek_str(&c);
+	resource = peek_str(&c);
+	if (c.bad)
+		return corrupt("snapshot: the host identity is corrupt");
+	if (host->org == NULL || strcmp(org, host->org) != 0)
+		return corrupt("the snapshot was built for organization '%.100s', the host is in "
+			       "'%.100s'",
+			       org, host->org != NULL ? host->org : "");
+	if (host->resource == NULL || strcmp(resource, host->resource) != 0)
+		return corrupt("the snapshot was built for resource '%.100s', the host is "
+			       "'%.100s'",
+			       resource, host->resource != NULL ? host->resource : "");
+	if (!same_services(&c, host))
+		return c.nomem ? ORGRBAC_SNAPF_NOMEM
+			       : corrupt("the snapshot was built for other services than the "
+					 "host's [host] services");
+	return ORGRBAC_SNAPF_FOUND;
+}
+
+/* Room for a count of items (of at least `min` bytes each in the record); NULL for none or bad. */
+static void *get_items(struct cur *c, size_t min, size_t max, size_t size, size_t *n)
+{
+	void *v;
+
+	*n = get_count(c, min, max);
+	if (c->bad || *n == 0)
+		return NULL;
+	v = calloc(*n, size);
+	if (v == NULL)
+		c->nomem = c->bad = true;
+	return v;
+}
+
+static bool get_externals(struct cur *c, struct orgrbac_facts *f)
+{
+	size_t n;
+
+	f->external = get_items(c, 48, SNAP_REC_MAX_EXTERNAL, sizeof(*f->external), &n);
+	if (f->external == NULL)
+		return !c->bad;
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		struct orgrbac_external *x = &f->external[i];
+		uint32_t kind, mode, rm;
+
+		f->n_external = i + 1;
+		x->dn = get_str(c, false);
+		x->name = get_str(c, false);
+		kind = get_u32(c);
+		mode = get_u32(c);
+		rm = get_u32(c);
+		if (kind > ORGRBAC_EXT_KIND_UNKNOWN || mode > ORGRBAC_MODE_UNKNOWN || rm > 1)
+			c->bad = true;
+		x->kind = (enum orgrbac_ext_kind)kind;
+		x->mode = (enum orgrbac_ext_mode)mode;
+		x->role_management = rm == 1;
+		get_window(c, &x->window);
+		get_reason(c, x->unreadable);
+	}
+	return !c->bad;
+}
+
+static bool get_roles(struct cur *c, struct orgrbac_facts *f)
+{
+	size_t n;
+
+	f->roles = get_items(c, 14, SNAP_REC_MAX_ROLES, sizeof(*f->roles), &n);
+	if (f->roles == NULL)
+		return !c->bad;
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		struct orgrbac_role *r = &f->roles[i];
+
+		f->n_roles = i + 1;
+		r->dn = get_str(c, false);
+		r->name = get_str(c, false);
+		r->privileges = get_list(c, &r->n_privileges);
+	}
+	return !c->bad;
+}
+
+/* One grant; its role by index among the facts' roles, already read. */
+static void get_grant(struct cur *c, struct orgrbac_facts *f, struct orgrbac_grant *g)
+{
+	uint32_t platform, has_role, role;
+
+	g->dn = get_str(c, false);
+	g->name = get_str(c, false);
+	platform = get_u32(c);
+	g->platform = platform == 1;
+	g->org = get_str(c, true);
+	get_reason(c, g->unreadable);
+	has_role = get_u32(c);
+	g->role_dn = get_str(c, false);
+	role = get_u32(c);
+	if (platform > 1 || has_role > 1 || (role != UINT32_MAX && role >= f->n_roles) ||
+	    (g->platform == (g->org != NULL)))
+		c->bad = true;
+	if (has_role == 0) {
+		free(g->role_dn);
+		g->role_dn = NULL;
+	}
+	g->role = role != UINT32_MAX && !c->bad ? &f->roles[role] : NULL;
+	g->scopes = get_list(c, &g->n_scopes);
+	get_window(c, &g->window);
+	g->via = get_str(c, true);
+}
+
+static bool get_grants(struct cur *c, struct orgrbac_facts *f)
+{
+	size_t n;
+
+	f->grants = get_items(c, 60, SNAP_REC_MAX_GRANTS, sizeof(*f->grants), &n);
+	if (f->grants == NULL)
+		return !c->bad;
+	for (size_t i = 0; i < n && !c->bad; i++) {
+		f->n_grants = i + 1;
+		get_grant(c, f, &f->grants[i]);
+	}
+	return !c->bad;
+}
+
+/* The posixAccount attributes: read past, checked (the passwd database's, later). */
+static void skip_posix(struct cur *c)
+{
+	uint32_t present = get_u32(c);
+
+	if (present > 1)
+		c->bad = true;
+	if (present != 1)
+		return;
+	(void)get_u32(c);
+	(void)get_u32(c);
+	(void)peek_str(c);
+	(void)peek_str(c);
+	(void)peek_str(c);
+}
+
+/* The rest of a kind-1 record, after its uid and kind. */
+static bool get_facts(struct cur *c, const char *uid, struct orgrbac_facts **out)
+{
+	struct orgrbac_facts *f = calloc(1, sizeof(*f));
+
+	*out = NULL;
+	if (f == NULL) {
+		c->nomem = c->bad = true;
+		return false;
+	}
+	f->user = strdup(uid);
+	if (f->user == NULL)
+		c->nomem = c->bad = true;
+	f->dn = get_str(c, false);
+	f->org = get_str(c, true);
+	if (get_externals(c, f) && get_roles(c, f) && get_grants(c, f))
+		skip_posix(c);
+	if (!c->bad && c->left != 0)
+		c->bad = true; /* bytes after the last value */
+	if (c->bad) {
+		orgrbac_facts_free(f);
+		return false;
+	}
+	*out = f;
+	return true;
+}
+
+/* The uid of index entry i, in place; NULL when its record does not check out. */
+static const char *uid_at(const struct orgrbac_snapshot *s, size_t i, struct cur *c)
+{
+	const char *uid;
+
+	if (!record_at(s, i, c))
+		return NULL;
+	uid = peek_str(c);
+	return c->bad ? NULL : uid;
+}
+
+/* The first index entry whose uid is not below `user` case-insensitively; SIZE_MAX: corrupt. */
+static size_t lower_bound(const struct orgrbac_snapshot *s, const char *user)
+{
+	size_t lo = 0, hi = s->h->principals.n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		struct cur c;
+		const char *uid = uid_at(s, mid, &c);
+
+		if (uid == NULL)
+			return SIZE_MAX;
+		if (strcasecmp(uid, user) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+enum orgrbac_snap_facts_status orgrbac_snapshot_facts(const struct orgrbac_snapshot *s,
+						      const char *user, struct orgrbac_facts **out,
+						      orgrbac_error *err)
+{
+	size_t n = s->h->principals.n, i = lower_bound(s, user);
+	bool other_case = false;
+	struct cur c;
+	const char *uid = NULL;
+
+	*out = NULL;
+	if (s->h->host.n == 0)
+		return corrupt("the snapshot holds no decisions (written by an older sync)");
+	if (i == SIZE_MAX)
+		return corrupt("snapshot: the record of a principal is corrupt");
+	for (; i < n; i++) {
+		if ((uid = uid_at(s, i, &c)) == NULL)
+			break;
+		if (strcasecmp(uid, user) != 0)
+			break;
+		if (strcmp(uid, user) == 0)
+			break;
+		other_case = true;
+	}
+	if (i < n && uid == NULL)
+		return corrupt("snapshot: the record of a principal is corrupt");
+	if (i == n || strcmp(uid, user) != 0) {
+		if (!other_case)
+			return ORGRBAC_SNAPF_NOUSER;
+		orgrbac_seterr(err, "uid '%s' matches an entry only without regard to case", user);
+		return ORGRBAC_SNAPF_REFUSED;
+	}
+	switch (get_u32(&c)) {
+	case SNAP_REC_REFUSED: {
+		const char *why = peek_str(&c);
+
+		if (why == NULL || c.left != 0)
+			break;
+		orgrbac_seterr(err, "%s", why);
+		return ORGRBAC_SNAPF_REFUSED;
+	}
+	case SNAP_REC_FACTS:
+		if (get_facts(&c, uid, out))
+			return ORGRBAC_SNAPF_FOUND;
+		if (c.nomem)
+			return ORGRBAC_SNAPF_NOMEM;
+		break;
+	default: break;
+	}
+	return corrupt("snapshot: the record of '%s' is corrupt", user);
+}
