@@ -137,28 +137,18 @@ static enum cli_args check_args(int argc, char **argv, struct check_args *a)
 		case 'r': a->require = optarg; break;
 		case 'a': a->at = optarg; break;
 		case 'j': a->json = true; break;
-		case 'c':
-			a->path = optarg;
-			break;
-		"%sorgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
-		"                          [--source live|snapshot] [--config PATH]\n"
-		"  Explain whether USER may use service S (default sshd) on this host now,\n"
-		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z), from the directory or\n"
-		"  the snapshot (default: the configuration's [pam] source).\n"
-		"  Exit status: 0 allow, 1 deny, 2 error.\n",
-		lead);
+		case 'c': a->path = optarg; break;
+		case 'S': a->source = optarg; break;
+		default: return cli_usage(c, check_usage);
 		}
 	}
 	if (a->user == NULL && optind < argc)
 		a->user = argv[optind++];
-		"%sorgrbac check USER [--service S] [--require EXPR] [--at TIME] [--json]\n"
-		"                          [--source live|snapshot] [--config PATH]\n"
-		"  Explain whether USER may use service S (default sshd) on this host now,\n"
-		"  or at TIME (ISO 8601, e.g. 2026-12-01T09:00:00Z), from the directory or\n"
-		"  the snapshot (default: the configuration's [pam] source).\n"
-		"  Exit status: 0 allow, 1 deny, 2 error.\n",
-		lead);
-		return ARGS_RUN;
+	if (a->user == NULL || optind != argc ||
+	    (a->source != NULL && strcmp(a->source, "live") != 0 &&
+	     strcmp(a->source, "snapshot") != 0))
+		return cli_usage('?', check_usage);
+	return ARGS_RUN;
 }
 
 /* The evaluation, explained on stdout (or why there is none on stderr); the exit status. */
