@@ -65,8 +65,32 @@ static bool external_window(const struct orgrbac_facts *f, int64_t *from, int64_
 	return *from < *until;
 }
 
-static int add_row(struct orgrbac_review_entry *e, const struct orgrbac_grant *g, int64_t from,
-		   int64_t until, int64_t now, int64_t horizon)
+/* The image's grants by DN, for the rows to name who made and changed each one. */
+struct grant_index {
+	const struct orgrbac_img_grant **by_dn;
+	size_t n;
+};
+
+static int cmp_grant_dn(const void *a, const void *b)
+{
+	return strcmp((*(const struct orgrbac_img_grant *const *)a)->dn,
+		      (*(const struct orgrbac_img_grant *const *)b)->dn);
+}
+
+static const struct orgrbac_img_grant *grant_entry(const struct grant_index *x, const char *dn)
+{
+	struct orgrbac_img_grant key = {.dn = (char *)dn};
+	const struct orgrbac_img_grant *k = &key, **hit;
+
+	if (dn == NULL || x->n == 0)
+		return NULL;
+	hit = bsearch(&k, x->by_dn, x->n, sizeof(*x->by_dn), cmp_grant_dn);
+	return hit != NULL ? *hit : NULL;
+}
+
+static int add_row(struct orgrbac_review_entry *e, const struct grant_index *x,
+		   const struct orgrbac_grant *g, int64_t from, int64_t until, int64_t now,
+		   int64_t horizon)
 {
 	struct orgrbac_review_row *r;
 
@@ -78,6 +102,7 @@ static int add_row(struct orgrbac_review_entry *e, const struct orgrbac_grant *g
 	e->rows = r;
 	e->rows[e->n_rows++] =
 	    (struct orgrbac_review_row){.grant = g,
+					.entry = g != NULL ? grant_entry(x, g->dn) : NULL,
 					.from = from,
 					.until = until,
 					.ends_soon = horizon > 0 && until != ORGRBAC_TIME_MAX &&
@@ -103,8 +128,9 @@ static bool may_cross(const struct orgrbac_facts *f, const struct orgrbac_host *
 }
 
 /* The rows of one principal; -1 out of memory. */
-static int review_one(struct orgrbac_review_entry *e, const struct orgrbac_host *host,
-		      const char *cross, int64_t now, int64_t horizon)
+static int review_one(struct orgrbac_review_entry *e, const struct grant_index *x,
+		      const struct orgrbac_host *host, const char *cross, int64_t now,
+		      int64_t horizon)
 {
 	const struct orgrbac_facts *f = e->facts;
 	bool home = strcasecmp(f->org, host->org) == 0, full;
@@ -115,7 +141,7 @@ static int review_one(struct orgrbac_review_entry *e, const struct orgrbac_host 
 	if (!home && !may_cross(f, host, cross, now))
 		return 0;
 	if (full && home)
-		return add_row(e, NULL, xf, xu, now, horizon);
+		return add_row(e, x, NULL, xf, xu, now, horizon);
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
 		int64_t from = g->window.has_not_before ? g->window.not_before : ORGRBAC_TIME_MIN;
@@ -129,7 +155,7 @@ static int review_one(struct orgrbac_review_entry *e, const struct orgrbac_host 
 			from = xf;
 		if (xu < until)
 			until = xu;
-		if (add_row(e, g, from, until, now, horizon) != 0)
+		if (add_row(e, x, g, from, until, now, horizon) != 0)
 			return -1;
 	}
 	return 0;
@@ -147,17 +173,22 @@ int orgrbac_review_run(const struct orgrbac_image *img, const struct orgrbac_hos
 		       struct orgrbac_review *out, orgrbac_error *err)
 {
 	size_t *order = calloc(img->n_users + 1, sizeof(*order));
+	struct grant_index x = {calloc(img->n_grants + 1, sizeof(*x.by_dn)), img->n_grants};
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (order == NULL || host->org == NULL) {
+	if (order == NULL || x.by_dn == NULL || host->org == NULL) {
 		free(order);
+		free(x.by_dn);
 		orgrbac_seterr(err, host->org == NULL ? "no host organization" : "out of memory");
 		return -1;
 	}
 	for (size_t i = 0; i < img->n_users; i++)
 		order[i] = i;
 	qsort_r(order, img->n_users, sizeof(*order), cmp_uid, (void *)img);
+	for (size_t i = 0; i < img->n_grants; i++)
+		x.by_dn[i] = &img->grants[i];
+	qsort(x.by_dn, x.n, sizeof(*x.by_dn), cmp_grant_dn);
 	for (size_t i = 0; i < img->n_users; i++) {
 		const char *uid = img->users[order[i]].uid, *why;
 		struct orgrbac_review_entry *e;
@@ -182,7 +213,7 @@ int orgrbac_review_run(const struct orgrbac_image *img, const struct orgrbac_hos
 		e = &out->e[out->n++];
 		memset(e, 0, sizeof(*e));
 		e->facts = f;
-		if (review_one(e, host, cross_org_privilege, now, horizon) != 0) {
+		if (review_one(e, &x, host, cross_org_privilege, now, horizon) != 0) {
 			orgrbac_seterr(err, "out of memory");
 			goto out;
 		}
@@ -194,6 +225,7 @@ int orgrbac_review_run(const struct orgrbac_image *img, const struct orgrbac_hos
 	rc = 0;
 out:
 	free(order);
+	free(x.by_dn);
 	if (rc != 0)
 		orgrbac_review_free(out);
 	return rc;

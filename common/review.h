@@ -12,7 +12,8 @@
 
 /* One role a principal holds on the host, through one grant, and when. */
 struct orgrbac_review_row {
-	const struct orgrbac_grant *grant; /* NULL: full access through its external entries */
+	const struct orgrbac_grant *grant;     /* NULL: full access through its external entries */
+	const struct orgrbac_img_grant *entry; /* the grant's entry: who made and changed it */
 	int64_t from, until; /* the grant's window within the external one; ORGRBAC_TIME_MIN/MAX */
 	bool ends_soon;	     /* until falls within the --expiring horizon */
 };

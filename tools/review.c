@@ -116,6 +116,50 @@ static char *external_text(const struct orgrbac_facts *f)
 	return buf;
 }
 
+/* Who made the grant and who changed it last, and when, as the directory records them. */
+static void stamps_text(const struct orgrbac_img_grant *x)
+{
+	if (x == NULL || (x->creator == NULL && x->modifier == NULL))
+		return;
+	printf("; granted by ");
+	put_safe(stdout, x->creator != NULL ? x->creator : "?");
+	printf(" at ");
+	put_gtime(stdout, x->created, false);
+	if (x->modified != NULL && (x->created == NULL || strcmp(x->modified, x->created) != 0)) {
+		printf(", changed by ");
+		put_safe(stdout, x->modifier != NULL ? x->modifier : "?");
+		printf(" at ");
+		put_gtime(stdout, x->modified, false);
+	}
+}
+
+/* The same as CSV fields: created_by,created,modified_by,modified. */
+static void stamps_csv(const struct orgrbac_img_grant *x)
+{
+	const char *v[4] = {NULL, NULL, NULL, NULL};
+	char when[2][32];
+
+	if (x != NULL) {
+		const char *gt[2] = {x->created, x->modified};
+
+		for (size_t i = 0; i < 2; i++) {
+			int64_t t;
+
+			when[i][0] = '\0';
+			if (gt[i] != NULL && orgrbac_gtime_parse(gt[i], &t) == 0)
+				orgrbac_time_format(t, when[i], sizeof(when[i]));
+		}
+		v[0] = x->creator;
+		v[1] = when[0];
+		v[2] = x->modifier;
+		v[3] = when[1];
+	}
+	for (size_t i = 0; i < 4; i++) {
+		fputc(',', stdout);
+		put_csv(v[i] != NULL ? v[i] : "");
+	}
+}
+
 static void review_text(const struct orgrbac_review *r)
 {
 	for (size_t i = 0; i < r->n; i++) {
@@ -147,6 +191,7 @@ static void review_text(const struct orgrbac_review *r)
 			}
 			if (w->ends_soon)
 				printf(" [ENDS SOON]");
+			stamps_text(w->entry);
 			printf("\n");
 		}
 		free(ext);
@@ -155,7 +200,8 @@ static void review_text(const struct orgrbac_review *r)
 
 static void review_csv(const struct orgrbac_review *r)
 {
-	printf("user,dn,role,grant,platform,via,from,until,external,ends_soon\n");
+	printf("user,dn,role,grant,platform,via,from,until,external,ends_soon,"
+	       "created_by,created,modified_by,modified\n");
 	for (size_t i = 0; i < r->n; i++) {
 		const struct orgrbac_review_entry *e = &r->e[i];
 		char *ext = external_text(e->facts);
@@ -178,7 +224,9 @@ static void review_csv(const struct orgrbac_review *r)
 			put_csv(g != NULL ? g->via : "");
 			printf(",%s,%s,", a, b);
 			put_csv(ext);
-			printf(",%s\n", w->ends_soon ? "yes" : "no");
+			printf(",%s", w->ends_soon ? "yes" : "no");
+			stamps_csv(w->entry);
+			printf("\n");
 		}
 		free(ext);
 	}
@@ -252,7 +300,16 @@ static void review_json(const struct orgrbac_host *host, const struct orgrbac_re
 			json_time(w->from);
 			printf(", \"until\": ");
 			json_time(w->until);
-			printf(", \"ends_soon\": %s}", w->ends_soon ? "true" : "false");
+			printf(", \"ends_soon\": %s, \"created_by\": ",
+			       w->ends_soon ? "true" : "false");
+			put_json(stdout, w->entry != NULL ? w->entry->creator : NULL);
+			printf(", \"created\": ");
+			put_gtime(stdout, w->entry != NULL ? w->entry->created : NULL, true);
+			printf(", \"modified_by\": ");
+			put_json(stdout, w->entry != NULL ? w->entry->modifier : NULL);
+			printf(", \"modified\": ");
+			put_gtime(stdout, w->entry != NULL ? w->entry->modified : NULL, true);
+			printf("}");
 		}
 		printf("]}");
 	}

@@ -174,6 +174,10 @@ static int image_grant(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e, char
 	g->scopes = v.scopes;
 	g->n_scopes = v.n_scopes;
 	g->window = v.window;
+	g->creator = orgrbac_first_value(ld, e, "creatorsName");
+	g->created = orgrbac_first_value(ld, e, "createTimestamp");
+	g->modifier = orgrbac_first_value(ld, e, "modifiersName");
+	g->modified = orgrbac_first_value(ld, e, "modifyTimestamp");
 	free(v.role_dn);
 	norm_all(g->grantees, &g->n_grantees);
 	return 0;
@@ -209,8 +213,9 @@ static char *user_attrs[] = {"uid", "uidNumber",     "gidNumber",  "gecos",
 			     "cn",  "homeDirectory", "loginShell", NULL};
 static char *group_attrs[] = {"member", NULL};
 static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
-static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
-			      "orgNotBefore",	"orgNotAfter", NULL};
+static char *grant_attrs[] = {
+    "orgGrantedRole", "orgGrantee",	 "orgScope",	  "orgNotBefore",    "orgNotAfter",
+    "creatorsName",   "createTimestamp", "modifiersName", "modifyTimestamp", NULL};
 static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
 			    "orgNotAfter",     "orgRoleManagement", NULL};
 

@@ -34,6 +34,10 @@ void orgrbac_image_free(struct orgrbac_image *img)
 		free(img->grants[i].role_dn);
 		orgrbac_strv_free(img->grants[i].grantees);
 		orgrbac_strv_free(img->grants[i].scopes);
+		free(img->grants[i].creator);
+		free(img->grants[i].created);
+		free(img->grants[i].modifier);
+		free(img->grants[i].modified);
 	}
 	for (size_t i = 0; i < img->n_externals; i++)
 		free(img->externals[i].dn);

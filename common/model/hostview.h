@@ -125,6 +125,8 @@ struct orgrbac_img_grant {
 	char **scopes;
 	size_t n_scopes;
 	struct orgrbac_window window;
+	/* Who made and last changed it, when (operational attributes); NULL when unread. */
+	char *creator, *created, *modifier, *modified;
 };
 
 struct orgrbac_img_external {

@@ -139,13 +139,22 @@ grep -q "^leo: role 'Member' by grant 'leo-member-2035' .*from 2035-01-01T00:00:
 grep -q "^pat: role 'Member' .*until 2036-01-01T00:00:00Z; external partner 'contoso' window" \
 	<<<"$out" && orgrbac_ok || orgrbac_ko "pat's window: $out"
 ! grep -q "ENDS SOON" <<<"$out" && orgrbac_ok || orgrbac_ko "nothing ends soon without --expiring: $out"
+# who made each grant and when, from the directory's operational attributes
+grep -qE "^alice: role 'Org Admin' by grant 'alice-org-admin' .*; granted by cn=[^ ]+ at 2[0-9]{3}-[0-9]{2}-[0-9]{2}T" \
+	<<<"$out" && orgrbac_ok || orgrbac_ko "review does not say who made alice's grant: $out"
 out=$("$ORGRBAC" review --at 2035-12-20T00:00:00Z --expiring 30d --config "$conf")
 got=$(grep 'ENDS SOON' <<<"$out" | cut -d: -f1 | sort -u | tr '\n' ' ')
 [ "$got" = "grace leo pat " ] && orgrbac_ok || orgrbac_ko "ending within 30 days of 2035-12-20: [$got]: $out"
 "$ORGRBAC" review --at "$AT" --json --config "$conf" >"$WORK/review.json"
 python3 -m json.tool "$WORK/review.json" >/dev/null && orgrbac_ok || orgrbac_ko "review --json is not JSON"
+python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+rows = [r for p in d["principals"] for r in p["roles"] if r["grant"]]
+assert rows and all(r["created_by"] and r["created"].endswith("Z") for r in rows), rows' \
+	"$WORK/review.json" && orgrbac_ok || orgrbac_ko "review --json lacks created_by/created"
 "$ORGRBAC" review --at "$AT" --csv --config "$conf" >"$WORK/review.csv"
-python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r) > 10 and all(x["user"] for x in r), r' \
+python3 -c 'import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert len(r) > 10 and all(x["user"] for x in r) and all(x["created_by"] for x in r if x["grant"]), r' \
 	"$WORK/review.csv" && orgrbac_ok || orgrbac_ko "review --csv does not parse: $(head -3 "$WORK/review.csv")"
 "$ORGRBAC" review --expiring soon --config "$conf" >/dev/null 2>&1
 [ $? -eq 2 ] && orgrbac_ok || orgrbac_ko "a bad --expiring is not exit 2"
