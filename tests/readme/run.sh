@@ -236,6 +236,21 @@ inside() {
 	grep -q 'Insufficient access (50)' <<<"$out" && ok "the host cannot delete a grant" ||
 		ko "the host deleting a grant: $out"
 
+	phase "the README's grant and revoke, as the directory's administrator"
+	admin=(-H "$uri" -D "cn=admin,$B" -y "$root/root/admin.pw" --config "$work/host/orgrbac.conf")
+	out=$("$build/orgrbac" grant 'Service Owner' --user bob --service payments --for 7d "${admin[@]}" 2>&1) &&
+		ok "orgrbac grant 'Service Owner' --user bob --service payments --for 7d: $out" ||
+		ko "orgrbac grant: $out"
+	out=$("$build/orgrbac" check bob --service sudo --config "$work/host/orgrbac.conf" 2>&1) &&
+		ok "bob may sudo now" || ko "bob's sudo after the grant: $out"
+	out=$("$build/orgrbac" grants --user bob "${admin[@]}" 2>&1)
+	grep -q "Service Owner" <<<"$out" && ok "orgrbac grants --user bob lists it" ||
+		ko "orgrbac grants --user bob: $out"
+	out=$("$build/orgrbac" revoke 'Service Owner' --user bob "${admin[@]}" 2>&1) &&
+		ok "orgrbac revoke 'Service Owner' --user bob: $out" || ko "orgrbac revoke: $out"
+	"$build/orgrbac" check bob --service sudo --config "$work/host/orgrbac.conf" >/dev/null 2>&1
+	[ $? -eq 1 ] && ok "bob may not sudo after the revoke" || ko "bob's sudo after the revoke"
+
 	phase "nslcd from the README's nslcd.conf and nsswitch lines"
 	{
 		block nslcd.conf | sed -e "s|^uri .*|uri $uri|" \
