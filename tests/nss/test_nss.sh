@@ -137,7 +137,9 @@ where = {'generation': (32, '=Q'), 'synced_at': (40, '=q'), 'max_age': (48, '=q'
 for kv in sys.argv[2:]:
     k, v = kv.split('=')
     struct.pack_into(where[k][1], b, where[k][0], int(v))
-mask, h, data = (1 << 64) - 1, 0xcbf29ce484222325, bytes(b[32:])
+# the header's checksum covers bytes 32 up to the principals' index (offset at 112)
+end = struct.unpack_from('=I', b, 112)[0]
+mask, h, data = (1 << 64) - 1, 0xcbf29ce484222325, bytes(b[32:end])
 i = 0
 while i + 8 <= len(data):
     h = ((h ^ struct.unpack_from('=Q', data, i)[0]) * 0x100000001b3) & mask
