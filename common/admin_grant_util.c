@@ -78,10 +78,13 @@ int orgrbac_grant_cn(const char *role_name, const char *role_dn, char *const *na
 		     size_t n_scopes, char *buf, size_t len)
 {
 	uint32_t h = 2166136261u;
-	char *role = orgrbac_dn_norm(role_dn);
+	char *role;
 	size_t cap = ORGRBAC_GRANT_CN_MAX - 9; /* room for "-" and 8 hex digits */
 
-	if (len < ORGRBAC_GRANT_CN_MAX + 1 || role == NULL)
+	if (len < ORGRBAC_GRANT_CN_MAX + 1)
+		goto fail;
+	role = orgrbac_dn_norm(role_dn);
+	if (role == NULL)
 		goto fail;
 	h = fnv(h, role);
 	free(role);
