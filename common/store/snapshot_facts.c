@@ -41,31 +41,32 @@ struct cur {
 	bool bad, nomem;
 };
 
+/* The next n bytes into out, or zeros (and bad) when fewer are left. */
+static void get_bytes(struct cur *c, void *out, size_t n)
+{
+	if (c->bad || c->left < n) {
+		c->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, c->p, n);
+	c->p += n;
+	c->left -= n;
+}
+
 static uint32_t get_u32(struct cur *c)
 {
-	uint32_t v = 0;
+	uint32_t v;
 
-	if (c->bad || c->left < sizeof(v)) {
-		c->bad = true;
-		return 0;
-	}
-	memcpy(&v, c->p, sizeof(v));
-	c->p += sizeof(v);
-	c->left -= sizeof(v);
+	get_bytes(c, &v, sizeof(v));
 	return v;
 }
 
 static int64_t get_i64(struct cur *c)
 {
-	int64_t v = 0;
+	int64_t v;
 
-	if (c->bad || c->left < sizeof(v)) {
-		c->bad = true;
-		return 0;
-	}
-	memcpy(&v, c->p, sizeof(v));
-	c->p += sizeof(v);
-	c->left -= sizeof(v);
+	get_bytes(c, &v, sizeof(v));
 	return v;
 }
 
