@@ -16,8 +16,13 @@ make -j"$(nproc)" >make.out 2>&1 || { cat make.out >&2; exit 1; }
 
 # SKIP_TESTS: runners of TESTS to leave out of this run, e.g. those that load our
 # modules into system programs, which cannot host a sanitizer-built module.
+# ONLY_TESTS: the runners to run instead of all of TESTS (the valgrind pass runs
+# those that put our programs under $VALGRIND).
 check_args=()
-if [ -n "${SKIP_TESTS:-}" ]; then
+if [ -n "${ONLY_TESTS:-}" ]; then
+	check_args=(TESTS="$(echo $ONLY_TESTS)")
+	echo "== only: ${check_args[0]#TESTS=}"
+elif [ -n "${SKIP_TESTS:-}" ]; then
 	tests=" $(printf 'orgrbac-print-tests:\n\t@echo $(TESTS)\n' |
 		make -s -f Makefile -f - orgrbac-print-tests) "
 	for t in $SKIP_TESTS; do
