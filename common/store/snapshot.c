@@ -74,8 +74,10 @@
  * to the block's place), every record through the checksum its entry holds
  * (bound to the record's place), then each count and string against the
  * record's size. A lookup meeting a corrupt block or record answers
- * ORGRBAC_SNAP_CORRUPT; the rest of the file still serves. The decision part
- * is read the same way, record by record (snapshot_facts.c).
+ * ORGRBAC_SNAP_CORRUPT; the rest of the file still serves. A checksum that
+ * matched is not computed again for the same mapping (the file is never
+ * changed in place); the bounds are checked at every read. The decision
+ * part is read the same way, record by record (snapshot_facts.c).
  */
 
 /* [off, off + size * n) within the file, on 8 bytes, not before `from`; its end in *end. */
@@ -153,6 +155,8 @@ static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 		return -1;
 	s->regions = s->base + h->regions.off;
 	s->sums = s->base + h->sums.off;
+	/* without it every read hashes what it reads: slower, as safe */
+	s->seen = calloc(((size_t)h->sums.n + h->roles.n + h->users.n) / 8 + 1, 1);
 	return 0;
 }
 

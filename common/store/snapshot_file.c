@@ -90,6 +90,7 @@ void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
 		return;
 	if (s->mapped)
 		munmap((void *)s->base, s->len);
+	free(s->seen);
 	free(s);
 }
 

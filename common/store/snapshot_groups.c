@@ -50,13 +50,38 @@ static struct table names_table(const struct orgrbac_snapshot *s)
 			      SNAP_NAME_SIZE, first};
 }
 
+/* Was the checksum of block, role or user record `bit` checked already (snapshot_int.h)? */
+static bool seen(const struct orgrbac_snapshot *s, size_t bit)
+{
+	return s->seen != NULL &&
+	       ((__atomic_load_n(&s->seen[bit / 8], __ATOMIC_RELAXED) >> (bit % 8)) & 1) != 0;
+}
+
+static void mark_seen(const struct orgrbac_snapshot *s, size_t bit)
+{
+	if (s->seen != NULL)
+		__atomic_fetch_or(&s->seen[bit / 8], (unsigned char)(1u << (bit % 8)),
+				  __ATOMIC_RELAXED);
+}
+
+/* The bits of role idx's and user entry k's records. */
+static size_t role_bit(const struct orgrbac_snapshot *s, size_t idx)
+{
+	return (size_t)s->h->sums.n + idx;
+}
+
+static size_t user_bit(const struct orgrbac_snapshot *s, size_t k)
+{
+	return (size_t)s->h->sums.n + s->h->roles.n + k;
+}
+
 /* Entry i (< t->n) into out, its block checked first; false: the block is corrupt. */
 static bool entry(const struct orgrbac_snapshot *s, const struct table *t, size_t i,
 		  struct probe *pr, void *out)
 {
 	size_t b = i / SNAP_BLOCK;
 
-	if (pr->block != b) {
+	if (pr->block != b && !seen(s, t->first_sum + b)) {
 		size_t first = b * SNAP_BLOCK;
 		size_t bytes = (t->n - first < SNAP_BLOCK ? t->n - first : SNAP_BLOCK) * t->size;
 		uint64_t sum;
@@ -65,8 +90,9 @@ static bool entry(const struct orgrbac_snapshot *s, const struct table *t, size_
 		if (orgrbac_snap_region_sum(t->at + first * t->size, t->off + first * t->size,
 					    bytes) != sum)
 			return false;
-		pr->block = b;
+		mark_seen(s, t->first_sum + b);
 	}
+	pr->block = b;
 	memcpy(out, t->at + i * t->size, t->size);
 	return true;
 }
@@ -78,12 +104,16 @@ struct rec {
 };
 
 static bool record(const struct orgrbac_snapshot *s, uint32_t off, uint32_t len, uint64_t sum,
-		   struct rec *r)
+		   size_t bit, struct rec *r)
 {
-	if ((uint64_t)off + len > s->h->regions.n || off % 8 != 0 ||
-	    orgrbac_snap_region_sum(s->regions + off, (uint64_t)s->h->regions.off + off, len) !=
-		sum)
+	if ((uint64_t)off + len > s->h->regions.n || off % 8 != 0)
 		return false;
+	if (!seen(s, bit)) {
+		if (orgrbac_snap_region_sum(s->regions + off, (uint64_t)s->h->regions.off + off,
+					    len) != sum)
+			return false;
+		mark_seen(s, bit);
+	}
 	r->p = s->regions + off;
 	r->len = len;
 	return true;
@@ -126,7 +156,8 @@ static enum got role_at(const struct orgrbac_snapshot *s, size_t idx, struct rol
 	struct orgrbac_snap_role e;
 	struct orgrbac_snap_rhead h;
 
-	if (!entry(s, &t, idx, &pr, &e) || !record(s, e.off, e.len, e.sum, &out->r) ||
+	if (!entry(s, &t, idx, &pr, &e) ||
+	    !record(s, e.off, e.len, e.sum, role_bit(s, idx), &out->r) ||
 	    out->r.len < SNAP_RHEAD_SIZE)
 		return GOT_CORRUPT;
 	memcpy(&h, out->r.p, sizeof(h));
@@ -160,9 +191,10 @@ struct user {
 };
 
 static enum got user_rec(const struct orgrbac_snapshot *s, const struct orgrbac_snap_user *e,
-			 struct user *out)
+			 size_t k, struct user *out)
 {
-	if (!record(s, e->off, e->len, e->sum, &out->r) || out->r.len < SNAP_UHEAD_SIZE)
+	if (!record(s, e->off, e->len, e->sum, user_bit(s, k), &out->r) ||
+	    out->r.len < SNAP_UHEAD_SIZE)
 		return GOT_CORRUPT;
 	memcpy(&out->h, out->r.p, sizeof(out->h));
 	out->name = rec_str(&out->r, out->h.name);
@@ -222,7 +254,7 @@ static enum got find_user(const struct orgrbac_snapshot *s, const char *name, st
 			return GOT_CORRUPT;
 		if (e.hash != h)
 			return GOT_NONE;
-		if (user_rec(s, &e, u) != GOT_IT || orgrbac_snap_name_hash(u->name) != h)
+		if (user_rec(s, &e, i, u) != GOT_IT || orgrbac_snap_name_hash(u->name) != h)
 			return GOT_CORRUPT;
 		if (strcmp(u->name, name) == 0)
 			return GOT_IT;
@@ -385,13 +417,15 @@ static char *carve_str(char **p, size_t *left, const char *s, size_t len)
 
 /*
  * The distinct members of r in force at `now`, in order: a user may hold a
- * role through several grants, adjacent in the record. Each name goes to
+ * role through several grants, adjacent in the record and naming the same
+ * string (the writer's way; a record naming one user by two strings lists
+ * it twice, never more than its members). Each name goes to
  * mem[k] when mem is given. The count, or -1 when a name is corrupt.
  */
 static long members_in_force(const struct role *r, int64_t now, char **mem, char **p, size_t *left,
 			     bool *erange)
 {
-	const char *last = NULL;
+	struct orgrbac_snap_str last = {UINT32_MAX, UINT32_MAX};
 	long k = 0;
 
 	for (uint32_t i = 0; i < r->n_members; i++) {
@@ -400,11 +434,11 @@ static long members_in_force(const struct role *r, int64_t now, char **mem, char
 
 		if (!in_window(m.not_before, m.not_after, now))
 			continue;
+		if (m.name.off == last.off && m.name.len == last.len)
+			continue;
 		if ((name = rec_str(&r->r, m.name)) == NULL)
 			return -1;
-		if (last != NULL && strcmp(last, name) == 0)
-			continue;
-		last = name;
+		last = m.name;
 		if (mem != NULL && (mem[k] = carve_str(p, left, name, m.name.len)) == NULL) {
 			*erange = true;
 			return k;

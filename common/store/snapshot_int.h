@@ -20,6 +20,13 @@ struct orgrbac_snapshot {
 	struct orgrbac_snap_header hdr; /* facts_only: h, with the group part's counts at 0 */
 	const unsigned char *regions;	/* the group part's records */
 	const unsigned char *sums;	/* the tables' block checksums */
+	/*
+	 * One bit per table block, role record and user record (in that order)
+	 * whose checksum matched already: the mapping never changes (the writer
+	 * renames a new file over the old one), so each is hashed once per
+	 * mapping. Set and read with relaxed atomics; NULL: hash every time.
+	 */
+	unsigned char *seen;
 	const struct orgrbac_snap_principal *principals; /* the index, read entry by entry */
 	const unsigned char *facts;			 /* the records */
 };

@@ -277,7 +277,7 @@ static void put_role(struct out *o, const struct orgrbac_view *v, struct tables 
 	const char *cn = vr->cn != NULL ? vr->cn : "";
 	size_t nm = end - first, len, where, pos;
 	struct orgrbac_snap_rhead h = {0};
-	struct orgrbac_snap_str *privs;
+	struct orgrbac_snap_str *privs, name = {0, 0};
 	unsigned char *rec;
 
 	len = SNAP_RHEAD_SIZE + nm * SNAP_MEMBER_SIZE +
@@ -286,7 +286,8 @@ static void put_role(struct out *o, const struct orgrbac_view *v, struct tables 
 	for (size_t j = 0; j < vr->n_privileges; j++)
 		len += strlen(vr->privileges[j]) + 1;
 	for (size_t k = first; k < end; k++)
-		len += strlen(v->users[t->mem[k].user].name) + 1;
+		if (k == first || t->mem[k].user != t->mem[k - 1].user)
+			len += strlen(v->users[t->mem[k].user].name) + 1;
 	where = rec_reserve(o, at, len, &t->role_off[i], &t->role_len[i]);
 	if (o->failed)
 		return;
@@ -312,13 +313,19 @@ static void put_role(struct out *o, const struct orgrbac_view *v, struct tables 
 	for (size_t k = first; k < end; k++) {
 		const struct orgrbac_view_user *u = &v->users[t->mem[k].user];
 		struct orgrbac_snap_member m;
+		bool again = k > first && t->mem[k].user == t->mem[k - 1].user;
 
 		/* in force when both are: the window within the user's external one */
 		m.not_before =
 		    t->mem[k].not_before > u->not_before ? t->mem[k].not_before : u->not_before;
 		m.not_after =
 		    t->mem[k].not_after < u->not_after ? t->mem[k].not_after : u->not_after;
-		rec_put_str(rec, &pos, u->name, &m.name);
+		/* a user holding the role twice: the same string, which the reader counts once */
+		if (again)
+			m.name = name;
+		else
+			rec_put_str(rec, &pos, u->name, &m.name);
+		name = m.name;
 		memcpy(rec + SNAP_RHEAD_SIZE + (k - first) * SNAP_MEMBER_SIZE, &m, sizeof(m));
 	}
 	t->role_sum[i] = orgrbac_snap_region_sum(rec, where, len);
