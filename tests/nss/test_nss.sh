@@ -293,7 +293,8 @@ mkdir -p "$full"
 cp "$snap" "$W/before-full.db"
 out=$(LIBMOUNT_UTAB="$W/utab" unshare --mount --propagation private bash -c '
 	set -e
-	mount -n -t tmpfs -o size=12k orgrbac-full "$1"
+	# room for the snapshot and 8 KiB, of which the filler takes most
+	mount -n -t tmpfs -o size=$((($(stat -c %s "$2") / 4096 + 3) * 4096)) orgrbac-full "$1"
 	cp "$2" "$1/snapshot.db"
 	head -c 6000 /dev/zero >"$1/filler" 2>/dev/null || true
 	sed "s|^snapshot = .*|snapshot = $1/snapshot.db|" "$3" >"$1/../full.conf"
