@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* One sync: lock, the host's groups, the whole directory, the host's view, a new snapshot. */
 #include <errno.h>
+#include <stddef.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "replica.h"
 #include "ldapc.h"
 #include "snapshot.h"
+#include "snapshot_format.h"
 #include "snapshot_write.h"
 #include "sync.h"
 
@@ -122,21 +124,48 @@ static bool read_directory(const struct orgrbac_config *cfg, const struct orgrba
 	return true;
 }
 
+/*
+ * The generation of a snapshot of another format version (an older orgrbac's):
+ * its header's first words, which every version shares (snapshot_format.h).
+ * 0 when the file is none, or of this version.
+ */
+static uint64_t other_version(const struct orgrbac_sync_params *p, const char *path)
+{
+	struct orgrbac_snap_header h;
+	orgrbac_error err;
+	struct stat st;
+	int fd = orgrbac_open_checked(path, p->trust_any_owner ? 0 : ORGRBAC_FILE_ROOT, &st, &err);
+	ssize_t n =
+	    fd < 0 ? -1
+		   : orgrbac_read_full(fd, &h, offsetof(struct orgrbac_snap_header, synced_at));
+
+	if (fd >= 0)
+		close(fd);
+	if (n != (ssize_t)offsetof(struct orgrbac_snap_header, synced_at) ||
+	    memcmp(h.magic, SNAP_MAGIC, 8) != 0 || h.version == SNAP_VERSION)
+		return 0;
+	note(p,
+	     "%s is a snapshot of format version %u, which this orgrbac does not read: "
+	     "replaced now by version %u",
+	     path, h.version, SNAP_VERSION);
+	return h.generation;
+}
+
 /* One more than the old snapshot's generation, never wrapped back to 0; 1 without one. */
-static uint64_t next_generation(const char *path, bool trust_any_owner)
+static uint64_t next_generation(const struct orgrbac_sync_params *p, const char *path)
 {
 	struct orgrbac_snapshot *prev = NULL;
-	uint64_t generation = 1;
+	uint64_t generation = 0;
 	orgrbac_error err;
 
-	if (orgrbac_snapshot_open(path, trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0, &prev,
-				  &err) == 0) {
+	if (orgrbac_snapshot_open(path, p->trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0,
+				  &prev, &err) == 0) {
 		generation = orgrbac_snapshot_generation(prev);
-		if (generation < UINT64_MAX)
-			generation++;
 		orgrbac_snapshot_close(prev);
+	} else {
+		generation = other_version(p, path);
 	}
-	return generation;
+	return generation < UINT64_MAX ? generation + 1 : generation;
 }
 
 /* The view's left_out callback: one more entry in the record. */
@@ -191,7 +220,7 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0 ||
 	    orgrbac_replica_fill(img, &params.host, &view, &r->err) != 0)
 		goto out;
-	r->generation = next_generation(cfg->snapshot, p->trust_any_owner);
+	r->generation = next_generation(p, cfg->snapshot);
 	st = ORGRBAC_SYNC_WRITE;
 	lo.generation = r->generation;
 	lo.synced_at = now;

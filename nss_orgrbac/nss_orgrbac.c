@@ -210,6 +210,7 @@ static enum nss_status group_status(enum orgrbac_snap_status st, int *errnop)
 	case ORGRBAC_SNAP_ERANGE: *errnop = ERANGE; return NSS_STATUS_TRYAGAIN;
 	case ORGRBAC_SNAP_NOMEM: *errnop = ENOMEM; return NSS_STATUS_TRYAGAIN;
 	case ORGRBAC_SNAP_NOTFOUND: *errnop = ENOENT; return NSS_STATUS_NOTFOUND;
+	case ORGRBAC_SNAP_CORRUPT: break;
 	}
 	return unavail(errnop);
 }
@@ -220,7 +221,6 @@ static enum nss_status lookup(const char *name, gid_t gid, struct group *gr, cha
 {
 	int64_t t = now();
 	struct ref *r;
-	long idx;
 	enum nss_status st;
 
 	if (buf == NULL || buflen == 0) {
@@ -235,15 +235,11 @@ static enum nss_status lookup(const char *name, gid_t gid, struct group *gr, cha
 	r = get(t);
 	if (r == NULL)
 		return unavail(errnop);
-	idx = name != NULL ? orgrbac_snapshot_find_name(r->snap, name)
-			   : orgrbac_snapshot_find_gid(r->snap, (uint32_t)gid);
-	if (idx < 0) {
-		*errnop = ENOENT;
-		st = NSS_STATUS_NOTFOUND;
-	} else {
-		st = group_status(orgrbac_snapshot_group(r->snap, (size_t)idx, t, gr, buf, buflen),
-				  errnop);
-	}
+	st = group_status(
+	    name != NULL
+		? orgrbac_snapshot_group_by_name(r->snap, name, t, gr, buf, buflen)
+		: orgrbac_snapshot_group_by_gid(r->snap, (uint32_t)gid, t, gr, buf, buflen),
+	    errnop);
 	put(r);
 	return st;
 }

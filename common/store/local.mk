@@ -9,7 +9,7 @@ libstore_la_SOURCES = \
 	common/store/pamargs.c common/store/pamargs.h \
 	common/store/snapshot_format.h \
 	common/store/snapshot.c common/store/snapshot.h common/store/snapshot_int.h \
-	common/store/snapshot_file.c \
+	common/store/snapshot_file.c common/store/snapshot_groups.c \
 	common/store/snapshot_facts.c common/store/snapshot_facts.h
 libstore_la_CPPFLAGS = $(store_includes) $(ORGRBAC_DEFS)
 # The files sync writes; never linked into the PAM module.

@@ -16,7 +16,7 @@
 #define ORGRBAC_SNAPSHOT_PATH "/var/lib/orgrbac/snapshot.db"
 #endif
 
-/* A mapped, fully validated snapshot. */
+/* A mapped snapshot whose header was checked; every read is checked where it is made. */
 struct orgrbac_snapshot;
 
 enum {
@@ -32,9 +32,11 @@ enum {
 /*
  * Open and map `path` (O_RDONLY|O_CLOEXEC|O_NOFOLLOW|O_NOCTTY): a regular
  * file owned by root, not group/world writable, at most SNAP_FILE_MAX bytes
- * (snapshot_format.h), whose magic, version, size, checksum, every offset,
- * count, index and string, and the order of every sorted table are checked.
- * 0, or -1 with err.
+ * (snapshot_format.h), whose header is checked: magic, version (another
+ * version is refused, naming it), size, the header's checksum, and every
+ * section within the file and in order. Nothing else is read at open: each
+ * lookup checks the blocks and records it reads (snapshot.c). 0, or -1 with
+ * err.
  */
 int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot **out,
 			  orgrbac_error *err);
@@ -69,22 +71,35 @@ enum orgrbac_snap_status {
 	ORGRBAC_SNAP_NOTFOUND, /* no such group or user */
 	ORGRBAC_SNAP_ERANGE,   /* the caller's buffer is too small */
 	ORGRBAC_SNAP_NOMEM,    /* growing the caller's array failed */
+	ORGRBAC_SNAP_CORRUPT,  /* a block or record this lookup reads is corrupt */
 };
 
-/* Group index by name or gid, by binary search; -1 when absent. */
+/*
+ * Group index by name or gid, by binary search; -1 when absent, -2 when a
+ * block or record on the way is corrupt.
+ */
 long orgrbac_snapshot_find_name(const struct orgrbac_snapshot *s, const char *name);
 long orgrbac_snapshot_find_gid(const struct orgrbac_snapshot *s, uint32_t gid);
 
 /*
  * Fill `gr` for group `idx` (0 .. count_roles - 1, in gid order) with the
  * members in force at `now`, every string and the member array in `buf`.
- * ERANGE when buflen is too small, NOTFOUND for an index out of range.
+ * ERANGE when buflen is too small, NOTFOUND for an index out of range,
+ * CORRUPT when the role's record is.
  */
 enum orgrbac_snap_status orgrbac_snapshot_group(const struct orgrbac_snapshot *s, size_t idx,
 						int64_t now, struct group *gr, char *buf,
 						size_t buflen);
 
-/* The group name, gid and directory name of role `idx`; NULL when out of range. */
+/* The same for the group named `name`, or of gid `gid`, the record read and checked once. */
+enum orgrbac_snap_status orgrbac_snapshot_group_by_name(const struct orgrbac_snapshot *s,
+							const char *name, int64_t now,
+							struct group *gr, char *buf, size_t buflen);
+enum orgrbac_snap_status orgrbac_snapshot_group_by_gid(const struct orgrbac_snapshot *s,
+						       uint32_t gid, int64_t now, struct group *gr,
+						       char *buf, size_t buflen);
+
+/* The group name, gid and directory name of role `idx`; NULL when out of range or corrupt. */
 const char *orgrbac_snapshot_role(const struct orgrbac_snapshot *s, size_t idx, uint32_t *gid,
 				  const char **cn);
 
@@ -106,7 +121,8 @@ bool orgrbac_snapshot_user_foreign(const struct orgrbac_snapshot *s, const char 
  * `now`, except `skip` and gids already present, growing *groups as glibc's
  * initgroups_dyn expects: double *size, never beyond `limit` when limit > 0,
  * and stop quietly when the limit is reached. NOTFOUND for an unknown user,
- * or one whose external access is closed at `now`; NOMEM when growing fails.
+ * or one whose external access is closed at `now`; NOMEM when growing fails;
+ * CORRUPT when the user's record (or a block on the way to it) is.
  */
 enum orgrbac_snap_status orgrbac_snapshot_initgroups(const struct orgrbac_snapshot *s,
 						     const char *user, gid_t skip, int64_t now,

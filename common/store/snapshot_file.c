@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The host snapshot's file: opened only when root's alone, mapped, validated, unmapped. */
+/* The host snapshot's file: opened only when root's alone, mapped, its header checked, unmapped. */
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -54,12 +54,11 @@ int orgrbac_snapshot_open(const char *path, int flags, struct orgrbac_snapshot *
 	}
 	/*
 	 * The writer never changes a file in place (it renames a new one over
-	 * it), so this mapping stays what was validated for as long as it lives.
-	 * Validation reads every page anyway: populate them in one go, unless
-	 * only the decision part is wanted, whose records are read one by one.
+	 * it), so this mapping stays what was checked for as long as it lives.
+	 * Nothing is read at open beyond the header: no MAP_POPULATE, a lookup
+	 * touches only the pages it reads.
 	 */
-	map = mmap(NULL, (size_t)st.st_size, PROT_READ,
-		   MAP_SHARED | ((flags & ORGRBAC_SNAP_FACTS_ONLY) != 0 ? 0 : MAP_POPULATE), fd, 0);
+	map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 	close(fd);
 	if (map == MAP_FAILED)
 		return bad("%s: cannot map: %s", path, strerror(errno));
@@ -91,6 +90,7 @@ void orgrbac_snapshot_close(struct orgrbac_snapshot *s)
 		return;
 	if (s->mapped)
 		munmap((void *)s->base, s->len);
+	free(s->seen);
 	free(s);
 }
 

@@ -8,12 +8,18 @@
 #include <string.h>
 
 #define SNAP_MAGIC	    "ORGRBSNP"
-#define SNAP_VERSION	    2
+#define SNAP_VERSION	    3
 #define SNAP_FILE_MAX	    (1024UL * 1024 * 1024) /* bytes: no host needs more */
 #define SNAP_HEADER_SIZE    160
-#define SNAP_USER_SIZE	    32
-#define SNAP_ROLE_SIZE	    32
-#define SNAP_MEMBER_SIZE    24
+#define SNAP_HEADER_SUMMED  32 /* the header's checksum covers bytes 32 .. SNAP_HEADER_SIZE */
+#define SNAP_USER_SIZE	    24 /* an entry of the users' index */
+#define SNAP_ROLE_SIZE	    24 /* an entry of the roles' table */
+#define SNAP_NAME_SIZE	    16 /* an entry of the roles' index by name */
+#define SNAP_BLOCK	    16 /* entries of a table under one checksum */
+#define SNAP_RHEAD_SIZE	    32 /* a role record's fixed part */
+#define SNAP_UHEAD_SIZE	    32 /* a user record's fixed part */
+#define SNAP_MEMBER_SIZE    24 /* a member in a role record */
+#define SNAP_GROUP_SIZE	    24 /* a group in a user record */
 #define SNAP_PRINCIPAL_SIZE 16
 #define SNAP_USER_EXTERNAL  1u
 #define SNAP_USER_FOREIGN   2u /* of another organization than the host's */
@@ -27,11 +33,18 @@ struct orgrbac_snap_header {
 	uint32_t version;
 	uint32_t header_size;
 	uint64_t file_size;
-	uint64_t checksum;
+	uint64_t checksum; /* of bytes 32 .. 160: the header and its section table only */
 	uint64_t generation;
 	int64_t synced_at;
 	int64_t max_age;
-	struct orgrbac_snap_section strings, users, roles, by_name, members, by_user, privs;
+	/* version 3: the group part, each table block and record checked where it is read */
+	struct orgrbac_snap_section regions; /* offset, size in bytes of the records */
+	struct orgrbac_snap_section users;   /* offset, count of the users' index */
+	struct orgrbac_snap_section roles;   /* offset, count of the roles' table (by gid) */
+	struct orgrbac_snap_section by_name; /* offset, count of the roles' index by name */
+	struct orgrbac_snap_section sums;    /* offset, count of the tables' block checksums */
+	uint32_t members;		     /* memberships, for `orgrbac status` */
+	uint32_t zero3[3];
 	/* version 2: the decision part, each record checked where it is read */
 	struct orgrbac_snap_section principals; /* offset, count of the index */
 	struct orgrbac_snap_section facts;	/* offset, size in bytes of the records */
@@ -40,31 +53,68 @@ struct orgrbac_snap_header {
 	uint8_t zero[SNAP_HEADER_SIZE - 144];
 };
 
+/* A string in a record: its offset from the record's start and its length (a NUL follows). */
+struct orgrbac_snap_str {
+	uint32_t off, len;
+};
+
+/* The users' index, sorted by the hash of the name, then the name: each user's record. */
+struct orgrbac_snap_user {
+	uint64_t hash, sum;
+	uint32_t off, len; /* in the records */
+};
+
+/* The roles' table, sorted by gid: each role's record. */
+struct orgrbac_snap_role {
+	uint32_t gid, zero, off, len;
+	uint64_t sum;
+};
+
+/* The roles' index by name, sorted by the hash of the group name, then the name. */
+struct orgrbac_snap_name {
+	uint64_t hash;
+	uint32_t role, zero; /* an index into the roles' table */
+};
+
+/* A role's record: this, then its members, its privileges, then the strings. */
+struct orgrbac_snap_rhead {
+	uint32_t gid, n_members, n_privileges, zero;
+	struct orgrbac_snap_str group, cn;
+};
+
+/* A member in a role's record: the membership's window within the user's external one. */
+struct orgrbac_snap_member {
+	int64_t not_before, not_after;
+	struct orgrbac_snap_str name;
+};
+
+/* A user's record: this, then its groups (by gid), then its name. */
+struct orgrbac_snap_uhead {
+	uint32_t flags, n_groups;
+	int64_t not_before, not_after; /* its external access */
+	struct orgrbac_snap_str name;
+};
+
+/* A group in a user's record: the membership's own window. */
+struct orgrbac_snap_ugroup {
+	int64_t not_before, not_after;
+	uint32_t gid, zero;
+};
+
 /* One principal in the index: its record in the facts area, and that record's checksum. */
 struct orgrbac_snap_principal {
 	uint32_t off, len;
 	uint64_t sum;
 };
 
-struct orgrbac_snap_user {
-	uint32_t name, flags;
-	int64_t not_before, not_after;
-	uint32_t first, count;
-};
-
-struct orgrbac_snap_role {
-	uint32_t gid, group, cn, priv_first, priv_count, member_first, member_count, zero;
-};
-
-struct orgrbac_snap_member {
-	uint32_t role, user;
-	int64_t not_before, not_after;
-};
-
 _Static_assert(sizeof(struct orgrbac_snap_header) == SNAP_HEADER_SIZE, "header layout");
 _Static_assert(sizeof(struct orgrbac_snap_user) == SNAP_USER_SIZE, "user layout");
 _Static_assert(sizeof(struct orgrbac_snap_role) == SNAP_ROLE_SIZE, "role layout");
+_Static_assert(sizeof(struct orgrbac_snap_name) == SNAP_NAME_SIZE, "name layout");
+_Static_assert(sizeof(struct orgrbac_snap_rhead) == SNAP_RHEAD_SIZE, "role record layout");
+_Static_assert(sizeof(struct orgrbac_snap_uhead) == SNAP_UHEAD_SIZE, "user record layout");
 _Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
+_Static_assert(sizeof(struct orgrbac_snap_ugroup) == SNAP_GROUP_SIZE, "group layout");
 _Static_assert(sizeof(struct orgrbac_snap_principal) == SNAP_PRINCIPAL_SIZE, "principal layout");
 
 /*
@@ -87,16 +137,41 @@ static inline uint64_t orgrbac_snap_checksum(const unsigned char *p, size_t n)
 	return h ^ (uint64_t)n;
 }
 
-/* Members are sorted by role, then user. */
-static inline int orgrbac_snap_cmp_member(const void *a, const void *b)
+/*
+ * The group part's checksum: four lanes of 64-bit words, so that checking a
+ * role's record of a few thousand members costs about a microsecond.
+ */
+static inline uint64_t orgrbac_snap_checksum4(const unsigned char *p, size_t n)
 {
-	const struct orgrbac_snap_member *x = a, *y = b;
+	uint64_t lane[4] = {0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL, 0x9e3779b97f4a7c15ULL,
+			    0xc2b2ae3d27d4eb4fULL};
+	uint64_t w, h;
+	size_t i = 0;
 
-	if (x->role != y->role)
-		return x->role < y->role ? -1 : 1;
-	if (x->user != y->user)
-		return x->user < y->user ? -1 : 1;
-	return 0;
+	for (; i + 32 <= n; i += 32)
+		for (int k = 0; k < 4; k++) {
+			memcpy(&w, p + i + 8 * k, 8);
+			lane[k] = (lane[k] ^ w) * 0x100000001b3ULL;
+			lane[k] ^= lane[k] >> 29;
+		}
+	h = orgrbac_snap_checksum((const unsigned char *)lane, sizeof(lane));
+	return h ^ orgrbac_snap_checksum(p + i, n - i) ^ (uint64_t)n;
+}
+
+/* A record's or a table block's checksum in the group part, bound to its place. */
+static inline uint64_t orgrbac_snap_region_sum(const unsigned char *p, uint64_t off, uint64_t len)
+{
+	return orgrbac_snap_checksum4(p, (size_t)len) ^ ((off << 32) ^ len) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* The hash a name is indexed by (users, and roles by group name): FNV-1a. */
+static inline uint64_t orgrbac_snap_name_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+	return h;
 }
 
 /* A record's checksum binds its place too: a record moved or an index entry swapped fails. */

@@ -44,18 +44,6 @@ size_t orgrbac_out_reserve(struct out *o, size_t n)
 	return at;
 }
 
-/* Strings are appended once each; a view has few distinct ones besides names. */
-static uint32_t out_string(struct out *o, size_t strings_at, const char *s)
-{
-	size_t n = strlen(s) + 1, at = o->len;
-
-	if (!orgrbac_out_room(o, o->len + n))
-		return 0;
-	memcpy(o->p + at, s, n);
-	o->len += n;
-	return (uint32_t)(at - strings_at);
-}
-
 static int cmp_user(const void *a, const void *b)
 {
 	return strcmp(((const struct orgrbac_view_user *)a)->name,
@@ -70,11 +58,29 @@ static int cmp_role(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* A membership between sorted positions. */
+struct wmember {
+	uint32_t role, user;
+	int64_t not_before, not_after;
+};
+
+/* Members by role, then user: each role's record lists its members in name order. */
+static int cmp_member(const void *a, const void *b)
+{
+	const struct wmember *x = a, *y = b;
+
+	if (x->role != y->role)
+		return x->role < y->role ? -1 : 1;
+	if (x->user != y->user)
+		return x->user < y->user ? -1 : 1;
+	return 0;
+}
+
 static int cmp_by_user(const void *a, const void *b, void *ctx)
 {
-	const struct orgrbac_snap_member *mem = ctx;
-	const struct orgrbac_snap_member *x = &mem[*(const uint32_t *)a];
-	const struct orgrbac_snap_member *y = &mem[*(const uint32_t *)b];
+	const struct wmember *mem = ctx;
+	const struct wmember *x = &mem[*(const uint32_t *)a];
+	const struct wmember *y = &mem[*(const uint32_t *)b];
 
 	if (x->user != y->user)
 		return x->user < y->user ? -1 : 1;
@@ -83,11 +89,20 @@ static int cmp_by_user(const void *a, const void *b, void *ctx)
 	return 0;
 }
 
-static int cmp_by_name(const void *a, const void *b, void *ctx)
-{
-	const struct orgrbac_view_role *roles = ctx;
+/* Names by hash, then by name: the order of the users' index and the roles' by name. */
+struct hashed {
+	uint64_t hash;
+	const char *name;
+	uint32_t i;
+};
 
-	return strcmp(roles[*(const uint32_t *)a].group, roles[*(const uint32_t *)b].group);
+static int cmp_hashed(const void *a, const void *b)
+{
+	const struct hashed *x = a, *y = b;
+
+	if (x->hash != y->hash)
+		return x->hash < y->hash ? -1 : 1;
+	return strcmp(x->name, y->name);
 }
 
 /* Sort the view and check what the reader will check; -1 with err. */
@@ -167,17 +182,19 @@ fail:
 	return -1;
 }
 
-/* The view's records in the file's order: members by role then user, and the two indexes. */
+/* The view's records in the file's order: members by role then user, and by user then role. */
 struct tables {
 	size_t *um, *rm; /* the view's user and role indexes -> sorted positions */
-	struct orgrbac_snap_member *mem;
-	uint32_t *by_user, *by_name;
-	size_t n_privs;
+	struct wmember *mem;
+	uint32_t *by_user;
+	uint32_t *role_off, *role_len, *user_off, *user_len; /* records, in the records */
+	uint64_t *role_sum, *user_sum;
 };
 
 /* Where each section starts in the output. */
 struct layout {
-	size_t users, roles, by_name, members, by_user, privs, strings, strings_end;
+	size_t users, roles, by_name, sums, regions, regions_end;
+	size_t n_sums;
 };
 
 static void tables_free(struct tables *t)
@@ -186,26 +203,31 @@ static void tables_free(struct tables *t)
 	free(t->rm);
 	free(t->mem);
 	free(t->by_user);
-	free(t->by_name);
+	free(t->role_off);
+	free(t->role_len);
+	free(t->user_off);
+	free(t->user_len);
+	free(t->role_sum);
+	free(t->user_sum);
 }
 
-/* Sort the view and lay out its records; -1 with err. */
+/* Sort the view and order its memberships; -1 with err. */
 static int tables_make(struct orgrbac_view *v, struct tables *t, orgrbac_error *err)
 {
 	memset(t, 0, sizeof(*t));
 	if (view_prepare(v, &t->um, &t->rm, err) != 0)
 		return -1;
-	for (size_t i = 0; i < v->n_roles; i++) {
-		if (v->roles[i].n_privileges > UINT32_MAX / 4 - t->n_privs) {
-			orgrbac_seterr(err, "snapshot: too many privileges");
-			return -1;
-		}
-		t->n_privs += v->roles[i].n_privileges;
-	}
 	t->mem = calloc(v->n_members + 1, sizeof(*t->mem));
 	t->by_user = calloc(v->n_members + 1, sizeof(*t->by_user));
-	t->by_name = calloc(v->n_roles + 1, sizeof(*t->by_name));
-	if (t->mem == NULL || t->by_user == NULL || t->by_name == NULL) {
+	t->role_off = calloc(v->n_roles + 1, sizeof(uint32_t));
+	t->role_len = calloc(v->n_roles + 1, sizeof(uint32_t));
+	t->role_sum = calloc(v->n_roles + 1, sizeof(uint64_t));
+	t->user_off = calloc(v->n_users + 1, sizeof(uint32_t));
+	t->user_len = calloc(v->n_users + 1, sizeof(uint32_t));
+	t->user_sum = calloc(v->n_users + 1, sizeof(uint64_t));
+	if (t->mem == NULL || t->by_user == NULL || t->role_off == NULL || t->role_len == NULL ||
+	    t->role_sum == NULL || t->user_off == NULL || t->user_len == NULL ||
+	    t->user_sum == NULL) {
 		orgrbac_seterr(err, "snapshot: out of memory");
 		return -1;
 	}
@@ -215,79 +237,230 @@ static int tables_make(struct orgrbac_view *v, struct tables *t, orgrbac_error *
 		t->mem[i].not_before = v->members[i].not_before;
 		t->mem[i].not_after = v->members[i].not_after;
 	}
-	qsort(t->mem, v->n_members, sizeof(*t->mem), orgrbac_snap_cmp_member);
+	if (v->n_members > 0)
+		qsort(t->mem, v->n_members, sizeof(*t->mem), cmp_member);
 	for (size_t i = 0; i < v->n_members; i++)
 		t->by_user[i] = (uint32_t)i;
 	qsort_r(t->by_user, v->n_members, sizeof(*t->by_user), cmp_by_user, t->mem);
-	for (size_t i = 0; i < v->n_roles; i++)
-		t->by_name[i] = (uint32_t)i;
-	qsort_r(t->by_name, v->n_roles, sizeof(*t->by_name), cmp_by_name, v->roles);
-	for (size_t i = 1; i < v->n_roles; i++)
-		if (strcmp(v->roles[t->by_name[i - 1]].group, v->roles[t->by_name[i]].group) == 0) {
-			orgrbac_seterr(err, "snapshot: group %s appears twice",
-				       v->roles[t->by_name[i]].group);
-			return -1;
-		}
 	return 0;
 }
 
-/* The user records, each with its range of members-by-user and its name. */
-static void put_users(struct out *o, const struct orgrbac_view *v, const struct tables *t,
-		      const struct layout *at)
+/* A string of a record at `*at` (from the record's start), its reference in `ref`. */
+static void rec_put_str(unsigned char *rec, size_t *at, const char *s, struct orgrbac_snap_str *ref)
+{
+	size_t n = strlen(s);
+
+	ref->off = (uint32_t)*at;
+	ref->len = (uint32_t)n;
+	memcpy(rec + *at, s, n + 1);
+	*at += n + 1;
+}
+
+/* Reserve a record of `len` bytes in the records; its offset there, or 0 with o->failed. */
+static size_t rec_reserve(struct out *o, const struct layout *at, size_t len, uint32_t *off,
+			  uint32_t *len32)
+{
+	size_t where = orgrbac_out_reserve(o, len);
+
+	if (o->failed || len > UINT32_MAX)
+		return o->failed = true, 0;
+	*off = (uint32_t)(where - at->regions);
+	*len32 = (uint32_t)len;
+	return where;
+}
+
+/* Role i's record: head, members [first, end) of t->mem, privileges, strings. */
+static void put_role(struct out *o, const struct orgrbac_view *v, struct tables *t,
+		     const struct layout *at, size_t i, size_t first, size_t end)
+{
+	const struct orgrbac_view_role *vr = &v->roles[i];
+	const char *cn = vr->cn != NULL ? vr->cn : "";
+	size_t nm = end - first, len, where, pos;
+	struct orgrbac_snap_rhead h = {0};
+	struct orgrbac_snap_str *privs, name = {0, 0};
+	unsigned char *rec;
+
+	len = SNAP_RHEAD_SIZE + nm * SNAP_MEMBER_SIZE +
+	      vr->n_privileges * sizeof(struct orgrbac_snap_str) + strlen(vr->group) + 1 +
+	      strlen(cn) + 1;
+	for (size_t j = 0; j < vr->n_privileges; j++)
+		len += strlen(vr->privileges[j]) + 1;
+	for (size_t k = first; k < end; k++)
+		if (k == first || t->mem[k].user != t->mem[k - 1].user)
+			len += strlen(v->users[t->mem[k].user].name) + 1;
+	where = rec_reserve(o, at, len, &t->role_off[i], &t->role_len[i]);
+	if (o->failed)
+		return;
+	rec = o->p + where;
+	h.gid = vr->gid;
+	h.n_members = (uint32_t)nm;
+	h.n_privileges = (uint32_t)vr->n_privileges;
+	pos = SNAP_RHEAD_SIZE + nm * SNAP_MEMBER_SIZE +
+	      vr->n_privileges * sizeof(struct orgrbac_snap_str);
+	rec_put_str(rec, &pos, vr->group, &h.group);
+	rec_put_str(rec, &pos, cn, &h.cn);
+	memcpy(rec, &h, sizeof(h));
+	privs = calloc(vr->n_privileges + 1, sizeof(*privs));
+	if (privs == NULL) {
+		o->failed = true;
+		return;
+	}
+	for (size_t j = 0; j < vr->n_privileges; j++)
+		rec_put_str(rec, &pos, vr->privileges[j], &privs[j]);
+	memcpy(rec + SNAP_RHEAD_SIZE + nm * SNAP_MEMBER_SIZE, privs,
+	       vr->n_privileges * sizeof(*privs));
+	free(privs);
+	for (size_t k = first; k < end; k++) {
+		const struct orgrbac_view_user *u = &v->users[t->mem[k].user];
+		struct orgrbac_snap_member m;
+		bool again = k > first && t->mem[k].user == t->mem[k - 1].user;
+
+		/* in force when both are: the window within the user's external one */
+		m.not_before =
+		    t->mem[k].not_before > u->not_before ? t->mem[k].not_before : u->not_before;
+		m.not_after =
+		    t->mem[k].not_after < u->not_after ? t->mem[k].not_after : u->not_after;
+		/* a user holding the role twice: the same string, which the reader counts once */
+		if (again)
+			m.name = name;
+		else
+			rec_put_str(rec, &pos, u->name, &m.name);
+		name = m.name;
+		memcpy(rec + SNAP_RHEAD_SIZE + (k - first) * SNAP_MEMBER_SIZE, &m, sizeof(m));
+	}
+	t->role_sum[i] = orgrbac_snap_region_sum(rec, where, len);
+}
+
+/* User i's record: head, its memberships [first, end) of t->by_user (by gid), its name. */
+static void put_user(struct out *o, const struct orgrbac_view *v, struct tables *t,
+		     const struct layout *at, size_t i, size_t first, size_t end)
+{
+	const struct orgrbac_view_user *vu = &v->users[i];
+	size_t ng = end - first, pos = SNAP_UHEAD_SIZE + ng * SNAP_GROUP_SIZE;
+	size_t len = pos + strlen(vu->name) + 1, where;
+	struct orgrbac_snap_uhead h = {0};
+	unsigned char *rec;
+
+	where = rec_reserve(o, at, len, &t->user_off[i], &t->user_len[i]);
+	if (o->failed)
+		return;
+	rec = o->p + where;
+	h.flags = (vu->external ? SNAP_USER_EXTERNAL : 0) | (vu->foreign ? SNAP_USER_FOREIGN : 0);
+	h.n_groups = (uint32_t)ng;
+	h.not_before = vu->not_before;
+	h.not_after = vu->not_after;
+	rec_put_str(rec, &pos, vu->name, &h.name);
+	memcpy(rec, &h, sizeof(h));
+	for (size_t k = first; k < end; k++) {
+		const struct wmember *m = &t->mem[t->by_user[k]];
+		struct orgrbac_snap_ugroup g = {0};
+
+		g.not_before = m->not_before;
+		g.not_after = m->not_after;
+		g.gid = v->roles[m->role].gid;
+		memcpy(rec + SNAP_UHEAD_SIZE + (k - first) * SNAP_GROUP_SIZE, &g, sizeof(g));
+	}
+	t->user_sum[i] = orgrbac_snap_region_sum(rec, where, len);
+}
+
+/* Every record: the roles' in gid order, then the users' in name order. */
+static void put_records(struct out *o, const struct orgrbac_view *v, struct tables *t,
+			const struct layout *at)
 {
 	size_t k = 0;
 
-	for (size_t i = 0; i < v->n_users; i++) {
-		struct orgrbac_snap_user r = {0};
+	for (size_t i = 0; i < v->n_roles && !o->failed; i++) {
+		size_t first = k;
 
-		r.flags = (v->users[i].external ? SNAP_USER_EXTERNAL : 0) |
-			  (v->users[i].foreign ? SNAP_USER_FOREIGN : 0);
-		r.not_before = v->users[i].not_before;
-		r.not_after = v->users[i].not_after;
-		r.first = (uint32_t)k;
+		while (k < v->n_members && t->mem[k].role == i)
+			k++;
+		put_role(o, v, t, at, i, first, k);
+	}
+	k = 0;
+	for (size_t i = 0; i < v->n_users && !o->failed; i++) {
+		size_t first = k;
+
 		while (k < v->n_members && t->mem[t->by_user[k]].user == i)
 			k++;
-		r.count = (uint32_t)(k - r.first);
-		r.name = out_string(o, at->strings, v->users[i].name);
-		/* o->p may have moved */
-		if (!o->failed)
-			memcpy(o->p + at->users + i * SNAP_USER_SIZE, &r, sizeof(r));
+		put_user(o, v, t, at, i, first, k);
 	}
 }
 
-/* The role records with their names and privileges; members are already in role order. */
-static void put_roles(struct out *o, const struct orgrbac_view *v, const struct tables *t,
-		      const struct layout *at)
+/* `n` names sorted by hash then name; the second of two alike, or NULL. */
+static const char *hash_order(struct hashed *h, size_t n)
 {
-	size_t k = 0, p = 0;
+	if (n > 0)
+		qsort(h, n, sizeof(*h), cmp_hashed);
+	for (size_t i = 1; i < n; i++)
+		if (h[i - 1].hash == h[i].hash && strcmp(h[i - 1].name, h[i].name) == 0)
+			return h[i].name;
+	return NULL;
+}
 
-	for (size_t i = 0; i < v->n_roles; i++) {
-		struct orgrbac_snap_role r = {0};
+/* The users' index and the roles' table and index by name; -1 with err. */
+static int put_tables(struct out *o, const struct orgrbac_view *v, const struct tables *t,
+		      const struct layout *at, orgrbac_error *err)
+{
+	size_t n = v->n_users > v->n_roles ? v->n_users : v->n_roles;
+	struct hashed *h = calloc(n + 1, sizeof(*h));
+	const char *twice;
 
-		r.gid = v->roles[i].gid;
-		r.member_first = (uint32_t)k;
-		while (k < v->n_members && t->mem[k].role == i)
-			k++;
-		r.member_count = (uint32_t)(k - r.member_first);
-		r.priv_first = (uint32_t)p;
-		r.priv_count = (uint32_t)v->roles[i].n_privileges;
-		r.group = out_string(o, at->strings, v->roles[i].group);
-		r.cn = out_string(o, at->strings, v->roles[i].cn != NULL ? v->roles[i].cn : "");
-		for (size_t j = 0; j < v->roles[i].n_privileges; j++, p++) {
-			uint32_t off = out_string(o, at->strings, v->roles[i].privileges[j]);
+	if (h == NULL)
+		return orgrbac_seterr(err, "snapshot: out of memory"), -1;
+	for (size_t i = 0; i < v->n_users; i++)
+		h[i] = (struct hashed){orgrbac_snap_name_hash(v->users[i].name), v->users[i].name,
+				       (uint32_t)i};
+	(void)hash_order(h, v->n_users); /* names are unique: view_prepare checked */
+	for (size_t k = 0; k < v->n_users; k++) {
+		size_t i = h[k].i;
+		struct orgrbac_snap_user e = {h[k].hash, t->user_sum[i], t->user_off[i],
+					      t->user_len[i]};
 
-			if (!o->failed)
-				memcpy(o->p + at->privs + p * 4, &off, 4);
-		}
-		if (!o->failed)
-			memcpy(o->p + at->roles + i * SNAP_ROLE_SIZE, &r, sizeof(r));
+		memcpy(o->p + at->users + k * SNAP_USER_SIZE, &e, sizeof(e));
 	}
+	for (size_t i = 0; i < v->n_roles; i++) {
+		struct orgrbac_snap_role e = {v->roles[i].gid, 0, t->role_off[i], t->role_len[i],
+					      t->role_sum[i]};
+
+		memcpy(o->p + at->roles + i * SNAP_ROLE_SIZE, &e, sizeof(e));
+		h[i] = (struct hashed){orgrbac_snap_name_hash(v->roles[i].group), v->roles[i].group,
+				       (uint32_t)i};
+	}
+	if ((twice = hash_order(h, v->n_roles)) != NULL) {
+		orgrbac_seterr(err, "snapshot: group %s appears twice", twice);
+		free(h);
+		return -1;
+	}
+	for (size_t k = 0; k < v->n_roles; k++) {
+		struct orgrbac_snap_name e = {h[k].hash, h[k].i, 0};
+
+		memcpy(o->p + at->by_name + k * SNAP_NAME_SIZE, &e, sizeof(e));
+	}
+	free(h);
+	return 0;
+}
+
+/* One table's block checksums, from sums[*k] on. */
+static void put_table_sums(struct out *o, size_t off, size_t n, size_t size, size_t sums, size_t *k)
+{
+	for (size_t first = 0; first < n; first += SNAP_BLOCK, (*k)++) {
+		size_t bytes = (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * size;
+		uint64_t sum =
+		    orgrbac_snap_region_sum(o->p + off + first * size, off + first * size, bytes);
+
+		memcpy(o->p + sums + *k * 8, &sum, 8);
+	}
+}
+
+static size_t n_blocks(size_t n)
+{
+	return (n + SNAP_BLOCK - 1) / SNAP_BLOCK;
 }
 
 /* The header; the decision part's fields are in *h already. */
-static void put_header(struct out *o, const struct orgrbac_view *v, const struct tables *t,
-		       const struct layout *at, struct orgrbac_snap_header *hp, uint64_t generation,
-		       int64_t synced_at, int64_t max_age)
+static void put_header(struct out *o, const struct orgrbac_view *v, const struct layout *at,
+		       struct orgrbac_snap_header *hp, uint64_t generation, int64_t synced_at,
+		       int64_t max_age)
 {
 	struct orgrbac_snap_header h = *hp;
 
@@ -298,17 +471,17 @@ static void put_header(struct out *o, const struct orgrbac_view *v, const struct
 	h.generation = generation;
 	h.synced_at = synced_at;
 	h.max_age = max_age;
-	h.strings = (struct orgrbac_snap_section){(uint32_t)at->strings,
-						  (uint32_t)(at->strings_end - at->strings)};
+	h.regions = (struct orgrbac_snap_section){(uint32_t)at->regions,
+						  (uint32_t)(at->regions_end - at->regions)};
 	h.users = (struct orgrbac_snap_section){(uint32_t)at->users, (uint32_t)v->n_users};
 	h.roles = (struct orgrbac_snap_section){(uint32_t)at->roles, (uint32_t)v->n_roles};
 	h.by_name = (struct orgrbac_snap_section){(uint32_t)at->by_name, (uint32_t)v->n_roles};
-	h.members = (struct orgrbac_snap_section){(uint32_t)at->members, (uint32_t)v->n_members};
-	h.by_user = (struct orgrbac_snap_section){(uint32_t)at->by_user, (uint32_t)v->n_members};
-	h.privs = (struct orgrbac_snap_section){(uint32_t)at->privs, (uint32_t)t->n_privs};
+	h.sums = (struct orgrbac_snap_section){(uint32_t)at->sums, (uint32_t)at->n_sums};
+	h.members = (uint32_t)v->n_members;
 	memcpy(o->p, &h, sizeof(h));
-	/* The group part only: the decision part's records carry their own. */
-	h.checksum = orgrbac_snap_checksum(o->p + 32, h.principals.off - 32);
+	/* The header alone: the tables' blocks and every record carry their own. */
+	h.checksum =
+	    orgrbac_snap_checksum(o->p + SNAP_HEADER_SUMMED, SNAP_HEADER_SIZE - SNAP_HEADER_SUMMED);
 	memcpy(o->p, &h, sizeof(h));
 }
 
@@ -318,37 +491,35 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 	struct tables t;
 	struct layout at;
 	struct orgrbac_snap_header h;
+	size_t k = 0;
 	int rc = -1;
 
 	memset(&h, 0, sizeof(h));
 	if (tables_make(v, &t, err) != 0)
 		goto out;
+	at.n_sums = n_blocks(v->n_users) + 2 * n_blocks(v->n_roles);
 	orgrbac_out_reserve(o, SNAP_HEADER_SIZE);
 	at.users = orgrbac_out_reserve(o, v->n_users * SNAP_USER_SIZE);
 	at.roles = orgrbac_out_reserve(o, v->n_roles * SNAP_ROLE_SIZE);
-	at.by_name = orgrbac_out_reserve(o, v->n_roles * 4);
-	at.members = orgrbac_out_reserve(o, v->n_members * SNAP_MEMBER_SIZE);
-	at.by_user = orgrbac_out_reserve(o, v->n_members * 4);
-	at.privs = orgrbac_out_reserve(o, t.n_privs * 4);
-	at.strings = orgrbac_out_reserve(o, 1); /* offset 0: the empty string */
-	if (!o->failed)
-		put_users(o, v, &t, &at);
-	if (!o->failed)
-		put_roles(o, v, &t, &at);
-	/* Pad to 8 so that the checksum's words and the file size agree with the reader. */
-	orgrbac_out_reserve(o, 0);
-	at.strings_end = o->len;
-	if (o->failed || o->len - at.strings > UINT32_MAX) {
+	at.by_name = orgrbac_out_reserve(o, v->n_roles * SNAP_NAME_SIZE);
+	at.sums = orgrbac_out_reserve(o, at.n_sums * 8);
+	at.regions = orgrbac_out_reserve(o, 0);
+	put_records(o, v, &t, &at);
+	orgrbac_out_reserve(o, 0); /* pad to 8 */
+	at.regions_end = o->len;
+	if (o->failed || at.regions_end > UINT32_MAX) {
 		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
 			       SNAP_FILE_MAX);
 		goto out;
 	}
-	memcpy(o->p + at.by_name, t.by_name, v->n_roles * 4);
-	memcpy(o->p + at.members, t.mem, v->n_members * SNAP_MEMBER_SIZE);
-	memcpy(o->p + at.by_user, t.by_user, v->n_members * 4);
+	if (put_tables(o, v, &t, &at, err) != 0)
+		goto out;
+	put_table_sums(o, at.users, v->n_users, SNAP_USER_SIZE, at.sums, &k);
+	put_table_sums(o, at.roles, v->n_roles, SNAP_ROLE_SIZE, at.sums, &k);
+	put_table_sums(o, at.by_name, v->n_roles, SNAP_NAME_SIZE, at.sums, &k);
 	if (orgrbac_snap_put_facts(o, v, &h, err) != 0)
 		goto out;
-	put_header(o, v, &t, &at, &h, generation, synced_at, max_age);
+	put_header(o, v, &at, &h, generation, synced_at, max_age);
 	rc = 0;
 out:
 	tables_free(&t);

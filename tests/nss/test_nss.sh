@@ -126,28 +126,39 @@ out=$("$ORGRBAC" status --config "$dead" 2>&1)
 ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' -e '^snapshot.db.left-out$' && orgrbac_ko "leftovers: $(ls "$W/snap")" || orgrbac_ok
 
 # ---- a hostile header: sync time, max_age and generation at the ends of their range ----
-# forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: generation
-# at 32, synced_at at 40, max_age at 48), reseal the checksum, rename it over
+# forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: version at 8,
+# generation at 32, synced_at at 40, max_age at 48), reseal the header's checksum
+# (format 3: over bytes 32 .. 160, the header and its section table only; every
+# table block and record carries its own), rename it over. FIELD "noreseal=1"
+# leaves the old checksum; "region=NAME" flips a byte of the group NAME's record.
 forge() {
 	python3 - "$@" <<'PY'
 import os, struct, sys
 path = sys.argv[1]
 b = bytearray(open(path, 'rb').read())
-where = {'generation': (32, '=Q'), 'synced_at': (40, '=q'), 'max_age': (48, '=q')}
+where = {'version': (8, '=I'), 'generation': (32, '=Q'), 'synced_at': (40, '=q'),
+         'max_age': (48, '=q')}
+reseal = True
 for kv in sys.argv[2:]:
     k, v = kv.split('=')
-    struct.pack_into(where[k][1], b, where[k][0], int(v))
-# the header's checksum covers bytes 32 up to the principals' index (offset at 112)
-end = struct.unpack_from('=I', b, 112)[0]
-mask, h, data = (1 << 64) - 1, 0xcbf29ce484222325, bytes(b[32:end])
+    if k == 'noreseal':
+        reseal = False
+    elif k == 'region':
+        # the records: offset and size at 56; a role's record holds its group name
+        off, size = struct.unpack_from('=II', b, 56)
+        at = bytes(b[off:off + size]).find(b'\0' + v.encode() + b'\0')
+        assert at >= 0, 'no record names ' + v
+        b[off + at + 1] ^= 0x20
+    else:
+        struct.pack_into(where[k][1], b, where[k][0], int(v))
+mask, h, data = (1 << 64) - 1, 0xcbf29ce484222325, bytes(b[32:160])
 i = 0
 while i + 8 <= len(data):
     h = ((h ^ struct.unpack_from('=Q', data, i)[0]) * 0x100000001b3) & mask
     h ^= h >> 29
     i += 8
-for c in data[i:]:
-    h = ((h ^ c) * 0x100000001b3) & mask
-struct.pack_into('=Q', b, 24, h ^ len(data))
+if reseal:
+    struct.pack_into('=Q', b, 24, h ^ len(data))
 with open(path + '.forged', 'wb') as f:
     f.write(b)
 os.chmod(path + '.forged', 0o644)
@@ -173,6 +184,37 @@ if command -v python3 >/dev/null; then
 	grep -q 'generation 18446744073709551615,' <<<"$out" && orgrbac_ok ||
 		orgrbac_ko "sync after generation UINT64_MAX: $out"
 	forge "$snap" generation=1 # the generations below count from here
+	# a header changed without its checksum, and a corrupt record: refused, the rest serves
+	forge "$snap" max_age=7200 noreseal=1
+	want_status "a forged header, not resealed" 2 getent group member
+	"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync after a forged header"
+	forge "$snap" region=member
+	want_status "a corrupt record: its group is UNAVAIL" 2 getent group member
+	want_out "a corrupt record: the other groups answer" '^org-admin:x:20002:alice$' \
+		getent group org-admin
+	want_out "a corrupt record: users' groups answer" 'org-admin' id -Gn alice
+	forge "$snap" region=member max_age=7200 # resealed header, the record still corrupt
+	want_status "a corrupt record under a resealed header" 2 getent group member
+	# a snapshot of the last format version (an upgraded host): refused by name, and
+	# replaced by the next sync, whose generation follows the old one's
+	"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync before the old version"
+	g=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
+	forge "$snap" version=2
+	want_status "a version 2 snapshot is not read" 2 getent group member
+	old_why='unknown version 2: this orgrbac reads version 3 only, which the next `orgrbac sync`'
+	out=$("$ORGRBAC" status --config "$conf" 2>&1)
+	[ $? -eq 1 ] && grep -qF "state:       unusable: $snap: snapshot: $old_why" <<<"$out" &&
+		orgrbac_ok || orgrbac_ko "status of a version 2 snapshot: $out"
+	out=$(in_ns "$ORGRBAC" doctor --config "$conf" 2>&1)
+	grep -qF "no usable snapshot, the NSS module answers UNAVAIL: $snap: snapshot: $old_why" \
+		<<<"$out" && grep -q 'run `orgrbac sync`' <<<"$out" && orgrbac_ok ||
+		orgrbac_ko "doctor on a version 2 snapshot: $out"
+	out=$("$ORGRBAC" sync --config "$conf" 2>&1)
+	[ $? -eq 0 ] && grep -qF "$snap is a snapshot of format version 2, which this orgrbac does not read: replaced now by version 3" <<<"$out" &&
+		grep -q "generation $((g + 1))," <<<"$out" && orgrbac_ok ||
+		orgrbac_ko "sync over a version 2 snapshot (generation $g): $out"
+	want_out "after the sync, version 3 answers" '^member:' getent group member
+	forge "$snap" generation=1 # the generations below count from here
 else
 	printf 'skip: a hostile snapshot header: no python3\n'
 fi
@@ -195,10 +237,18 @@ want_out "back to normal" '^org-admin:x:20002:$' getent group org-admin
 head -c 200 "$W/good.db" >"$snap"
 want_status "truncated snapshot" 2 getent group member
 want_out "files still answer" '^root:' getent group root
-printf 'garbage' | dd of="$snap" bs=1 seek=300 conv=notrunc status=none
 cp "$W/good.db" "$snap"
-printf 'X' | dd of="$snap" bs=1 seek=300 conv=notrunc status=none
-want_status "corrupt snapshot" 2 getent group member
+printf 'X' | dd of="$snap" bs=1 seek=100 conv=notrunc status=none
+want_status "corrupt snapshot header" 2 getent group member
+# a byte of the users' index (at 160, the first section; the sample's users fit in its
+# first block): no user's groups, and groups by name still answer
+cp "$W/good.db" "$snap"
+want_out "users' index intact: bob's role" 'member' id -Gn bob
+cp "$W/good.db" "$snap"
+printf '\xff' | dd of="$snap" bs=1 seek=170 conv=notrunc status=none
+want_not "corrupt users' index: no role group" 'member' id -Gn bob
+want_out "corrupt users' index: groups answer" '^member:x:20003:' getent group member
+cp "$W/good.db" "$snap"
 rm -f "$snap"
 ln -s "$W/good.db" "$snap"
 want_status "symbolic link" 2 getent group member
@@ -243,7 +293,8 @@ mkdir -p "$full"
 cp "$snap" "$W/before-full.db"
 out=$(LIBMOUNT_UTAB="$W/utab" unshare --mount --propagation private bash -c '
 	set -e
-	mount -n -t tmpfs -o size=12k orgrbac-full "$1"
+	# room for the snapshot and 8 KiB, of which the filler takes most
+	mount -n -t tmpfs -o size=$((($(stat -c %s "$2") / 4096 + 3) * 4096)) orgrbac-full "$1"
 	cp "$2" "$1/snapshot.db"
 	head -c 6000 /dev/zero >"$1/filler" 2>/dev/null || true
 	sed "s|^snapshot = .*|snapshot = $1/snapshot.db|" "$3" >"$1/../full.conf"

@@ -85,8 +85,16 @@ head -c 200 "$WORK/good.db" >"$snap"
 want_status "truncated snapshot" 2 getent group member
 want_out "files still answer" '^root:' getent group root
 cp "$WORK/good.db" "$snap"
-printf 'X' | dd of="$snap" bs=1 seek=300 conv=notrunc status=none
-want_status "corrupt snapshot" 2 getent group member
+printf 'X' | dd of="$snap" bs=1 seek=100 conv=notrunc status=none
+want_status "corrupt snapshot header" 2 getent group member
+# a byte of the group member's record (the first "member" string of the file is its
+# name there): that group UNAVAIL, the others still answer
+cp "$WORK/good.db" "$snap"
+at=$(grep -obUaP '\x00member\x00' "$snap" | head -n1 | cut -d: -f1)
+printf 'X' | dd of="$snap" bs=1 seek=$((at + 1)) conv=notrunc status=none
+want_status "corrupt record" 2 getent group member
+want_out "corrupt record: other groups answer" '^viewer:' getent group viewer
+cp "$WORK/good.db" "$snap"
 rm -f "$snap"
 ln -s "$WORK/good.db" "$snap"
 want_status "symbolic link" 2 getent group member

@@ -280,6 +280,14 @@ static void initgroups_growth(void **state)
 }
 
 /* The file, in a buffer aligned as a mapping is. */
+static size_t h_sums(const unsigned char *b)
+{
+	struct orgrbac_snap_header h;
+
+	memcpy(&h, b, sizeof(h));
+	return h.sums.off;
+}
+
 static unsigned char *load(size_t *len)
 {
 	char *text;
@@ -294,16 +302,87 @@ static unsigned char *load(size_t *len)
 	return buf;
 }
 
+/* The header's checksum, over the header and its section table only, as the writer sets it. */
 static void reseal(unsigned char *buf, size_t len)
 {
 	struct orgrbac_snap_header h;
-	size_t end;
 
+	(void)len;
 	memcpy(&h, buf, sizeof(h));
-	/* the group part, up to the decision part's index (a hostile offset: the whole file) */
-	end = h.principals.off >= 32 && h.principals.off <= len ? h.principals.off : len;
-	h.checksum = orgrbac_snap_checksum(buf + 32, end - 32);
+	h.checksum =
+	    orgrbac_snap_checksum(buf + SNAP_HEADER_SUMMED, SNAP_HEADER_SIZE - SNAP_HEADER_SUMMED);
 	memcpy(buf, &h, sizeof(h));
+}
+
+static struct orgrbac_snap_header *hdr(unsigned char *b)
+{
+	return (struct orgrbac_snap_header *)(void *)b;
+}
+
+static struct orgrbac_snap_role *role_entry(unsigned char *b, size_t i)
+{
+	return (struct orgrbac_snap_role *)(void *)(b + hdr(b)->roles.off) + i;
+}
+
+static struct orgrbac_snap_user *user_entry(unsigned char *b, size_t i)
+{
+	return (struct orgrbac_snap_user *)(void *)(b + hdr(b)->users.off) + i;
+}
+
+/* Role i's record, in the file. */
+static unsigned char *role_record(unsigned char *b, size_t i)
+{
+	return b + hdr(b)->regions.off + role_entry(b, i)->off;
+}
+
+/* The user record named `name`. */
+static unsigned char *user_record(unsigned char *b, const char *name, size_t *k)
+{
+	for (size_t i = 0; i < hdr(b)->users.n; i++) {
+		unsigned char *r = b + hdr(b)->regions.off + user_entry(b, i)->off;
+		struct orgrbac_snap_uhead u;
+
+		memcpy(&u, r, sizeof(u));
+		if (strcmp((const char *)r + u.name.off, name) == 0) {
+			*k = i;
+			return r;
+		}
+	}
+	fail_msg("no user %s", name);
+	return NULL;
+}
+
+/* One table's block checksums, from sums[*k] on, as the writer computes them. */
+static void reseal_table(unsigned char *b, uint32_t off, size_t n, size_t size, size_t *k)
+{
+	uint64_t *sums = (uint64_t *)(void *)(b + hdr(b)->sums.off);
+
+	for (size_t first = 0; first < n; first += SNAP_BLOCK, (*k)++) {
+		size_t bytes = (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * size;
+
+		sums[*k] =
+		    orgrbac_snap_region_sum(b + off + first * size, off + first * size, bytes);
+	}
+}
+
+/* Role i's record checksum, then every table block, then the header. */
+static void reseal_role(unsigned char *b, size_t len, size_t i)
+{
+	struct orgrbac_snap_role *e = role_entry(b, i);
+
+	e->sum = orgrbac_snap_region_sum(role_record(b, i), hdr(b)->regions.off + (uint64_t)e->off,
+					 e->len);
+}
+
+static void reseal_tables(unsigned char *b, size_t len)
+{
+	struct orgrbac_snap_header *h = hdr(b);
+	size_t k = 0;
+
+	reseal_table(b, h->users.off, h->users.n, SNAP_USER_SIZE, &k);
+	reseal_table(b, h->roles.off, h->roles.n, SNAP_ROLE_SIZE, &k);
+	reseal_table(b, h->by_name.off, h->by_name.n, SNAP_NAME_SIZE, &k);
+	reseal(b, len);
 }
 
 /* Refused with a message containing `why`. */
@@ -405,20 +484,27 @@ static void corruptions(void **state)
 	h->version = SNAP_VERSION + 1;
 	reseal(b, len);
 	refused(b, len, "unknown version");
+	/* the last format: refused, saying what writes the one this reader reads */
 	FRESH();
-	b[len - 3] ^= 0x40;
-	refused(b, len, "bad checksum");
+	h->version = 2;
+	reseal(b, len);
+	refused(b, len,
+		"unknown version 2: this orgrbac reads version 3 only, which the next "
+		"`orgrbac sync`");
 	FRESH();
 	b[40] ^= 1; /* the sync time, covered by the checksum */
 	refused(b, len, "bad checksum");
+	FRESH();
+	b[60] ^= 1; /* the section table, covered too */
+	refused(b, len, "bad checksum");
 
-	/* Offsets, counts, indexes and strings out of range, with a valid checksum. */
+	/* Sections out of range, overlapping or out of order, with a valid checksum. */
 	FRESH();
 	h->users.off = (uint32_t)len;
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
-	h->members.n = 1000000;
+	h->users.n = 1000000;
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
@@ -426,103 +512,248 @@ static void corruptions(void **state)
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
-	h->strings.n += 8;
+	h->roles.off = h->users.off; /* overlapping the users' index */
 	reseal(b, len);
 	refused(b, len, "section");
 	FRESH();
-	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[1].name = h->strings.n;
+	h->regions.n = h->principals.off; /* into the decision part */
 	reseal(b, len);
-	refused(b, len, "user 1 out of range");
+	refused(b, len, "section");
 	FRESH();
-	((struct orgrbac_snap_user *)(void *)(b + h->users.off))[0].count = 100;
+	h->by_name.n--;
 	reseal(b, len);
-	refused(b, len, "user 0 out of range");
+	refused(b, len, "counts disagree");
 	FRESH();
-	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[0].user = 4;
+	h->sums.n--;
 	reseal(b, len);
-	refused(b, len, "member 0 out of range");
-	FRESH();
-	((struct orgrbac_snap_member *)(void *)(b + h->members.off))[2].role = 7;
-	reseal(b, len);
-	refused(b, len, "out of range");
-	FRESH();
-	((uint32_t *)(void *)(b + h->by_user.off))[0] = 6;
-	reseal(b, len);
-	refused(b, len, "member index 0 out of range");
-	FRESH();
-	((uint32_t *)(void *)(b + h->by_name.off))[1] = 3;
-	reseal(b, len);
-	refused(b, len, "name index 1 out of range");
-	FRESH();
-	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[0].priv_count = 100;
-	reseal(b, len);
-	refused(b, len, "role 0 out of range");
-	FRESH();
-	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_first = 5;
-	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].member_count = 2;
-	reseal(b, len);
-	refused(b, len, "role 2 out of range");
-	/* the name index points first at the last role, whose name is bad: refused, not read */
-	FRESH();
-	((uint32_t *)(void *)(b + h->by_name.off))[0] = 2;
-	((uint32_t *)(void *)(b + h->by_name.off))[2] = 0;
-	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[2].group = 0x7fffffff;
-	reseal(b, len);
-	refused(b, len, "role 2 out of range");
-	FRESH();
-	((uint32_t *)(void *)(b + h->privs.off))[0] = h->strings.n;
-	reseal(b, len);
-	refused(b, len, "privilege 0 out of range");
-	/* Order: binary search over unsorted tables would answer wrongly. */
-	FRESH();
-	((struct orgrbac_snap_role *)(void *)(b + h->roles.off))[1].gid = 5000;
-	reseal(b, len);
-	refused(b, len, "roles out of order");
-	FRESH();
-	{
-		struct orgrbac_snap_user *u =
-		    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
-		uint32_t t = u[0].name;
-
-		u[0].name = u[1].name;
-		u[1].name = t;
-	}
-	reseal(b, len);
-	refused(b, len, "out of order");
+	refused(b, len, "counts disagree");
 	/* Reserved header bytes must be zero. */
 	FRESH();
 	b[SNAP_HEADER_SIZE - 8] = 1;
+	reseal(b, len);
+	refused(b, len, "unknown header fields");
+	FRESH();
+	h->zero3[1] = 1;
 	reseal(b, len);
 	refused(b, len, "unknown header fields");
 	free(b);
 	free(good);
 }
 
+/* Open b, which must open: its corruption lies beyond the header. */
+static struct orgrbac_snapshot *opens(unsigned char *b, size_t len)
+{
+	struct orgrbac_snapshot *s = NULL;
+	orgrbac_error err;
+
+	if (orgrbac_snapshot_from_buffer(b, len, &s, &err) != 0)
+		fail_msg("%s", err.msg);
+	return s;
+}
+
+static enum orgrbac_snap_status group_named(struct orgrbac_snapshot *s, const char *name)
+{
+	struct group gr;
+	char buf[1024];
+
+	return orgrbac_snapshot_group_by_name(s, name, T1, &gr, buf, sizeof(buf));
+}
+
+static enum orgrbac_snap_status groups_of(struct orgrbac_snapshot *s, const char *user)
+{
+	long start = 0, size = 0;
+	gid_t *groups = NULL;
+	enum orgrbac_snap_status st =
+	    orgrbac_snapshot_initgroups(s, user, 0, T1, &start, &size, &groups, 0);
+
+	free(groups);
+	return st;
+}
+
 /*
- * Offsets and counts are the file's words: at the ends of uint32_t their
- * sums and products must not wrap into range (they are computed in 64 bits),
- * and the file size at the end of uint64_t is a size mismatch.
+ * A corrupt record is that lookup's UNAVAIL (CORRUPT), not the file's: the
+ * other groups and users still answer. Roles in gid order: admins 5000 (0),
+ * members 5001 (1), ops 5002 (2).
+ */
+static void corrupt_regions(void **state)
+{
+	size_t len, k;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct orgrbac_snapshot *s;
+	struct group gr;
+	char buf[1024];
+
+	assert_non_null(b);
+	/* a byte of members' record (a member's name): that group only */
+	FRESH();
+	role_record(b, 1)[role_entry(b, 1)->len - 2] ^= 0x20;
+	s = opens(b, len);
+	assert_int_equal(group_named(s, "members"), ORGRBAC_SNAP_CORRUPT);
+	assert_int_equal(orgrbac_snapshot_group(s, 1, T1, &gr, buf, sizeof(buf)),
+			 ORGRBAC_SNAP_CORRUPT);
+	assert_int_equal(orgrbac_snapshot_group_by_gid(s, 5001, T1, &gr, buf, sizeof(buf)),
+			 ORGRBAC_SNAP_CORRUPT);
+	assert_int_equal(orgrbac_snapshot_find_name(s, "members"), -2);
+	assert_null(orgrbac_snapshot_role(s, 1, NULL, NULL));
+	assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_OK);
+	assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_OK);
+	assert_int_equal(groups_of(s, "bob"), ORGRBAC_SNAP_OK); /* users' records are apart */
+	orgrbac_snapshot_close(s);
+
+	/* a byte of bob's record: bob's groups only */
+	FRESH();
+	user_record(b, "bob", &k)[SNAP_UHEAD_SIZE] ^= 1;
+	s = opens(b, len);
+	assert_int_equal(groups_of(s, "bob"), ORGRBAC_SNAP_CORRUPT);
+	assert_false(orgrbac_snapshot_holds_role(s, 0, "bob", T1));
+	assert_int_equal(groups_of(s, "alice"), ORGRBAC_SNAP_OK);
+	assert_true(orgrbac_snapshot_holds_role(s, 0, "alice", T1));
+	assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_OK);
+	orgrbac_snapshot_close(s);
+
+	/* a byte of the roles' table: every lookup that reads its block */
+	FRESH();
+	role_entry(b, 2)->gid ^= 0x10;
+	s = opens(b, len);
+	assert_int_equal(orgrbac_snapshot_find_gid(s, 5002), -2);
+	assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_CORRUPT);
+	assert_int_equal(groups_of(s, "bob"), ORGRBAC_SNAP_OK);
+	orgrbac_snapshot_close(s);
+
+	/* the block checksums themselves */
+	FRESH();
+	b[h_sums(b)] ^= 1;
+	s = opens(b, len);
+	assert_int_equal(groups_of(s, "bob"), ORGRBAC_SNAP_CORRUPT);
+	assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_OK);
+	orgrbac_snapshot_close(s);
+	free(b);
+	free(good);
+}
+
+/*
+ * Records that check out (resealed) but point where they must not: outside
+ * the records, at another role's record, counts and strings beyond their
+ * record. Each is CORRUPT for its lookup, never a read outside.
+ */
+static void forged_regions(void **state)
+{
+	size_t len;
+	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
+	struct orgrbac_snapshot *s;
+	struct orgrbac_snap_rhead rh;
+	struct orgrbac_snap_member m;
+	static const struct {
+		uint32_t off, len;
+	} outside[] = {{0xfffffff8, 16}, {8, 0xffffffff}, {0, 0}, {0, 8}, {4, 64}};
+
+	assert_non_null(b);
+	for (size_t i = 0; i < sizeof(outside) / sizeof(outside[0]); i++) {
+		FRESH();
+		if (outside[i].off == 0xfffffff8 || outside[i].len == 0xffffffff) {
+			role_entry(b, 2)->off = outside[i].off;
+			role_entry(b, 2)->len = outside[i].len;
+		} else {
+			role_entry(b, 2)->off = outside[i].off;
+			role_entry(b, 2)->len = outside[i].len;
+			if (outside[i].off % 8 == 0)
+				reseal_role(b, len, 2);
+		}
+		reseal_tables(b, len);
+		s = opens(b, len);
+		assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_CORRUPT);
+		assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_OK);
+		orgrbac_snapshot_close(s);
+	}
+	/* a region the size of the records, from their start: beyond them by one byte */
+	FRESH();
+	role_entry(b, 2)->off = 8;
+	role_entry(b, 2)->len = hdr(b)->regions.n;
+	reseal_tables(b, len);
+	s = opens(b, len);
+	assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_CORRUPT);
+	orgrbac_snapshot_close(s);
+
+	/* overlapping: ops's entry points at admins's record, checksum and all */
+	FRESH();
+	role_entry(b, 2)->off = role_entry(b, 0)->off;
+	role_entry(b, 2)->len = role_entry(b, 0)->len;
+	role_entry(b, 2)->sum = role_entry(b, 0)->sum;
+	reseal_tables(b, len);
+	s = opens(b, len);
+	assert_int_equal(group_named(s, "ops"), ORGRBAC_SNAP_CORRUPT); /* its gid is not 5002 */
+	assert_int_equal(orgrbac_snapshot_find_gid(s, 5002), 2);
+	assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_OK);
+	orgrbac_snapshot_close(s);
+
+	/* counts beyond the record, at the ends of uint32_t */
+	for (int which = 0; which < 4; which++) {
+		static const uint32_t n[] = {0xffffffff, 0x0aaaaaab, 0x80000000, 1000};
+
+		FRESH();
+		memcpy(&rh, role_record(b, 0), sizeof(rh));
+		if (which % 2 == 0)
+			rh.n_members = n[which];
+		else
+			rh.n_privileges = n[which];
+		memcpy(role_record(b, 0), &rh, sizeof(rh));
+		reseal_role(b, len, 0);
+		reseal_tables(b, len);
+		s = opens(b, len);
+		assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_CORRUPT);
+		assert_null(orgrbac_snapshot_privilege(s, 0, 0));
+		assert_int_equal(group_named(s, "members"), ORGRBAC_SNAP_OK);
+		orgrbac_snapshot_close(s);
+	}
+	/* strings beyond the record, or without their NUL */
+	for (int which = 0; which < 4; which++) {
+		static const struct orgrbac_snap_str bad[] = {
+		    {0xffffffff, 1}, {0, 0xffffffff}, {8, 0x7fffffff}, {0, 3}};
+
+		FRESH();
+		memcpy(&m, role_record(b, 0) + SNAP_RHEAD_SIZE, sizeof(m));
+		m.name = bad[which];
+		memcpy(role_record(b, 0) + SNAP_RHEAD_SIZE, &m, sizeof(m));
+		reseal_role(b, len, 0);
+		reseal_tables(b, len);
+		s = opens(b, len);
+		assert_int_equal(group_named(s, "admins"), ORGRBAC_SNAP_CORRUPT);
+		orgrbac_snapshot_close(s);
+	}
+	/* the name index pointing past the roles */
+	FRESH();
+	((struct orgrbac_snap_name *)(void *)(b + hdr(b)->by_name.off))[0].role = 3;
+	reseal_tables(b, len);
+	s = opens(b, len);
+	assert_true(orgrbac_snapshot_find_name(s, "admins") == -2 ||
+		    orgrbac_snapshot_find_name(s, "members") == -2 ||
+		    orgrbac_snapshot_find_name(s, "ops") == -2);
+	orgrbac_snapshot_close(s);
+	free(b);
+	free(good);
+}
+
+/*
+ * Section offsets and counts are the file's words: at the ends of uint32_t
+ * their sums and products must not wrap into range (they are computed in 64
+ * bits), and the file size at the end of uint64_t is a size mismatch.
  */
 static void offsets_at_the_limits(void **state)
 {
-	enum { STRINGS, USERS, ROLES, MEMBERS, PRIVS, USER0, ROLE0_PRIV, ROLE0_MEMBER, SIZE };
+	enum { REGIONS, USERS, ROLES, NAMES, SUMS, SIZE };
 	static const struct {
 		int what;
 		uint32_t a, b;
 		const char *why;
 	} cases[] = {
-	    {STRINGS, 0xfffffff8, 16, "section"},
-	    {STRINGS, 128, 0xffffffff, "section"},
+	    {REGIONS, 0xfffffff8, 16, "section"},
+	    {REGIONS, 160, 0xffffffff, "section"},
 	    {USERS, 0xfffffff8, 1, "section"},
-	    {USERS, 128, 0x08000000, "section"}, /* 32 * 2^27 = 2^32: wraps to 0 in 32 bits */
-	    {USERS, 128, 0xffffffff, "section"},
+	    {USERS, 160, 0x0aaaaaab, "section"}, /* 24 * n wraps to 8 in 32 bits */
+	    {USERS, 160, 0xffffffff, "section"},
 	    {ROLES, 0xfffffff8, 0xffffffff, "section"},
-	    {MEMBERS, 128, 0x0aaaaaab, "section"}, /* 24 * n wraps to 8 in 32 bits */
-	    {PRIVS, 128, 0x40000000, "section"},   /* 4 * 2^30 = 2^32 */
-	    {USER0, 0xffffffff, 1, "user 0 out of range"},
-	    {USER0, 1, 0xffffffff, "user 0 out of range"},
-	    {ROLE0_PRIV, 0xffffffff, 2, "role 0 out of range"},
-	    {ROLE0_MEMBER, 0xfffffff0, 0x20, "role 0 out of range"},
+	    {NAMES, 160, 0x10000000, "section"}, /* 16 * 2^28 = 2^32 */
+	    {SUMS, 160, 0x20000000, "section"},	 /* 8 * 2^29 = 2^32 */
 	    {SIZE, 0xffffffff, 0xffffffff, "truncated or padded"},
 	};
 	size_t len;
@@ -535,33 +766,11 @@ static void offsets_at_the_limits(void **state)
 
 		memcpy(b, good, len);
 		switch (cases[i].what) {
-		case STRINGS: sec = &h->strings; break;
+		case REGIONS: sec = &h->regions; break;
 		case USERS: sec = &h->users; break;
 		case ROLES: sec = &h->roles; break;
-		case MEMBERS: sec = &h->members; break;
-		case PRIVS: sec = &h->privs; break;
-		case USER0: {
-			struct orgrbac_snap_user *u =
-			    (struct orgrbac_snap_user *)(void *)(b + h->users.off);
-
-			u[0].first = cases[i].a;
-			u[0].count = cases[i].b;
-			break;
-		}
-		case ROLE0_PRIV:
-		case ROLE0_MEMBER: {
-			struct orgrbac_snap_role *r =
-			    (struct orgrbac_snap_role *)(void *)(b + h->roles.off);
-
-			if (cases[i].what == ROLE0_PRIV) {
-				r[0].priv_first = cases[i].a;
-				r[0].priv_count = cases[i].b;
-			} else {
-				r[0].member_first = cases[i].a;
-				r[0].member_count = cases[i].b;
-			}
-			break;
-		}
+		case NAMES: sec = &h->by_name; break;
+		case SUMS: sec = &h->sums; break;
 		case SIZE: h->file_size = UINT64_MAX; break;
 		}
 		if (sec != NULL) {
@@ -741,7 +950,8 @@ int main(void)
 	    cmocka_unit_test(round_trip),      cmocka_unit_test(time_windows),
 	    cmocka_unit_test(fresh),	       cmocka_unit_test(fresh_extremes),
 	    cmocka_unit_test(erange),	       cmocka_unit_test(initgroups_growth),
-	    cmocka_unit_test(corruptions),     cmocka_unit_test(offsets_at_the_limits),
+	    cmocka_unit_test(corruptions),     cmocka_unit_test(corrupt_regions),
+	    cmocka_unit_test(forged_regions),  cmocka_unit_test(offsets_at_the_limits),
 	    cmocka_unit_test(header_bytes),    cmocka_unit_test(file_checks),
 	    cmocka_unit_test(offline_queries), cmocka_unit_test(writer),
 	};
