@@ -386,7 +386,7 @@ static int set_defaults(struct orgrbac_config *cfg)
 	cfg->max_age = 3600;
 	cfg->gid_min = 1000;
 	cfg->keepalive_idle = 30;
-	cfg->retry_max = 4;
+	cfg->retry_max = 3;
 	cfg->mfa_exempt_role = orgrbac_strdup("2FA-exempt");
 	cfg->cross_org_privilege = orgrbac_strdup("common:org:cross");
 	cfg->snapshot = orgrbac_strdup("/var/lib/orgrbac/snapshot.db");

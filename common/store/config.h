@@ -73,7 +73,7 @@ struct orgrbac_config {
 
 	/* [follow] */
 	long keepalive_idle; /* seconds quiet before the first TCP keepalive probe, default 30 */
-	long retry_max;	     /* seconds, the longest wait between reconnects, default 4 */
+	long retry_max;	     /* seconds, the longest wait between reconnects, default 3 */
 };
 
 /*
