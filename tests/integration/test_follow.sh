@@ -170,7 +170,8 @@ have_python=no
 command -v python3 >/dev/null 2>&1 && have_python=yes
 if [ "$have_python" = yes ]; then
 	notify_listen "$WORK/notify.sock" "$WORK/notify.log"
-	wait_until 5 test -S "$WORK/notify.sock" || ko "no notification socket"
+	# python3 may take seconds to start on a loaded machine
+	wait_until 30 test -S "$WORK/notify.sock" || ko "no notification socket"
 	export NOTIFY_SOCKET=$WORK/notify.sock
 fi
 start_follower "$conf" "$WORK/follow.log"
