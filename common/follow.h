@@ -47,9 +47,10 @@ enum orgrbac_follow_status orgrbac_follow(const struct orgrbac_config *cfg,
 /* Ask the follower to stop; async-signal-safe (a signal handler calls it). */
 void orgrbac_follow_stop(void);
 
-/* The delay before reconnect attempt `attempt` (0, 1, ...), in ms: doubling from 500 ms to 60 s,
- * each drawn from its upper half by `rnd` (jitter). Pure. */
-uint32_t orgrbac_follow_backoff_ms(unsigned attempt, uint32_t rnd);
+/* The delay before reconnect attempt `attempt` (0, 1, ...), in ms: doubling from 500 ms up to
+ * max_ms (at least 500 ms; `[follow] retry_max`), each drawn from its upper half by `rnd`
+ * (jitter). Pure. */
+uint32_t orgrbac_follow_backoff_ms(unsigned attempt, uint32_t max_ms, uint32_t rnd);
 
 /* The follower's state, as its state file holds it. */
 struct orgrbac_follow_state {
@@ -78,5 +79,25 @@ int orgrbac_follow_state_write(const char *path, const struct orgrbac_follow_sta
 enum orgrbac_follow_state_status orgrbac_follow_state_read(const char *path, bool trust_any_owner,
 							   struct orgrbac_follow_state *s,
 							   orgrbac_error *err);
+
+/* Is the follower keeping the snapshot current? What `orgrbac status` concludes from the state
+ * file, whether its pid runs, the time and max_age. */
+enum orgrbac_follow_verdict {
+	ORGRBAC_FOLLOW_CURRENT = 0,  /* following, publishing on time */
+	ORGRBAC_FOLLOW_CATCHING_UP,  /* refreshing or reconnecting, for less than the grace */
+	ORGRBAC_FOLLOW_DISCONNECTED, /* refreshing or reconnecting for longer than the grace */
+	ORGRBAC_FOLLOW_LATE,	     /* following, but not published for twice its interval */
+	ORGRBAC_FOLLOW_NOT_RUNNING,  /* stopped, or its process is gone */
+};
+
+/* How long a follower may be refreshing or reconnecting and still count as current. */
+#define ORGRBAC_FOLLOW_GRACE 60
+
+/* How often a quiet, connected follower re-publishes, in seconds: max_age / 4, 1 s to 1 h. */
+long orgrbac_follow_fresh_interval(long max_age);
+
+/* The verdict; *age is how long it has been so (seconds, 0 when current). Pure. */
+enum orgrbac_follow_verdict orgrbac_follow_judge(const struct orgrbac_follow_state *s, bool alive,
+						 int64_t now, long max_age, int64_t *age);
 
 #endif

@@ -17,10 +17,7 @@
 #define COALESCE_MS	 50  /* a burst of changes is published once */
 #define MIN_INTERVAL_MS	 250 /* at most four publications a second */
 #define POLL_MAX_MS	 1000
-#define KEEPALIVE_IDLE	 30 /* seconds quiet before the first probe */
-#define KEEPALIVE_PROBES 3
-#define KEEPALIVE_INTVL	 10
-#define USER_TIMEOUT_MS	 60000 /* unacknowledged data this long: the link is dead */
+#define KEEPALIVE_PROBES 3 /* after [follow] keepalive_idle, a third of it apart */
 
 /* Everything one follower keeps across connections. */
 struct follower {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* orgrbac follow's connections: keepalive, one refreshAndPersist session, the reconnect loop. */
 #include <errno.h>
+#include <stdarg.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,17 +12,22 @@
 #include <sys/random.h>
 
 #include "follow_int.h"
+#include "notify.h"
 
 /*
  * TCP keepalive and a user timeout on every connection the process makes:
- * a dead link is noticed while the follower only listens. Set as libldap's
- * defaults, which each new handle copies; libldap's files and environment
- * are not read (as ldapc.c), whoever initializes it first.
+ * a dead link is noticed while the follower only listens. `[follow]
+ * keepalive_idle` seconds quiet, then 3 probes a third of that apart (at
+ * least 1 s); the user timeout (unacknowledged data, or probes, this long)
+ * is their sum, so a silent link is dropped within twice keepalive_idle.
+ * Set as libldap's defaults, which each new handle copies; libldap's files
+ * and environment are not read (as ldapc.c), whoever initializes it first.
  */
-static void link_options(void)
+static void link_options(const struct orgrbac_config *cfg)
 {
-	int idle = KEEPALIVE_IDLE, probes = KEEPALIVE_PROBES, intvl = KEEPALIVE_INTVL;
-	unsigned int user_timeout = USER_TIMEOUT_MS;
+	int idle = (int)cfg->keepalive_idle, probes = KEEPALIVE_PROBES;
+	int intvl = idle / KEEPALIVE_PROBES > 0 ? idle / KEEPALIVE_PROBES : 1;
+	unsigned int user_timeout = (unsigned int)(idle + probes * intvl) * 1000U;
 	bool set_env = getenv("LDAPNOINIT") == NULL;
 
 	if (set_env && setenv("LDAPNOINIT", "1", 1) != 0)
@@ -37,13 +43,41 @@ static void link_options(void)
 /* How often a quiet, connected follower re-publishes: a quarter of max_age, 1 s to 1 h. */
 static int64_t fresh_interval_ms(const struct orgrbac_config *cfg)
 {
-	long s = cfg->max_age / 4;
+	return (int64_t)orgrbac_follow_fresh_interval(cfg->max_age) * 1000;
+}
 
-	if (s < 1)
-		s = 1;
-	if (s > 3600)
-		s = 3600;
-	return (int64_t)s * 1000;
+static bool ready_sent;	   /* READY=1 went to the service manager */
+static bool notify_warned; /* its socket failed once: logged, not again */
+
+/*
+ * Tell the service manager (Type=notify) where the follower stands: a STATUS=
+ * line, after READY=1 the first time `ready` is true (the first refresh
+ * published, or the first attempt failed: the snapshot in place, if any,
+ * keeps serving meanwhile), or after STOPPING=1.
+ */
+static void notify_status(struct follower *f, bool ready, bool stopping, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void notify_status(struct follower *f, bool ready, bool stopping, const char *fmt, ...)
+{
+	char status[512], msg[ORGRBAC_NOTIFY_MAX];
+	orgrbac_error err;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(status, sizeof(status), fmt, ap);
+	va_end(ap);
+	for (char *c = status; *c != '\0'; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
+	snprintf(msg, sizeof(msg), "%s%sSTATUS=%s", ready && !ready_sent ? "READY=1\n" : "",
+		 stopping ? "STOPPING=1\n" : "", status);
+	if (orgrbac_notify(msg, &err) != 0) {
+		if (!notify_warned)
+			follow_log(f, LOG_WARNING, "%s", err.msg);
+		notify_warned = true;
+		return;
+	}
+	ready_sent = ready_sent || ready;
 }
 
 /* Has libldap read more than it handed out (a message already in its buffer)? */
@@ -172,6 +206,7 @@ static bool refresh(struct follower *f, ldap_sync_t *ls, int fd)
 	orgrbac_store_clear(&f->store);
 	f->failed = f->ended = false;
 	set_state(f, "refreshing", NULL);
+	notify_status(f, false, false, "refreshing from %s", f->st.server);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	f->refreshing = true;
 	orgrbac_watchdog_arm(&f->dog, f->cfg->timeout * 4);
@@ -191,6 +226,9 @@ static bool refresh(struct follower *f, ldap_sync_t *ls, int fd)
 			       (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
 			   (unsigned long long)f->st.generation);
 		set_state(f, "following", "");
+		notify_status(f, true, false, "following %s: %zu entries, generation %llu",
+			      f->st.server, f->store.n_entries,
+			      (unsigned long long)f->st.generation);
 		return true;
 	}
 	return false;
@@ -258,9 +296,11 @@ static void back_off(struct follower *f, unsigned attempt)
 
 	if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != (ssize_t)sizeof(rnd))
 		rnd = (uint32_t)now_ms();
-	ms = orgrbac_follow_backoff_ms(attempt, rnd);
+	ms = orgrbac_follow_backoff_ms(attempt, (uint32_t)f->cfg->retry_max * 1000U, rnd);
 	follow_log(f, LOG_WARNING, "%s; retrying in %.1f s", f->err.msg, ms / 1000.0);
 	set_state(f, "reconnecting", f->err.msg);
+	notify_status(f, true, false, "reconnecting in %.1f s: %s (the snapshot in place serves)",
+		      ms / 1000.0, f->err.msg);
 	pause_ms(ms);
 }
 
@@ -281,7 +321,7 @@ enum orgrbac_follow_status orgrbac_follow(const struct orgrbac_config *cfg,
 		orgrbac_seterr(err, "cannot start: out of memory or threads");
 		return ORGRBAC_FOLLOW_ERROR;
 	}
-	link_options();
+	link_options(cfg);
 	while (!stop_asked) {
 		bool reached = false;
 
@@ -294,6 +334,8 @@ enum orgrbac_follow_status orgrbac_follow(const struct orgrbac_config *cfg,
 	if (stop_asked)
 		st = ORGRBAC_FOLLOW_STOPPED;
 	set_state(&f, "stopped", st == ORGRBAC_FOLLOW_STOPPED ? NULL : f.err.msg);
+	notify_status(&f, false, true, "stopped%s%s", st == ORGRBAC_FOLLOW_STOPPED ? "" : ": ",
+		      st == ORGRBAC_FOLLOW_STOPPED ? "" : f.err.msg);
 	*err = f.err;
 	orgrbac_watchdog_stop(&f.dog);
 	orgrbac_store_clear(&f.store);

@@ -11,19 +11,57 @@
 #include "replace.h"
 
 #define BACKOFF_FIRST_MS 500
-#define BACKOFF_MAX_MS	 60000
 #define STATE_FILE_MAX	 4096
 
-uint32_t orgrbac_follow_backoff_ms(unsigned attempt, uint32_t rnd)
+uint32_t orgrbac_follow_backoff_ms(unsigned attempt, uint32_t max_ms, uint32_t rnd)
 {
 	uint32_t d = BACKOFF_FIRST_MS;
 
-	for (unsigned i = 0; i < attempt && d < BACKOFF_MAX_MS; i++)
-		d *= 2;
-	if (d > BACKOFF_MAX_MS)
-		d = BACKOFF_MAX_MS;
+	if (max_ms < BACKOFF_FIRST_MS)
+		max_ms = BACKOFF_FIRST_MS;
+	for (unsigned i = 0; i < attempt && d < max_ms; i++)
+		d = d > UINT32_MAX / 2 ? UINT32_MAX : d * 2;
+	if (d > max_ms)
+		d = max_ms;
 	/* the upper half: spread, never shorter than half the delay */
 	return d / 2 + rnd % (d / 2 + 1);
+}
+
+long orgrbac_follow_fresh_interval(long max_age)
+{
+	long s = max_age / 4;
+
+	return s < 1 ? 1 : s > 3600 ? 3600 : s;
+}
+
+/* Seconds from `then` to `now`, never negative (a clock set back counts as no time). */
+static int64_t since(int64_t now, int64_t then)
+{
+	return then <= 0 || now <= then ? 0 : now - then;
+}
+
+enum orgrbac_follow_verdict orgrbac_follow_judge(const struct orgrbac_follow_state *s, bool alive,
+						 int64_t now, long max_age, int64_t *age)
+{
+	/* a publication is due every interval; two missed, and a second of slack */
+	int64_t late = 2 * (int64_t)orgrbac_follow_fresh_interval(max_age) + 2;
+
+	*age = 0;
+	if (!alive || strcmp(s->state, "stopped") == 0) {
+		*age = since(now, s->since);
+		return ORGRBAC_FOLLOW_NOT_RUNNING;
+	}
+	if (strcmp(s->state, "following") == 0) {
+		*age = since(now, s->last_publish > 0 ? s->last_publish : s->since);
+		if (*age > late)
+			return ORGRBAC_FOLLOW_LATE;
+		*age = 0;
+		return ORGRBAC_FOLLOW_CURRENT;
+	}
+	/* refreshing, reconnecting, or a state this build does not know */
+	*age = since(now, s->since);
+	return *age > ORGRBAC_FOLLOW_GRACE ? ORGRBAC_FOLLOW_DISCONNECTED
+					   : ORGRBAC_FOLLOW_CATCHING_UP;
 }
 
 char *orgrbac_follow_state_path(const char *snapshot)

@@ -21,5 +21,6 @@ libusecases_la_SOURCES = \
 	common/who.c common/who.h common/lint.c common/lint.h \
 	common/review.c common/review.h \
 	common/follow.c common/follow.h common/follow_int.h common/follow_run.c \
-	common/follow_state.c common/follow_store.c common/follow_store.h
+	common/follow_state.c common/follow_store.c common/follow_store.h \
+	common/notify.c common/notify.h
 libusecases_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)

@@ -18,6 +18,7 @@ enum {
 	EXIT_DENY = 1,
 	EXIT_ERR = 2,
 	EXIT_LEFT_OUT = 3, /* sync: the snapshot was written, but it leaves roles or users out */
+	EXIT_FOLLOWER = 3, /* status: the follower does not keep the snapshot current */
 };
 
 /* What a command line asks for: a run, or nothing more after help or usage was printed. */
@@ -185,8 +186,9 @@ enum scope_status scope_config(struct scope *s);
 enum scope_status scope_read(struct scope *s);
 void scope_free(struct scope *s);
 
-/* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status. */
+/* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status: true when it
+ * keeps the snapshot current (or no follower is in use). */
 int cmd_follow(int argc, char **argv);
-void status_follower(const struct orgrbac_config *cfg, bool trust);
+bool status_follower(const struct orgrbac_config *cfg, bool trust);
 
 #endif

@@ -116,19 +116,45 @@ static void put_time(const char *label, int64_t t, int64_t now)
 	printf("  %-13s %s (%lld s ago)\n", label, when, (long long)orgrbac_age(now, t));
 }
 
-void status_follower(const struct orgrbac_config *cfg, bool trust)
+/* The verdict on the follower, in words; true when it keeps the snapshot current. */
+static bool put_verdict(const struct orgrbac_follow_state *s, bool alive, long max_age, int64_t now)
+{
+	int64_t age = 0;
+
+	switch (orgrbac_follow_judge(s, alive, now, max_age, &age)) {
+	case ORGRBAC_FOLLOW_CURRENT: printf("  verdict:      current\n"); return true;
+	case ORGRBAC_FOLLOW_CATCHING_UP:
+		printf("  verdict:      catching up (%lld s, within %d s)\n", (long long)age,
+		       ORGRBAC_FOLLOW_GRACE);
+		return true;
+	case ORGRBAC_FOLLOW_DISCONNECTED:
+		printf("  verdict:      not current: %s for %lld s\n", s->state, (long long)age);
+		return false;
+	case ORGRBAC_FOLLOW_LATE:
+		printf(
+		    "  verdict:      not current: nothing published for %lld s (every %ld s due)\n",
+		    (long long)age, orgrbac_follow_fresh_interval(max_age));
+		return false;
+	default: printf("  verdict:      not current: the follower does not run\n"); return false;
+	}
+}
+
+bool status_follower(const struct orgrbac_config *cfg, bool trust)
 {
 	struct orgrbac_follow_state s;
 	char *path = orgrbac_follow_state_path(cfg->snapshot);
 	int64_t now = (int64_t)time(NULL);
 	orgrbac_error err;
-	bool alive;
+	bool alive, current = false;
 
-	if (path == NULL)
-		return;
+	if (path == NULL) {
+		printf("follower:    unknown: out of memory\n");
+		return false;
+	}
 	switch (orgrbac_follow_state_read(path, trust, &s, &err)) {
 	case ORGRBAC_FOLLOW_STATE_ABSENT:
 		printf("follower:    not in use (no %s; the sync timer keeps it)\n", path);
+		current = true;
 		break;
 	case ORGRBAC_FOLLOW_STATE_INVALID: printf("follower:    unknown: %s\n", err.msg); break;
 	case ORGRBAC_FOLLOW_STATE_READ:
@@ -147,7 +173,9 @@ void status_follower(const struct orgrbac_config *cfg, bool trust)
 			put_safe(stdout, s.error);
 			printf("\n");
 		}
+		current = put_verdict(&s, alive, cfg->max_age, now);
 		break;
 	}
 	free(path);
+	return current;
 }

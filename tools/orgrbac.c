@@ -48,7 +48,9 @@ static void status_usage_as(FILE *out, const char *lead)
 		"%sorgrbac status [--config PATH]\n"
 		"  Which servers answer; the snapshot's age and counts, and what the sync\n"
 		"  that wrote it left out; the follower's state.\n"
-		"  Exit status: 0 a server answers and the snapshot is fresh, 1 not, 2 error.\n",
+		"  Exit status: 0 a server answers, the snapshot is fresh and the follower (if\n"
+		"  any) keeps it current; 1 no server answers or the snapshot is stale; 2 error;\n"
+		"  3 the follower is stopped, gone, late or disconnected for over 60 s.\n",
 		lead);
 }
 
@@ -428,7 +430,7 @@ static int cmd_status(int argc, char **argv)
 	const char *path = NULL;
 	struct orgrbac_config *cfg = NULL;
 	orgrbac_error err;
-	bool trust = geteuid() != 0, answered, fresh;
+	bool trust = geteuid() != 0, answered, fresh, following;
 
 	enum cli_args args = config_option(argc, argv, &path, status_usage);
 
@@ -440,9 +442,11 @@ static int cmd_status(int argc, char **argv)
 	}
 	answered = status_servers(cfg, trust);
 	fresh = status_snapshot(cfg, trust, (int64_t)time(NULL));
-	status_follower(cfg, trust);
+	following = status_follower(cfg, trust);
 	orgrbac_config_free(cfg);
-	return answered && fresh ? 0 : EXIT_DENY;
+	if (!answered || !fresh)
+		return EXIT_DENY;
+	return following ? 0 : EXIT_FOLLOWER;
 }
 
 int main(int argc, char **argv)

@@ -162,10 +162,8 @@ static enum orgrbac_conf_section classify(const char *sec, const char **svc_name
 		const char *name;
 		enum orgrbac_conf_section sec;
 	} fixed[] = {
-	    {"ldap", ORGRBAC_SEC_LDAP},
-	    {"host", ORGRBAC_SEC_HOST},
-	    {"pam", ORGRBAC_SEC_PAM},
-	    {"nss", ORGRBAC_SEC_NSS},
+	    {"ldap", ORGRBAC_SEC_LDAP}, {"host", ORGRBAC_SEC_HOST},	{"pam", ORGRBAC_SEC_PAM},
+	    {"nss", ORGRBAC_SEC_NSS},	{"follow", ORGRBAC_SEC_FOLLOW},
 	};
 
 	if (sec[0] == '\0')
@@ -221,7 +219,7 @@ static int apply_section(struct loader *ld, const char *sec)
 	enum orgrbac_conf_section kind = classify(sec, &name);
 
 	if (kind == ORGRBAC_SEC_LDAP || kind == ORGRBAC_SEC_HOST || kind == ORGRBAC_SEC_PAM ||
-	    kind == ORGRBAC_SEC_NSS)
+	    kind == ORGRBAC_SEC_NSS || kind == ORGRBAC_SEC_FOLLOW)
 		return 0;
 	w.line = line_of(ld, sec, NULL);
 	if (kind == ORGRBAC_SEC_SERVICE)
@@ -231,7 +229,7 @@ static int apply_section(struct loader *ld, const char *sec)
 					"expected [service NAME], NAME of A-Z a-z 0-9 . _ -");
 	return orgrbac_conf_bad(
 	    &ld->c, &w, NULL,
-	    "unknown section (expected [ldap], [host], [pam], [service NAME] or [nss])");
+	    "unknown section (expected [ldap], [host], [pam], [service NAME], [nss] or [follow])");
 }
 
 static int set_service_require(struct loader *ld, const struct orgrbac_conf_where *w,
@@ -387,6 +385,8 @@ static int set_defaults(struct orgrbac_config *cfg)
 	cfg->offline_max_age = 3600;
 	cfg->max_age = 3600;
 	cfg->gid_min = 1000;
+	cfg->keepalive_idle = 30;
+	cfg->retry_max = 3;
 	cfg->mfa_exempt_role = orgrbac_strdup("2FA-exempt");
 	cfg->cross_org_privilege = orgrbac_strdup("common:org:cross");
 	cfg->snapshot = orgrbac_strdup("/var/lib/orgrbac/snapshot.db");

@@ -70,6 +70,10 @@ struct orgrbac_config {
 	char *group_prefix; /* default "" */
 	long max_age;	    /* seconds, default 3600 */
 	long gid_min;	    /* default 1000 */
+
+	/* [follow] */
+	long keepalive_idle; /* seconds quiet before the first TCP keepalive probe, default 30 */
+	long retry_max;	     /* seconds, the longest wait between reconnects, default 3 */
 };
 
 /*

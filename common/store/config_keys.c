@@ -377,6 +377,8 @@ static const struct orgrbac_conf_key keys[] = {
     {ORGRBAC_SEC_NSS, "group_prefix", set_prefix, OFF(group_prefix), 0, 0},
     {ORGRBAC_SEC_NSS, "max_age", set_long, OFF(max_age), 1, 31536000},
     {ORGRBAC_SEC_NSS, "gid_min", set_long, OFF(gid_min), 1, GID_MIN_MAX},
+    {ORGRBAC_SEC_FOLLOW, "keepalive_idle", set_long, OFF(keepalive_idle), 1, 3600},
+    {ORGRBAC_SEC_FOLLOW, "retry_max", set_long, OFF(retry_max), 1, 3600},
 };
 
 const struct orgrbac_conf_key *orgrbac_conf_key_find(enum orgrbac_conf_section sec, const char *key)

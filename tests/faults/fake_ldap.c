@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
@@ -52,6 +54,15 @@
  * badpage         the entries, then success with a paged-results control
  *                 whose value does not parse
  *
+ * refreshrequired the Nth search counted over all connections (a content
+ *                 synchronisation's refresh): its first 3 entries, then
+ *                 SearchResultDone e-syncRefreshRequired (4096), both
+ *                 connections closed; the searches before it and every
+ *                 connection after it are relayed as `relay` does
+ * relay           bytes relayed both ways, untouched (TLS too), each
+ *                 connection by its own process, as long as both ends last:
+ *                 a test cuts the link beneath it (an interface set down)
+ *
  * For each search it prints "search N BASE" and, for the one it changed,
  * "changed N MODE", so that a test can tell that the Nth search happened.
  *
@@ -91,14 +102,17 @@ enum mode {
 	NOSUCHOBJECT,
 	VANISH,
 	BADPAGE,
+	REFRESH_REQUIRED,
+	RELAY,
 };
 
 static const char *const mode_names[] = {
-    "silent",	      "starttls-silent", "starttls-reset", "tls-reset",
-    "reset-request",  "half-request",	 "reset-search",   "half-search",
-    "trickle-search", "huge-search",	 "proxy",	   "refs",
-    "referral",	      "sizelimit",	 "timelimit",	   "adminlimit",
-    "critical",	      "nosuchobject",	 "vanish",	   "badpage",
+    "silent",	       "starttls-silent", "starttls-reset", "tls-reset",
+    "reset-request",   "half-request",	  "reset-search",   "half-search",
+    "trickle-search",  "huge-search",	  "proxy",	    "refs",
+    "referral",	       "sizelimit",	  "timelimit",	    "adminlimit",
+    "critical",	       "nosuchobject",	  "vanish",	    "badpage",
+    "refreshrequired", "relay",
 };
 
 /* The resultCode each partial mode puts into the changed SearchResultDone. */
@@ -322,8 +336,14 @@ static size_t search_done(const struct request *req, int code, unsigned char *ou
 	size_t r = 0, n, body;
 
 	result[r++] = 0x0a;
-	result[r++] = 0x01;
-	result[r++] = (unsigned char)code;
+	if (code < 0x80) {
+		result[r++] = 0x01;
+		result[r++] = (unsigned char)code;
+	} else { /* e-syncRefreshRequired (4096) and the like: two bytes */
+		result[r++] = 0x02;
+		result[r++] = (unsigned char)(code >> 8);
+		result[r++] = (unsigned char)code;
+	}
 	result[r++] = 0x04;
 	result[r++] = 0x00;
 	r += put_tlv(result + r, 0x04, (const unsigned char *)diag, sizeof(diag) - 1);
@@ -450,6 +470,121 @@ out:
 	close(u);
 }
 
+/* A connection to the real server; -1 when it cannot be made. */
+static int upstream(void)
+{
+	struct sockaddr_in up = {.sin_family = AF_INET, .sin_port = htons((uint16_t)upstream_port)};
+	int u = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	up.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (u < 0 || connect(u, (struct sockaddr *)&up, sizeof(up)) != 0) {
+		perror("fake_ldap: upstream");
+		if (u >= 0)
+			close(u);
+		return -1;
+	}
+	return u;
+}
+
+/* Bytes both ways between fd and u until either end closes or fails. */
+static void splice_both(int fd, int u)
+{
+	static unsigned char buf[65536];
+	struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = u, .events = POLLIN}};
+
+	for (;;) {
+		if (poll(p, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		for (int i = 0; i < 2; i++) {
+			ssize_t n;
+
+			if (p[i].revents == 0)
+				continue;
+			n = read(p[i].fd, buf, sizeof(buf));
+			if (n <= 0 || write_full(p[1 - i].fd, buf, (size_t)n) != 0)
+				return;
+		}
+	}
+}
+
+/* One connection relayed by a child of its own (it dies with us); the parent accepts on. */
+static void relay_forked(int fd)
+{
+	pid_t pid = fork();
+	int u;
+
+	if (pid != 0) {
+		close(fd);
+		return;
+	}
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	alarm(LIFETIME);
+	u = upstream();
+	if (u >= 0) {
+		struct timeval none = {0, 0};
+
+		setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, sizeof(none));
+		splice_both(fd, u);
+		close(u);
+	}
+	close(fd);
+	_exit(0);
+}
+
+static int searches_seen; /* refreshrequired: searches over all connections */
+static bool spoiled;	  /* refreshrequired: its answer was sent */
+
+/*
+ * refreshrequired: requests relayed one at a time until the Nth search of
+ * all; its first 3 entries, then e-syncRefreshRequired, and the connection
+ * closed (the rest of its answer is never read).
+ */
+static void refresh_required(int fd)
+{
+	static unsigned char msg[4 * 1024 * 1024];
+	struct request req, ans;
+	size_t len;
+	int u = upstream(), entries = 0;
+
+	while (u >= 0 && read_message(fd, msg, sizeof(msg), &len, &req) == 0) {
+		bool change = false;
+		char base[256];
+
+		if (write_full(u, msg, len) != 0 || req.op == 0x42)
+			break;
+		if (req.op == 0x50)
+			continue;
+		if (req.op == 0x63) {
+			search_base(msg, len, &req, base, sizeof(base));
+			printf("search %d %s\n", ++searches_seen, base);
+			change = searches_seen == nth;
+			if (change)
+				printf("changed %d refreshrequired\n", searches_seen);
+			fflush(stdout);
+		}
+		for (;;) {
+			if (read_message(u, msg, sizeof(msg), &len, &ans) != 0)
+				goto out;
+			if (change && (ans.op != 0x64 || ++entries > 3)) {
+				len = search_done(&ans, 4096, msg);
+				(void)write_full(fd, msg, len);
+				spoiled = true;
+				goto out;
+			}
+			if (write_full(fd, msg, len) != 0)
+				goto out;
+			if (ans.op != 0x64 && ans.op != 0x73 && ans.op != 0x79)
+				break;
+		}
+	}
+out:
+	if (u >= 0)
+		close(u);
+}
+
 /* Close so that the peer sees a reset, not an orderly end. */
 static void reset(int fd)
 {
@@ -468,6 +603,15 @@ static int serve(int fd, enum mode mode)
 
 	if (mode == SILENT)
 		return fd;
+	if (mode == RELAY || (mode == REFRESH_REQUIRED && spoiled)) {
+		relay_forked(fd);
+		return -1;
+	}
+	if (mode == REFRESH_REQUIRED) {
+		refresh_required(fd);
+		close(fd);
+		return -1;
+	}
 	if (mode >= PROXY) {
 		proxy(fd, mode);
 		close(fd);
@@ -583,6 +727,8 @@ int main(int argc, char **argv)
 	}
 	/* our own writes must not kill us when a client gives up first */
 	signal(SIGPIPE, SIG_IGN);
+	/* relayed connections end by themselves: no zombies */
+	signal(SIGCHLD, SIG_IGN);
 	alarm(LIFETIME);
 	s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (s < 0 || setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||

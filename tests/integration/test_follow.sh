@@ -7,15 +7,23 @@
 # servers killed (failover); the follower killed -9 mid-way leaves a snapshot
 # the reader accepts and never newer than the directory; the sample host
 # identity follows under etc/slapd-acl.ldif; a bad configuration is exit 2
-# with its file and line; the systemd unit verifies.
+# with its file and line; the systemd unit verifies. orgrbac status exits 3
+# when the follower is stopped, gone or late; the follower's READY=1 and
+# STATUS= reach a notification socket; e-syncRefreshRequired (4096, put in
+# by fake_ldap's proxy) in the middle of a refresh publishes nothing torn
+# and refreshes in full; as root, the link cut for a minute beneath the
+# follower (a veth set down: no FIN, no reset) is noticed by keepalive and
+# the snapshot is current within 5 s of the link being back.
 . "$(dirname "$0")/../lib/lib.sh"
 set +e
 
 builddir=${top_builddir:-$ORGRBAC_TOP/build}
 ORGRBAC="$builddir/orgrbac"
 SNAPDUMP="$builddir/tests/integration/snapdump"
+FAKE_LDAP="$builddir/tests/faults/fake_ldap"
 [ -x "$ORGRBAC" ] || fail "$ORGRBAC not built"
 [ -x "$SNAPDUMP" ] || fail "$SNAPDUMP not built"
+[ -x "$FAKE_LDAP" ] || fail "$FAKE_LDAP not built (make tests/faults/fake_ldap)"
 orgrbac_require_slapd
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-follow.XXXXXX")
@@ -57,6 +65,38 @@ start_follower() {
 	FPID=$!
 	FOLLOWERS+=("$FPID")
 }
+# status_exit CONF: orgrbac status's exit code, its output in STATUS_OUT
+status_exit() {
+	STATUS_OUT=$("$ORGRBAC" status --config "$1" 2>&1)
+	return $?
+}
+# notify_listen SOCKET OUT: a datagram socket as systemd's, each message one line of OUT
+# ('|' for its newlines); its pid in NPID
+notify_listen() {
+	python3 -c 'import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "a") as f:
+    while True:
+        f.write(s.recv(4096).decode(errors="replace").replace("\n", "|") + "\n")
+        f.flush()' "$1" "$2" &
+	NPID=$!
+	FOLLOWERS+=("$NPID")
+}
+# port_of URI: the port of ldap://HOST:PORT/
+port_of() {
+	local p=${1##*:}
+	printf '%s\n' "${p%/}"
+}
+# start_fake MODE PORTFILE [ARGS...]: fake_ldap in the background, its output in PORTFILE.out
+start_fake() {
+	local mode=$1 pf=$2
+	shift 2
+	"$FAKE_LDAP" "$@" "$mode" "$pf" ${FAKE_ADDR:-} >"$pf.out" 2>&1 &
+	FOLLOWERS+=("$!")
+	wait_until 5 test -s "$pf" || fail "fake_ldap $mode did not start: $(cat "$pf.out")"
+}
+generation() { "$SNAPDUMP" "$1" | sed -n 's/^generation //p'; }
 stop_followers() {
 	local p
 	for p in "${FOLLOWERS[@]}"; do
@@ -94,7 +134,8 @@ if [ -r "$unit" ] && command -v systemd-analyze >/dev/null 2>&1; then
 	out=$(systemd-analyze verify "$unit" 2>&1 | grep -v -e 'orgrbac-sync' -e 'Failed to .*bus' \
 		-e 'No such file or directory' -e "Command 'man " -e '^$')
 	grep -q 'orgrbac-follow.service' <<<"$out" && ko "systemd-analyze verify: $out" || ok
-	for want in 'Restart=on-failure' 'ProtectSystem=strict' 'ProtectHome=yes' \
+	for want in 'Type=notify' 'NotifyAccess=main' 'Restart=on-failure' \
+		'ProtectSystem=strict' 'ProtectHome=yes' \
 		'NoNewPrivileges=yes' 'PrivateTmp=yes'; do
 		grep -qx "$want" "$unit" && ok || ko "the unit lacks $want"
 	done
@@ -117,13 +158,40 @@ out=$("$ORGRBAC" follow --once --config "$conf" 2>&1)
 if [ "$(groups "$snap")" = "$(groups "$WORK/sync/snapshot.db")" ]; then ok; else
 	ko "follow --once and sync differ: $(diff <(groups "$snap") <(groups "$WORK/sync/snapshot.db"))"
 fi
-out=$("$ORGRBAC" status --config "$conf" 2>&1)
-grep -q '^follower: *stopped' <<<"$out" && ok || ko "status after --once: $out"
+status_exit "$conf"
+st=$?
+grep -q '^follower: *stopped' <<<"$STATUS_OUT" && ok || ko "status after --once: $STATUS_OUT"
+# a follower that ran and stopped does not keep the snapshot current: 3
+[ "$st" = 3 ] && grep -q 'verdict: *not current: the follower does not run' <<<"$STATUS_OUT" &&
+	ok || ko "status after --once: exit $st: $STATUS_OUT"
 
+# the service manager's socket: READY=1 once the first refresh is published
+have_python=no
+command -v python3 >/dev/null 2>&1 && have_python=yes
+if [ "$have_python" = yes ]; then
+	notify_listen "$WORK/notify.sock" "$WORK/notify.log"
+	# python3 may take seconds to start on a loaded machine
+	wait_until 30 test -S "$WORK/notify.sock" || ko "no notification socket"
+	export NOTIFY_SOCKET=$WORK/notify.sock
+fi
 start_follower "$conf" "$WORK/follow.log"
+unset NOTIFY_SOCKET
 wait_until 10 state_is "$snap" following && ok || ko "the follower is not following: $(cat "$WORK/follow.log")"
-out=$("$ORGRBAC" status --config "$conf" 2>&1)
-grep -q "^follower: *following (pid $FPID)" <<<"$out" && ok || ko "status: $out"
+status_exit "$conf"
+st=$?
+grep -q "^follower: *following (pid $FPID)" <<<"$STATUS_OUT" && ok || ko "status: $STATUS_OUT"
+[ "$st" = 0 ] && grep -q 'verdict: *current' <<<"$STATUS_OUT" && ok ||
+	ko "status while following: exit $st: $STATUS_OUT"
+if [ "$have_python" = yes ]; then
+	wait_until 2 grep -q '^READY=1|STATUS=following ' "$WORK/notify.log" && ok ||
+		ko "no READY=1 after the first refresh: $(cat "$WORK/notify.log")"
+	# refreshing first, ready only once published
+	[ "$(head -n 1 "$WORK/notify.log" | cut -c1-25)" = "STATUS=refreshing from ld" ] && ok ||
+		ko "the first notification: $(head -n 1 "$WORK/notify.log")"
+	[ "$(grep -c READY=1 "$WORK/notify.log")" = 1 ] && ok || ko "READY=1 more than once"
+else
+	printf 'follow: no python3: the notification socket is not checked here\n'
+fi
 
 has "$snap" member erin && ko "erin is a member before any grant" || ok
 grant erin-member "$ERIN"
@@ -168,6 +236,11 @@ wait_until 5 has "$snap" member erin && ok ||
 	ko "not current 5 s after the restart: $(tail -n 5 "$WORK/follow.log")"
 printf 'follow: current %s ms after the server restarted\n' $(($(now_ms) - t0))
 wait_until 2 state_is "$snap" following && ok || ko "not following after the restart"
+if [ "$have_python" = yes ]; then
+	grep -q '^STATUS=reconnecting in ' "$WORK/notify.log" && ok ||
+		ko "no STATUS=reconnecting: $(cat "$WORK/notify.log")"
+	[ "$(grep -c READY=1 "$WORK/notify.log")" = 1 ] && ok || ko "READY=1 again after the restart"
+fi
 
 # ---- stopped cleanly by SIGTERM ----
 kill -TERM "$FPID"
@@ -175,6 +248,10 @@ wait "$FPID"
 st=$?
 [ "$st" = 0 ] && ok || ko "SIGTERM: exit $st"
 state_is "$snap" stopped && ok || ko "state after SIGTERM: $(cat "$snap.follow")"
+if [ "$have_python" = yes ]; then
+	wait_until 2 grep -q '^STOPPING=1|STATUS=stopped' "$WORK/notify.log" && ok ||
+		ko "no STOPPING=1: $(tail -n 2 "$WORK/notify.log")"
+fi
 
 # ---- killed -9 mid-way: the snapshot intact, never newer than the directory ----
 start_follower "$conf" "$WORK/follow.log"
@@ -196,6 +273,117 @@ for u in $(members "$snap" member | tr ',' ' '); do
 done
 lines_before=$(groups "$snap" | wc -l)
 [ "$lines_before" -gt 0 ] && ok || ko "an empty snapshot after kill -9"
+status_exit "$conf"
+st=$?
+[ "$st" = 3 ] && grep -q "(pid $FPID, not running)" <<<"$STATUS_OUT" && ok ||
+	ko "status after kill -9: exit $st: $STATUS_OUT"
+# a live pid whose follower stopped publishing (hung): late, 3
+cp "$snap.follow" "$WORK/follow.saved"
+now=$(date +%s)
+printf 'orgrbac-follow 1\nstate following\npid %s\nserver x\nsince %s\nlast_change 0\nlast_publish %s\ngeneration 1\nerror \n' \
+	$$ $((now - 4000)) $((now - 1900)) >"$snap.follow"
+status_exit "$conf"
+st=$?
+[ "$st" = 3 ] && grep -q 'nothing published for 19[0-9][0-9] s' <<<"$STATUS_OUT" && ok ||
+	ko "status of a late follower: exit $st: $STATUS_OUT"
+# reconnecting for a minute and more: disconnected, 3; for less: catching up, 0
+sed -i "s/^state following/state reconnecting/; s/^since .*/since $((now - 61))/" "$snap.follow"
+status_exit "$conf"
+[ $? = 3 ] && grep -q 'not current: reconnecting for 6[0-9] s' <<<"$STATUS_OUT" && ok ||
+	ko "status of a follower disconnected: $STATUS_OUT"
+sed -i "s/^since .*/since $((now - 5))/" "$snap.follow"
+status_exit "$conf"
+[ $? = 0 ] && grep -q 'catching up' <<<"$STATUS_OUT" && ok || ko "status catching up: $STATUS_OUT"
+printf 'garbage\n' >"$snap.follow"
+status_exit "$conf"
+[ $? = 3 ] && grep -q 'not a follower state file' <<<"$STATUS_OUT" && ok ||
+	ko "status of a corrupt state file: $STATUS_OUT"
+mv "$WORK/follow.saved" "$snap.follow"
+
+# ---- e-syncRefreshRequired in the middle of a refresh: nothing torn, a full refresh ----
+# The follower never sends a cookie, so syncprov never asks for a full
+# refresh by itself; fake_ldap's proxy ends the first refresh after 3 entries
+# with resultCode 4096, and relays everything after it.
+revoke erin-member
+start_fake refreshrequired "$WORK/rr.port" -u "$(port_of "$LDAP_URI")" -n 1
+mkdir -p "$WORK/rr" "$WORK/rrsync"
+rsnap="$WORK/rr/snapshot.db"
+orgrbac_write_conf "$WORK/rr.conf" "ldap.uri=ldap://127.0.0.1:$(cat "$WORK/rr.port")/" \
+	"ldap.tls_ca_file=$TLS_CA_FILE" "nss.snapshot=$rsnap" pam.ignore_users=
+start_follower "$WORK/rr.conf" "$WORK/rr.log"
+wait_until 10 state_is "$rsnap" following && ok || ko "4096: not following: $(cat "$WORK/rr.log")"
+grep -q '^changed 1 refreshrequired' "$WORK/rr.port.out" && ok ||
+	ko "4096: the proxy changed nothing: $(cat "$WORK/rr.port.out")"
+grep -q 'asks for a full refresh' "$WORK/rr.log" && ok || ko "4096: not logged: $(cat "$WORK/rr.log")"
+# the refresh cut short was never published: the complete one is the first
+[ "$(generation "$rsnap")" = 1 ] && ok || ko "4096: generation $(generation "$rsnap"), not 1"
+orgrbac_write_conf "$WORK/rrsync.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
+	"nss.snapshot=$WORK/rrsync/snapshot.db" pam.ignore_users=
+"$ORGRBAC" sync --config "$WORK/rrsync.conf" >/dev/null 2>&1 || ko "4096: sync failed"
+if [ "$(groups "$rsnap")" = "$(groups "$WORK/rrsync/snapshot.db")" ]; then ok; else
+	ko "4096: the refresh after it differs from sync: $(diff <(groups "$rsnap") <(groups "$WORK/rrsync/snapshot.db"))"
+fi
+grant rr-erin "$ERIN"
+wait_until 2 has "$rsnap" member erin && ok || ko "4096: a change after the full refresh not seen"
+revoke rr-erin
+wait_until 2 not has "$rsnap" member erin || ko "4096: the revoke not seen"
+kill -TERM "$FPID"
+
+# ---- the link cut for a minute, no FIN nor reset (root: a veth in a network namespace) ----
+if [ "$(id -u)" = 0 ] && command -v nsenter >/dev/null 2>&1 &&
+	unshare --net true 2>/dev/null; then
+	unshare --net sleep 600 &
+	NSPID=$!
+	FOLLOWERS+=("$NSPID")
+	sleep 0.2
+	ifc=orgc$$
+	peer=orgp$$
+	net=10.199.$(($$ % 250))
+	orgrbac_at_exit "ip link del '$ifc' 2>/dev/null"
+	if ip link add "$ifc" type veth peer name "$peer" netns "$NSPID" &&
+		ip addr add "$net.1/30" dev "$ifc" && ip link set "$ifc" up &&
+		nsenter -t "$NSPID" -n sh -c "ip link set lo up && ip addr add $net.2/30 dev $peer &&
+			ip link set $peer up"; then
+		FAKE_ADDR=$net.1 start_fake relay "$WORK/cut.port" -u "$(port_of "$LDAP_URI")"
+		mkdir -p "$WORK/cut"
+		csnap="$WORK/cut/snapshot.db"
+		orgrbac_write_conf "$WORK/cut.conf" "ldap.uri=ldap://$net.1:$(cat "$WORK/cut.port")/" \
+			ldap.allow_insecure=yes "nss.snapshot=$csnap" pam.ignore_users= \
+			follow.keepalive_idle=2
+		nsenter -t "$NSPID" -n "$ORGRBAC" follow --config "$WORK/cut.conf" 2>>"$WORK/cut.log" &
+		FPID=$!
+		FOLLOWERS+=("$FPID")
+		wait_until 10 state_is "$csnap" following && ok ||
+			ko "cut: not following: $(cat "$WORK/cut.log")"
+		gen_before=$(generation "$csnap")
+		ip link set "$ifc" down
+		t_cut=$(now_ms)
+		grant cut-erin "$ERIN"
+		# keepalive after 2 s, 3 probes 1 s apart, a 5 s user timeout
+		wait_until 15 state_is "$csnap" reconnecting && ok ||
+			ko "cut: not noticed in 15 s: $(tail -n 3 "$WORK/cut.log")"
+		printf 'follow: a cut link noticed in %s ms\n' $(($(now_ms) - t_cut))
+		sleep $((60 - ($(now_ms) - t_cut) / 1000))
+		# a minute without the directory: the snapshot as it was, whole
+		"$SNAPDUMP" "$csnap" >/dev/null && ok || ko "cut: the snapshot is refused"
+		not has "$csnap" member erin && ok || ko "cut: a change came through the cut"
+		[ "$(generation "$csnap")" = "$gen_before" ] && ok || ko "cut: published while cut"
+		ip link set "$ifc" up
+		t_back=$(now_ms)
+		wait_until 5 has "$csnap" member erin && ok ||
+			ko "cut: not current 5 s after the link is back: $(tail -n 3 "$WORK/cut.log")"
+		printf 'follow: current %s ms after a %s s cut ended\n' $(($(now_ms) - t_back)) \
+			$(((t_back - t_cut) / 1000))
+		wait_until 2 state_is "$csnap" following && ok || ko "cut: not following after it"
+		revoke cut-erin
+		wait_until 2 not has "$csnap" member erin && ok || ko "cut: the revoke not seen"
+		kill -TERM "$FPID"
+	else
+		ko "cut: the veth pair could not be made"
+	fi
+else
+	printf 'follow: not root (or no network namespaces): the cut link is not tested\n'
+fi
 
 # ---- two servers, the first killed: failover ----
 orgrbac_slapd_start_pair

@@ -12,7 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
 	tests/unit/test_review tests/unit/test_admin tests/unit/test_admin_external \
-	tests/unit/test_follow
+	tests/unit/test_follow tests/unit/test_notify
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -97,3 +97,7 @@ tests_unit_test_directory_LDADD = $(ldap_libs) $(CMOCKA_LIBS)
 tests_unit_test_follow_SOURCES = tests/unit/test_follow.c
 tests_unit_test_follow_CFLAGS = $(unit_cflags)
 tests_unit_test_follow_LDADD = $(common_libs) $(CMOCKA_LIBS)
+# the service manager's notification, to real datagram sockets
+tests_unit_test_notify_SOURCES = tests/unit/test_notify.c
+tests_unit_test_notify_CFLAGS = $(unit_cflags)
+tests_unit_test_notify_LDADD = $(common_libs) $(CMOCKA_LIBS)

@@ -177,19 +177,26 @@ static void bounds(void **state)
 static void backoff(void **state)
 {
 	(void)state;
-	/* doubling from 500 ms, each in its upper half, never beyond 60 s */
-	assert_int_equal(orgrbac_follow_backoff_ms(0, 0), 250);
-	assert_int_equal(orgrbac_follow_backoff_ms(0, 250), 500);
-	assert_int_equal(orgrbac_follow_backoff_ms(1, 0), 500);
-	assert_int_equal(orgrbac_follow_backoff_ms(3, 0), 2000);
+	/* doubling from 500 ms, each in its upper half, never beyond the maximum */
+	assert_int_equal(orgrbac_follow_backoff_ms(0, 60000, 0), 250);
+	assert_int_equal(orgrbac_follow_backoff_ms(0, 60000, 250), 500);
+	assert_int_equal(orgrbac_follow_backoff_ms(1, 60000, 0), 500);
+	assert_int_equal(orgrbac_follow_backoff_ms(3, 60000, 0), 2000);
 	for (unsigned a = 0; a < 100; a++)
 		for (uint32_t r = 0; r < 4000000000u; r += 123456789u) {
-			uint32_t d = orgrbac_follow_backoff_ms(a, r);
+			uint32_t d = orgrbac_follow_backoff_ms(a, 60000, r);
 
 			assert_true(d >= 250 && d <= 60000);
+			/* the default maximum: back within 4 s of the server */
+			d = orgrbac_follow_backoff_ms(a, 4000, r);
+			assert_true(d >= 250 && d <= 4000);
 		}
-	assert_int_equal(orgrbac_follow_backoff_ms(40, 0), 30000);
-	assert_int_equal(orgrbac_follow_backoff_ms(4000000000u, UINT32_MAX) <= 60000, 1);
+	assert_int_equal(orgrbac_follow_backoff_ms(40, 60000, 0), 30000);
+	assert_int_equal(orgrbac_follow_backoff_ms(40, 4000, 0), 2000);
+	assert_int_equal(orgrbac_follow_backoff_ms(4000000000u, 60000, UINT32_MAX) <= 60000, 1);
+	/* a maximum below the first delay is the first delay; the largest does not wrap */
+	assert_int_equal(orgrbac_follow_backoff_ms(5, 0, 0), 250);
+	assert_true(orgrbac_follow_backoff_ms(40, UINT32_MAX, 0) >= UINT32_MAX / 4);
 }
 
 static void state_file(void **state)
@@ -231,6 +238,59 @@ static void state_file(void **state)
 	rmdir(dir);
 }
 
+/* The verdict of orgrbac status on a follower's state file, the time, its process. */
+static void judge(void **state)
+{
+	static const struct {
+		const char *state;
+		bool alive;
+		int64_t since, last_publish, now;
+		long max_age;
+		enum orgrbac_follow_verdict want;
+		int64_t age;
+	} cases[] = {
+	    /* following and published within twice its interval (max_age / 4) + 2 s */
+	    {"following", true, 100, 1000, 1000, 3600, ORGRBAC_FOLLOW_CURRENT, 0},
+	    {"following", true, 100, 1000, 2802, 3600, ORGRBAC_FOLLOW_CURRENT, 0},
+	    {"following", true, 100, 1000, 2803, 3600, ORGRBAC_FOLLOW_LATE, 1803},
+	    {"following", true, 100, 1000, 1004, 4, ORGRBAC_FOLLOW_CURRENT, 0},
+	    {"following", true, 100, 1000, 1005, 4, ORGRBAC_FOLLOW_LATE, 5},
+	    /* never published yet: counted from since */
+	    {"following", true, 100, 0, 110, 4, ORGRBAC_FOLLOW_LATE, 10},
+	    /* a clock set back is no time */
+	    {"following", true, 100, 1000, 50, 4, ORGRBAC_FOLLOW_CURRENT, 0},
+	    /* refreshing or reconnecting: fine for the grace, then disconnected */
+	    {"reconnecting", true, 1000, 900, 1060, 3600, ORGRBAC_FOLLOW_CATCHING_UP, 60},
+	    {"reconnecting", true, 1000, 900, 1061, 3600, ORGRBAC_FOLLOW_DISCONNECTED, 61},
+	    {"refreshing", true, 1000, 0, 1030, 3600, ORGRBAC_FOLLOW_CATCHING_UP, 30},
+	    {"refreshing", true, 1000, 0, 2000, 3600, ORGRBAC_FOLLOW_DISCONNECTED, 1000},
+	    {"newstate", true, 1000, 0, 2000, 3600, ORGRBAC_FOLLOW_DISCONNECTED, 1000},
+	    /* stopped, or its process gone, whatever the file says */
+	    {"stopped", true, 1000, 1000, 1000, 3600, ORGRBAC_FOLLOW_NOT_RUNNING, 0},
+	    {"stopped", false, 1000, 1000, 1500, 3600, ORGRBAC_FOLLOW_NOT_RUNNING, 500},
+	    {"following", false, 1000, 1000, 1000, 3600, ORGRBAC_FOLLOW_NOT_RUNNING, 0},
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct orgrbac_follow_state s = {.since = cases[i].since,
+						 .last_publish = cases[i].last_publish};
+		int64_t age = -1;
+
+		snprintf(s.state, sizeof(s.state), "%s", cases[i].state);
+		if (orgrbac_follow_judge(&s, cases[i].alive, cases[i].now, cases[i].max_age,
+					 &age) != cases[i].want ||
+		    age != cases[i].age)
+			fail_msg("case %zu: verdict %d, age %lld", i,
+				 (int)orgrbac_follow_judge(&s, cases[i].alive, cases[i].now,
+							   cases[i].max_age, &age),
+				 (long long)age);
+	}
+	assert_int_equal(orgrbac_follow_fresh_interval(0), 1);
+	assert_int_equal(orgrbac_follow_fresh_interval(3600), 900);
+	assert_int_equal(orgrbac_follow_fresh_interval(31536000), 3600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -239,6 +299,7 @@ int main(void)
 	    cmocka_unit_test(bounds),
 	    cmocka_unit_test(backoff),
 	    cmocka_unit_test(state_file),
+	    cmocka_unit_test(judge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
