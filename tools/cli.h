@@ -211,8 +211,9 @@ enum cli_args scope_usable(const struct scope *s, const char *cmd, bool platform
 enum scope_status scope_time(struct scope *s);
 /* The configuration loaded and the connection made, s->host from them. */
 enum scope_status scope_config(struct scope *s);
-/* The whole directory, as the connection's identity reads it. */
-enum scope_status scope_read(struct scope *s);
+/* The whole directory, as the connection's identity reads it; with `stamps`, who made and
+ * changed each grant (the access review's), else not asked for. */
+enum scope_status scope_read(struct scope *s, bool stamps);
 void scope_free(struct scope *s);
 
 /* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status. */
