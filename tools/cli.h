@@ -38,10 +38,12 @@ enum cli_args cli_usage(int c, void (*usage)(FILE *out));
 /* The exit status of a command line that asked for no run: 0 after help, 2 after a mistake. */
 int cli_args_status(enum cli_args a);
 
-/* Untrusted text with anything unprintable (and the backslash) as \xNN. */
+/* Untrusted text with each byte of a control character (C0, DEL, C1), of the backslash and of
+ * anything not well-formed UTF-8 as \xNN. */
 void put_safe(FILE *out, const char *s);
 
-/* A JSON string (or null for NULL), every control character escaped. */
+/* A JSON string (or null for NULL), valid UTF-8: every control character escaped, each byte
+ * that begins no well-formed UTF-8 sequence as \ufffd. */
 void put_json(FILE *out, const char *s);
 
 /* `orgrbac check`: the decision and why, as text or as one JSON object, on stdout. */
