@@ -5,49 +5,7 @@
 
 #include "cli.h"
 #include "gtime.h"
-
-/*
- * The length of the well-formed UTF-8 sequence at p (Unicode 15, table 3-7),
- * 0 when the byte at p begins none: a stray continuation byte, an overlong
- * form (C0, C1, E0 80-9F, F0 80-8F), a surrogate (ED A0-BF), a code point
- * above U+10FFFF (F4 90-, F5-FF), or a sequence cut short (the NUL ends it).
- */
-static size_t utf8_len(const unsigned char *p)
-{
-	unsigned char lo = 0x80, hi = 0xbf;
-	size_t n;
-
-	if (p[0] < 0x80)
-		return 1;
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4;
-	else
-		return 0;
-	if (p[0] == 0xe0)
-		lo = 0xa0;
-	else if (p[0] == 0xed)
-		hi = 0x9f;
-	else if (p[0] == 0xf0)
-		lo = 0x90;
-	else if (p[0] == 0xf4)
-		hi = 0x8f;
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	for (size_t i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xbf)
-			return 0;
-	return n;
-}
-
-/* A C1 control character (U+0080 to U+009F): terminals act on these too. */
-static bool utf8_c1(const unsigned char *p, size_t n)
-{
-	return n == 2 && p[0] == 0xc2 && p[1] <= 0x9f;
-}
+#include "util.h"
 
 /*
  * Print untrusted text with every byte of a control character (C0, DEL, C1),
@@ -58,8 +16,9 @@ void put_safe(FILE *out, const char *s)
 	const unsigned char *p = (const unsigned char *)s;
 
 	while (*p != '\0') {
-		size_t n = utf8_len(p);
-		bool escape = n == 0 || utf8_c1(p, n) || *p < 0x20 || *p == 0x7f || *p == '\\';
+		size_t n = orgrbac_utf8_len(p);
+		bool escape =
+		    n == 0 || orgrbac_utf8_c1(p, n) || *p < 0x20 || *p == 0x7f || *p == '\\';
 
 		if (n == 0)
 			n = 1;
@@ -87,7 +46,7 @@ void put_json(FILE *out, const char *s)
 	}
 	fputc('"', out);
 	while (*p != '\0') {
-		size_t n = utf8_len(p);
+		size_t n = orgrbac_utf8_len(p);
 
 		if (n == 0) {
 			fputs("\\ufffd", out);
@@ -96,7 +55,7 @@ void put_json(FILE *out, const char *s)
 			fprintf(out, "\\%c", *p);
 		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(out, "\\u%04x", *p);
-		} else if (utf8_c1(p, n)) {
+		} else if (orgrbac_utf8_c1(p, n)) {
 			fprintf(out, "\\u%04x", p[1]);
 		} else {
 			fwrite(p, 1, n, out);
