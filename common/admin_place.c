@@ -148,31 +148,13 @@ bool orgrbac_admin_name_valid(const char *s, const char **why)
 	else if (len > ORGRBAC_ADMIN_NAME_MAX)
 		*why = "longer than 256 bytes";
 	while (*why == NULL && *p != '\0') {
-		size_t more;
+		size_t n = orgrbac_utf8_len(p);
 
-		if (*p < 0x20 || *p == 0x7f) {
+		if (*p < 0x20 || *p == 0x7f)
 			*why = "a control character";
-			break;
-		}
-		if (*p < 0x80)
-			more = 0;
-		else if ((*p & 0xe0) == 0xc0 && *p >= 0xc2)
-			more = 1;
-		else if ((*p & 0xf0) == 0xe0)
-			more = 2;
-		else if ((*p & 0xf8) == 0xf0 && *p <= 0xf4)
-			more = 3;
-		else {
+		else if (n == 0)
 			*why = "not valid UTF-8";
-			break;
-		}
-		p++;
-		for (size_t i = 0; i < more; i++, p++) {
-			if ((*p & 0xc0) != 0x80) {
-				*why = "not valid UTF-8";
-				break;
-			}
-		}
+		p += n;
 	}
 	if (*why == NULL && (s[0] == ' ' || s[len - 1] == ' '))
 		*why = "a leading or trailing space";

@@ -24,10 +24,15 @@ struct sshd {
 	struct orgrbac_findings *out;
 };
 
-static void sshd_file(struct sshd *c, const char *path, int depth);
+static void sshd_file(struct sshd *c, const char *path, int depth, bool in_match);
 
-/* Include PATTERN...: each file, in the order sshd reads them. */
-static void sshd_include(struct sshd *c, char *value, int depth)
+/*
+ * Include PATTERN...: each file, in the order sshd reads them, under the
+ * Match state of the Include line (sshd's servconf.c: an Include in a Match
+ * block that does not apply reads its files with every Match of theirs off,
+ * "Match all" too, and no file changes its includer's Match state).
+ */
+static void sshd_include(struct sshd *c, char *value, int depth, bool in_match)
 {
 	char *save = NULL;
 
@@ -38,7 +43,7 @@ static void sshd_include(struct sshd *c, char *value, int depth)
 		snprintf(full, sizeof(full), "%s%s", pat[0] == '/' ? "" : SSHD_DIR "/", pat);
 		paths = c->io->glob(c->io->ctx, full);
 		for (size_t i = 0; paths != NULL && paths[i] != NULL; i++)
-			sshd_file(c, paths[i], depth + 1);
+			sshd_file(c, paths[i], depth + 1, in_match);
 		orgrbac_strv_free(paths);
 	}
 }
@@ -53,9 +58,13 @@ static void keep(struct setting *s, const char *value, const char *file, unsigne
 	s->line = line;
 }
 
-/* One line: "Keyword value" or "Keyword=value"; Match blocks are not the global settings. */
+/*
+ * One line: "Keyword value" or "Keyword=value". Match blocks are not the
+ * global settings, except "Match all" in a file not included from a Match
+ * block (`never`: every Match of this file is off).
+ */
 static void sshd_line(struct sshd *c, char *p, const char *file, unsigned line, int depth,
-		      bool *in_match)
+		      bool never, bool *in_match)
 {
 	char *key, *value;
 
@@ -72,9 +81,9 @@ static void sshd_line(struct sshd *c, char *p, const char *file, unsigned line, 
 	for (size_t n = strlen(value); n > 0 && (value[n - 1] == ' ' || value[n - 1] == '\t');)
 		value[--n] = '\0';
 	if (strcasecmp(key, "Match") == 0)
-		*in_match = strcasecmp(value, "all") != 0;
+		*in_match = never || strcasecmp(value, "all") != 0;
 	else if (strcasecmp(key, "Include") == 0)
-		sshd_include(c, value, depth);
+		sshd_include(c, value, depth, *in_match);
 	else if (*in_match)
 		return;
 	else if (strcasecmp(key, "UsePAM") == 0)
@@ -86,9 +95,11 @@ static void sshd_line(struct sshd *c, char *p, const char *file, unsigned line, 
 		keep(&c->methods, value, file, line);
 }
 
-static void sshd_file(struct sshd *c, const char *path, int depth)
+/* One file, read from its includer's Match state (false for the main file); the state it ends
+ * in stays its own. */
+static void sshd_file(struct sshd *c, const char *path, int depth, bool included_in_match)
 {
-	bool missing = false, in_match = false;
+	bool missing = false, in_match = included_in_match;
 	orgrbac_error err;
 	char *text;
 	unsigned n = 0;
@@ -107,7 +118,7 @@ static void sshd_file(struct sshd *c, const char *path, int depth)
 		nl = strchr(p, '\n');
 		if (nl != NULL)
 			*nl = '\0';
-		sshd_line(c, p, path, ++n, depth, &in_match);
+		sshd_line(c, p, path, ++n, depth, included_in_match, &in_match);
 	}
 	free(text);
 }
@@ -147,7 +158,7 @@ void orgrbac_doctor_sshd(const struct orgrbac_doctor_io *io, const char *path, b
 	unsigned line;
 	bool key_alone;
 
-	sshd_file(&c, path, 0);
+	sshd_file(&c, path, 0, false);
 	sshd_where(&c.usepam, path, &file, &line);
 	if (!c.usepam.set || strcasecmp(c.usepam.value, "yes") != 0)
 		orgrbac_finding_add(

@@ -39,10 +39,12 @@ enum cli_args cli_usage(int c, void (*usage)(FILE *out));
 /* The exit status of a command line that asked for no run: 0 after help, 2 after a mistake. */
 int cli_args_status(enum cli_args a);
 
-/* Untrusted text with anything unprintable (and the backslash) as \xNN. */
+/* Untrusted text with each byte of a control character (C0, DEL, C1), of the backslash and of
+ * anything not well-formed UTF-8 as \xNN. */
 void put_safe(FILE *out, const char *s);
 
-/* A JSON string (or null for NULL), every control character escaped. */
+/* A JSON string (or null for NULL), valid UTF-8: every control character escaped, each byte
+ * that begins no well-formed UTF-8 sequence as \ufffd. */
 void put_json(FILE *out, const char *s);
 
 /* `orgrbac check`: the decision and why, as text or as one JSON object, on stdout. */
@@ -90,6 +92,36 @@ const char *conn_check(const struct conn_args *a);
  */
 int conn_open(const struct conn_args *a, struct orgrbac_config **cfg, struct orgrbac_admin *ad);
 void conn_close(struct orgrbac_config *cfg, struct orgrbac_admin *ad);
+
+/*
+ * The skeleton of every command that manages the directory (role, grant,
+ * revoke, grants, external): one option loop takes the shared options (the
+ * connection's, --json, --dry-run, --help) into command_args and hands each
+ * of the command's own options, and each operand (code 1), to its callback;
+ * then the command's check, the connection's, the connection opened, the run.
+ */
+enum { COMMAND_OPT_JSON = 0x400, COMMAND_OPT_DRY_RUN }; /* above the commands' own codes */
+
+struct command_args {
+	const char *cmd; /* argv[0]: "role", "grant", ... */
+	struct conn_args conn;
+	bool json, dry_run;
+};
+
+struct command {
+	const struct option *options; /* the command's own, up to an entry of NULL name */
+	/* One of its own options (or operand, c == 1) into own; false when wrong or too many. */
+	bool (*option)(void *own, int c, const char *arg);
+	/* NULL when the options go together, else what is wrong (the connection's checked next). */
+	const char *(*check)(const struct command_args *a, const void *own);
+	/* The command, connected; its exit status. */
+	int (*run)(const struct orgrbac_admin *ad, const struct command_args *a, const void *own);
+	/* The usage of command `cmd` (argv[0]). */
+	void (*usage)(FILE *out, const char *cmd);
+};
+
+/* Parse, check, connect, run, disconnect: the exit status (0 after --help, 2 after a mistake). */
+int command_run(int argc, char **argv, const struct command *cmd, void *own);
 
 /* A directory timestamp as ISO 8601, or as it is when it does not parse; JSON or text. */
 void put_gtime(FILE *out, const char *gt, bool json);
@@ -182,8 +214,9 @@ enum cli_args scope_usable(const struct scope *s, const char *cmd, bool platform
 enum scope_status scope_time(struct scope *s);
 /* The configuration loaded and the connection made, s->host from them. */
 enum scope_status scope_config(struct scope *s);
-/* The whole directory, as the connection's identity reads it. */
-enum scope_status scope_read(struct scope *s);
+/* The whole directory, as the connection's identity reads it; with `stamps`, who made and
+ * changed each grant (the access review's), else not asked for. */
+enum scope_status scope_read(struct scope *s, bool stamps);
 void scope_free(struct scope *s);
 
 /* orgrbac follow (tools/follow.c), and the follower's state in orgrbac status: true when it

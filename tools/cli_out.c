@@ -1,35 +1,66 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Untrusted text out: escaped for a terminal, or as a JSON string; a change reported. */
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "cli.h"
 #include "gtime.h"
+#include "util.h"
 
-/* Print untrusted text with anything unprintable as \xNN. */
+/*
+ * Print untrusted text with every byte of a control character (C0, DEL, C1),
+ * of a backslash and of anything not well-formed UTF-8 as \xNN.
+ */
 void put_safe(FILE *out, const char *s)
 {
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p < 0x20 || *p == 0x7f || *p == '\\')
-			fprintf(out, "\\x%02x", *p);
-		else
-			fputc(*p, out);
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p != '\0') {
+		size_t n = orgrbac_utf8_len(p);
+		bool escape =
+		    n == 0 || orgrbac_utf8_c1(p, n) || *p < 0x20 || *p == 0x7f || *p == '\\';
+
+		if (n == 0)
+			n = 1;
+		for (size_t i = 0; i < n; i++, p++) {
+			if (escape)
+				fprintf(out, "\\x%02x", *p);
+			else
+				fputc(*p, out);
+		}
 	}
 }
 
+/*
+ * A JSON string (RFC 8259) that is valid UTF-8 whatever s holds: each byte
+ * that begins no well-formed sequence becomes U+FFFD (\ufffd), control
+ * characters (C0, DEL, C1) are escaped as \u00XX.
+ */
 void put_json(FILE *out, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
+
 	if (s == NULL) {
 		fputs("null", out);
 		return;
 	}
 	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
+	while (*p != '\0') {
+		size_t n = orgrbac_utf8_len(p);
+
+		if (n == 0) {
+			fputs("\\ufffd", out);
+			n = 1;
+		} else if (*p == '"' || *p == '\\') {
 			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
+		} else if (*p < 0x20 || *p == 0x7f) {
 			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
+		} else if (orgrbac_utf8_c1(p, n)) {
+			fprintf(out, "\\u%04x", p[1]);
+		} else {
+			fwrite(p, 1, n, out);
+		}
+		p += n;
 	}
 	fputc('"', out);
 }

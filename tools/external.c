@@ -10,8 +10,9 @@
 #include "cli.h"
 #include "gtime.h"
 
-static void external_usage(FILE *out)
+static void external_usage(FILE *out, const char *cmd)
 {
+	(void)cmd;
 	fprintf(
 	    out,
 	    "usage: orgrbac external list [--json]\n"
@@ -30,18 +31,14 @@ static void external_usage(FILE *out)
 }
 
 struct external_args {
-	struct conn_args conn;
 	const char *sub, *name;
-	bool json, dry_run;
 	const char *kind, *mode, *from, *until, *role_management, *description;
 	char *domains[ORGRBAC_EXTERNAL_DOMAINS_MAX];
 	size_t n_domains;
 };
 
 enum {
-	OPT_JSON = 256,
-	OPT_DRY_RUN,
-	OPT_KIND,
+	OPT_KIND = 256,
 	OPT_MODE,
 	OPT_FROM,
 	OPT_UNTIL,
@@ -61,12 +58,23 @@ static bool external_operand(struct external_args *a, const char *s)
 	return true;
 }
 
-static bool external_option(struct external_args *a, int c, const char *arg)
+static const struct option external_options[] = {
+    {"kind", required_argument, NULL, OPT_KIND},
+    {"mode", required_argument, NULL, OPT_MODE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"role-management", required_argument, NULL, OPT_ROLE_MANAGEMENT},
+    {"domain", required_argument, NULL, OPT_DOMAIN},
+    {"description", required_argument, NULL, OPT_DESCRIPTION},
+    {NULL, 0, NULL, 0},
+};
+
+static bool external_option(void *own, int c, const char *arg)
 {
+	struct external_args *a = own;
+
 	switch (c) {
 	case 1: return external_operand(a, arg);
-	case OPT_JSON: a->json = true; break;
-	case OPT_DRY_RUN: a->dry_run = true; break;
 	case OPT_KIND: a->kind = arg; break;
 	case OPT_MODE: a->mode = arg; break;
 	case OPT_FROM: a->from = arg; break;
@@ -86,60 +94,29 @@ static bool external_option(struct external_args *a, int c, const char *arg)
 	return true;
 }
 
-/* 0 run, 1 help printed, 2 bad (usage printed). */
-static int external_args(int argc, char **argv, struct external_args *a)
-{
-	static const struct option opts[] = {
-	    CONN_LONG_OPTS,
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	    {"kind", required_argument, NULL, OPT_KIND},
-	    {"mode", required_argument, NULL, OPT_MODE},
-	    {"from", required_argument, NULL, OPT_FROM},
-	    {"until", required_argument, NULL, OPT_UNTIL},
-	    {"role-management", required_argument, NULL, OPT_ROLE_MANAGEMENT},
-	    {"domain", required_argument, NULL, OPT_DOMAIN},
-	    {"description", required_argument, NULL, OPT_DESCRIPTION},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-	bool ok = true;
-
-	/* "-": operands in their place among the options; after "--", operands only */
-	while (ok && (c = getopt_long(argc, argv, "-" CONN_SHORT_OPTS "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			external_usage(stdout);
-			return 1;
-		}
-		ok = conn_option(&a->conn, c, optarg) || external_option(a, c, optarg);
-	}
-	while (ok && optind < argc)
-		ok = external_operand(a, argv[optind++]);
-	if (!ok || a->sub == NULL) {
-		external_usage(stderr);
-		return 2;
-	}
-	return 0;
-}
-
 /* What each subcommand takes; a message for what it does not. */
-static const char *external_args_check(const struct external_args *a)
+static const char *external_check(const struct command_args *ca, const void *own)
 {
-	bool list = strcmp(a->sub, "list") == 0, show = strcmp(a->sub, "show") == 0;
-	bool add = strcmp(a->sub, "add") == 0, set = strcmp(a->sub, "set") == 0;
-	bool del = strcmp(a->sub, "delete") == 0;
+	const struct external_args *a = own;
+	bool list, show, add, set, del;
 
+	if (a->sub == NULL)
+		return "a command is missing (list, show, add, set, delete)";
+	list = strcmp(a->sub, "list") == 0;
+	show = strcmp(a->sub, "show") == 0;
+	add = strcmp(a->sub, "add") == 0;
+	set = strcmp(a->sub, "set") == 0;
+	del = strcmp(a->sub, "delete") == 0;
 	if (!list && !show && !add && !set && !del)
 		return "unknown external command (list, show, add, set, delete)";
 	if (list != (a->name == NULL))
 		return list ? "external list takes no NAME" : "NAME missing";
-	if (a->conn.platform)
+	if (ca->conn.platform)
 		return "external entries belong to an organization: --platform does not apply "
 		       "(--org ORG)";
-	if (a->json && !list && !show)
+	if (ca->json && !list && !show)
 		return "--json is for list and show";
-	if (a->dry_run && (list || show))
+	if (ca->dry_run && (list || show))
 		return "--dry-run is for add, set and delete";
 	if (a->kind != NULL && !add)
 		return "--kind is for add (the kind of an entry does not change)";
@@ -149,7 +126,7 @@ static const char *external_args_check(const struct external_args *a)
 	     a->role_management != NULL) &&
 	    !add && !set)
 		return "--mode, --from, --until and --role-management are for add and set";
-	return conn_check(&a->conn);
+	return NULL;
 }
 
 static void put_time_of(FILE *out, const struct orgrbac_window *w, bool after, bool json)
@@ -294,7 +271,7 @@ static int fail_with(const char *msg, enum orgrbac_admin_status st)
 	return st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY : EXIT_ERR;
 }
 
-static int external_list(const struct orgrbac_admin *ad, const struct external_args *a, int64_t now)
+static int external_list(const struct orgrbac_admin *ad, const struct command_args *a, int64_t now)
 {
 	struct orgrbac_external_info *x = NULL;
 	size_t n = 0;
@@ -324,7 +301,8 @@ static int external_list(const struct orgrbac_admin *ad, const struct external_a
 	return n > 0 ? EXIT_ALLOW : EXIT_DENY;
 }
 
-static int external_show(const struct orgrbac_admin *ad, const struct external_args *a, int64_t now)
+static int external_show(const struct orgrbac_admin *ad, const struct external_args *a, bool json,
+			 int64_t now)
 {
 	struct orgrbac_external_info x;
 	orgrbac_error err;
@@ -332,7 +310,7 @@ static int external_show(const struct orgrbac_admin *ad, const struct external_a
 
 	if (st != ORGRBAC_ADMIN_DONE)
 		return fail_with(err.msg, st);
-	if (a->json) {
+	if (json) {
 		external_json(&x, true);
 		printf("\n");
 	} else {
@@ -343,7 +321,7 @@ static int external_show(const struct orgrbac_admin *ad, const struct external_a
 }
 
 static int external_write(const struct orgrbac_admin *ad, const struct external_args *a,
-			  int64_t now)
+			  bool dry_run, int64_t now)
 {
 	struct orgrbac_external_change c = {
 	    .name = a->name,
@@ -356,7 +334,7 @@ static int external_write(const struct orgrbac_admin *ad, const struct external_
 	    .n_domains = a->n_domains,
 	    .description = a->description,
 	    .now = now,
-	    .dry_run = a->dry_run,
+	    .dry_run = dry_run,
 	};
 	struct orgrbac_external_result r;
 	enum orgrbac_admin_status st;
@@ -376,7 +354,7 @@ static int external_write(const struct orgrbac_admin *ad, const struct external_
 						   .sub = a->sub,
 						   .name = a->name,
 						   .done = done,
-						   .dry_run = a->dry_run,
+						   .dry_run = dry_run,
 						   .ldif = r.ldif,
 						   .dn = r.dn,
 						   .why = r.err.msg,
@@ -388,34 +366,29 @@ static int external_write(const struct orgrbac_admin *ad, const struct external_
 	return rc;
 }
 
+static int external_run(const struct orgrbac_admin *ad, const struct command_args *ca,
+			const void *own)
+{
+	const struct external_args *a = own;
+	int64_t now = (int64_t)time(NULL);
+
+	if (strcmp(a->sub, "list") == 0)
+		return external_list(ad, ca, now);
+	if (strcmp(a->sub, "show") == 0)
+		return external_show(ad, a, ca->json, now);
+	return external_write(ad, a, ca->dry_run, now);
+}
+
 int cmd_external(int argc, char **argv)
 {
+	static const struct command external = {
+	    .options = external_options,
+	    .option = external_option,
+	    .check = external_check,
+	    .run = external_run,
+	    .usage = external_usage,
+	};
 	struct external_args a = {0};
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_admin ad = {0};
-	const char *bad;
-	int64_t now = (int64_t)time(NULL);
-	int rc;
 
-	switch (external_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
-	bad = external_args_check(&a);
-	if (bad != NULL) {
-		fprintf(stderr, "orgrbac: external: %s\n", bad);
-		external_usage(stderr);
-		return EXIT_ERR;
-	}
-	if (conn_open(&a.conn, &cfg, &ad) != 0)
-		return EXIT_ERR;
-	if (strcmp(a.sub, "list") == 0)
-		rc = external_list(&ad, &a, now);
-	else if (strcmp(a.sub, "show") == 0)
-		rc = external_show(&ad, &a, now);
-	else
-		rc = external_write(&ad, &a, now);
-	conn_close(cfg, &ad);
-	return rc;
+	return command_run(argc, argv, &external, &a);
 }

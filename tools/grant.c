@@ -40,13 +40,12 @@ static void grant_usage_of(FILE *out, const char *cmd)
 }
 
 struct grant_args {
-	struct conn_args conn;
-	const char *cmd, *operand, *from, *until, *for_, *name, *at, *role, *user, *expiring;
+	const char *operand, *from, *until, *for_, *name, *at, *role, *user, *expiring;
 	struct orgrbac_grantee_arg grantees[ORGRBAC_GRANT_MAX_GRANTEES];
 	size_t n_grantees;
 	char *scopes[ORGRBAC_GRANT_MAX_SCOPES];
 	size_t n_scopes;
-	bool json, dry_run, bad;
+	bool bad;
 };
 
 enum {
@@ -61,8 +60,21 @@ enum {
 	OPT_AT,
 	OPT_ROLE,
 	OPT_EXPIRING,
-	OPT_JSON,
-	OPT_DRY_RUN,
+};
+
+static const struct option grant_options[] = {
+    {"user", required_argument, NULL, OPT_USER},
+    {"group", required_argument, NULL, OPT_GROUP},
+    {"service", required_argument, NULL, OPT_SERVICE},
+    {"resource", required_argument, NULL, OPT_RESOURCE},
+    {"from", required_argument, NULL, OPT_FROM},
+    {"until", required_argument, NULL, OPT_UNTIL},
+    {"for", required_argument, NULL, OPT_FOR},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"at", required_argument, NULL, OPT_AT},
+    {"role", required_argument, NULL, OPT_ROLE},
+    {"expiring", required_argument, NULL, OPT_EXPIRING},
+    {NULL, 0, NULL, 0},
 };
 
 static void add_grantee(struct grant_args *a, bool group, const char *name)
@@ -90,9 +102,11 @@ static void add_scope(struct grant_args *a, const char *kind, const char *name)
 	snprintf(a->scopes[a->n_scopes++], len, "%s:%s", kind, name);
 }
 
-/* One option of the three commands; false when it is none of theirs. */
-static bool grant_option(struct grant_args *a, int c, const char *arg)
+/* One option of the three commands; false when it is none of theirs, or wrong. */
+static bool grant_option(void *own, int c, const char *arg)
 {
+	struct grant_args *a = own;
+
 	switch (c) {
 	case 1:
 		if (a->operand != NULL)
@@ -113,59 +127,16 @@ static bool grant_option(struct grant_args *a, int c, const char *arg)
 	case OPT_AT: a->at = arg; break;
 	case OPT_ROLE: a->role = arg; break;
 	case OPT_EXPIRING: a->expiring = arg; break;
-	case OPT_JSON: a->json = true; break;
-	case OPT_DRY_RUN: a->dry_run = true; break;
 	default: return false;
 	}
-	return true;
-}
-
-/* 0 run, 1 help printed, 2 bad (usage printed). */
-static int grant_args(int argc, char **argv, struct grant_args *a)
-{
-	static const struct option opts[] = {
-	    CONN_LONG_OPTS,
-	    {"user", required_argument, NULL, OPT_USER},
-	    {"group", required_argument, NULL, OPT_GROUP},
-	    {"service", required_argument, NULL, OPT_SERVICE},
-	    {"resource", required_argument, NULL, OPT_RESOURCE},
-	    {"from", required_argument, NULL, OPT_FROM},
-	    {"until", required_argument, NULL, OPT_UNTIL},
-	    {"for", required_argument, NULL, OPT_FOR},
-	    {"name", required_argument, NULL, OPT_NAME},
-	    {"at", required_argument, NULL, OPT_AT},
-	    {"role", required_argument, NULL, OPT_ROLE},
-	    {"expiring", required_argument, NULL, OPT_EXPIRING},
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-
-	a->cmd = argv[0];
-	while (!a->bad &&
-	       (c = getopt_long(argc, argv, "-" CONN_SHORT_OPTS "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			grant_usage_of(stdout, a->cmd);
-			return 1;
-		}
-		if (!conn_option(&a->conn, c, optarg) && !grant_option(a, c, optarg))
-			a->bad = true;
-	}
-	while (!a->bad && optind < argc)
-		grant_option(a, 1, argv[optind++]);
-	if (a->bad) {
-		grant_usage_of(stderr, a->cmd);
-		return 2;
-	}
-	return 0;
+	return !a->bad;
 }
 
 /* What each command takes; a message for what it does not. */
-static const char *grant_args_check(const struct grant_args *a)
+static const char *grant_check(const struct command_args *ca, const void *own)
 {
-	bool grant = strcmp(a->cmd, "grant") == 0, revoke = strcmp(a->cmd, "revoke") == 0;
+	const struct grant_args *a = own;
+	bool grant = strcmp(ca->cmd, "grant") == 0, revoke = strcmp(ca->cmd, "revoke") == 0;
 	bool list = !grant && !revoke;
 
 	if (list && a->operand != NULL)
@@ -185,11 +156,11 @@ static const char *grant_args_check(const struct grant_args *a)
 		return "--role and --expiring are for grants";
 	if (list && (a->n_grantees > 1 || (a->n_grantees == 1 && a->grantees[0].group)))
 		return "grants takes one --user U";
-	if (list && a->dry_run)
+	if (list && ca->dry_run)
 		return "--dry-run is for grant and revoke";
-	if (revoke && a->json)
+	if (revoke && ca->json)
 		return "--json is for grant and grants";
-	return conn_check(&a->conn);
+	return NULL;
 }
 
 static void put_when(FILE *out, int64_t t, bool json)
@@ -323,7 +294,8 @@ static int refused(const char *cmd, const char *what, enum orgrbac_admin_status 
 	return st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY : EXIT_ERR;
 }
 
-static int run_grant(const struct orgrbac_admin *ad, const struct grant_args *a, int64_t now)
+static int run_grant(const struct orgrbac_admin *ad, const struct command_args *ca,
+		     const struct grant_args *a, int64_t now)
 {
 	struct orgrbac_grant_request q = {
 	    .role = a->operand,
@@ -336,7 +308,7 @@ static int run_grant(const struct orgrbac_admin *ad, const struct grant_args *a,
 	    .until = a->until,
 	    .for_ = a->for_,
 	    .now = now,
-	    .dry_run = a->dry_run,
+	    .dry_run = ca->dry_run,
 	};
 	static const char *const what[] = {"added", "updated", "unchanged"};
 	struct orgrbac_grant_result r;
@@ -345,10 +317,10 @@ static int run_grant(const struct orgrbac_admin *ad, const struct grant_args *a,
 
 	if (st != ORGRBAC_ADMIN_DONE) {
 		rc = refused("grant", a->operand, st, r.err.msg);
-	} else if (a->dry_run) {
+	} else if (ca->dry_run) {
 		fputs(r.what != ORGRBAC_GRANT_UNCHANGED && r.ldif != NULL ? r.ldif : "", stdout);
 		fprintf(stderr, "orgrbac: dry run: nothing written (%s)\n", what[r.what]);
-	} else if (a->json) {
+	} else if (ca->json) {
 		printf("{\"result\": \"%s\", \"grant\": ", what[r.what]);
 		grant_json(&r.grant, now);
 		printf("}\n");
@@ -360,7 +332,8 @@ static int run_grant(const struct orgrbac_admin *ad, const struct grant_args *a,
 	return rc;
 }
 
-static int run_revoke(const struct orgrbac_admin *ad, const struct grant_args *a, int64_t now)
+static int run_revoke(const struct orgrbac_admin *ad, const struct command_args *ca,
+		      const struct grant_args *a, int64_t now)
 {
 	struct orgrbac_revoke_request q = {
 	    .name = a->n_grantees == 0 ? a->operand : NULL,
@@ -369,27 +342,28 @@ static int run_revoke(const struct orgrbac_admin *ad, const struct grant_args *a
 	    .n_grantees = a->n_grantees,
 	    .at = a->at,
 	    .now = now,
-	    .dry_run = a->dry_run,
+	    .dry_run = ca->dry_run,
 	};
 	struct orgrbac_grant_result r;
 	enum orgrbac_admin_status st = orgrbac_grant_revoke(ad, &q, &r);
 	int rc = EXIT_ALLOW;
 
-	if (a->dry_run && r.ldif != NULL)
+	if (ca->dry_run && r.ldif != NULL)
 		fputs(r.ldif, stdout);
-	for (size_t i = 0; !a->dry_run && i < r.n_changed; i++) {
+	for (size_t i = 0; !ca->dry_run && i < r.n_changed; i++) {
 		put_safe(stdout, r.changed[i]);
 		printf("\n");
 	}
 	if (st != ORGRBAC_ADMIN_DONE)
 		rc = refused("revoke", a->operand, st, r.err.msg);
-	else if (a->dry_run)
+	else if (ca->dry_run)
 		fprintf(stderr, "orgrbac: dry run: nothing written\n");
 	orgrbac_grant_result_free(&r);
 	return rc;
 }
 
-static int run_grants(const struct orgrbac_admin *ad, const struct grant_args *a, int64_t now)
+static int run_grants(const struct orgrbac_admin *ad, const struct command_args *ca,
+		      const struct grant_args *a, int64_t now)
 {
 	struct orgrbac_grants_query q = {.user = a->user, .role = a->role, .now = now};
 	struct orgrbac_grant_info *g = NULL;
@@ -407,10 +381,10 @@ static int run_grants(const struct orgrbac_admin *ad, const struct grant_args *a
 	st = orgrbac_grants_list(ad, &q, &g, &n, &err);
 	if (st != ORGRBAC_ADMIN_DONE)
 		return refused("grants", a->user != NULL ? a->user : a->role, st, err.msg);
-	if (a->json)
+	if (ca->json)
 		printf("{\"grants\": [");
 	for (size_t i = 0; i < n; i++) {
-		if (a->json) {
+		if (ca->json) {
 			printf("%s", i > 0 ? ", " : "");
 			grant_json(&g[i], now);
 		} else {
@@ -418,44 +392,38 @@ static int run_grants(const struct orgrbac_admin *ad, const struct grant_args *a
 			grant_text(&g[i], now);
 		}
 	}
-	if (a->json)
+	if (ca->json)
 		printf("]}\n");
-	if (n == 0 && !a->json)
+	if (n == 0 && !ca->json)
 		fprintf(stderr, "orgrbac: no grants\n");
 	orgrbac_grant_list_free(g, n);
 	return n > 0 ? EXIT_ALLOW : EXIT_DENY;
 }
 
+static int grant_run(const struct orgrbac_admin *ad, const struct command_args *ca, const void *own)
+{
+	int64_t now = (int64_t)time(NULL);
+
+	if (strcmp(ca->cmd, "grant") == 0)
+		return run_grant(ad, ca, own, now);
+	if (strcmp(ca->cmd, "revoke") == 0)
+		return run_revoke(ad, ca, own, now);
+	return run_grants(ad, ca, own, now);
+}
+
 /* `orgrbac grant|revoke|grants ARGS...`: argv[0] is the command; the exit status. */
 int cmd_grant(int argc, char **argv)
 {
+	static const struct command grant = {
+	    .options = grant_options,
+	    .option = grant_option,
+	    .check = grant_check,
+	    .run = grant_run,
+	    .usage = grant_usage_of,
+	};
 	struct grant_args a = {0};
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_admin ad;
-	const char *bad;
-	int64_t now = (int64_t)time(NULL);
-	int rc = EXIT_ERR;
+	int rc = command_run(argc, argv, &grant, &a);
 
-	switch (grant_args(argc, argv, &a)) {
-	case 0: bad = grant_args_check(&a); break;
-	case 1: rc = EXIT_ALLOW; goto out;
-	default: goto out;
-	}
-	if (bad != NULL) {
-		fprintf(stderr, "orgrbac: %s: %s\n", a.cmd, bad);
-		grant_usage_of(stderr, a.cmd);
-		goto out;
-	}
-	if (conn_open(&a.conn, &cfg, &ad) != 0)
-		goto out;
-	if (strcmp(a.cmd, "grant") == 0)
-		rc = run_grant(&ad, &a, now);
-	else if (strcmp(a.cmd, "revoke") == 0)
-		rc = run_revoke(&ad, &a, now);
-	else
-		rc = run_grants(&ad, &a, now);
-	conn_close(cfg, &ad);
-out:
 	for (size_t i = 0; i < a.n_scopes; i++)
 		free(a.scopes[i]);
 	return rc;

@@ -147,7 +147,7 @@ int cmd_lint(int argc, char **argv)
 		fprintf(stderr, "orgrbac: out of memory\n");
 		goto out;
 	}
-	if (scope_read(&sc) != SCOPE_OK)
+	if (scope_read(&sc, false) != SCOPE_OK)
 		goto out;
 	struct orgrbac_lint_params p = {
 	    .now = sc.now,

@@ -338,7 +338,7 @@ int cmd_review(int argc, char **argv)
 		fprintf(stderr, "': not a duration such as 30m, 12h, 7d or 2w\n");
 		return EXIT_ERR;
 	}
-	if (scope_config(sc) != SCOPE_OK || scope_read(sc) != SCOPE_OK)
+	if (scope_config(sc) != SCOPE_OK || scope_read(sc, true) != SCOPE_OK)
 		goto out;
 	if (orgrbac_review_run(&sc->img, &sc->host, sc->cfg->cross_org_privilege, sc->now, horizon,
 			       &r, &err) != 0) {

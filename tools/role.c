@@ -13,8 +13,9 @@
 
 #define MAX_PRIVS 64 /* --privilege, --add-privilege, --remove-privilege each */
 
-static void role_usage(FILE *out)
+static void role_usage(FILE *out, const char *cmd)
 {
+	(void)cmd;
 	fprintf(
 	    out,
 	    "usage: orgrbac role list [--json]\n"
@@ -29,9 +30,7 @@ static void role_usage(FILE *out)
 }
 
 struct role_args {
-	struct conn_args conn;
 	const char *sub, *name;
-	bool json, dry_run;
 	char *add[MAX_PRIVS], *remove[MAX_PRIVS];
 	size_t n_add, n_remove;
 	const char *gid, *group_name, *description;
@@ -39,14 +38,22 @@ struct role_args {
 };
 
 enum {
-	OPT_JSON = 256,
-	OPT_DRY_RUN,
-	OPT_PRIVILEGE,
+	OPT_PRIVILEGE = 256,
 	OPT_ADD_PRIVILEGE,
 	OPT_REMOVE_PRIVILEGE,
 	OPT_GID,
 	OPT_GROUP_NAME,
 	OPT_DESCRIPTION,
+};
+
+static const struct option role_options[] = {
+    {"privilege", required_argument, NULL, OPT_PRIVILEGE},
+    {"add-privilege", required_argument, NULL, OPT_ADD_PRIVILEGE},
+    {"remove-privilege", required_argument, NULL, OPT_REMOVE_PRIVILEGE},
+    {"gid", required_argument, NULL, OPT_GID},
+    {"group-name", required_argument, NULL, OPT_GROUP_NAME},
+    {"description", required_argument, NULL, OPT_DESCRIPTION},
+    {NULL, 0, NULL, 0},
 };
 
 static bool operand(struct role_args *a, const char *s)
@@ -70,75 +77,42 @@ static bool push(char **v, size_t *n, const char *s)
 	return true;
 }
 
-/* 0 run, 1 help printed, 2 bad (usage printed). */
-static int role_args(int argc, char **argv, struct role_args *a)
+static bool role_option(void *own, int c, const char *arg)
 {
-	static const struct option opts[] = {
-	    CONN_LONG_OPTS,
-	    {"json", no_argument, NULL, OPT_JSON},
-	    {"dry-run", no_argument, NULL, OPT_DRY_RUN},
-	    {"privilege", required_argument, NULL, OPT_PRIVILEGE},
-	    {"add-privilege", required_argument, NULL, OPT_ADD_PRIVILEGE},
-	    {"remove-privilege", required_argument, NULL, OPT_REMOVE_PRIVILEGE},
-	    {"gid", required_argument, NULL, OPT_GID},
-	    {"group-name", required_argument, NULL, OPT_GROUP_NAME},
-	    {"description", required_argument, NULL, OPT_DESCRIPTION},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
-	};
-	int c;
-	bool ok = true;
+	struct role_args *a = own;
 
-	/* "-": operands in their place among the options; after "--", operands only */
-	while (ok && (c = getopt_long(argc, argv, "-" CONN_SHORT_OPTS "h", opts, NULL)) != -1) {
-		if (conn_option(&a->conn, c, optarg))
-			continue;
-		switch (c) {
-		case 1: ok = operand(a, optarg); break;
-		case OPT_JSON: a->json = true; break;
-		case OPT_DRY_RUN: a->dry_run = true; break;
-		case OPT_PRIVILEGE:
-			a->any_privilege = true;
-			ok = push(a->add, &a->n_add, optarg);
-			break;
-		case OPT_ADD_PRIVILEGE:
-			a->any_add = true;
-			ok = push(a->add, &a->n_add, optarg);
-			break;
-		case OPT_REMOVE_PRIVILEGE:
-			a->any_remove = true;
-			ok = push(a->remove, &a->n_remove, optarg);
-			break;
-		case OPT_GID: a->gid = optarg; break;
-		case OPT_GROUP_NAME: a->group_name = optarg; break;
-		case OPT_DESCRIPTION: a->description = optarg; break;
-		case 'h': role_usage(stdout); return 1;
-		default: ok = false; break;
-		}
+	switch (c) {
+	case 1: return operand(a, arg);
+	case OPT_PRIVILEGE: a->any_privilege = true; return push(a->add, &a->n_add, arg);
+	case OPT_ADD_PRIVILEGE: a->any_add = true; return push(a->add, &a->n_add, arg);
+	case OPT_REMOVE_PRIVILEGE: a->any_remove = true; return push(a->remove, &a->n_remove, arg);
+	case OPT_GID: a->gid = arg; return true;
+	case OPT_GROUP_NAME: a->group_name = arg; return true;
+	case OPT_DESCRIPTION: a->description = arg; return true;
+	default: return false;
 	}
-	while (ok && optind < argc)
-		ok = operand(a, argv[optind++]);
-	if (!ok || a->sub == NULL) {
-		role_usage(stderr);
-		return 2;
-	}
-	return 0;
 }
 
 /* What each subcommand takes; a message for what it does not. */
-static const char *role_args_check(const struct role_args *a)
+static const char *role_check(const struct command_args *ca, const void *own)
 {
-	bool list = strcmp(a->sub, "list") == 0, show = strcmp(a->sub, "show") == 0;
-	bool add = strcmp(a->sub, "add") == 0, set = strcmp(a->sub, "set") == 0;
-	bool del = strcmp(a->sub, "delete") == 0;
+	const struct role_args *a = own;
+	bool list, show, add, set, del;
 
+	if (a->sub == NULL)
+		return "a command is missing (list, show, add, set, delete)";
+	list = strcmp(a->sub, "list") == 0;
+	show = strcmp(a->sub, "show") == 0;
+	add = strcmp(a->sub, "add") == 0;
+	set = strcmp(a->sub, "set") == 0;
+	del = strcmp(a->sub, "delete") == 0;
 	if (!list && !show && !add && !set && !del)
 		return "unknown role command (list, show, add, set, delete)";
 	if (list != (a->name == NULL))
 		return list ? "role list takes no NAME" : "NAME missing";
-	if (a->json && !list && !show)
+	if (ca->json && !list && !show)
 		return "--json is for list and show";
-	if (a->dry_run && (list || show))
+	if (ca->dry_run && (list || show))
 		return "--dry-run is for add, set and delete";
 	if ((a->n_add > 0 && !add && !set) || (add && (a->any_add || a->any_remove)) ||
 	    (set && a->any_privilege))
@@ -147,7 +121,7 @@ static const char *role_args_check(const struct role_args *a)
 		return "--remove-privilege is for set";
 	if ((a->gid != NULL || a->group_name != NULL || a->description != NULL) && !add && !set)
 		return "--gid, --group-name and --description are for add and set";
-	return conn_check(&a->conn);
+	return NULL;
 }
 
 static void role_json(const struct orgrbac_role_info *r)
@@ -214,7 +188,7 @@ static void role_text(const struct orgrbac_role_info *r)
 	printf("\n");
 }
 
-static int role_list(const struct orgrbac_admin *ad, const struct role_args *a)
+static int role_list(const struct orgrbac_admin *ad, const struct command_args *a)
 {
 	struct orgrbac_role_info *r = NULL;
 	size_t n = 0;
@@ -249,7 +223,7 @@ static int role_list(const struct orgrbac_admin *ad, const struct role_args *a)
 	return n > 0 ? EXIT_ALLOW : EXIT_DENY;
 }
 
-static int role_show(const struct orgrbac_admin *ad, const struct role_args *a)
+static int role_show(const struct orgrbac_admin *ad, const struct role_args *a, bool json)
 {
 	struct orgrbac_role_info r;
 	orgrbac_error err;
@@ -261,7 +235,7 @@ static int role_show(const struct orgrbac_admin *ad, const struct role_args *a)
 		fprintf(stderr, "\n");
 		return st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY : EXIT_ERR;
 	}
-	if (a->json) {
+	if (json) {
 		role_json(&r);
 		printf("\n");
 	} else {
@@ -271,7 +245,7 @@ static int role_show(const struct orgrbac_admin *ad, const struct role_args *a)
 	return EXIT_ALLOW;
 }
 
-static int role_write(const struct orgrbac_admin *ad, const struct role_args *a)
+static int role_write(const struct orgrbac_admin *ad, const struct role_args *a, bool dry_run)
 {
 	struct orgrbac_role_change c = {
 	    .name = a->name,
@@ -282,11 +256,12 @@ static int role_write(const struct orgrbac_admin *ad, const struct role_args *a)
 	    .gid = a->gid,
 	    .group_name = a->group_name,
 	    .description = a->description,
-	    .dry_run = a->dry_run,
+	    .dry_run = dry_run,
 	};
 	struct orgrbac_role_result r;
 	enum orgrbac_admin_status st;
 	const char *done;
+	int rc;
 
 	if (strcmp(a->sub, "add") == 0) {
 		c.op = ORGRBAC_ROLE_ADD;
@@ -299,60 +274,43 @@ static int role_write(const struct orgrbac_admin *ad, const struct role_args *a)
 		done = "deleted";
 	}
 	st = orgrbac_role_change(ad, &c, &r);
-	if (st == ORGRBAC_ADMIN_DONE && a->dry_run) {
-		fputs(r.ldif != NULL ? r.ldif : "", stdout);
-		fprintf(stderr, "orgrbac: dry run: nothing written\n");
-	} else if (st == ORGRBAC_ADMIN_DONE) {
-		printf("role '");
-		put_safe(stdout, a->name);
-		printf("' %s: ", done);
-		put_safe(stdout, r.dn);
-		printf("\n");
-	} else {
-		fprintf(stderr, "orgrbac: role %s '", a->sub);
-		put_safe(stderr, a->name);
-		fprintf(stderr, "' %s: ", st == ORGRBAC_ADMIN_REFUSED ? "refused" : "failed");
-		put_safe(stderr, r.err.msg);
-		fprintf(stderr, "\n");
-		for (size_t i = 0; i < r.n_grants; i++) {
-			fprintf(stderr, "  grant ");
-			put_safe(stderr, r.grants[i]);
-			fprintf(stderr, "\n");
-		}
-	}
+	rc = report_change(&(struct change_report){.command = "role",
+						   .sub = a->sub,
+						   .name = a->name,
+						   .done = done,
+						   .dry_run = dry_run,
+						   .ldif = r.ldif,
+						   .dn = r.dn,
+						   .why = r.err.msg,
+						   .listed = r.grants,
+						   .n_listed = r.n_grants,
+						   .label = "grant"},
+			   st);
 	orgrbac_role_result_free(&r);
-	return st == ORGRBAC_ADMIN_DONE	     ? EXIT_ALLOW
-	       : st == ORGRBAC_ADMIN_REFUSED ? EXIT_DENY
-					     : EXIT_ERR;
+	return rc;
+}
+
+static int role_run(const struct orgrbac_admin *ad, const struct command_args *ca, const void *own)
+{
+	const struct role_args *a = own;
+
+	if (strcmp(a->sub, "list") == 0)
+		return role_list(ad, ca);
+	if (strcmp(a->sub, "show") == 0)
+		return role_show(ad, a, ca->json);
+	return role_write(ad, a, ca->dry_run);
 }
 
 int cmd_role(int argc, char **argv)
 {
+	static const struct command role = {
+	    .options = role_options,
+	    .option = role_option,
+	    .check = role_check,
+	    .run = role_run,
+	    .usage = role_usage,
+	};
 	struct role_args a = {0};
-	struct orgrbac_config *cfg = NULL;
-	struct orgrbac_admin ad;
-	const char *bad;
-	int rc;
 
-	switch (role_args(argc, argv, &a)) {
-	case 0: break;
-	case 1: return EXIT_ALLOW;
-	default: return EXIT_ERR;
-	}
-	bad = role_args_check(&a);
-	if (bad != NULL) {
-		fprintf(stderr, "orgrbac: role: %s\n", bad);
-		role_usage(stderr);
-		return EXIT_ERR;
-	}
-	if (conn_open(&a.conn, &cfg, &ad) != 0)
-		return EXIT_ERR;
-	if (strcmp(a.sub, "list") == 0)
-		rc = role_list(&ad, &a);
-	else if (strcmp(a.sub, "show") == 0)
-		rc = role_show(&ad, &a);
-	else
-		rc = role_write(&ad, &a);
-	conn_close(cfg, &ad);
-	return rc;
+	return command_run(argc, argv, &role, &a);
 }

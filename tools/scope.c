@@ -101,11 +101,13 @@ enum scope_status scope_config(struct scope *s)
 	return SCOPE_OK;
 }
 
-enum scope_status scope_read(struct scope *s)
+enum scope_status scope_read(struct scope *s, bool stamps)
 {
+	unsigned flags = stamps ? ORGRBAC_IMAGE_STAMPS : 0;
 	orgrbac_error err;
 
-	if (orgrbac_directory_image(s->ad.l, s->cfg, &s->img, &err) != ORGRBAC_DIR_FOUND) {
+	if (orgrbac_directory_image_with(s->ad.l, s->cfg, flags, &s->img, &err) !=
+	    ORGRBAC_DIR_FOUND) {
 		fprintf(stderr, "orgrbac: cannot read the directory: %s\n", err.msg);
 		return SCOPE_FAILED;
 	}

@@ -294,7 +294,7 @@ int cmd_who(int argc, char **argv)
 	policy.require = expr;
 	policy.mfa_exempt_role = sc->cfg->mfa_exempt_role;
 	policy.cross_org_privilege = sc->cfg->cross_org_privilege;
-	if (scope_read(sc) != SCOPE_OK)
+	if (scope_read(sc, false) != SCOPE_OK)
 		goto out;
 	if (orgrbac_who(&sc->img, &sc->host, &policy, sc->now, &r, &err) != 0) {
 		fprintf(stderr, "orgrbac: %s\n", err.msg);

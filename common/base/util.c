@@ -186,38 +186,41 @@ void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size)
 	return g;
 }
 
-/* Length of the UTF-8 sequence at s, or 0 if it is not a valid, shortest-form one. */
-static size_t utf8_len(const unsigned char *s)
+size_t orgrbac_utf8_len(const unsigned char *s)
 {
-	size_t n, i;
-	unsigned int cp;
+	unsigned char lo = 0x80, hi = 0xbf;
+	size_t n;
 
 	if (s[0] < 0x80)
 		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
 		n = 2;
-		cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
 		n = 3;
-		cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
 		n = 4;
-		cp = s[0] & 0x07;
-	} else {
+	else
 		return 0;
-	}
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
+	/* the second byte's range shuts out overlong forms, surrogates and > U+10FFFF */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (size_t i = 2; i < n; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
 			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	/* C1 control characters U+0080..U+009F */
-	if (cp >= 0x80 && cp <= 0x9f)
-		return 0;
 	return n;
+}
+
+bool orgrbac_utf8_c1(const unsigned char *s, size_t n)
+{
+	return n == 2 && s[0] == 0xc2 && s[1] <= 0x9f;
 }
 
 bool orgrbac_username_valid(const char *name, const char **why)
@@ -239,9 +242,9 @@ bool orgrbac_username_valid(const char *name, const char **why)
 		return false;
 	}
 	for (p = (const unsigned char *)name; *p != '\0';) {
-		size_t n = utf8_len(p);
+		size_t n = orgrbac_utf8_len(p);
 
-		if (n == 0) {
+		if (n == 0 || orgrbac_utf8_c1(p, n)) {
 			*why = "user name is not valid UTF-8 or contains a control character";
 			return false;
 		}

@@ -58,6 +58,16 @@ int orgrbac_read_file(const char *path, int checks, size_t max, char **out, size
 		      orgrbac_error *err);
 
 /*
+ * The length of the well-formed UTF-8 sequence at s (Unicode's table 3-7),
+ * 0 when the byte at s begins none: a stray continuation byte, an overlong
+ * form, a surrogate, a code point above U+10FFFF, or a sequence cut short
+ * (a NUL ends it, so a NUL-terminated string is never read past its end).
+ */
+size_t orgrbac_utf8_len(const unsigned char *s);
+/* Is the sequence at s of length n a C1 control character (U+0080 to U+009F)? */
+bool orgrbac_utf8_c1(const unsigned char *s, size_t n);
+
+/*
  * Is `name` acceptable as a login name before any query? Refuses empty, over
  * ORGRBAC_USER_MAX bytes, invalid UTF-8, control characters, white space, a
  * leading '-', and ":,*()\\/". On refusal *why says what was wrong.

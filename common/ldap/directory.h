@@ -48,11 +48,26 @@ enum orgrbac_dir_status orgrbac_directory_load(struct orgrbac_ldap *l,
 /*
  * Read every user, group, role, grant and external-access entry under the
  * base, in pages, for the host snapshot (orgrbac_view_compute). FOUND, or
- * ERROR / UNAVAIL with err and *img empty.
+ * ERROR / UNAVAIL with err and *img empty. Grants come without who made and
+ * changed them (their creator, created, modifier, modified are NULL).
  */
 enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 						const struct orgrbac_config *cfg,
 						struct orgrbac_image *img, orgrbac_error *err);
+
+/* What orgrbac_directory_image_with reads beyond the decision's attributes. */
+enum {
+	ORGRBAC_IMAGE_STAMPS = 1, /* each grant's creatorsName, createTimestamp, modifiersName and
+				     modifyTimestamp (the access review) */
+};
+enum orgrbac_dir_status orgrbac_directory_image_with(struct orgrbac_ldap *l,
+						     const struct orgrbac_config *cfg,
+						     unsigned flags, struct orgrbac_image *img,
+						     orgrbac_error *err);
+
+/* The attributes the image's search for entries of `object_class` asks for under `flags`
+ * (a static array), or NULL for a class the image does not read. */
+char **orgrbac_image_search_attrs(const char *object_class, unsigned flags);
 
 /*
  * The same image, one entry at a time, for a follower that keeps the

@@ -213,7 +213,11 @@ static char *user_attrs[] = {"uid", "uidNumber",     "gidNumber",  "gecos",
 			     "cn",  "homeDirectory", "loginShell", NULL};
 static char *group_attrs[] = {"member", NULL};
 static char *role_attrs[] = {"cn", "orgPrivilege", "gidNumber", "orgGroupName", NULL};
-static char *grant_attrs[] = {
+static char *grant_attrs[] = {"orgGrantedRole", "orgGrantee",  "orgScope",
+			      "orgNotBefore",	"orgNotAfter", NULL};
+/* The same with who made and changed each grant: for the access review only (a sync or a
+ * follower decides nothing on them, and the server need not send them). */
+static char *grant_stamped_attrs[] = {
     "orgGrantedRole", "orgGrantee",	 "orgScope",	  "orgNotBefore",    "orgNotAfter",
     "creatorsName",   "createTimestamp", "modifiersName", "modifyTimestamp", NULL};
 static char *ext_attrs[] = {"orgExternalKind", "orgAccessMode",	    "orgNotBefore",
@@ -224,20 +228,41 @@ static const struct {
 	const char *object_class;
 	const char *filter;
 	char **attrs;
+	char **stamped; /* with ORGRBAC_IMAGE_STAMPS, when they differ */
 	image_reader read;
 } kinds[] = {
-    {"orgRole", "(objectClass=orgRole)", role_attrs, image_role},
-    {"orgRoleGrant", "(objectClass=orgRoleGrant)", grant_attrs, image_grant},
-    {"orgExternalAccess", "(objectClass=orgExternalAccess)", ext_attrs, image_external},
-    {"groupOfNames", "(objectClass=groupOfNames)", group_attrs, image_group},
-    {"posixAccount", "(objectClass=posixAccount)", user_attrs, image_user},
+    {"orgRole", "(objectClass=orgRole)", role_attrs, NULL, image_role},
+    {"orgRoleGrant", "(objectClass=orgRoleGrant)", grant_attrs, grant_stamped_attrs, image_grant},
+    {"orgExternalAccess", "(objectClass=orgExternalAccess)", ext_attrs, NULL, image_external},
+    {"groupOfNames", "(objectClass=groupOfNames)", group_attrs, NULL, image_group},
+    {"posixAccount", "(objectClass=posixAccount)", user_attrs, NULL, image_user},
 };
 
 #define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
+char **orgrbac_image_search_attrs(const char *object_class, unsigned flags)
+{
+	for (size_t i = 0; i < N_KINDS; i++) {
+		if (strcmp(kinds[i].object_class, object_class) != 0)
+			continue;
+		if ((flags & ORGRBAC_IMAGE_STAMPS) != 0 && kinds[i].stamped != NULL)
+			return kinds[i].stamped;
+		return kinds[i].attrs;
+	}
+	return NULL;
+}
+
 enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 						const struct orgrbac_config *cfg,
 						struct orgrbac_image *img, orgrbac_error *err)
+{
+	return orgrbac_directory_image_with(l, cfg, 0, img, err);
+}
+
+enum orgrbac_dir_status orgrbac_directory_image_with(struct orgrbac_ldap *l,
+						     const struct orgrbac_config *cfg,
+						     unsigned flags, struct orgrbac_image *img,
+						     orgrbac_error *err)
 {
 	enum orgrbac_dir_status rc;
 
@@ -252,8 +277,10 @@ enum orgrbac_dir_status orgrbac_directory_image(struct orgrbac_ldap *l,
 	for (size_t i = 0; i < N_KINDS && rc == ORGRBAC_DIR_FOUND; i++) {
 		struct image_pass pass = {img, kinds[i].read};
 
+		char **attrs = orgrbac_image_search_attrs(kinds[i].object_class, flags);
+
 		rc = orgrbac_dir_status_from_ldap(orgrbac_ldap_search_paged(
-		    l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter, kinds[i].attrs, IMAGE_PAGE,
+		    l, cfg->base, LDAP_SCOPE_SUBTREE, kinds[i].filter, attrs, IMAGE_PAGE,
 		    IMAGE_MAX_ENTRIES, image_entry, &pass, err));
 	}
 	if (rc != ORGRBAC_DIR_FOUND)

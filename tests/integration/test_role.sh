@@ -7,43 +7,8 @@
 . "$(dirname "$0")/../lib/lib.sh"
 set +e
 
-builddir=${top_builddir:-$ORGRBAC_TOP/build}
-[ -x "$builddir/orgrbac" ] || fail "$builddir/orgrbac not built"
-orgrbac_require_slapd
-
-WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-role.XXXXXX")
-orgrbac_at_exit "rm -rf '$WORK'"
-ORGRBAC="$builddir/orgrbac"
-orgrbac_valgrind_cli "$builddir"
-
-B=dc=example,dc=com
+orgrbac_acl_setup role
 AT=2026-11-22T12:00:00Z
-OPER="cn=oper,ou=staff,$B"
-HOST="cn=host-web01,ou=hosts,$B"
-ALICE="uid=alice,ou=people,o=acme,$B" # an administrator of acme
-GUS="uid=gus,ou=people,o=globex,$B"   # an administrator of globex
-
-orgrbac_slapd_start
-ldapmodify_admin -a -f "$ORGRBAC_TOP/tests/data/acl-identities.ldif" >"$WORK/ids.log" 2>&1 ||
-	fail "loading tests/data/acl-identities.ldif: $(tail -n 3 "$WORK/ids.log")"
-
-conf="$WORK/orgrbac.conf"
-orgrbac_write_conf "$conf" "ldap.base=$B" "nss.snapshot=$WORK/snapshot.db" pam.ignore_users=
-# password files as ldapsearch -y reads them: the whole file, no newline
-umask 077
-printf '%s' "$LDAP_ADMIN_PW" >"$WORK/root.pw"
-printf '%s' oper-secret >"$WORK/oper.pw"
-printf '%s' alice-secret >"$WORK/alice.pw"
-printf '%s' gus-secret >"$WORK/gus.pw"
-printf '%s' host-secret >"$WORK/host.pw"
-printf '%s\n' alice-secret >"$WORK/alice-newline.pw"
-umask 022
-# a host configuration binding as the rootdn, for sync
-printf '%s\n' "$LDAP_ADMIN_PW" >"$WORK/root-conf.pw"
-chmod 0600 "$WORK/root-conf.pw"
-orgrbac_write_conf "$WORK/root.conf" "ldap.base=$B" "ldap.bind_dn=$LDAP_ADMIN_DN" \
-	"ldap.bind_password_file=$WORK/root-conf.pw" "nss.snapshot=$WORK/snapshot.db" \
-	pam.ignore_users=
 
 ROOT=(--config "$conf" -D "$LDAP_ADMIN_DN" -y "$WORK/root.pw")
 AL=(--config "$conf" -D "$ALICE" -y "$WORK/alice.pw")

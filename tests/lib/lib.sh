@@ -363,6 +363,52 @@ orgrbac_write_conf() {
 	} >"$file"
 }
 
+# orgrbac_acl_setup NAME: the start the tests of the administration commands
+# share: the CLI in ORGRBAC (builddir: top_builddir or build/; under VALGRIND
+# when set), WORK (a temporary directory, removed at exit), a throwaway slapd
+# with tests/data/acl-identities.ldif (the ACL's identities), conf (an
+# administrator's configuration: no bind of its own), WORK/root.conf (a host's,
+# bound as the rootdn, for sync and check), the password files as ldapsearch -y
+# reads them (the whole file, no newline) in WORK: root.pw, oper.pw, alice.pw,
+# gus.pw, host.pw, vic.pw, and alice-newline.pw (with one), and the DNs B,
+# OPER, HOST, ALICE, GUS. NAME goes into WORK's name.
+orgrbac_acl_setup() {
+	builddir=${top_builddir:-$ORGRBAC_TOP/build}
+	[ -x "$builddir/orgrbac" ] || fail "$builddir/orgrbac not built"
+	orgrbac_require_slapd
+	WORK=$(mktemp -d "${TMPDIR:-/tmp}/orgrbac-$1.XXXXXX")
+	orgrbac_at_exit "rm -rf '$WORK'"
+	ORGRBAC="$builddir/orgrbac"
+	orgrbac_valgrind_cli "$builddir"
+
+	B=dc=example,dc=com
+	OPER="cn=oper,ou=staff,$B"
+	HOST="cn=host-web01,ou=hosts,$B"
+	ALICE="uid=alice,ou=people,o=acme,$B" # an administrator of acme
+	GUS="uid=gus,ou=people,o=globex,$B"   # an administrator of globex
+
+	orgrbac_slapd_start
+	ldapmodify_admin -a -f "$ORGRBAC_TOP/tests/data/acl-identities.ldif" >"$WORK/ids.log" 2>&1 ||
+		fail "loading tests/data/acl-identities.ldif: $(tail -n 3 "$WORK/ids.log")"
+
+	conf="$WORK/orgrbac.conf"
+	orgrbac_write_conf "$conf" "ldap.base=$B" "nss.snapshot=$WORK/snapshot.db" pam.ignore_users=
+	(
+		umask 077
+		printf '%s' "$LDAP_ADMIN_PW" >"$WORK/root.pw"
+		printf '%s' oper-secret >"$WORK/oper.pw"
+		printf '%s' alice-secret >"$WORK/alice.pw"
+		printf '%s' gus-secret >"$WORK/gus.pw"
+		printf '%s' host-secret >"$WORK/host.pw"
+		printf '%s' vic-secret >"$WORK/vic.pw"
+		printf '%s\n' alice-secret >"$WORK/alice-newline.pw"
+		printf '%s\n' "$LDAP_ADMIN_PW" >"$WORK/root-conf.pw"
+	)
+	orgrbac_write_conf "$WORK/root.conf" "ldap.base=$B" "ldap.bind_dn=$LDAP_ADMIN_DN" \
+		"ldap.bind_password_file=$WORK/root-conf.pw" "nss.snapshot=$WORK/snapshot.db" \
+		pam.ignore_users=
+}
+
 # orgrbac_pam_module BUILDDIR: the PAM module a test loads. Root tests the
 # module that is installed; anyone else its test build, which trusts files of
 # any owner (tests/integration/local.mk).

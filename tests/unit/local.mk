@@ -12,7 +12,7 @@ UNIT_TESTS = \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
 	tests/unit/test_review tests/unit/test_admin tests/unit/test_admin_external \
-	tests/unit/test_follow tests/unit/test_notify
+	tests/unit/test_follow tests/unit/test_notify tests/unit/test_cli_out
 check_PROGRAMS += $(UNIT_TESTS)
 TESTS += $(UNIT_TESTS)
 
@@ -43,6 +43,10 @@ tests_unit_test_lint_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_review_SOURCES = tests/unit/test_review.c tests/unit/image.h
 tests_unit_test_review_CFLAGS = $(unit_cflags)
 tests_unit_test_review_LDADD = $(common_libs) $(CMOCKA_LIBS)
+# The CLI's escaping of untrusted text, from its source.
+tests_unit_test_cli_out_SOURCES = tests/unit/test_cli_out.c tools/cli_out.c tools/cli.h
+tests_unit_test_cli_out_CFLAGS = $(unit_cflags) -I$(top_srcdir)/tools
+tests_unit_test_cli_out_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_admin_SOURCES = tests/unit/test_admin.c
 tests_unit_test_admin_CFLAGS = $(unit_cflags)
 tests_unit_test_admin_LDADD = $(common_libs) $(CMOCKA_LIBS)

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* Unit tests of common/ldap/directory.c: what an LDAP status means to the directory model. */
+/* Unit tests of common/ldap/directory.c: what an LDAP status means to the directory model; and
+ * of common/ldap/image.c: which attributes the image asks for. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -78,12 +81,61 @@ static void result_status(void **state)
 		    cases[i].st);
 }
 
+static const char *const stamps[] = {"creatorsName", "createTimestamp", "modifiersName",
+				     "modifyTimestamp"};
+
+static bool holds(char **attrs, const char *name)
+{
+	for (; attrs != NULL && *attrs != NULL; attrs++)
+		if (strcasecmp(*attrs, name) == 0)
+			return true;
+	return false;
+}
+
+/* Sync and the follower decide nothing on who made a grant: they never ask for it. */
+static void image_attrs_without_stamps(void **state)
+{
+	static const char *const classes[] = {"orgRole", "orgRoleGrant", "orgExternalAccess",
+					      "groupOfNames", "posixAccount"};
+
+	(void)state;
+	for (size_t c = 0; c < sizeof(classes) / sizeof(classes[0]); c++) {
+		char **attrs = orgrbac_image_search_attrs(classes[c], 0);
+
+		assert_non_null(attrs);
+		for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++)
+			if (holds(attrs, stamps[i]))
+				fail_msg("%s's search asks for %s", classes[c], stamps[i]);
+	}
+	for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++)
+		assert_false(holds(orgrbac_image_attrs(), stamps[i]));
+	/* what the decision reads is still asked for */
+	assert_true(holds(orgrbac_image_search_attrs("orgRoleGrant", 0), "orgGrantee"));
+	assert_true(holds(orgrbac_image_attrs(), "orgNotAfter"));
+	assert_null(orgrbac_image_search_attrs("device", 0));
+}
+
+/* The access review asks for them on grants, with everything else the decision reads. */
+static void image_attrs_with_stamps(void **state)
+{
+	char **plain = orgrbac_image_search_attrs("orgRoleGrant", 0);
+	char **stamped = orgrbac_image_search_attrs("orgRoleGrant", ORGRBAC_IMAGE_STAMPS);
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(stamps) / sizeof(stamps[0]); i++)
+		assert_true(holds(stamped, stamps[i]));
+	for (; *plain != NULL; plain++)
+		assert_true(holds(stamped, *plain));
+	assert_ptr_equal(orgrbac_image_search_attrs("orgRole", ORGRBAC_IMAGE_STAMPS),
+			 orgrbac_image_search_attrs("orgRole", 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(status_from_ldap),
-	    cmocka_unit_test(unknown_status),
-	    cmocka_unit_test(result_status),
+	    cmocka_unit_test(status_from_ldap),	       cmocka_unit_test(unknown_status),
+	    cmocka_unit_test(result_status),	       cmocka_unit_test(image_attrs_without_stamps),
+	    cmocka_unit_test(image_attrs_with_stamps),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

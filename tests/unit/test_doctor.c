@@ -337,6 +337,34 @@ static void sshd_table(void **state)
 	     "UsePAM yes\nMatch User alice\n  PasswordAuthentication no\nMatch all\n"
 	     "AuthenticationMethods publickey,keyboard-interactive:pam\n",
 	     "", true, NULL},
+	    /* sshd's servconf.c: an Include inside a Match block belongs to that block */
+	    {"an Include inside Match is not global",
+	     "UsePAM yes\nMatch User alice\n  Include /etc/ssh/sshd_config.d/*.conf\n", SAMPLE,
+	     true, "AuthenticationMethods is not set"},
+	    {"nor is Match all in a file included inside Match",
+	     "UsePAM yes\nMatch User alice\n  Include /etc/ssh/sshd_config.d/*.conf\n",
+	     "Match all\nAuthenticationMethods publickey,keyboard-interactive\n", true,
+	     "AuthenticationMethods is not set"},
+	    {"an Include after Match all is global",
+	     "UsePAM yes\nMatch User alice\nMatch all\nInclude /etc/ssh/sshd_config.d/*.conf\n",
+	     SAMPLE, true, NULL},
+	    /* and a Match in an included file ends with that file */
+	    {"a Match in an included file ends at its end",
+	     "Include /etc/ssh/sshd_config.d/*.conf\nUsePAM yes\n"
+	     "AuthenticationMethods publickey,keyboard-interactive\n",
+	     "Match User alice\n  PasswordAuthentication no\n", true, NULL},
+	    {"Match all in an included file at top level is global",
+	     "UsePAM yes\nInclude /etc/ssh/sshd_config.d/*.conf\n",
+	     "Match User alice\nMatch all\nAuthenticationMethods publickey,keyboard-interactive\n",
+	     true, NULL},
+	    {"a setting after a Match in an included file is not global",
+	     "UsePAM yes\nInclude /etc/ssh/sshd_config.d/*.conf\n",
+	     "Match User alice\nAuthenticationMethods publickey,keyboard-interactive\n", true,
+	     "AuthenticationMethods is not set"},
+	    {"an includer's Match outlives its included file",
+	     "UsePAM yes\nMatch User alice\n  Include /etc/ssh/sshd_config.d/*.conf\n"
+	     "  AuthenticationMethods publickey,keyboard-interactive\n",
+	     "Match all\n", true, "AuthenticationMethods is not set"},
 	};
 
 	(void)state;

@@ -378,14 +378,60 @@ static void saturating(void **state)
 	assert_true(orgrbac_age(1794744000, INT64_MIN) == INT64_MAX);
 }
 
+/* The decoder every UTF-8 check shares: the first sequence's length, 0 when ill-formed. */
+static void utf8_sequences(void **state)
+{
+	static const struct {
+		const char *s;
+		size_t len;
+	} cases[] = {
+	    {"a", 1},
+	    {"\x7f", 1},
+	    {"\xc2\x80", 2},	     /* U+0080: well-formed (a C1 control) */
+	    {"\xc3\xa6", 2},	     /* U+00E6 */
+	    {"\xdf\xbf", 2},	     /* U+07FF */
+	    {"\xe0\xa0\x80", 3},     /* U+0800 */
+	    {"\xed\x9f\xbf", 3},     /* U+D7FF */
+	    {"\xee\x80\x80", 3},     /* U+E000 */
+	    {"\xef\xbf\xbf", 3},     /* U+FFFF */
+	    {"\xf0\x90\x80\x80", 4}, /* U+10000 */
+	    {"\xf4\x8f\xbf\xbf", 4}, /* U+10FFFF */
+	    {"\x80", 0},	     /* a continuation byte alone */
+	    {"\xbf", 0},
+	    {"\xc0\x80", 0},	     /* overlong NUL */
+	    {"\xc1\xbf", 0},	     /* overlong U+007F */
+	    {"\xe0\x9f\xbf", 0},     /* overlong U+07FF */
+	    {"\xf0\x8f\xbf\xbf", 0}, /* overlong U+FFFF */
+	    {"\xed\xa0\x80", 0},     /* surrogate U+D800 */
+	    {"\xed\xbf\xbf", 0},     /* surrogate U+DFFF */
+	    {"\xf4\x90\x80\x80", 0}, /* U+110000 */
+	    {"\xf5\x80\x80\x80", 0},
+	    {"\xfe", 0},
+	    {"\xff", 0},
+	    {"\xc3", 0}, /* cut short by the end */
+	    {"\xe2\x82", 0},
+	    {"\xf0\x9f\x98", 0},
+	    {"\xc3(", 0}, /* cut short by ASCII */
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		if (orgrbac_utf8_len((const unsigned char *)cases[i].s) != cases[i].len)
+			fail_msg("case %zu: length %zu, wanted %zu", i,
+				 orgrbac_utf8_len((const unsigned char *)cases[i].s), cases[i].len);
+	assert_true(orgrbac_utf8_c1((const unsigned char *)"\xc2\x9f", 2));
+	assert_false(orgrbac_utf8_c1((const unsigned char *)"\xc2\xa0", 2));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(valid_names),   cmocka_unit_test(refused_names),
-	    cmocka_unit_test(filter_escape), cmocka_unit_test(split_list),
-	    cmocka_unit_test(read_file),     cmocka_unit_test(read_full),
-	    cmocka_unit_test(wipe),	     cmocka_unit_test(saturating),
-	    cmocka_unit_test(open_checked),  cmocka_unit_test(grow),
+	    cmocka_unit_test(utf8_sequences), cmocka_unit_test(valid_names),
+	    cmocka_unit_test(refused_names),  cmocka_unit_test(filter_escape),
+	    cmocka_unit_test(split_list),     cmocka_unit_test(read_file),
+	    cmocka_unit_test(read_full),      cmocka_unit_test(wipe),
+	    cmocka_unit_test(saturating),     cmocka_unit_test(open_checked),
+	    cmocka_unit_test(grow),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
