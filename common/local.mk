@@ -3,7 +3,7 @@
 # The decision, live or from the snapshot: the PAM module's.
 noinst_LTLIBRARIES += libgate.la
 libgate_la_SOURCES = \
-	common/evaluate.c common/evaluate.h \
+	common/gate.c common/gate.h common/evaluate.c common/evaluate.h \
 	common/offline.c common/offline.h
 libgate_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)
 # The tool's: sync, the doctor, administration.
