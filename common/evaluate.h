@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* One decision end to end: connect, read the principal, decide. Shared by PAM and the CLI. */
+/*
+ * One live decision end to end: connect, read the principal, decide. The
+ * CLI links it; the PAM module reaches it only through the live library
+ * (live.h), which it opens when the configuration says `source = live`.
+ */
 #ifndef ORGRBAC_EVALUATE_H
 #define ORGRBAC_EVALUATE_H
 
