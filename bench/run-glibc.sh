@@ -7,8 +7,8 @@
 # fresh process, against `files` alone); PAM account decisions with a fresh
 # handle per decision and a fresh process per decision (pam_orgrbac against
 # pam_ldap of libpam-ldapd, which talks to the same nslcd); and the dlopen of
-# each PAM module alone. Prints figures and ratios; asserts none. Run as root,
-# after make check has built bench/.
+# each PAM module alone (and of pam_orgrbac's live library). Prints figures
+# and ratios; asserts none. Run as root, after make check has built bench/.
 #
 #   bash bench/run-glibc.sh    USERS ROLES PER_USER ROUNDS CALLS EXECS DECISIONS
 #                              in the environment (defaults below)
@@ -138,7 +138,8 @@ for _ in $(seq 1 10); do
 			u000001 >>"$work/out/pamexec-$s" || true
 	done
 done
-for m in orgrbac:$build/.libs/pam_orgrbac.so ldap:$pam_ldap permit:$pam_permit; do
+for m in orgrbac:$build/.libs/pam_orgrbac.so live:$build/.libs/orgrbac_live.so ldap:$pam_ldap \
+	permit:$pam_permit; do
 	[ -n "${m#*:}" ] || continue
 	echo "   dlopen + dlclose: ${m%%:*}"
 	for _ in $(seq 1 "$EXECS"); do "$b/pam_fresh" dlopen "${m#*:}"; done >"$work/out/dl-${m%%:*}"
@@ -208,7 +209,9 @@ done
 echo
 echo "== 4. dlopen(RTLD_NOW) + dlclose of the PAM module alone, fresh process, µs ($EXECS processes)"
 printf '%-14s %9s %9s %9s\n' module mean p50 p99
-for m in orgrbac ldap permit; do
-	printf '%-14s %9s %9s %9s\n' "pam_$m" "$(summ dl-$m mean)" "$(summ dl-$m p50)" "$(summ dl-$m p99)"
+for m in orgrbac live ldap permit; do
+	printf '%-14s %9s %9s %9s\n' "$(sed 's/^live/orgrbac_live/; s/^[a-z]*$/pam_&/' <<<"$m")" \
+		"$(summ dl-$m mean)" "$(summ dl-$m p50)" "$(summ dl-$m p99)"
 done
+echo "(orgrbac_live: the live decision's library, which pam_orgrbac opens for source = live only)"
 echo "pam_orgrbac / pam_ldap: $(ratio "$(summ dl-orgrbac mean)" "$(summ dl-ldap mean)")x"
