@@ -73,8 +73,25 @@ conf() { # conf NAME [EXTRA...]: pam_orgrbac's configuration, live unless EXTRA 
 stacks="ours-live"
 conf ours-live
 if grep -q '"source"' "$top/common/store/config_keys.c"; then
-	conf ours-snap "[pam]" "source = snapshot"
-	stacks="$stacks ours-snap"
+	# its own snapshot with the decision part (bench/gen writes the group part only),
+	# synced from the same slapd for the same host identity
+	mkdir -p "$work/pamsnap"
+	# a sync reads the whole directory: no size limit for it (slapd's default is 500)
+	LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
+		>/dev/null <<-LDIF
+		dn: olcDatabase={1}mdb,cn=config
+		changetype: modify
+		replace: olcSizeLimit
+		olcSizeLimit: unlimited
+	LDIF
+	conf ours-snap "[pam]" "source = snapshot" "[nss]" "snapshot = $work/pamsnap/snapshot.db"
+	rc=0
+	"$build/orgrbac" sync --config "$work/ours-snap.conf" >"$work/pamsnap.log" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; then
+		stacks="$stacks ours-snap"
+	else
+		echo "bench: orgrbac sync failed ($rc), no source = snapshot: $(tail -n 3 "$work/pamsnap.log")"
+	fi
 else
 	echo "bench: this tree has no [pam] source = snapshot: pam_orgrbac asks slapd (live)"
 fi
