@@ -16,9 +16,8 @@ void orgrbac_live_evaluate_v1(size_t cfg_size, size_t ev_size, const struct orgr
 		memset(ev, 0, sizeof(*ev));
 		ev->decision.verdict = ORGRBAC_DENY;
 		ev->status = ORGRBAC_EVAL_CONFIG;
-		orgrbac_seterr(&ev->err,
-			       "the live library " ORGRBAC_LIVE_LIBRARY
-			       " was built from other sources than the module");
+		orgrbac_seterr(&ev->err, "the live library " ORGRBAC_LIVE_LIBRARY
+					 " was built from other sources than the module");
 		return;
 	}
 	orgrbac_evaluate(cfg, user, require, now, trust_any_owner, ev);

@@ -78,9 +78,8 @@ static orgrbac_live_evaluate_fn *live_open(bool any_owner, orgrbac_error *err)
 
 	if (live_path(dir, sizeof(dir), path, sizeof(path), err) != 0)
 		return NULL;
-	fd = orgrbac_open_checked(path,
-				  ORGRBAC_FILE_ROOT | (any_owner ? ORGRBAC_FILE_ANY_OWNER : 0),
-				  &st, &why);
+	fd = orgrbac_open_checked(
+	    path, ORGRBAC_FILE_ROOT | (any_owner ? ORGRBAC_FILE_ANY_OWNER : 0), &st, &why);
 	if (fd < 0 || dir_trusted(dir, any_owner, &why) != 0) {
 		if (fd >= 0)
 			close(fd);
@@ -105,9 +104,8 @@ static orgrbac_live_evaluate_fn *live_open(bool any_owner, orgrbac_error *err)
 	return fn;
 }
 
-void orgrbac_live_evaluate(const struct orgrbac_config *cfg, const char *user,
-			   const char *require, int64_t now, bool trust_any_owner,
-			   struct orgrbac_evaluation *ev)
+void orgrbac_live_evaluate(const struct orgrbac_config *cfg, const char *user, const char *require,
+			   int64_t now, bool trust_any_owner, struct orgrbac_evaluation *ev)
 {
 	orgrbac_live_evaluate_fn *entry;
 

@@ -20,8 +20,7 @@
  * trusted or does not load, ev is a denial with status CONFIG and the path
  * and the reason in ev->err.
  */
-void orgrbac_live_evaluate(const struct orgrbac_config *cfg, const char *user,
-			   const char *require, int64_t now, bool trust_any_owner,
-			   struct orgrbac_evaluation *ev);
+void orgrbac_live_evaluate(const struct orgrbac_config *cfg, const char *user, const char *require,
+			   int64_t now, bool trust_any_owner, struct orgrbac_evaluation *ev);
 
 #endif
