@@ -90,7 +90,10 @@ static orgrbac_live_evaluate_fn *live_open(bool any_owner, orgrbac_error *err)
 	dlerror();
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (handle == NULL) {
-		orgrbac_seterr(err, "live library %.200s: cannot load: %.600s", path, dlerror());
+		const char *why_not = dlerror();
+
+		orgrbac_seterr(err, "live library %.200s: cannot load: %.600s", path,
+			       why_not != NULL ? why_not : "dlopen failed");
 		return NULL;
 	}
 	entry = dlsym(handle, ORGRBAC_LIVE_ENTRY);
