@@ -7,8 +7,8 @@
 # fresh process, against `files` alone); PAM account decisions with a fresh
 # handle per decision and a fresh process per decision (pam_orgrbac against
 # pam_ldap of libpam-ldapd, which talks to the same nslcd); and the dlopen of
-# each PAM module alone. Prints figures and ratios; asserts none. Run as root,
-# after make check has built bench/.
+# each PAM module alone (and of pam_orgrbac's live library). Prints figures
+# and ratios; asserts none. Run as root, after make check has built bench/.
 #
 #   bash bench/run-glibc.sh    USERS ROLES PER_USER ROUNDS CALLS EXECS DECISIONS
 #                              in the environment (defaults below)
@@ -73,8 +73,25 @@ conf() { # conf NAME [EXTRA...]: pam_orgrbac's configuration, live unless EXTRA 
 stacks="ours-live"
 conf ours-live
 if grep -q '"source"' "$top/common/store/config_keys.c"; then
-	conf ours-snap "[pam]" "source = snapshot"
-	stacks="$stacks ours-snap"
+	# its own snapshot with the decision part (bench/gen writes the group part only),
+	# synced from the same slapd for the same host identity
+	mkdir -p "$work/pamsnap"
+	# a sync reads the whole directory: no size limit for it (slapd's default is 500)
+	LDAPNOINIT=1 ldapmodify -x -H "$LDAP_URI" -D "$LDAP_CONFIG_DN" -w "$LDAP_CONFIG_PW" \
+		>/dev/null <<-LDIF
+		dn: olcDatabase={1}mdb,cn=config
+		changetype: modify
+		replace: olcSizeLimit
+		olcSizeLimit: unlimited
+	LDIF
+	conf ours-snap "[pam]" "source = snapshot" "[nss]" "snapshot = $work/pamsnap/snapshot.db"
+	rc=0
+	"$build/orgrbac" sync --config "$work/ours-snap.conf" >"$work/pamsnap.log" 2>&1 || rc=$?
+	if [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ]; then
+		stacks="$stacks ours-snap"
+	else
+		echo "bench: orgrbac sync failed ($rc), no source = snapshot: $(tail -n 3 "$work/pamsnap.log")"
+	fi
 else
 	echo "bench: this tree has no [pam] source = snapshot: pam_orgrbac asks slapd (live)"
 fi
@@ -138,7 +155,8 @@ for _ in $(seq 1 10); do
 			u000001 >>"$work/out/pamexec-$s" || true
 	done
 done
-for m in orgrbac:$build/.libs/pam_orgrbac.so ldap:$pam_ldap permit:$pam_permit; do
+for m in orgrbac:$build/.libs/pam_orgrbac.so live:$build/.libs/orgrbac_live.so ldap:$pam_ldap \
+	permit:$pam_permit; do
 	[ -n "${m#*:}" ] || continue
 	echo "   dlopen + dlclose: ${m%%:*}"
 	for _ in $(seq 1 "$EXECS"); do "$b/pam_fresh" dlopen "${m#*:}"; done >"$work/out/dl-${m%%:*}"
@@ -208,7 +226,9 @@ done
 echo
 echo "== 4. dlopen(RTLD_NOW) + dlclose of the PAM module alone, fresh process, µs ($EXECS processes)"
 printf '%-14s %9s %9s %9s\n' module mean p50 p99
-for m in orgrbac ldap permit; do
-	printf '%-14s %9s %9s %9s\n' "pam_$m" "$(summ dl-$m mean)" "$(summ dl-$m p50)" "$(summ dl-$m p99)"
+for m in orgrbac live ldap permit; do
+	printf '%-14s %9s %9s %9s\n' "$(sed 's/^live/orgrbac_live/; s/^[a-z]*$/pam_&/' <<<"$m")" \
+		"$(summ dl-$m mean)" "$(summ dl-$m p50)" "$(summ dl-$m p99)"
 done
+echo "(orgrbac_live: the live decision's library, which pam_orgrbac opens for source = live only)"
 echo "pam_orgrbac / pam_ldap: $(ratio "$(summ dl-orgrbac mean)" "$(summ dl-ldap mean)")x"

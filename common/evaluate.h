@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* One decision end to end: connect, read the principal, decide. Shared by PAM and the CLI. */
+/*
+ * One live decision end to end: connect, read the principal, decide. The
+ * CLI links it; the PAM module reaches it only through the live library
+ * (live.h), which it opens when the configuration says `source = live`.
+ */
 #ifndef ORGRBAC_EVALUATE_H
 #define ORGRBAC_EVALUATE_H
 
@@ -7,25 +11,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "policy.h"
-
-enum orgrbac_eval_status {
-	ORGRBAC_EVAL_DECIDED = 0, /* see decision.verdict */
-	ORGRBAC_EVAL_BADNAME,	  /* the user name was refused before any query */
-	ORGRBAC_EVAL_CONFIG,	  /* no or a bad requirement, or an unusable [ldap] setting */
-	ORGRBAC_EVAL_UNAVAIL,	  /* no directory server answered */
-	ORGRBAC_EVAL_ERROR,	  /* the directory answered with something we cannot trust */
-};
-
-struct orgrbac_evaluation {
-	enum orgrbac_eval_status status;
-	struct orgrbac_decision decision; /* valid when DECIDED */
-	struct orgrbac_facts *facts;	  /* NULL for an unknown user */
-	struct orgrbac_expr *require;
-	char server[256]; /* the URI that answered */
-	unsigned long round_trips;
-	orgrbac_error err; /* why, when not DECIDED; why unknown */
-};
+#include "gate.h"
 
 /*
  * Decide whether `user` meets `require` (expression text) on this host at
@@ -34,9 +20,5 @@ struct orgrbac_evaluation {
  */
 void orgrbac_evaluate(const struct orgrbac_config *cfg, const char *user, const char *require,
 		      int64_t now, bool trust_any_owner, struct orgrbac_evaluation *ev);
-void orgrbac_evaluation_free(struct orgrbac_evaluation *ev);
-
-/* The host as the policy sees it, from the configuration. */
-struct orgrbac_host orgrbac_config_host(const struct orgrbac_config *cfg);
 
 #endif

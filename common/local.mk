@@ -1,11 +1,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # common/*.c: the use cases the entry points call, over every layer.
-# The decision, live or from the snapshot: the PAM module's.
+# The decision from the snapshot, and what the live one shares: the PAM module's.
 noinst_LTLIBRARIES += libgate.la
 libgate_la_SOURCES = \
-	common/evaluate.c common/evaluate.h \
+	common/gate.c common/gate.h \
 	common/offline.c common/offline.h
 libgate_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)
+# The live decision: the tool's, and the live library's (pam_orgrbac/local.mk).
+noinst_LTLIBRARIES += liblive.la
+liblive_la_SOURCES = common/evaluate.c common/evaluate.h common/live.h
+liblive_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)
 # The tool's: sync, the doctor, administration.
 noinst_LTLIBRARIES += libusecases.la
 libusecases_la_SOURCES = \

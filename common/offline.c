@@ -58,25 +58,14 @@ void orgrbac_snapshot_evaluate(const struct orgrbac_config *cfg, const char *use
 			       const char *require, int64_t now, bool trust_any_owner,
 			       struct orgrbac_evaluation *ev)
 {
-	struct orgrbac_host host = orgrbac_config_host(cfg);
-	struct orgrbac_policy policy = {
-	    .mfa_exempt_role = cfg->mfa_exempt_role,
-	    .cross_org_privilege = cfg->cross_org_privilege,
-	};
+	struct orgrbac_host host;
+	struct orgrbac_policy policy;
 	struct orgrbac_snapshot *s = NULL;
 	orgrbac_error err;
 
-	memset(ev, 0, sizeof(*ev));
-	ev->decision.verdict = ORGRBAC_DENY;
-	ev->status = ORGRBAC_EVAL_CONFIG;
+	if (orgrbac_gate_setup(cfg, user, require, ev, &host, &policy) != 0)
+		return;
 	snprintf(ev->server, sizeof(ev->server), "snapshot %.200s", cfg->snapshot);
-	if (require == NULL) {
-		orgrbac_seterr(&ev->err, "no requirement configured");
-		return;
-	}
-	if (orgrbac_expr_parse(require, &ev->require, &ev->err) != 0)
-		return;
-	policy.require = ev->require;
 	if (orgrbac_snapshot_open(cfg->snapshot,
 				  ORGRBAC_SNAP_FACTS_ONLY |
 				      (trust_any_owner ? ORGRBAC_SNAP_TRUST_ANY_OWNER : 0),

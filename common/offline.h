@@ -9,7 +9,7 @@
 #include <stdint.h>
 
 #include "config.h"
-#include "evaluate.h"
+#include "gate.h"
 #include "policy.h"
 #include "snapshot_facts.h"
 

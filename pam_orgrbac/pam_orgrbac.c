@@ -15,9 +15,10 @@
 #include <security/pam_modules.h>
 
 #include "config.h"
-#include "evaluate.h"
 #include "exempt.h"
 #include "factor.h"
+#include "gate.h"
+#include "live_load.h"
 #include "offline.h"
 #include "pamargs.h"
 
@@ -227,7 +228,8 @@ static int judge(struct call *c, const struct orgrbac_pam_args *args,
 		orgrbac_snapshot_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner,
 					  &ev);
 	} else {
-		orgrbac_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner, &ev);
+		orgrbac_live_evaluate(cfg, user, require, (int64_t)time(NULL), trust_any_owner,
+				      &ev);
 	}
 	if (args->debug)
 		pam_syslog(c->pamh, LOG_DEBUG, "user=%s server=%s round_trips=%lu require=%s",

@@ -53,6 +53,8 @@ check "the bash completion installed" test -f "$DEST$(makevar bashcompletiondir)
 if [ "$enable_pam" = yes ]; then
 	check "pam_orgrbac.so in the PAM directory" test -f "$DEST$pamlibdir/pam_orgrbac.so"
 	check "no pam_orgrbac.la in the PAM directory" test ! -e "$DEST$pamlibdir/pam_orgrbac.la"
+	check "orgrbac_live.so beside the module" test -f "$DEST$pamlibdir/orgrbac_live.so"
+	check "no orgrbac_live.la in the PAM directory" test ! -e "$DEST$pamlibdir/orgrbac_live.la"
 fi
 check "libnss_orgrbac.so.2 installed" test -e "$DEST$nsslibdir/libnss_orgrbac.so.2"
 check "no libtool .la file anywhere" has_no '\.la$'

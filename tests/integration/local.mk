@@ -38,14 +38,28 @@ tests_integration_pam_orgrbac_test_la_CPPFLAGS = $(AM_CPPFLAGS) -DORGRBAC_PAM_TR
 tests_integration_pam_orgrbac_test_la_LDFLAGS = $(pam_orgrbac_la_LDFLAGS) -rpath $(abs_builddir)
 tests_integration_pam_orgrbac_test_la_LIBADD = $(pam_orgrbac_la_LIBADD)
 EXTRA_tests_integration_pam_orgrbac_test_la_DEPENDENCIES = \
-	$(EXTRA_pam_orgrbac_la_DEPENDENCIES)
+	$(EXTRA_pam_orgrbac_la_DEPENDENCIES) tests/integration/orgrbac_live.la
+# Its live library, beside it as the installed one lies beside the module: the
+# same sources; the test build of the module trusts it whoever owns it.
+check_LTLIBRARIES += tests/integration/orgrbac_live.la
+tests_integration_orgrbac_live_la_SOURCES = $(orgrbac_live_la_SOURCES)
+tests_integration_orgrbac_live_la_LDFLAGS = $(orgrbac_live_la_LDFLAGS) -rpath $(abs_builddir)
+tests_integration_orgrbac_live_la_LIBADD = $(orgrbac_live_la_LIBADD)
+EXTRA_tests_integration_orgrbac_live_la_DEPENDENCIES = $(EXTRA_orgrbac_live_la_DEPENDENCIES)
+# A PAM decision in a process of its own, then what that process mapped
+# (test_pam_split.sh: no libldap with source = snapshot; the live library's
+# checks).
+check_PROGRAMS += tests/integration/pam_maps
+tests_integration_pam_maps_SOURCES = tests/integration/pam_maps.c
+tests_integration_pam_maps_LDADD = $(PAM_LIBS)
 endif
 TESTS += tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh
 EXTRA_DIST += tests/integration/slapd.sh tests/integration/run.sh \
 	tests/integration/run-memberof.sh tests/integration/run-nomemberof.sh \
 	tests/integration/test_cli.sh tests/integration/test_who.sh \
 	tests/integration/test_completion.sh \
-	tests/integration/test_hostile.sh tests/data/hostile.ldif tests/data/trust.ldif \
+	tests/integration/test_hostile.sh tests/integration/test_pam_split.sh \
+	tests/data/hostile.ldif tests/data/trust.ldif \
 	tests/valgrind.sh tests/valgrind.supp
 
 # One source of group truth: the same decisions whatever the server's memberOf

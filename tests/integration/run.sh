@@ -40,6 +40,13 @@ orgrbac_progress "$mode: test_completion.sh"
 rc=0
 bash "$ORGRBAC_TOP/tests/integration/test_completion.sh" || rc=$?
 [ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
+# the module without libldap, and its live library
+if [ -x "$builddir/tests/integration/pam_maps" ]; then
+	orgrbac_progress "$mode: test_pam_split.sh"
+	rc=0
+	bash "$ORGRBAC_TOP/tests/integration/test_pam_split.sh" || rc=$?
+	[ "$rc" -eq 0 ] || [ "$rc" -eq 77 ] || status=1
+fi
 # last: it changes the directory (a revoked role, a windowed grant)
 if [ -x "$builddir/tests/integration/test_pam" ]; then
 	orgrbac_progress "$mode: test_pam"

@@ -179,6 +179,25 @@ if command -v nm >/dev/null 2>&1 && [ -f "$module_so" ]; then
 else
 	orgrbac_ko "cannot list the imports of $module_so (nm missing?)"
 fi
+# --- what the module loads: no libldap, liblber nor GnuTLS (the live library's, opened for
+# source = live only), and the live library exports its one entry point
+if command -v readelf >/dev/null 2>&1 && [ -f "$module_so" ]; then
+	needed=$(readelf -d "$module_so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
+	bad=$(grep -E '^(libldap|liblber|libgnutls)' <<<"$needed" || true)
+	if [ -z "$needed" ]; then
+		orgrbac_ko "readelf lists no DT_NEEDED of $module_so"
+	elif [ -n "$bad" ]; then
+		orgrbac_ko "pam_orgrbac.so needs $(echo $bad)"
+	else
+		orgrbac_ok
+	fi
+	live_so="$builddir/.libs/orgrbac_live.so"
+	exported=$(nm -D --defined-only "$live_so" 2>/dev/null | awk '$2 ~ /^[TDBRVW]$/ { print $3 }')
+	[ "$exported" = orgrbac_live_evaluate_v1 ] && orgrbac_ok ||
+		orgrbac_ko "orgrbac_live.so exports: $(echo $exported)"
+else
+	orgrbac_ko "cannot list what $module_so needs (readelf missing?)"
+fi
 
 # --- an organization hidden from the host's bind ------------------------------------
 # An ACL that hides o=acme itself (its entries stay readable) makes every search

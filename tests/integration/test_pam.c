@@ -1051,6 +1051,26 @@ static void exports(void **state)
 	assert_null(dlsym(dl, "orgrbac_evaluate"));
 	assert_null(dlsym(dl, "orgrbac_config_load"));
 	assert_null(dlsym(dl, "orgrbac_ldap_open"));
+	assert_null(dlsym(dl, "orgrbac_live_evaluate_v1"));
+}
+
+/* The live library beside the module exports its one entry point, nothing else. */
+static void live_exports(void **state)
+{
+	const char *slash = strrchr(module, '/');
+	char path[600];
+	void *live;
+
+	assert_non_null(slash);
+	snprintf(path, sizeof(path), "%.*s/orgrbac_live.so", (int)(slash - module), module);
+	live = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+	assert_non_null(live);
+	assert_non_null(dlsym(live, "orgrbac_live_evaluate_v1"));
+	assert_null(dlsym(live, "orgrbac_evaluate"));
+	assert_null(dlsym(live, "orgrbac_decide"));
+	assert_null(dlsym(live, "orgrbac_ldap_open"));
+	assert_null(dlsym(live, "pam_sm_acct_mgmt"));
+	dlclose(live);
 }
 
 /*
@@ -1456,6 +1476,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_teardown(exports, capture_reset),
+	    cmocka_unit_test_teardown(live_exports, capture_reset),
 	    cmocka_unit_test_teardown(return_codes, capture_reset),
 	    cmocka_unit_test_teardown(messages, capture_reset),
 	    cmocka_unit_test_teardown(arguments, capture_reset),

@@ -330,7 +330,8 @@ inside() {
 			ko "nsswitch.conf: $db lacks orgrbac: $(grep "^$db:" "$root/etc/nsswitch.conf")"
 		fi
 	done
-	for f in /usr/lib/*/security/pam_orgrbac.so /usr/lib/*/libnss_orgrbac.so.2 /usr/sbin/orgrbac \
+	for f in /usr/lib/*/security/pam_orgrbac.so /usr/lib/*/security/orgrbac_live.so \
+		/usr/lib/*/libnss_orgrbac.so.2 /usr/sbin/orgrbac \
 		/usr/share/pam-configs/orgrbac /lib/systemd/system/orgrbac-sync.timer /etc/orgrbac.conf; do
 		if compgen -G "$root$f" >/dev/null; then ok "installed $f"; else ko "missing $f"; fi
 	done
@@ -464,6 +465,7 @@ inside() {
 		ko "removal lost /etc/orgrbac.conf or the snapshot"
 	fi
 	if compgen -G "$root/usr/lib/*/security/pam_orgrbac.so" >/dev/null ||
+		compgen -G "$root/usr/lib/*/security/orgrbac_live.so" >/dev/null ||
 		compgen -G "$root/usr/lib/*/libnss_orgrbac.so.2" >/dev/null; then
 		ko "removal left a module behind"
 	else
