@@ -387,6 +387,8 @@ static int set_defaults(struct orgrbac_config *cfg)
 	cfg->offline_max_age = 3600;
 	cfg->max_age = 3600;
 	cfg->gid_min = 1000;
+	cfg->users = ORGRBAC_NSS_USERS_HOLDERS;
+	cfg->uid_min = 1000;
 	cfg->mfa_exempt_role = orgrbac_strdup("2FA-exempt");
 	cfg->cross_org_privilege = orgrbac_strdup("common:org:cross");
 	cfg->snapshot = orgrbac_strdup("/var/lib/orgrbac/snapshot.db");
