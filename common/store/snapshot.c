@@ -62,7 +62,8 @@ static const char *str_at(const struct orgrbac_snapshot *s, uint32_t off)
  *   120 u32,u32  facts: offset, size in bytes  (the records, to the end of the file)
  *   128 u32,u32  host identity: offset in facts, size (none: size 0)
  *   136 u64      host identity's record checksum
- *   144 zero to 160
+ *   144 u32,u32  passwd: offset, count          (8-byte entries, snapshot_facts.c)
+ *   152 zero to 160
  *
  *   user   (32): u32 name, u32 flags (1: external, 2: of another organization),
  *                 i64 not_before, i64 not_after,

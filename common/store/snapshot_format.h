@@ -15,6 +15,7 @@
 #define SNAP_ROLE_SIZE	    32
 #define SNAP_MEMBER_SIZE    24
 #define SNAP_PRINCIPAL_SIZE 16
+#define SNAP_PASSWD_SIZE    8
 #define SNAP_USER_EXTERNAL  1u
 #define SNAP_USER_FOREIGN   2u /* of another organization than the host's */
 
@@ -37,13 +38,20 @@ struct orgrbac_snap_header {
 	struct orgrbac_snap_section facts;	/* offset, size in bytes of the records */
 	struct orgrbac_snap_section host;	/* offset in facts, size of the host identity */
 	uint64_t host_sum;
-	uint8_t zero[SNAP_HEADER_SIZE - 144];
+	struct orgrbac_snap_section
+	    passwd; /* offset, count of the by-uid table (snapshot_facts.c) */
+	uint8_t zero[SNAP_HEADER_SIZE - 152];
 };
 
 /* One principal in the index: its record in the facts area, and that record's checksum. */
 struct orgrbac_snap_principal {
 	uint32_t off, len;
 	uint64_t sum;
+};
+
+/* One user the passwd database serves: its uidNumber and its principal's place in the index. */
+struct orgrbac_snap_passwd {
+	uint32_t uid, principal;
 };
 
 struct orgrbac_snap_user {
@@ -66,6 +74,7 @@ _Static_assert(sizeof(struct orgrbac_snap_user) == SNAP_USER_SIZE, "user layout"
 _Static_assert(sizeof(struct orgrbac_snap_role) == SNAP_ROLE_SIZE, "role layout");
 _Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
 _Static_assert(sizeof(struct orgrbac_snap_principal) == SNAP_PRINCIPAL_SIZE, "principal layout");
+_Static_assert(sizeof(struct orgrbac_snap_passwd) == SNAP_PASSWD_SIZE, "passwd layout");
 
 /*
  * Catches truncation and stray writes, not forgery: only root can write the
