@@ -24,8 +24,8 @@ enum orgrbac_pw_status {
  * Sync refuses such a user; the reader, finding one, calls the snapshot
  * corrupt.
  */
-const char *orgrbac_passwd_refusal(const char *name, uint32_t uid, uint32_t gid,
-				   const char *gecos, const char *home, const char *shell);
+const char *orgrbac_passwd_refusal(const char *name, uint32_t uid, uint32_t gid, const char *gecos,
+				   const char *home, const char *shell);
 
 /* May this gecos be served as it is (no ':', no control character)? */
 bool orgrbac_passwd_gecos_ok(const char *gecos);
@@ -39,9 +39,9 @@ size_t orgrbac_snapshot_count_passwd(const struct orgrbac_snapshot *s);
  * chose to serve it and `now` lies in the window it is served in. Reads the
  * table entry and one record (by name: log2(n) records), each checked.
  */
-enum orgrbac_pw_status orgrbac_snapshot_getpwnam(const struct orgrbac_snapshot *s,
-						 const char *name, int64_t now, struct passwd *pw,
-						 char *buf, size_t buflen);
+enum orgrbac_pw_status orgrbac_snapshot_getpwnam(const struct orgrbac_snapshot *s, const char *name,
+						 int64_t now, struct passwd *pw, char *buf,
+						 size_t buflen);
 enum orgrbac_pw_status orgrbac_snapshot_getpwuid(const struct orgrbac_snapshot *s, uint32_t uid,
 						 int64_t now, struct passwd *pw, char *buf,
 						 size_t buflen);
