@@ -1,16 +1,38 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the snapshot reader over arbitrary (resealed) bytes, then every lookup on what
- * it accepts. */
+ * it accepts, groups and passwd entries. */
 #include <grp.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snapshot.h"
 #include "snapshot_format.h"
+#include "snapshot_passwd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+/* The passwd database: every entry of the table, each one found again by name and by uid. */
+static void passwd_lookups(const struct orgrbac_snapshot *s, int64_t now, char *buf, size_t len)
+{
+	size_t n = orgrbac_snapshot_count_passwd(s);
+	struct passwd pw;
+	char name[256];
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (orgrbac_snapshot_passwd_at(s, i, now, &pw, buf, len) != ORGRBAC_PW_OK)
+			continue;
+		snprintf(name, sizeof(name), "%s", pw.pw_name);
+		orgrbac_snapshot_getpwuid(s, (uint32_t)pw.pw_uid, now, &pw, buf, len);
+		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, 8); /* ERANGE on the way */
+		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, len);
+	}
+	orgrbac_snapshot_getpwnam(s, "alice", now, &pw, buf, len);
+	orgrbac_snapshot_getpwuid(s, 10001, now, &pw, buf, len);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -36,7 +58,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct orgrbac_snap_header h;
 
 		memcpy(&h, copy, sizeof(h));
-		h.checksum = orgrbac_snap_checksum((const unsigned char *)copy + 32, size - 32);
+		/* what the checksum covers: bytes 32 up to the principals' index */
+		h.checksum = orgrbac_snap_checksum(
+		    (const unsigned char *)copy + 32,
+		    h.principals.off >= 32 && h.principals.off <= size ? h.principals.off - 32
+								       : size - 32);
 		memcpy(copy, &h, sizeof(h));
 	}
 	if (orgrbac_snapshot_from_buffer(copy, size, &s, &err) != 0) {
@@ -70,6 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
+	passwd_lookups(s, now, buf, sizeof(buf));
 	orgrbac_snapshot_find_name(s, "org-admin");
 	orgrbac_snapshot_find_gid(s, 20002);
 	orgrbac_snapshot_close(s);
