@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The decision part's records checked where read, and a principal found by name (snapshot_facts.c). */
+/* The decision part's records checked where read, and a principal found by name (snapshot_facts.c).
+ */
 #include <string.h>
 #include <strings.h>
 
@@ -61,8 +62,7 @@ bool orgrbac_snapf_record(const struct orgrbac_snapshot *s, uint32_t off, uint32
 	return true;
 }
 
-const char *orgrbac_snapf_uid_at(const struct orgrbac_snapshot *s, size_t i,
-				 struct orgrbac_cur *c)
+const char *orgrbac_snapf_uid_at(const struct orgrbac_snapshot *s, size_t i, struct orgrbac_cur *c)
 {
 	struct orgrbac_snap_principal e;
 	const char *uid;

@@ -28,8 +28,7 @@ bool orgrbac_snapf_record(const struct orgrbac_snapshot *s, uint32_t off, uint32
 			  uint64_t sum, struct orgrbac_cur *c);
 
 /* Index entry i's record, checked, its uid read: the uid, c past it; NULL when corrupt. */
-const char *orgrbac_snapf_uid_at(const struct orgrbac_snapshot *s, size_t i,
-				 struct orgrbac_cur *c);
+const char *orgrbac_snapf_uid_at(const struct orgrbac_snapshot *s, size_t i, struct orgrbac_cur *c);
 
 /*
  * The index entry whose uid is `user` byte for byte, with c past its uid:

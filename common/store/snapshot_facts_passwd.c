@@ -29,8 +29,8 @@ static bool home_ok(const char *home)
 	return printable_no_colon(home);
 }
 
-const char *orgrbac_passwd_refusal(const char *name, uint32_t uid, uint32_t gid,
-				   const char *gecos, const char *home, const char *shell)
+const char *orgrbac_passwd_refusal(const char *name, uint32_t uid, uint32_t gid, const char *gecos,
+				   const char *home, const char *shell)
 {
 	const char *why;
 
@@ -142,8 +142,8 @@ static enum orgrbac_pw_status serve(struct orgrbac_cur *c, const char *name, uin
 
 /* The table entry's user, whose record must be served with the entry's uidNumber. */
 static enum orgrbac_pw_status by_entry(const struct orgrbac_snapshot *s,
-				       struct orgrbac_snap_passwd e, int64_t now,
-				       struct passwd *pw, char *buf, size_t buflen)
+				       struct orgrbac_snap_passwd e, int64_t now, struct passwd *pw,
+				       char *buf, size_t buflen)
 {
 	struct orgrbac_cur c;
 	const char *name;
@@ -172,7 +172,8 @@ enum orgrbac_pw_status orgrbac_snapshot_passwd_at(const struct orgrbac_snapshot 
 }
 
 /* The table's entry for uidNumber `uid`; false when there is none. */
-static bool find_uid(const unsigned char *t, size_t n, uint32_t uid, struct orgrbac_snap_passwd *out)
+static bool find_uid(const unsigned char *t, size_t n, uint32_t uid,
+		     struct orgrbac_snap_passwd *out)
 {
 	size_t lo = 0, hi = n;
 
@@ -207,9 +208,9 @@ enum orgrbac_pw_status orgrbac_snapshot_getpwuid(const struct orgrbac_snapshot *
 	return by_entry(s, e, now, pw, buf, buflen);
 }
 
-enum orgrbac_pw_status orgrbac_snapshot_getpwnam(const struct orgrbac_snapshot *s,
-						 const char *name, int64_t now, struct passwd *pw,
-						 char *buf, size_t buflen)
+enum orgrbac_pw_status orgrbac_snapshot_getpwnam(const struct orgrbac_snapshot *s, const char *name,
+						 int64_t now, struct passwd *pw, char *buf,
+						 size_t buflen)
 {
 	bool other_case, bad;
 	const unsigned char *t = table(s, &bad);
