@@ -127,7 +127,9 @@ if [ -x "$ORGRBAC_BUILD/tests/nss/nss_direct" ]; then
 	in_ns "$ORGRBAC" sync --config "$W/stale.conf" >/dev/null || orgrbac_ko "sync with max_age 3"
 	out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
 		"$ORGRBAC_SNAPSHOT_PATH" passwd alice 2>&1)
-	grep -q '^getpwnam alice: SUCCESS 10001$' <<<"$out" && orgrbac_ok || orgrbac_ko "fresh: $out"
+	[ $? -eq 0 ] && grep -q '^getpwnam alice: SUCCESS 10001$' <<<"$out" &&
+		grep -q '^getpwuid 10001: SUCCESS alice$' <<<"$out" && orgrbac_ok ||
+		orgrbac_ko "fresh, with ERANGE: $out"
 	sleep 5
 	out=$(in_ns "$ORGRBAC_BUILD/tests/nss/nss_direct" "$W/lib/libnss_orgrbac.so.2" \
 		"$ORGRBAC_SNAPSHOT_PATH" passwd alice 2>&1)
