@@ -269,10 +269,10 @@ static void ns_passwd(const char *path, const char *text, struct orgrbac_finding
 	if (!directory)
 		orgrbac_finding_add(
 		    out, ORGRBAC_SEV_WARNING, "nsswitch", path, line,
-		    "install nslcd (libnss-ldapd) or sssd and add `ldap` or `sss` "
-		    "to passwd:",
+		    "add `orgrbac` to passwd: (the snapshot's users), or install nslcd "
+		    "(libnss-ldapd) or sssd and add `ldap` or `sss`",
 		    "passwd: names only local sources: directory users need a passwd "
-		    "source (nslcd's ldap or sss) to log in at all");
+		    "source (orgrbac, nslcd's ldap or sss) to log in at all");
 }
 
 void orgrbac_doctor_nsswitch(const char *path, const char *text, struct orgrbac_findings *out)

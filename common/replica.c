@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The snapshot's decision part: every principal the host can see, with its facts, from the image.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "replica.h"
+#include "review.h"
+#include "snapshot_passwd.h"
 #include "who.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -193,4 +196,155 @@ int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_h
 out:
 	free(order);
 	return rc;
+}
+
+/*
+ * When a principal of the host's organization holds a role on the host:
+ * from the first grant's window opening to the last one's closing (or its
+ * external access's window, when that gives it full access), within its
+ * external access; false when it holds none.
+ */
+static bool holder_window(const struct orgrbac_facts *f, const struct orgrbac_host *host,
+			  int64_t *from, int64_t *until)
+{
+	int64_t xf, xu;
+	bool full, any = false;
+
+	if (!orgrbac_external_window(f, &xf, &xu, &full))
+		return false;
+	if (full) {
+		*from = xf;
+		*until = xu;
+		return true;
+	}
+	for (size_t i = 0; i < f->n_grants; i++) {
+		const struct orgrbac_grant *g = &f->grants[i];
+		int64_t gf = g->window.has_not_before ? g->window.not_before : ORGRBAC_TIME_MIN;
+		int64_t gu = g->window.has_not_after ? g->window.not_after : ORGRBAC_TIME_MAX;
+
+		if (orgrbac_grant_void_reason(g) != NULL || g->role == NULL ||
+		    g->window.malformed || !orgrbac_grant_covers(g, host))
+			continue;
+		gf = gf > xf ? gf : xf;
+		gu = gu < xu ? gu : xu;
+		if (gf >= gu)
+			continue;
+		*from = any && *from < gf ? *from : gf;
+		*until = any && *until > gu ? *until : gu;
+		any = true;
+	}
+	return any;
+}
+
+static bool local_holds(const struct orgrbac_passwd_params *p, const char *name, uint32_t uid)
+{
+	for (size_t i = 0; i < p->n_local; i++)
+		if (p->local[i].gid == uid || strcmp(p->local[i].name, name) == 0)
+			return true;
+	return false;
+}
+
+static bool shell_listed(const struct orgrbac_passwd_params *p, const char *shell)
+{
+	if (shell[0] == '\0')
+		return true;
+	for (size_t i = 0; i < p->n_shells; i++)
+		if (strcmp(p->shells[i], shell) == 0)
+			return true;
+	return false;
+}
+
+/* Why the principal's passwd entry is refused, or NULL; a bad gecos is dropped, not refused. */
+static const char *passwd_refusal(const struct orgrbac_passwd_params *p,
+				  struct orgrbac_view_principal *v, char *buf, size_t len)
+{
+	struct orgrbac_view_posix *px = &v->posix;
+	const char *why;
+
+	if (px->gecos != NULL && !orgrbac_passwd_gecos_ok(px->gecos)) {
+		free(px->gecos);
+		px->gecos = NULL;
+	}
+	why = orgrbac_passwd_refusal(v->uid, px->uid, px->gid, px->gecos != NULL ? px->gecos : "",
+				     px->home, px->shell != NULL ? px->shell : "");
+	if (why != NULL)
+		return why;
+	if ((long long)px->uid < p->uid_min) {
+		snprintf(buf, len, "uidNumber %u is below [nss] uid_min %ld", px->uid, p->uid_min);
+		return buf;
+	}
+	if (local_holds(p, v->uid, px->uid)) {
+		snprintf(buf, len, "its name or uidNumber %u is in /etc/passwd", px->uid);
+		return buf;
+	}
+	if (!shell_listed(p, px->shell != NULL ? px->shell : ""))
+		return "loginShell is not in /etc/shells";
+	return NULL;
+}
+
+static int cmp_posix_uid(const void *a, const void *b)
+{
+	const struct orgrbac_view_principal *x = *(struct orgrbac_view_principal *const *)a;
+	const struct orgrbac_view_principal *y = *(struct orgrbac_view_principal *const *)b;
+
+	return x->posix.uid != y->posix.uid ? (x->posix.uid < y->posix.uid ? -1 : 1)
+					    : strcmp(x->uid, y->uid);
+}
+
+/* No uidNumber is served for two users: each of them is left out. */
+static void drop_shared_uids(struct orgrbac_view_principal **c, size_t n,
+			     const struct orgrbac_passwd_params *p)
+{
+	if (n > 1)
+		qsort(c, n, sizeof(*c), cmp_posix_uid);
+	for (size_t i = 0; i < n;) {
+		size_t j = i + 1;
+
+		while (j < n && c[j]->posix.uid == c[i]->posix.uid)
+			j++;
+		for (size_t k = i; j - i > 1 && k < j; k++) {
+			c[k]->posix.served = false;
+			orgrbac_view_leave_out(p->view, "user", c[k]->uid,
+					       "uidNumber %u is %zu users'; none gets a passwd "
+					       "entry",
+					       c[k]->posix.uid, j - i);
+		}
+		i = j;
+	}
+}
+
+void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_params *p)
+{
+	const struct orgrbac_host *host = &p->view->host;
+	struct orgrbac_view_principal **cand = calloc(v->n_principals + 1, sizeof(*cand));
+	size_t n = 0;
+
+	for (size_t i = 0; i < v->n_principals; i++) {
+		struct orgrbac_view_principal *q = &v->principals[i];
+		const struct orgrbac_facts *f = q->facts;
+		char buf[160];
+		const char *why;
+		bool full;
+
+		q->posix.served = false;
+		if (f == NULL || !q->posix.present || host->org == NULL || f->org == NULL ||
+		    strcasecmp(f->org, host->org) != 0)
+			continue;
+		if ((why = passwd_refusal(p, q, buf, sizeof(buf))) != NULL) {
+			orgrbac_view_leave_out(p->view, "user", q->uid, "no passwd entry: %s", why);
+			continue;
+		}
+		if (p->users == ORGRBAC_NSS_USERS_ALL)
+			q->posix.served =
+			    orgrbac_external_window(f, &q->posix.from, &q->posix.until, &full);
+		else
+			q->posix.served = holder_window(f, host, &q->posix.from, &q->posix.until);
+		if (cand != NULL)
+			cand[n++] = q;
+		else
+			q->posix.served = false; /* out of memory: no entry is safer than two */
+	}
+	if (cand != NULL)
+		drop_shared_uids(cand, n, p);
+	free(cand);
 }

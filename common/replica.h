@@ -4,6 +4,7 @@
 #ifndef ORGRBAC_REPLICA_H
 #define ORGRBAC_REPLICA_H
 
+#include "config.h"
 #include "hostview.h"
 #include "policy.h"
 #include "util.h"
@@ -27,5 +28,32 @@
  */
 int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_host *host,
 			 struct orgrbac_view *v, orgrbac_error *err);
+
+/* What decides which principals the passwd database serves. */
+struct orgrbac_passwd_params {
+	const struct orgrbac_view_params *view;	 /* the host, and where left-out users are told */
+	enum orgrbac_nss_users users;		 /* [nss] users */
+	long uid_min;				 /* [nss] uid_min */
+	const struct orgrbac_local_group *local; /* /etc/passwd: names and uids (gid: the uid) */
+	size_t n_local;
+	char *const *shells; /* /etc/shells; NULL: no shell is allowed but the empty one */
+	size_t n_shells;
+};
+
+/*
+ * Mark which of v's principals the passwd database serves, and when
+ * (posix.served, from, until). Only principals of the host's organization
+ * with posixAccount attributes are served: with `holders`, from the first
+ * role they hold on the host (a grant covering it, or full external access)
+ * to the last one's end, within their external access; with `all`, while
+ * their external access (if any) is open. Left out, and told through
+ * p->view's left_out: a user with uidNumber 0 or below uid_min, gidNumber 0,
+ * a name or uid /etc/passwd holds, the name root, a home that is not an
+ * absolute path other than /, a shell neither empty nor in /etc/shells, a
+ * field with ':' or a control character (a gecos such is served empty), and
+ * every user whose uidNumber another user of the organization holds too
+ * (none of them is served). Pure.
+ */
+void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_params *p);
 
 #endif

@@ -31,13 +31,8 @@ int orgrbac_duration_parse(const char *s, int64_t *out)
 	return 0;
 }
 
-/*
- * The window the external entries above the principal leave open, nearest
- * first; false when one is closed (unreadable, disabled, of no known kind,
- * a window without both bounds).
- */
-static bool external_window(const struct orgrbac_facts *f, int64_t *from, int64_t *until,
-			    bool *full)
+bool orgrbac_external_window(const struct orgrbac_facts *f, int64_t *from, int64_t *until,
+			     bool *full)
 {
 	*from = ORGRBAC_TIME_MIN;
 	*until = ORGRBAC_TIME_MAX;
@@ -136,7 +131,7 @@ static int review_one(struct orgrbac_review_entry *e, const struct grant_index *
 	bool home = strcasecmp(f->org, host->org) == 0, full;
 	int64_t xf, xu;
 
-	if (!external_window(f, &xf, &xu, &full))
+	if (!orgrbac_external_window(f, &xf, &xu, &full))
 		return 0;
 	if (!home && !may_cross(f, host, cross, now))
 		return 0;

@@ -24,6 +24,16 @@ struct orgrbac_review_entry {
 	size_t n_rows;
 };
 
+/*
+ * The window the external entries above the principal leave open, nearest
+ * first; false when one is closed (unreadable, disabled, of no known kind,
+ * a window without both bounds). *full: every entry above it is external
+ * and none lets the organization manage its roles (full access within the
+ * window).
+ */
+bool orgrbac_external_window(const struct orgrbac_facts *f, int64_t *from, int64_t *until,
+			     bool *full);
+
 struct orgrbac_review {
 	struct orgrbac_review_entry *e; /* sorted by login name */
 	size_t n, cap;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stddef.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +98,83 @@ static int read_local_groups(const struct orgrbac_sync_params *p,
 		rc = 0;
 	free(text);
 	return rc;
+}
+
+/* The host's own users (/etc/passwd): names and uids, in orgrbac_local_group's shape. */
+static int read_local_users(const struct orgrbac_sync_params *p, struct orgrbac_local_group **local,
+			    size_t *n, orgrbac_error *err)
+{
+	const char *path = p->passwd_file != NULL ? p->passwd_file : ORGRBAC_PASSWD_FILE;
+	char *text = NULL;
+	size_t len;
+	int rc = -1;
+
+	if (orgrbac_read_file(path, 0, GROUP_FILE_MAX, &text, &len, err) != 0)
+		return -1;
+	if (orgrbac_local_groups_parse(text, local, n) != 0)
+		orgrbac_seterr(err, "out of memory");
+	else
+		rc = 0;
+	free(text);
+	return rc;
+}
+
+/* The login shells of /etc/shells (absolute paths, comments and blank lines skipped). */
+static char **read_shells(const struct orgrbac_sync_params *p, size_t *n, orgrbac_error *err)
+{
+	const char *path = p->shells_file != NULL ? p->shells_file : ORGRBAC_SHELLS_FILE;
+	char *text = NULL, *line, *save = NULL, **v;
+	size_t len;
+
+	*n = 0;
+	if (orgrbac_read_file(path, 0, GROUP_FILE_MAX, &text, &len, err) != 0)
+		return NULL;
+	v = calloc(len / 2 + 2, sizeof(*v));
+	for (line = strtok_r(text, "\n", &save); v != NULL && line != NULL;
+	     line = strtok_r(NULL, "\n", &save)) {
+		line += strspn(line, " \t");
+		line[strcspn(line, " \t#")] = '\0';
+		if (line[0] != '/')
+			continue;
+		if ((v[*n] = strdup(line)) == NULL) {
+			orgrbac_strv_free(v);
+			v = NULL;
+		} else {
+			++*n;
+		}
+	}
+	if (v == NULL)
+		orgrbac_seterr(err, "out of memory");
+	free(text);
+	return v;
+}
+
+/*
+ * Which principals the passwd database serves. Without /etc/passwd none
+ * (a clash with a local user cannot be ruled out); without /etc/shells only
+ * those with an empty loginShell.
+ */
+static void decide_passwd(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
+			  const struct orgrbac_view_params *vp, struct orgrbac_view *view)
+{
+	struct orgrbac_passwd_params pp = {
+	    .view = vp, .users = cfg->users, .uid_min = cfg->uid_min};
+	struct orgrbac_local_group *users = NULL;
+	char **shells;
+	orgrbac_error err;
+
+	if (read_local_users(p, &users, &pp.n_local, &err) != 0) {
+		note(p, "no passwd entries: %s", err.msg);
+		pp.uid_min = LONG_MAX; /* serves nobody: no uidNumber reaches it */
+	}
+	pp.local = users;
+	shells = read_shells(p, &pp.n_shells, &err);
+	if (shells == NULL)
+		note(p, "only users without a loginShell get passwd entries: %s", err.msg);
+	pp.shells = shells;
+	orgrbac_replica_passwd(view, &pp);
+	orgrbac_strv_free(shells);
+	orgrbac_local_groups_free(users, pp.n_local);
 }
 
 /* The whole directory, from the first server that answers; false with r's status and err. */
@@ -220,6 +298,7 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0 ||
 	    orgrbac_replica_fill(img, &params.host, &view, &r->err) != 0)
 		goto out;
+	decide_passwd(cfg, p, &params, &view);
 	r->generation = next_generation(p, cfg->snapshot);
 	st = ORGRBAC_SYNC_WRITE;
 	lo.generation = r->generation;

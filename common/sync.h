@@ -10,7 +10,9 @@
 #include "config.h"
 
 #ifndef ORGRBAC_GROUP_FILE
-#define ORGRBAC_GROUP_FILE "/etc/group"
+#define ORGRBAC_GROUP_FILE  "/etc/group"
+#define ORGRBAC_PASSWD_FILE "/etc/passwd"
+#define ORGRBAC_SHELLS_FILE "/etc/shells"
 #endif
 
 enum orgrbac_sync_status {
@@ -24,8 +26,10 @@ enum orgrbac_sync_status {
 };
 
 struct orgrbac_sync_params {
-	bool trust_any_owner;	/* a non-root caller: the secret and old snapshot may be its own */
-	const char *group_file; /* the host's groups; NULL: ORGRBAC_GROUP_FILE */
+	bool trust_any_owner;	 /* a non-root caller: the secret and old snapshot may be its own */
+	const char *group_file;	 /* the host's groups; NULL: ORGRBAC_GROUP_FILE */
+	const char *passwd_file; /* the host's users; NULL: ORGRBAC_PASSWD_FILE */
+	const char *shells_file; /* the host's login shells; NULL: ORGRBAC_SHELLS_FILE */
 	/* Called once for each warning (an entry left out, the state directory); may be NULL. */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;

@@ -134,17 +134,23 @@ unshare --mount --propagation private bash "$work/pamtester.sh" "$pamd" ||
 	echo "(needs root and util-linux unshare)"
 
 echo
-# ---- roles as groups: orgrbac sync, then getent and id through libnss_orgrbac ----
+# ---- users and role groups: orgrbac sync, then getent and id through libnss_orgrbac ----
 if [ "$(id -u)" -eq 0 ] && [ -e "$build/.libs/libnss_orgrbac.so.2" ] &&
 	unshare --mount --propagation private true 2>/dev/null; then
 	. "$top/tests/nss/lib.sh"
 	ORGRBAC_BUILD=$build
 	nss_setup "$work/nss"
+	nss_passwd_from_snapshot
 	printf '[nss]\nsnapshot = %s\n' "$work/nss/snap/snapshot.db" >>"$conf"
-	echo "== orgrbac sync: the host's role groups into the snapshot"
+	echo "== orgrbac sync: the host's users and role groups into the snapshot"
 	"$orgrbac" sync --config "$conf" 2>&1 | grep -v 'the NSS module reads only'
 	echo
-	echo "== in a private mount namespace (group: files orgrbac), the host untouched:"
+	echo "== in a private mount namespace (passwd: files orgrbac, group: files orgrbac),"
+	echo "   the host untouched, no sample user in its passwd file:"
+	echo "\$ getent passwd alice 10002"
+	in_ns getent passwd alice 10002 || true
+	echo "\$ getent passwd | grep :10000:   (the users holding a role on this host)"
+	in_ns getent passwd | grep ':10000:' || true
 	echo "\$ getent group org-admin member secadmin service-owner cross-org-admin"
 	in_ns getent group org-admin member secadmin service-owner cross-org-admin || true
 	for user in alice bob carol grace heidi pat olga frank uma; do

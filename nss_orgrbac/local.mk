@@ -7,6 +7,8 @@ nsslib_LTLIBRARIES = libnss_orgrbac.la
 libnss_orgrbac_la_SOURCES = nss_orgrbac/nss_orgrbac.c \
 	common/store/snapshot.c common/store/snapshot.h common/store/snapshot_format.h \
 	common/store/snapshot_int.h common/store/snapshot_file.c common/store/snapshot_groups.c \
+	common/store/snapshot_facts_int.h common/store/snapshot_facts_index.c \
+	common/store/snapshot_facts_passwd.c common/store/snapshot_passwd.h \
 	common/base/util.c common/base/util.h
 libnss_orgrbac_la_CPPFLAGS = $(base_includes) -I$(top_srcdir)/common/store $(ORGRBAC_DEFS)
 libnss_orgrbac_la_LDFLAGS = $(AM_LDFLAGS) -module -shared -no-undefined -version-info 2:0:0 \

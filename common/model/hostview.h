@@ -57,6 +57,9 @@ struct orgrbac_view_posix {
 	bool present; /* the entry is a posixAccount with a usable uidNumber and gidNumber */
 	uint32_t uid, gid;
 	char *gecos, *home, *shell;
+	/* the passwd database serves it while from <= now < until (orgrbac_replica_passwd) */
+	bool served;
+	int64_t from, until;
 };
 
 struct orgrbac_view_principal {
@@ -168,6 +171,15 @@ struct orgrbac_view_params {
 	void (*left_out)(void *ctx, const char *kind, const char *name, const char *why);
 	void *left_out_ctx;
 };
+
+/*
+ * Tell the caller that an entry is left out, and why (fmt and what follows):
+ * a warning on one printable line ("role 'NAME' left out: WHY", "user NAME
+ * left out: WHY", "user entry DN left out: WHY") and the left_out callback.
+ * `kind` is "role", "user" or "entry".
+ */
+void orgrbac_view_leave_out(const struct orgrbac_view_params *p, const char *kind, const char *name,
+			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
 /*
  * Compute the host's view: every role with a usable gidNumber becomes a

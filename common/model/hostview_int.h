@@ -37,15 +37,6 @@ struct orgrbac_view_ctx {
 	size_t *grants;
 };
 
-/*
- * Tell the caller that an entry is left out, and why (fmt and what follows):
- * a warning on one printable line ("role 'NAME' left out: WHY", "user NAME
- * left out: WHY", "user entry DN left out: WHY") and the left_out callback.
- * `kind` is "role", "user" or "entry".
- */
-void orgrbac_view_leave_out(const struct orgrbac_view_params *p, const char *kind, const char *name,
-			    const char *fmt, ...) __attribute__((format(printf, 4, 5)));
-
 /* Is normalized `child` strictly beneath `parent`? The ',' must not be an escaped one. */
 bool orgrbac_view_dn_below(const char *child, const char *parent);
 

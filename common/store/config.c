@@ -385,6 +385,8 @@ static int set_defaults(struct orgrbac_config *cfg)
 	cfg->offline_max_age = 3600;
 	cfg->max_age = 3600;
 	cfg->gid_min = 1000;
+	cfg->users = ORGRBAC_NSS_USERS_HOLDERS;
+	cfg->uid_min = 1000;
 	cfg->keepalive_idle = 30;
 	cfg->retry_max = 3;
 	cfg->mfa_exempt_role = orgrbac_strdup("2FA-exempt");

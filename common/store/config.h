@@ -26,6 +26,12 @@ enum orgrbac_source {
 	ORGRBAC_SOURCE_SNAPSHOT, /* the snapshot's decision part (DESIGN.md section 5) */
 };
 
+/* [nss] users: whom the passwd database serves (DESIGN.md section 5). */
+enum orgrbac_nss_users {
+	ORGRBAC_NSS_USERS_HOLDERS = 0, /* principals holding a role on this host, while they do */
+	ORGRBAC_NSS_USERS_ALL,	       /* every principal of the host's organization */
+};
+
 struct orgrbac_service_conf {
 	char *name;    /* [service NAME], lower-cased */
 	char *require; /* expression text, validated at load */
@@ -66,10 +72,12 @@ struct orgrbac_config {
 	size_t n_svc;
 
 	/* [nss] */
-	char *snapshot;	    /* default /var/lib/orgrbac/snapshot.db */
-	char *group_prefix; /* default "" */
-	long max_age;	    /* seconds, default 3600 */
-	long gid_min;	    /* default 1000 */
+	char *snapshot;		      /* default /var/lib/orgrbac/snapshot.db */
+	char *group_prefix;	      /* default "" */
+	long max_age;		      /* seconds, default 3600 */
+	long gid_min;		      /* default 1000 */
+	enum orgrbac_nss_users users; /* passwd entries: default holders */
+	long uid_min;		      /* no passwd entry below it; default 1000 */
 
 	/* [follow] */
 	long keepalive_idle; /* seconds quiet before the first TCP keepalive probe, default 30 */

@@ -342,6 +342,19 @@ static int set_offline(const struct orgrbac_conf_ctx *c, const struct orgrbac_co
 	return 0;
 }
 
+static int set_nss_users(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
+			 const struct orgrbac_conf_where *w, const char *value)
+{
+	(void)def;
+	if (orgrbac_conf_same_nocase(value, strlen(value), "holders"))
+		c->cfg->users = ORGRBAC_NSS_USERS_HOLDERS;
+	else if (orgrbac_conf_same_nocase(value, strlen(value), "all"))
+		c->cfg->users = ORGRBAC_NSS_USERS_ALL;
+	else
+		return orgrbac_conf_bad(c, w, value, "must be holders or all");
+	return 0;
+}
+
 static int set_prefix(const struct orgrbac_conf_ctx *c, const struct orgrbac_conf_key *def,
 		      const struct orgrbac_conf_where *w, const char *value)
 {
@@ -377,6 +390,8 @@ static const struct orgrbac_conf_key keys[] = {
     {ORGRBAC_SEC_NSS, "group_prefix", set_prefix, OFF(group_prefix), 0, 0},
     {ORGRBAC_SEC_NSS, "max_age", set_long, OFF(max_age), 1, 31536000},
     {ORGRBAC_SEC_NSS, "gid_min", set_long, OFF(gid_min), 1, GID_MIN_MAX},
+    {ORGRBAC_SEC_NSS, "users", set_nss_users, 0, 0, 0},
+    {ORGRBAC_SEC_NSS, "uid_min", set_long, OFF(uid_min), 1, GID_MIN_MAX},
     {ORGRBAC_SEC_FOLLOW, "keepalive_idle", set_long, OFF(keepalive_idle), 1, 3600},
     {ORGRBAC_SEC_FOLLOW, "retry_max", set_long, OFF(retry_max), 1, 3600},
 };

@@ -10,7 +10,9 @@ libstore_la_SOURCES = \
 	common/store/snapshot_format.h \
 	common/store/snapshot.c common/store/snapshot.h common/store/snapshot_int.h \
 	common/store/snapshot_file.c common/store/snapshot_groups.c \
-	common/store/snapshot_facts.c common/store/snapshot_facts.h
+	common/store/snapshot_facts.c common/store/snapshot_facts.h \
+	common/store/snapshot_facts_int.h common/store/snapshot_facts_index.c \
+	common/store/snapshot_facts_passwd.c common/store/snapshot_passwd.h
 libstore_la_CPPFLAGS = $(store_includes) $(ORGRBAC_DEFS)
 # The files sync writes; never linked into the PAM module.
 noinst_LTLIBRARIES += libstorewrite.la

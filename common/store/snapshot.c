@@ -41,7 +41,8 @@
  *   120 u32,u32  facts: offset, size in bytes  (the records, to the end of the file)
  *   128 u32,u32  host identity: offset in facts, size (none: size 0)
  *   136 u64      host identity's record checksum
- *   144 zero to 160
+ *   144 u32,u32  passwd: offset, count          (8-byte entries, snapshot_facts.c)
+ *   152 zero to 160
  *
  * The sections follow the header in this order, none overlapping: users,
  * roles, roles by name, block checksums, records, then the decision part.

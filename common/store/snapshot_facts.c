@@ -5,14 +5,14 @@
 #include <strings.h>
 
 #include "snapshot_facts.h"
-#include "snapshot_int.h"
+#include "snapshot_facts_int.h"
 
 /*
- * The decision part, after the group part: an index of 16-byte entries (u32
- * offset of a record in the facts area, u32 its size, u64 its checksum,
- * orgrbac_snap_record_sum), sorted by uid case-insensitively, then byte for
- * byte; then the records. Every value in a record is in the host's byte
- * order, unaligned:
+ * The decision part, after the group part: the passwd table, an index of
+ * 16-byte entries (u32 offset of a record in the facts area, u32 its size,
+ * u64 its checksum, orgrbac_snap_record_sum), sorted by uid
+ * case-insensitively, then byte for byte; then the records. Every value in
+ * a record is in the host's byte order, unaligned:
  *
  *   str     u32 length, the bytes, a NUL (no NUL inside)
  *   window  u32 flags (1: notBefore, 2: notAfter, 4: malformed), i64, i64
@@ -20,6 +20,10 @@
  *
  *   host identity: str org, str resource, list services (sorted)
  *   principal: str uid, u32 kind; kind 2 (refused): str why; kind 1 (facts):
+ *     u32 posix (0 or 1), then when 1: u32 uidNumber, u32 gidNumber,
+ *                       str gecos, str home, str shell, u32 served (0 or 1),
+ *                       i64 from, i64 until (served while from <= now < until;
+ *                       INT64_MIN, INT64_MAX: open)
  *     str dn, str org,
  *     u32 n, n x external (str dn, str name, u32 kind, u32 mode,
  *                          u32 role management, window, str unreadable),
@@ -27,68 +31,24 @@
  *     u32 n, n x grant (str dn, str name, u32 platform, str org,
  *                       str unreadable, u32 has role DN, str role DN,
  *                       u32 role index or 0xffffffff, list scopes, window,
- *                       str via),
- *     u32 posix (0 or 1), then when 1: u32 uidNumber, u32 gidNumber,
- *                       str gecos, str home, str shell
+ *                       str via)
+ *
+ * The passwd table (header bytes 144..151: offset, count; 8-byte entries,
+ * between the index and the records) lists the users the passwd database
+ * serves: u32 uidNumber, u32 the principal's place in the index, sorted by
+ * uidNumber, each uidNumber once. Sync decided who is served ([nss] users,
+ * uid_min, the hostile values refused); the reader believes no entry of the
+ * table alone: the record it points at must be kind 1, posix and served,
+ * with that uidNumber (snapshot_facts_passwd.c).
  *
  * A record is checked (place, size, checksum, then each value against what
  * is left of it) only when a lookup reads it.
  */
 
-struct cur {
-	const unsigned char *p;
-	size_t left;
-	bool bad, nomem;
-};
-
-/* The next n bytes into out, or zeros (and bad) when fewer are left. */
-static void get_bytes(struct cur *c, void *out, size_t n)
-{
-	if (c->bad || c->left < n) {
-		c->bad = true;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, c->p, n);
-	c->p += n;
-	c->left -= n;
-}
-
-static uint32_t get_u32(struct cur *c)
-{
-	uint32_t v;
-
-	get_bytes(c, &v, sizeof(v));
-	return v;
-}
-
-static int64_t get_i64(struct cur *c)
-{
-	int64_t v;
-
-	get_bytes(c, &v, sizeof(v));
-	return v;
-}
-
-/* A string in place: in bounds, NUL-terminated, no NUL inside; NULL (and bad) otherwise. */
-static const char *peek_str(struct cur *c)
-{
-	uint32_t n = get_u32(c);
-	const char *s = (const char *)c->p;
-
-	if (c->bad || n >= c->left || c->p[n] != '\0' || memchr(c->p, '\0', n) != NULL) {
-		c->bad = true;
-		return NULL;
-	}
-	c->p += (size_t)n + 1;
-	c->left -= (size_t)n + 1;
-	return s;
-}
-
 /* A copy of the next string; with `empty_null`, "" is NULL. */
-static char *get_str(struct cur *c, bool empty_null)
+static char *get_str(struct orgrbac_cur *c, bool empty_null)
 {
-	const char *s = peek_str(c);
+	const char *s = orgrbac_cur_str(c);
 	char *d;
 
 	if (s == NULL || (empty_null && s[0] == '\0'))
@@ -100,9 +60,9 @@ static char *get_str(struct cur *c, bool empty_null)
 }
 
 /* A count of items of at least `min` bytes each that can fit in what is left, at most `max`. */
-static size_t get_count(struct cur *c, size_t min, size_t max)
+static size_t get_count(struct orgrbac_cur *c, size_t min, size_t max)
 {
-	uint32_t n = get_u32(c);
+	uint32_t n = orgrbac_cur_u32(c);
 
 	if (c->bad || n > max || n > c->left / min) {
 		c->bad = true;
@@ -111,7 +71,7 @@ static size_t get_count(struct cur *c, size_t min, size_t max)
 	return n;
 }
 
-static char **get_list(struct cur *c, size_t *n_out)
+static char **get_list(struct orgrbac_cur *c, size_t *n_out)
 {
 	size_t n = get_count(c, 5, SNAP_REC_MAX_LIST);
 	char **v = c->bad ? NULL : calloc(n + 1, sizeof(*v));
@@ -132,53 +92,29 @@ static char **get_list(struct cur *c, size_t *n_out)
 	return v;
 }
 
-static void get_window(struct cur *c, struct orgrbac_window *w)
+static void get_window(struct orgrbac_cur *c, struct orgrbac_window *w)
 {
-	uint32_t flags = get_u32(c);
+	uint32_t flags = orgrbac_cur_u32(c);
 
 	if (flags & ~(SNAP_WIN_NOT_BEFORE | SNAP_WIN_NOT_AFTER | SNAP_WIN_MALFORMED))
 		c->bad = true;
 	w->has_not_before = (flags & SNAP_WIN_NOT_BEFORE) != 0;
 	w->has_not_after = (flags & SNAP_WIN_NOT_AFTER) != 0;
 	w->malformed = (flags & SNAP_WIN_MALFORMED) != 0;
-	w->not_before = get_i64(c);
-	w->not_after = get_i64(c);
+	w->not_before = orgrbac_cur_i64(c);
+	w->not_after = orgrbac_cur_i64(c);
 }
 
 /* An unreadable reason into its fixed room; longer than the room is corrupt. */
-static void get_reason(struct cur *c, char *dst)
+static void get_reason(struct orgrbac_cur *c, char *dst)
 {
-	const char *s = peek_str(c);
+	const char *s = orgrbac_cur_str(c);
 
 	if (s == NULL || strlen(s) >= ORGRBAC_UNREADABLE_MAX) {
 		c->bad = true;
 		return;
 	}
 	memcpy(dst, s, strlen(s) + 1);
-}
-
-/* A record of the facts area, checked: its place, size and checksum. */
-static bool record(const struct orgrbac_snapshot *s, uint32_t off, uint32_t len, uint64_t sum,
-		   struct cur *c)
-{
-	memset(c, 0, sizeof(*c));
-	if ((uint64_t)off + len > s->h->facts.n ||
-	    orgrbac_snap_record_sum(s->facts + off, off, len) != sum) {
-		c->bad = true;
-		return false;
-	}
-	c->p = s->facts + off;
-	c->left = len;
-	return true;
-}
-
-/* Index entry `i`'s record, checked. */
-static bool record_at(const struct orgrbac_snapshot *s, size_t i, struct cur *c)
-{
-	struct orgrbac_snap_principal e;
-
-	memcpy(&e, s->principals + i, sizeof(e));
-	return record(s, e.off, e.len, e.sum, c);
 }
 
 size_t orgrbac_snapshot_count_principals(const struct orgrbac_snapshot *s)
@@ -194,7 +130,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* Are the host's services, as a set, the list at c? */
-static bool same_services(struct cur *c, const struct orgrbac_host *host)
+static bool same_services(struct orgrbac_cur *c, const struct orgrbac_host *host)
 {
 	size_t n = 0;
 	char **v = get_list(c, &n);
@@ -225,15 +161,15 @@ enum orgrbac_snap_facts_status orgrbac_snapshot_host_check(const struct orgrbac_
 							   const struct orgrbac_host *host,
 							   orgrbac_error *err)
 {
-	struct cur c;
+	struct orgrbac_cur c;
 	const char *org, *resource;
 
 	if (s->h->host.n == 0)
 		return corrupt("the snapshot holds no decisions (written by an older sync)");
-	if (!record(s, s->h->host.off, s->h->host.n, s->h->host_sum, &c))
+	if (!orgrbac_snapf_record(s, s->h->host.off, s->h->host.n, s->h->host_sum, &c))
 		return corrupt("snapshot: the host identity is corrupt");
-	org = peek_str(&c);
-	resource = peek_str(&c);
+	org = orgrbac_cur_str(&c);
+	resource = orgrbac_cur_str(&c);
 	if (c.bad)
 		return corrupt("snapshot: the host identity is corrupt");
 	if (host->org == NULL || strcmp(org, host->org) != 0)
@@ -252,7 +188,7 @@ enum orgrbac_snap_facts_status orgrbac_snapshot_host_check(const struct orgrbac_
 }
 
 /* Room for a count of items (of at least `min` bytes each in the record); NULL for none or bad. */
-static void *get_items(struct cur *c, size_t min, size_t max, size_t size, size_t *n)
+static void *get_items(struct orgrbac_cur *c, size_t min, size_t max, size_t size, size_t *n)
 {
 	void *v;
 
@@ -265,7 +201,7 @@ static void *get_items(struct cur *c, size_t min, size_t max, size_t size, size_
 	return v;
 }
 
-static bool get_externals(struct cur *c, struct orgrbac_facts *f)
+static bool get_externals(struct orgrbac_cur *c, struct orgrbac_facts *f)
 {
 	size_t n;
 
@@ -279,9 +215,9 @@ static bool get_externals(struct cur *c, struct orgrbac_facts *f)
 		f->n_external = i + 1;
 		x->dn = get_str(c, false);
 		x->name = get_str(c, false);
-		kind = get_u32(c);
-		mode = get_u32(c);
-		rm = get_u32(c);
+		kind = orgrbac_cur_u32(c);
+		mode = orgrbac_cur_u32(c);
+		rm = orgrbac_cur_u32(c);
 		if (kind > ORGRBAC_EXT_KIND_UNKNOWN || mode > ORGRBAC_MODE_UNKNOWN || rm > 1)
 			c->bad = true;
 		x->kind = (enum orgrbac_ext_kind)kind;
@@ -293,7 +229,7 @@ static bool get_externals(struct cur *c, struct orgrbac_facts *f)
 	return !c->bad;
 }
 
-static bool get_roles(struct cur *c, struct orgrbac_facts *f)
+static bool get_roles(struct orgrbac_cur *c, struct orgrbac_facts *f)
 {
 	size_t n;
 
@@ -312,19 +248,19 @@ static bool get_roles(struct cur *c, struct orgrbac_facts *f)
 }
 
 /* One grant; its role by index among the facts' roles, already read. */
-static void get_grant(struct cur *c, struct orgrbac_facts *f, struct orgrbac_grant *g)
+static void get_grant(struct orgrbac_cur *c, struct orgrbac_facts *f, struct orgrbac_grant *g)
 {
 	uint32_t platform, has_role, role;
 
 	g->dn = get_str(c, false);
 	g->name = get_str(c, false);
-	platform = get_u32(c);
+	platform = orgrbac_cur_u32(c);
 	g->platform = platform == 1;
 	g->org = get_str(c, true);
 	get_reason(c, g->unreadable);
-	has_role = get_u32(c);
+	has_role = orgrbac_cur_u32(c);
 	g->role_dn = get_str(c, false);
-	role = get_u32(c);
+	role = orgrbac_cur_u32(c);
 	if (platform > 1 || has_role > 1 || (role != UINT32_MAX && role >= f->n_roles) ||
 	    (g->platform == (g->org != NULL)))
 		c->bad = true;
@@ -338,7 +274,7 @@ static void get_grant(struct cur *c, struct orgrbac_facts *f, struct orgrbac_gra
 	g->via = get_str(c, true);
 }
 
-static bool get_grants(struct cur *c, struct orgrbac_facts *f)
+static bool get_grants(struct orgrbac_cur *c, struct orgrbac_facts *f)
 {
 	size_t n;
 
@@ -352,24 +288,16 @@ static bool get_grants(struct cur *c, struct orgrbac_facts *f)
 	return !c->bad;
 }
 
-/* The posixAccount attributes: read past, checked (the passwd database's, later). */
-static void skip_posix(struct cur *c)
+/* The posixAccount block: read past, checked (snapshot_facts_passwd.c reads it). */
+static void skip_posix(struct orgrbac_cur *c)
 {
-	uint32_t present = get_u32(c);
+	struct orgrbac_snap_posix px;
 
-	if (present > 1)
-		c->bad = true;
-	if (present != 1)
-		return;
-	(void)get_u32(c);
-	(void)get_u32(c);
-	(void)peek_str(c);
-	(void)peek_str(c);
-	(void)peek_str(c);
+	orgrbac_snapf_posix(c, &px);
 }
 
 /* The rest of a kind-1 record, after its uid and kind. */
-static bool get_facts(struct cur *c, const char *uid, struct orgrbac_facts **out)
+static bool get_facts(struct orgrbac_cur *c, const char *uid, struct orgrbac_facts **out)
 {
 	struct orgrbac_facts *f = calloc(1, sizeof(*f));
 
@@ -381,10 +309,11 @@ static bool get_facts(struct cur *c, const char *uid, struct orgrbac_facts **out
 	f->user = strdup(uid);
 	if (f->user == NULL)
 		c->nomem = c->bad = true;
+	skip_posix(c);
 	f->dn = get_str(c, false);
 	f->org = get_str(c, true);
-	if (get_externals(c, f) && get_roles(c, f) && get_grants(c, f))
-		skip_posix(c);
+	if (get_externals(c, f) && get_roles(c, f))
+		(void)get_grants(c, f);
 	if (!c->bad && c->left != 0)
 		c->bad = true; /* bytes after the last value */
 	if (c->bad) {
@@ -395,71 +324,29 @@ static bool get_facts(struct cur *c, const char *uid, struct orgrbac_facts **out
 	return true;
 }
 
-/* The uid of index entry i, in place; NULL when its record does not check out. */
-static const char *uid_at(const struct orgrbac_snapshot *s, size_t i, struct cur *c)
-{
-	const char *uid;
-
-	if (!record_at(s, i, c))
-		return NULL;
-	uid = peek_str(c);
-	return c->bad ? NULL : uid;
-}
-
-/* The first index entry whose uid is not below `user` case-insensitively; SIZE_MAX: corrupt. */
-static size_t lower_bound(const struct orgrbac_snapshot *s, const char *user)
-{
-	size_t lo = 0, hi = s->h->principals.n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		struct cur c;
-		const char *uid = uid_at(s, mid, &c);
-
-		if (uid == NULL)
-			return SIZE_MAX;
-		if (strcasecmp(uid, user) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 enum orgrbac_snap_facts_status orgrbac_snapshot_facts(const struct orgrbac_snapshot *s,
 						      const char *user, struct orgrbac_facts **out,
 						      orgrbac_error *err)
 {
-	size_t n = s->h->principals.n, i = lower_bound(s, user);
 	bool other_case = false;
-	struct cur c;
-	const char *uid = NULL;
+	struct orgrbac_cur c;
+	size_t i;
 
 	*out = NULL;
 	if (s->h->host.n == 0)
 		return corrupt("the snapshot holds no decisions (written by an older sync)");
-	if (i == SIZE_MAX)
+	i = orgrbac_snapf_find(s, user, &other_case, &c);
+	if (i == SNAPF_BAD)
 		return corrupt("snapshot: the record of a principal is corrupt");
-	for (; i < n; i++) {
-		if ((uid = uid_at(s, i, &c)) == NULL)
-			break;
-		if (strcasecmp(uid, user) != 0)
-			break;
-		if (strcmp(uid, user) == 0)
-			break;
-		other_case = true;
-	}
-	if (i < n && uid == NULL)
-		return corrupt("snapshot: the record of a principal is corrupt");
-	if (i == n || strcmp(uid, user) != 0) {
+	if (i == SNAPF_NONE) {
 		if (!other_case)
 			return ORGRBAC_SNAPF_NOUSER;
 		orgrbac_seterr(err, "uid '%s' matches an entry only without regard to case", user);
 		return ORGRBAC_SNAPF_REFUSED;
 	}
-	switch (get_u32(&c)) {
+	switch (orgrbac_cur_u32(&c)) {
 	case SNAP_REC_REFUSED: {
-		const char *why = peek_str(&c);
+		const char *why = orgrbac_cur_str(&c);
 
 		if (why == NULL || c.left != 0)
 			break;
@@ -467,7 +354,7 @@ enum orgrbac_snap_facts_status orgrbac_snapshot_facts(const struct orgrbac_snaps
 		return ORGRBAC_SNAPF_REFUSED;
 	}
 	case SNAP_REC_FACTS:
-		if (get_facts(&c, uid, out))
+		if (get_facts(&c, user, out))
 			return ORGRBAC_SNAPF_FOUND;
 		if (c.nomem)
 			return ORGRBAC_SNAPF_NOMEM;

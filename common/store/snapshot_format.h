@@ -21,6 +21,7 @@
 #define SNAP_MEMBER_SIZE    24 /* a member in a role record */
 #define SNAP_GROUP_SIZE	    24 /* a group in a user record */
 #define SNAP_PRINCIPAL_SIZE 16
+#define SNAP_PASSWD_SIZE    8
 #define SNAP_USER_EXTERNAL  1u
 #define SNAP_USER_FOREIGN   2u /* of another organization than the host's */
 
@@ -50,7 +51,9 @@ struct orgrbac_snap_header {
 	struct orgrbac_snap_section facts;	/* offset, size in bytes of the records */
 	struct orgrbac_snap_section host;	/* offset in facts, size of the host identity */
 	uint64_t host_sum;
-	uint8_t zero[SNAP_HEADER_SIZE - 144];
+	struct orgrbac_snap_section
+	    passwd; /* offset, count of the by-uid table (snapshot_facts.c) */
+	uint8_t zero[SNAP_HEADER_SIZE - 152];
 };
 
 /* A string in a record: its offset from the record's start and its length (a NUL follows). */
@@ -107,6 +110,11 @@ struct orgrbac_snap_principal {
 	uint64_t sum;
 };
 
+/* One user the passwd database serves: its uidNumber and its principal's place in the index. */
+struct orgrbac_snap_passwd {
+	uint32_t uid, principal;
+};
+
 _Static_assert(sizeof(struct orgrbac_snap_header) == SNAP_HEADER_SIZE, "header layout");
 _Static_assert(sizeof(struct orgrbac_snap_user) == SNAP_USER_SIZE, "user layout");
 _Static_assert(sizeof(struct orgrbac_snap_role) == SNAP_ROLE_SIZE, "role layout");
@@ -116,6 +124,7 @@ _Static_assert(sizeof(struct orgrbac_snap_uhead) == SNAP_UHEAD_SIZE, "user recor
 _Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
 _Static_assert(sizeof(struct orgrbac_snap_ugroup) == SNAP_GROUP_SIZE, "group layout");
 _Static_assert(sizeof(struct orgrbac_snap_principal) == SNAP_PRINCIPAL_SIZE, "principal layout");
+_Static_assert(sizeof(struct orgrbac_snap_passwd) == SNAP_PASSWD_SIZE, "passwd layout");
 
 /*
  * Catches truncation and stray writes, not forgery: only root can write the

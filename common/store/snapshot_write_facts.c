@@ -114,6 +114,9 @@ static void put_posix(struct out *o, const struct orgrbac_view_posix *px)
 	put_str(o, px->gecos);
 	put_str(o, px->home);
 	put_str(o, px->shell);
+	put_u32(o, px->served ? 1 : 0);
+	put_i64(o, px->served ? px->from : 0);
+	put_i64(o, px->served ? px->until : 0);
 }
 
 static void put_principal(struct out *o, const struct orgrbac_view_principal *p)
@@ -127,12 +130,12 @@ static void put_principal(struct out *o, const struct orgrbac_view_principal *p)
 		return;
 	}
 	put_u32(o, SNAP_REC_FACTS);
+	put_posix(o, &p->posix);
 	put_str(o, f->dn);
 	put_str(o, f->org);
 	put_externals(o, f);
 	put_roles(o, f);
 	put_grants(o, f);
-	put_posix(o, &p->posix);
 }
 
 static void put_identity(struct out *o, const struct orgrbac_view_identity *id)
@@ -169,6 +172,42 @@ static bool put_record(struct out *o, size_t facts_at, const struct orgrbac_view
 	return true;
 }
 
+static int cmp_passwd(const void *a, const void *b)
+{
+	const struct orgrbac_snap_passwd *x = a, *y = b;
+
+	return x->uid != y->uid ? (x->uid < y->uid ? -1 : 1) : 0;
+}
+
+/* The passwd table: the principals served, by uidNumber; -1 with err for a uidNumber twice. */
+static int put_passwd(struct out *o, const struct orgrbac_view *v, struct orgrbac_snap_header *h,
+		      orgrbac_error *err)
+{
+	size_t n = 0, at;
+	struct orgrbac_snap_passwd *t;
+
+	for (size_t i = 0; i < v->n_principals; i++)
+		n += v->principals[i].facts != NULL && v->principals[i].posix.served;
+	at = orgrbac_out_reserve(o, n * SNAP_PASSWD_SIZE);
+	if (o->failed)
+		return 0; /* the caller reports the size */
+	t = (struct orgrbac_snap_passwd *)(o->p + at);
+	n = 0;
+	for (size_t i = 0; i < v->n_principals; i++)
+		if (v->principals[i].facts != NULL && v->principals[i].posix.served)
+			t[n++] =
+			    (struct orgrbac_snap_passwd){v->principals[i].posix.uid, (uint32_t)i};
+	if (n > 1)
+		qsort(t, n, sizeof(*t), cmp_passwd);
+	for (size_t i = 1; i < n; i++)
+		if (t[i - 1].uid == t[i].uid) {
+			orgrbac_seterr(err, "snapshot: uidNumber %u is served twice", t[i].uid);
+			return -1;
+		}
+	h->passwd = (struct orgrbac_snap_section){(uint32_t)at, (uint32_t)n};
+	return 0;
+}
+
 int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_header *h,
 			   orgrbac_error *err)
 {
@@ -188,8 +227,10 @@ int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac
 			return -1;
 		}
 	index_at = orgrbac_out_reserve(o, n * SNAP_PRINCIPAL_SIZE);
-	facts_at = orgrbac_out_reserve(o, 0);
 	h->principals = (struct orgrbac_snap_section){(uint32_t)index_at, (uint32_t)n};
+	if (put_passwd(o, v, h, err) != 0)
+		return -1;
+	facts_at = orgrbac_out_reserve(o, 0);
 	if (v->identity.org != NULL) {
 		if (!put_record(o, facts_at, NULL, &v->identity, &e))
 			goto big;

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the snapshot reader over arbitrary bytes (header resealed, records and blocks
- * too unless the last byte is odd), then every lookup on what it accepts. */
+ * too unless the last byte is odd), then every lookup on what it accepts, groups and passwd
+ * entries. */
 #include <grp.h>
+#include <pwd.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "snapshot.h"
 #include "snapshot_format.h"
+#include "snapshot_passwd.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -76,6 +80,25 @@ static void reseal_group_part(unsigned char *p)
 	reseal_blocks(p, &h, h.by_name.off, h.by_name.n, SNAP_NAME_SIZE, &k);
 }
 
+/* The passwd database: every entry of the table, each one found again by name and by uid. */
+static void passwd_lookups(const struct orgrbac_snapshot *s, int64_t now, char *buf, size_t len)
+{
+	size_t n = orgrbac_snapshot_count_passwd(s);
+	struct passwd pw;
+	char name[256];
+
+	for (size_t i = 0; i < n && i < 64; i++) {
+		if (orgrbac_snapshot_passwd_at(s, i, now, &pw, buf, len) != ORGRBAC_PW_OK)
+			continue;
+		snprintf(name, sizeof(name), "%s", pw.pw_name);
+		orgrbac_snapshot_getpwuid(s, (uint32_t)pw.pw_uid, now, &pw, buf, len);
+		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, 8); /* ERANGE on the way */
+		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, len);
+	}
+	orgrbac_snapshot_getpwnam(s, "alice", now, &pw, buf, len);
+	orgrbac_snapshot_getpwuid(s, 10001, now, &pw, buf, len);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct orgrbac_snapshot *s = NULL;
@@ -129,6 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			}
 		}
 	}
+	passwd_lookups(s, now, buf, sizeof(buf));
 	orgrbac_snapshot_find_name(s, "org-admin");
 	orgrbac_snapshot_find_gid(s, 20002);
 	orgrbac_snapshot_close(s);

@@ -135,7 +135,7 @@ inside() {
 	doctor_case "nsswitch without orgrbac" "error nsswitch: /etc/nsswitch.conf:2: group: has no orgrbac"
 	reset
 	edit "$W/etc/nsswitch.conf" 's/^passwd:.*/passwd: files systemd/'
-	doctor_case "no passwd source" "warning nsswitch: /etc/nsswitch.conf:1: passwd: .*directory users need a passwd source \(nslcd's ldap or sss\)"
+	doctor_case "no passwd source" "warning nsswitch: /etc/nsswitch.conf:1: passwd: .*directory users need a passwd source \(orgrbac, nslcd's ldap or sss\)"
 	reset
 	edit "$conf" 's/^timeout = 2$/timout = 2/'
 	doctor_case "config typo" "error config: $conf:4: .*timout"

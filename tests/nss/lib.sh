@@ -5,6 +5,7 @@
 # getent, id and sudo answer through libnss_orgrbac while the host is untouched.
 #
 #   nss_setup WORK            lay out WORK/{etc,lib,snap}; needs ORGRBAC_BUILD
+#   nss_passwd_from_snapshot  then: the host's own passwd file, and passwd: files orgrbac
 #   in_ns CMD...              run CMD in a new private mount namespace
 #   want_out, want_not, want_status
 #                             check what a command says through $NSS_RUN
@@ -16,7 +17,8 @@
 
 : "${ORGRBAC_SNAPSHOT_PATH:=/var/lib/orgrbac/snapshot.db}"
 
-# The sample organization's users, for passwd: the NSS module serves groups only.
+# The sample organization's users, for a passwd file of the suites that test
+# groups alone (test_passwd.sh serves them from the snapshot instead).
 NSS_USERS="alice:10001 bob:10002 carol:10003 dave:10004 erin:10005 frank:10006
 grace:10007 heidi:10008 ivan:10009 judy:10010 leo:10011 vic:10101 vera:10102
 pat:10111 ian:10121 uma:10131 hank:10141 olga:10201 gus:10202"
@@ -58,6 +60,16 @@ nss_setup() {
 		"$work/etc/ld.so.cache" "$work/etc/ld.so.conf" ||
 		fail "ldconfig could not write a test cache"
 	NSS_WORK=$work
+}
+
+# After nss_setup: the users come from the snapshot (passwd: files orgrbac),
+# and the passwd file is the host's own, without the sample organization's.
+nss_passwd_from_snapshot() {
+	cp /etc/passwd "$NSS_WORK/etc/passwd"
+	grep -vE '^passwd:' "$NSS_WORK/etc/nsswitch.conf" >"$NSS_WORK/etc/nsswitch.new"
+	printf 'passwd: files orgrbac\n' >>"$NSS_WORK/etc/nsswitch.new"
+	mv "$NSS_WORK/etc/nsswitch.new" "$NSS_WORK/etc/nsswitch.conf"
+	chmod 0644 "$NSS_WORK/etc/nsswitch.conf" "$NSS_WORK/etc/passwd"
 }
 
 # The directory that holds the module's snapshot, made to exist in the namespace.

@@ -8,7 +8,8 @@ tests_nss_nss_direct_LDADD = -ldl
 tests_nss_nss_truncate_SOURCES = tests/nss/nss_truncate.c
 tests_nss_nss_truncate_LDADD = -ldl
 TESTS += tests/nss/run.sh
-EXTRA_DIST += tests/nss/run.sh tests/nss/lib.sh tests/nss/test_nss.sh tests/nss/test_sudo.sh
+EXTRA_DIST += tests/nss/run.sh tests/nss/lib.sh tests/nss/test_nss.sh tests/nss/test_sudo.sh \
+	tests/nss/test_passwd.sh
 
 # The test build of the NSS module, never installed: the same source, reading
 # the snapshot in the build tree whoever owns it, so that `make check` as any

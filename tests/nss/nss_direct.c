@@ -1,9 +1,13 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The NSS module's entry points called directly: exports, ERANGE, enumeration, initgroups. */
+/*
+ * The NSS module's entry points called directly: exports, ERANGE, enumeration, initgroups;
+ * with `passwd NAME`, the passwd entry points' statuses printed for the caller to judge.
+ */
 #include <dlfcn.h>
 #include <errno.h>
 #include <grp.h>
 #include <nss.h>
+#include <pwd.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +22,12 @@ typedef enum nss_status (*endgrent_fn)(void);
 typedef enum nss_status (*initgroups_fn)(const char *, gid_t, long *, long *, gid_t **, long,
 					 int *);
 
+typedef enum nss_status (*getpwnam_fn)(const char *, struct passwd *, char *, size_t, int *);
+typedef enum nss_status (*getpwuid_fn)(uid_t, struct passwd *, char *, size_t, int *);
+typedef enum nss_status (*setpwent_fn)(int);
+typedef enum nss_status (*getpwent_fn)(struct passwd *, char *, size_t, int *);
+typedef enum nss_status (*endpwent_fn)(void);
+
 static int passed, failed;
 
 static void check(bool ok, const char *what)
@@ -30,13 +40,80 @@ static void check(bool ok, const char *what)
 	}
 }
 
+static const char *status_name(enum nss_status st)
+{
+	switch (st) {
+	case NSS_STATUS_SUCCESS: return "SUCCESS";
+	case NSS_STATUS_NOTFOUND: return "NOTFOUND";
+	case NSS_STATUS_UNAVAIL: return "UNAVAIL";
+	case NSS_STATUS_TRYAGAIN: return "TRYAGAIN";
+	default: return "OTHER";
+	}
+}
+
+/*
+ * One user by name, by the uid found (10001 when none), the first of the
+ * enumeration: each status printed ("getpwnam NAME: SUCCESS UID"); ERANGE
+ * checked wherever an entry is found.
+ */
+static int passwd_mode(void *h, const char *name)
+{
+	getpwnam_fn pwnam = (getpwnam_fn)dlsym(h, "_nss_orgrbac_getpwnam_r");
+	getpwuid_fn pwuid = (getpwuid_fn)dlsym(h, "_nss_orgrbac_getpwuid_r");
+	setpwent_fn setpw = (setpwent_fn)dlsym(h, "_nss_orgrbac_setpwent");
+	getpwent_fn getpw = (getpwent_fn)dlsym(h, "_nss_orgrbac_getpwent_r");
+	endpwent_fn endpw = (endpwent_fn)dlsym(h, "_nss_orgrbac_endpwent");
+	struct passwd pw;
+	char buf[4096], first[256] = "";
+	enum nss_status st;
+	uid_t uid = 10001;
+	int e = 0;
+
+	if (!pwnam || !pwuid || !setpw || !getpw || !endpw) {
+		printf("FAIL: a passwd entry point is not exported\n");
+		return 1;
+	}
+	st = pwnam(name, &pw, buf, sizeof(buf), &e);
+	if (st == NSS_STATUS_SUCCESS) {
+		uid = pw.pw_uid;
+		printf("getpwnam %s: SUCCESS %u\n", name, (unsigned)uid);
+		check(pwnam(name, &pw, buf, 8, &e) == NSS_STATUS_TRYAGAIN && e == ERANGE,
+		      "getpwnam_r with 8 bytes: ERANGE");
+		check(pwuid(uid, &pw, buf, 8, &e) == NSS_STATUS_TRYAGAIN && e == ERANGE,
+		      "getpwuid_r with 8 bytes: ERANGE");
+	} else {
+		printf("getpwnam %s: %s\n", name, status_name(st));
+	}
+	st = pwuid(uid, &pw, buf, sizeof(buf), &e);
+	printf("getpwuid %u: %s%s%s\n", (unsigned)uid, status_name(st),
+	       st == NSS_STATUS_SUCCESS ? " " : "", st == NSS_STATUS_SUCCESS ? pw.pw_name : "");
+	st = setpw(0);
+	if (st == NSS_STATUS_SUCCESS) {
+		if (getpw(&pw, buf, 4, &e) == NSS_STATUS_TRYAGAIN) {
+			check(e == ERANGE, "getpwent_r with 4 bytes: ERANGE");
+			st = getpw(&pw, buf, sizeof(buf), &e);
+			if (st == NSS_STATUS_SUCCESS)
+				snprintf(first, sizeof(first), "%s", pw.pw_name);
+			endpw();
+			check(setpw(0) == NSS_STATUS_SUCCESS &&
+				  getpw(&pw, buf, sizeof(buf), &e) == NSS_STATUS_SUCCESS &&
+				  strcmp(first, pw.pw_name) == 0,
+			      "the entry after ERANGE was the first one");
+		} else {
+			st = getpw(&pw, buf, sizeof(buf), &e);
+		}
+	}
+	printf("getpwent: %s\n", status_name(st));
+	endpw();
+	printf("nss-direct: %d passed, %d failed\n", passed, failed);
+	return failed == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const hidden[] = {
-	    "orgrbac_snapshot_open",
-	    "orgrbac_snapshot_group",
-	    "orgrbac_seterr",
-	    "orgrbac_read_file",
+	    "orgrbac_snapshot_open", "orgrbac_snapshot_group",	  "orgrbac_seterr",
+	    "orgrbac_read_file",     "orgrbac_snapshot_getpwnam", "orgrbac_cur_str",
 	};
 	getgrnam_fn grnam;
 	getgrgid_fn grgid;
@@ -52,8 +129,8 @@ int main(int argc, char **argv)
 
 	/* any-owner: the test build of the module, which trusts any owner and mode */
 	any_owner = argc == 4 && strcmp(argv[3], "any-owner") == 0;
-	if (argc != 3 && !any_owner) {
-		fprintf(stderr, "usage: nss_direct MODULE SNAPSHOT [any-owner]\n");
+	if (argc != 3 && !any_owner && !(argc == 5 && strcmp(argv[3], "passwd") == 0)) {
+		fprintf(stderr, "usage: nss_direct MODULE SNAPSHOT [any-owner | passwd NAME]\n");
 		return 2;
 	}
 	h = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
@@ -61,13 +138,18 @@ int main(int argc, char **argv)
 		fprintf(stderr, "nss_direct: %s\n", dlerror());
 		return 1;
 	}
+	if (argc == 5)
+		return passwd_mode(h, argv[4]);
 	grnam = (getgrnam_fn)dlsym(h, "_nss_orgrbac_getgrnam_r");
 	grgid = (getgrgid_fn)dlsym(h, "_nss_orgrbac_getgrgid_r");
 	setgr = (setgrent_fn)dlsym(h, "_nss_orgrbac_setgrent");
 	getgr = (getgrent_fn)dlsym(h, "_nss_orgrbac_getgrent_r");
 	endgr = (endgrent_fn)dlsym(h, "_nss_orgrbac_endgrent");
 	initgr = (initgroups_fn)dlsym(h, "_nss_orgrbac_initgroups_dyn");
-	if (!grnam || !grgid || !setgr || !getgr || !endgr || !initgr) {
+	if (!grnam || !grgid || !setgr || !getgr || !endgr || !initgr ||
+	    !dlsym(h, "_nss_orgrbac_getpwnam_r") || !dlsym(h, "_nss_orgrbac_getpwuid_r") ||
+	    !dlsym(h, "_nss_orgrbac_setpwent") || !dlsym(h, "_nss_orgrbac_getpwent_r") ||
+	    !dlsym(h, "_nss_orgrbac_endpwent")) {
 		printf("FAIL: an entry point is not exported\n");
 		return 1;
 	}

@@ -20,7 +20,8 @@ export WORK ORGRBAC="$builddir/orgrbac" ORGRBAC_BUILD="$builddir"
 orgrbac_valgrind_cli "$builddir"
 
 status=0
-for t in test_sudo test_nss; do
+# NSS_TESTS: some of the suites only, by name
+for t in ${NSS_TESTS:-test_sudo test_passwd test_nss}; do
 	rc=0
 	orgrbac_progress "$t"
 	bash "$ORGRBAC_TOP/tests/nss/$t.sh" || rc=$?

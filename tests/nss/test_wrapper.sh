@@ -76,6 +76,15 @@ nss_check_ids
 out=$("$builddir/tests/nss/nss_direct" "$module" "$snap" any-owner 2>&1) && orgrbac_ok ||
 	orgrbac_ko "the entry points called directly: $out"
 
+# ---- the passwd entry points: alice by name and uid, the enumeration, ERANGE ----
+out=$("$builddir/tests/nss/nss_direct" "$module" "$snap" passwd alice 2>&1)
+[ $? -eq 0 ] && grep -q '^getpwnam alice: SUCCESS 10001$' <<<"$out" &&
+	grep -q '^getpwuid 10001: SUCCESS alice$' <<<"$out" && grep -q '^getpwent: SUCCESS$' <<<"$out" &&
+	orgrbac_ok || orgrbac_ko "the passwd entry points: $out"
+out=$("$builddir/tests/nss/nss_direct" "$module" "$snap" passwd olga 2>&1)
+grep -q '^getpwnam olga: NOTFOUND$' <<<"$out" && orgrbac_ok ||
+	orgrbac_ko "another organization's user has a passwd entry: $out"
+
 # ---- a revoked role is gone after the next sync, not before ----
 nss_check_revocation "$conf"
 

@@ -7,7 +7,7 @@ UNIT_TESTS = \
 	tests/unit/test_util tests/unit/test_gtime tests/unit/test_expr \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline tests/unit/test_gate \
-	tests/unit/test_snapshot_facts \
+	tests/unit/test_snapshot_facts tests/unit/test_snapshot_passwd \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
@@ -85,6 +85,10 @@ tests_unit_test_snapshot_facts_LDADD = $(unit_ldadd)
 tests_unit_test_gate_SOURCES = tests/unit/test_gate.c
 tests_unit_test_gate_CFLAGS = $(unit_cflags)
 tests_unit_test_gate_LDADD = libgate.la $(unit_ldadd)
+# The passwd database: who sync serves (libusecases), the reader's bounds and ERANGE.
+tests_unit_test_snapshot_passwd_SOURCES = tests/unit/test_snapshot_passwd.c tests/unit/facts.h
+tests_unit_test_snapshot_passwd_CFLAGS = $(unit_cflags)
+tests_unit_test_snapshot_passwd_LDADD = $(common_libs) $(CMOCKA_LIBS)
 tests_unit_test_offline_SOURCES = tests/unit/test_offline.c tests/unit/facts.h
 tests_unit_test_offline_CFLAGS = $(unit_cflags)
 tests_unit_test_offline_LDADD = $(common_libs) $(CMOCKA_LIBS)

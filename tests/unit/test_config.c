@@ -167,6 +167,8 @@ static void design_example_loads(void **state)
 	assert_string_equal(cfg->group_prefix, "");
 	assert_int_equal(cfg->max_age, 3600);
 	assert_int_equal(cfg->gid_min, 1000);
+	assert_int_equal(cfg->users, ORGRBAC_NSS_USERS_HOLDERS);
+	assert_int_equal(cfg->uid_min, 1000);
 	orgrbac_config_free(cfg);
 }
 
@@ -345,11 +347,13 @@ static void values(void **state)
 	orgrbac_config_free(cfg);
 
 	cfg = load_ok(LDAP_OK "starttls = No\nallow_insecure = false\ntimeout = 1\n" HOST_OK
-			      "[nss]\ngid_min = 1\n");
+			      "[nss]\ngid_min = 1\nusers = ALL\nuid_min = 500\n");
 	assert_false(cfg->starttls);
 	assert_false(cfg->allow_insecure);
 	assert_int_equal(cfg->timeout, 1);
 	assert_int_equal(cfg->gid_min, 1);
+	assert_int_equal(cfg->users, ORGRBAC_NSS_USERS_ALL);
+	assert_int_equal(cfg->uid_min, 500);
 	orgrbac_config_free(cfg);
 
 	/* iniparser continues any line ending in '\\', a comment too: the next is not a key */
@@ -478,6 +482,11 @@ static void bad_host_pam_nss(void **state)
 	    {LDAP_OK HOST_OK "[nss]\nmax_age = 1h\n", 8, "[nss] max_age", "value '1h'"},
 	    {LDAP_OK HOST_OK "[nss]\ngid_min = 0\n", 8, "[nss] gid_min", "from 1 to"},
 	    {LDAP_OK HOST_OK "[nss]\ngid_min = 4294967295\n", 8, "[nss] gid_min", "from 1 to"},
+	    {LDAP_OK HOST_OK "[nss]\nusers = everyone\n", 8, "[nss] users",
+	     "must be holders or all (value 'everyone')"},
+	    {LDAP_OK HOST_OK "[nss]\nusers =\n", 8, "[nss] users", "holders or all"},
+	    {LDAP_OK HOST_OK "[nss]\nuid_min = 0\n", 8, "[nss] uid_min", "from 1 to"},
+	    {LDAP_OK HOST_OK "[nss]\nuid_min = 4294967295\n", 8, "[nss] uid_min", "from 1 to"},
 	};
 
 	(void)state;

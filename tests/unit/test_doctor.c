@@ -405,8 +405,9 @@ static void nsswitch_table(void **state)
 	     "error /etc/nsswitch.conf:2: group: [NOTFOUND=return] before orgrbac"},
 	    {"# comment\npasswd: files systemd\ngroup: files systemd orgrbac\n",
 	     "warning /etc/nsswitch.conf:2: passwd: names only local sources: directory users "
-	     "need a passwd source (nslcd's ldap or sss)"},
+	     "need a passwd source (orgrbac, nslcd's ldap or sss)"},
 	    {"passwd: files systemd # ldap\ngroup: files orgrbac\n", "need a passwd source"},
+	    {"passwd: files systemd orgrbac\ngroup: files systemd orgrbac\n", NULL},
 	};
 
 	(void)state;
