@@ -30,3 +30,7 @@ bench_pam_fresh_SOURCES = bench/pam_fresh.c
 bench_pam_fresh_LDADD = $(PAM_LIBS) -ldl
 endif
 EXTRA_DIST += bench/run-glibc.sh bench/peer.sh
+
+# The follower: one on the generated directory, and many behind a replica
+# (bench/run-follow.sh, bench/run-scale.sh); never run by the tests.
+EXTRA_DIST += bench/run-follow.sh bench/run-scale.sh

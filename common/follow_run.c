@@ -165,9 +165,19 @@ static void refresh_failed(struct follower *f, int rc)
 static ldap_sync_t *new_sync(struct follower *f)
 {
 	ldap_sync_t *ls = ldap_sync_initialize(NULL);
+	int no_limit = LDAP_NO_LIMIT;
 
 	if (ls == NULL)
 		return NULL;
+	/*
+	 * No time limit asked of the server for the sync search (the connection's
+	 * is `timeout`, for the gate's short searches): a large directory's refresh
+	 * outlasts it, and the watchdog bounds silence instead (4 x timeout).
+	 */
+	if (ldap_set_option(f->ld, LDAP_OPT_TIMELIMIT, &no_limit) != LDAP_OPT_SUCCESS) {
+		ldap_sync_destroy(ls, 1);
+		return NULL;
+	}
 	ls->ls_base = (char *)f->cfg->base;
 	ls->ls_scope = LDAP_SCOPE_SUBTREE;
 	ls->ls_filter = (char *)orgrbac_image_filter();

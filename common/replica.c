@@ -113,33 +113,33 @@ static int dup_or_null(const char *s, char **out)
 }
 
 /* The passwd fields of the login entry `dn` holding `uid`; -1 out of memory. */
-static int copy_posix(const struct orgrbac_image *img, const char *dn, const char *uid,
-		      struct orgrbac_view_posix *px)
+static int copy_posix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+		      const char *dn, const char *uid, struct orgrbac_view_posix *px)
 {
-	for (size_t i = 0; i < img->n_users; i++) {
-		const struct orgrbac_img_user *u = &img->users[i];
+	long i = orgrbac_img_index_posix(img, x, dn, uid);
+	const struct orgrbac_img_user *u;
 
-		if (strcmp(u->dn, dn) != 0 || strcmp(u->uid, uid) != 0 || !u->posix.present)
-			continue;
-		*px = (struct orgrbac_view_posix){
-		    .present = true, .uid = u->posix.uid, .gid = u->posix.gid};
-		if (dup_or_null(u->posix.gecos, &px->gecos) != 0 ||
-		    dup_or_null(u->posix.home, &px->home) != 0 ||
-		    dup_or_null(u->posix.shell, &px->shell) != 0)
-			return -1;
+	if (i < 0)
 		return 0;
-	}
+	u = &img->users[i];
+	*px =
+	    (struct orgrbac_view_posix){.present = true, .uid = u->posix.uid, .gid = u->posix.gid};
+	if (dup_or_null(u->posix.gecos, &px->gecos) != 0 ||
+	    dup_or_null(u->posix.home, &px->home) != 0 ||
+	    dup_or_null(u->posix.shell, &px->shell) != 0)
+		return -1;
 	return 0;
 }
 
 /* One login name of the image into v; 0, or -1 with err. */
-static int one(const struct orgrbac_image *img, const struct orgrbac_host *host, const char *uid,
-	       struct orgrbac_view *v, orgrbac_error *err)
+static int one(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+	       const struct orgrbac_host *host, const char *uid, struct orgrbac_view *v,
+	       orgrbac_error *err)
 {
 	struct orgrbac_facts *f = NULL;
 	struct orgrbac_view_principal *p;
 	orgrbac_error ferr;
-	int rc = orgrbac_image_facts(img, host->org, uid, &f, &ferr);
+	int rc = orgrbac_image_facts_ix(img, x, host->org, uid, &f, &ferr);
 
 	if (rc < 0) {
 		*err = ferr;
@@ -161,7 +161,7 @@ static int one(const struct orgrbac_image *img, const struct orgrbac_host *host,
 	}
 	keep_grants(f, host);
 	p->facts = f;
-	if (copy_posix(img, f->dn, uid, &p->posix) != 0) {
+	if (copy_posix(img, x, f->dn, uid, &p->posix) != 0) {
 		orgrbac_seterr(err, "out of memory");
 		return -1;
 	}
@@ -172,9 +172,10 @@ int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_h
 			 struct orgrbac_view *v, orgrbac_error *err)
 {
 	size_t *order = calloc(img->n_users + 1, sizeof(*order));
+	struct orgrbac_img_index *x = orgrbac_img_index_new(img);
 	int rc = -1;
 
-	if (order == NULL || identity(host, &v->identity) != 0) {
+	if (order == NULL || x == NULL || identity(host, &v->identity) != 0) {
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
@@ -189,11 +190,12 @@ int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_h
 		/* a name no login can carry is nobody's: the live decision refuses it first */
 		if (!orgrbac_username_valid(uid, &why))
 			continue;
-		if (one(img, host, uid, v, err) != 0)
+		if (one(img, x, host, uid, v, err) != 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	orgrbac_img_index_free(x);
 	free(order);
 	return rc;
 }

@@ -193,6 +193,9 @@ static bool read_directory(const struct orgrbac_config *cfg, const struct orgrba
 				r->server = cfg->uris[i];
 		st = orgrbac_directory_image(l, cfg, img, &r->err);
 		orgrbac_ldap_close(l);
+		/* the follower's order: the same directory, the same snapshot */
+		if (st == ORGRBAC_DIR_FOUND)
+			orgrbac_image_sort_dn(img);
 	}
 	if (st != ORGRBAC_DIR_FOUND) {
 		r->status =

@@ -71,27 +71,172 @@ static bool has_member(const struct orgrbac_img_group *g, const char *dn)
 	return false;
 }
 
+/* One value and the image element holding it; sorted by value, then by index. */
+struct ix_pair {
+	const char *key;
+	size_t idx;
+};
+
+struct orgrbac_img_index {
+	struct ix_pair *members;   /* member value -> group */
+	struct ix_pair *grantees;  /* grantee value -> grant */
+	struct ix_pair *uids;	   /* uid -> user */
+	struct ix_pair *roles;	   /* DN -> role */
+	struct ix_pair *externals; /* DN -> external-access entry */
+	size_t n_members, n_grantees, n_uids, n_roles, n_externals;
+};
+
+static int cmp_ix_pair(const void *a, const void *b)
+{
+	const struct ix_pair *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* The first pair whose key is `key` (or where it would be). */
+static size_t ix_lower(const struct ix_pair *v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static struct ix_pair *ix_sorted(struct ix_pair *v, size_t n)
+{
+	if (v != NULL && n > 1)
+		qsort(v, n, sizeof(*v), cmp_ix_pair);
+	return v;
+}
+
+/* The pairs (value, index) of every element's values; NULL out of memory. */
+static int ix_fill(struct orgrbac_img_index *x, const struct orgrbac_image *img)
+{
+	size_t m = 0, g = 0;
+
+	for (size_t i = 0; i < img->n_groups; i++)
+		m += img->groups[i].n_members;
+	for (size_t i = 0; i < img->n_grants; i++)
+		g += img->grants[i].n_grantees;
+	x->members = calloc(m + 1, sizeof(*x->members));
+	x->grantees = calloc(g + 1, sizeof(*x->grantees));
+	x->uids = calloc(img->n_users + 1, sizeof(*x->uids));
+	x->roles = calloc(img->n_roles + 1, sizeof(*x->roles));
+	x->externals = calloc(img->n_externals + 1, sizeof(*x->externals));
+	if (x->members == NULL || x->grantees == NULL || x->uids == NULL || x->roles == NULL ||
+	    x->externals == NULL)
+		return -1;
+	for (size_t i = 0; i < img->n_groups; i++)
+		for (size_t k = 0; k < img->groups[i].n_members; k++)
+			x->members[x->n_members++] = (struct ix_pair){img->groups[i].members[k], i};
+	for (size_t i = 0; i < img->n_grants; i++)
+		for (size_t k = 0; k < img->grants[i].n_grantees; k++)
+			x->grantees[x->n_grantees++] =
+			    (struct ix_pair){img->grants[i].grantees[k], i};
+	for (size_t i = 0; i < img->n_users; i++)
+		x->uids[x->n_uids++] = (struct ix_pair){img->users[i].uid, i};
+	for (size_t i = 0; i < img->n_roles; i++)
+		x->roles[x->n_roles++] = (struct ix_pair){img->roles[i].dn, i};
+	for (size_t i = 0; i < img->n_externals; i++)
+		x->externals[x->n_externals++] = (struct ix_pair){img->externals[i].dn, i};
+	ix_sorted(x->members, x->n_members);
+	ix_sorted(x->grantees, x->n_grantees);
+	ix_sorted(x->uids, x->n_uids);
+	ix_sorted(x->roles, x->n_roles);
+	ix_sorted(x->externals, x->n_externals);
+	return 0;
+}
+
+struct orgrbac_img_index *orgrbac_img_index_new(const struct orgrbac_image *img)
+{
+	struct orgrbac_img_index *x = calloc(1, sizeof(*x));
+
+	if (x != NULL && ix_fill(x, img) != 0) {
+		orgrbac_img_index_free(x);
+		x = NULL;
+	}
+	return x;
+}
+
+void orgrbac_img_index_free(struct orgrbac_img_index *x)
+{
+	if (x == NULL)
+		return;
+	free(x->members);
+	free(x->grantees);
+	free(x->uids);
+	free(x->roles);
+	free(x->externals);
+	free(x);
+}
+
+long orgrbac_img_index_posix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			     const char *dn, const char *uid)
+{
+	for (size_t i = ix_lower(x->uids, x->n_uids, uid);
+	     i < x->n_uids && strcmp(x->uids[i].key, uid) == 0; i++) {
+		const struct orgrbac_img_user *u = &img->users[x->uids[i].idx];
+
+		if (strcmp(u->dn, dn) == 0 && u->posix.present)
+			return (long)x->uids[i].idx;
+	}
+	return -1;
+}
+
+/* Group g, of which `cur` is a member, joins the queue if new and of the organization. */
+static int take_group(const struct orgrbac_image *img, size_t g, const char *org_dn,
+		      unsigned char *seen, size_t *q, size_t *tail)
+{
+	if (seen[g] || !orgrbac_img_below(img->groups[g].dn, org_dn))
+		return 0;
+	if (*tail >= ORGRBAC_MAX_GROUPS)
+		return -1;
+	seen[g] = 1;
+	q[(*tail)++] = g;
+	return 0;
+}
+
+/* Every group naming `cur`, in the image's order: through the index, or by a scan. */
+static int groups_naming(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			 const char *cur, const char *org_dn, unsigned char *seen, size_t *q,
+			 size_t *tail)
+{
+	if (x != NULL) {
+		for (size_t i = ix_lower(x->members, x->n_members, cur);
+		     i < x->n_members && strcmp(x->members[i].key, cur) == 0; i++)
+			if (take_group(img, x->members[i].idx, org_dn, seen, q, tail) != 0)
+				return -1;
+		return 0;
+	}
+	for (size_t g = 0; g < img->n_groups; g++)
+		if (has_member(&img->groups[g], cur) &&
+		    take_group(img, g, org_dn, seen, q, tail) != 0)
+			return -1;
+	return 0;
+}
+
 /*
  * The user's groups of `org_dn`, level by level as groups.c searches them:
  * indexes into img->groups in *q. Count, or -1 when more than ORGRBAC_MAX_GROUPS.
  */
-static long user_groups(const struct orgrbac_image *img, const char *user_dn, const char *org_dn,
-			unsigned char *seen, size_t *q)
+static long user_groups(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			const char *user_dn, const char *org_dn, unsigned char *seen, size_t *q)
 {
 	size_t head = 0, tail = 0, level_end = 0;
 	int depth = 0;
 	const char *cur = user_dn;
 
 	for (;;) {
-		for (size_t g = 0; g < img->n_groups; g++) {
-			if (seen[g] || !orgrbac_img_below(img->groups[g].dn, org_dn) ||
-			    !has_member(&img->groups[g], cur))
-				continue;
-			if (tail >= ORGRBAC_MAX_GROUPS)
-				return -1;
-			seen[g] = 1;
-			q[tail++] = g;
-		}
+		if (groups_naming(img, x, cur, org_dn, seen, q, &tail) != 0)
+			return -1;
 		if (head == tail)
 			break;
 		if (head == level_end) {
@@ -164,14 +309,16 @@ done:
 }
 
 /* The entry that is `uid`'s login here; 1 with err when none is. */
-static int login_entry(const struct orgrbac_image *img, const char *host_org, const char *uid,
-		       const struct orgrbac_img_user **out, const char **org_dn, orgrbac_error *err)
+static int login_entry(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+		       const char *host_org, const char *uid, const struct orgrbac_img_user **out,
+		       const char **org_dn, orgrbac_error *err)
 {
 	const struct orgrbac_img_user *host = NULL, *any = NULL;
-	size_t total = 0, in_host = 0;
+	size_t total = 0, in_host = 0, i = x != NULL ? ix_lower(x->uids, x->n_uids, uid) : 0;
 
-	for (size_t i = 0; i < img->n_users; i++) {
-		const struct orgrbac_img_user *u = &img->users[i];
+	for (; x != NULL ? i < x->n_uids && strcmp(x->uids[i].key, uid) == 0 : i < img->n_users;
+	     i++) {
+		const struct orgrbac_img_user *u = &img->users[x != NULL ? x->uids[i].idx : i];
 		const char *o;
 
 		if (strcmp(u->uid, uid) != 0)
@@ -230,15 +377,24 @@ static long add_role(struct orgrbac_facts *f, size_t *cap, const struct orgrbac_
 
 /* The role the grant may use: global, or the organization's own from its own grant. */
 static const struct orgrbac_img_role *reach_role(const struct orgrbac_image *img,
+						 const struct orgrbac_img_index *x,
 						 const struct orgrbac_img_grant *g, bool platform,
 						 const char *org_dn, const char *global_roles)
 {
+	size_t i;
+
 	if (g->unreadable[0] != '\0' || g->role_dn == NULL)
 		return NULL;
 	if (!orgrbac_img_below(g->role_dn, global_roles) &&
 	    (platform || !orgrbac_img_below(g->role_dn, org_dn)))
 		return NULL;
-	for (size_t i = 0; i < img->n_roles; i++)
+	if (x != NULL) {
+		i = ix_lower(x->roles, x->n_roles, g->role_dn);
+		return i < x->n_roles && strcmp(x->roles[i].key, g->role_dn) == 0
+			   ? &img->roles[x->roles[i].idx]
+			   : NULL;
+	}
+	for (i = 0; i < img->n_roles; i++)
 		if (strcmp(img->roles[i].dn, g->role_dn) == 0)
 			return &img->roles[i];
 	return NULL;
@@ -258,13 +414,75 @@ static const char *grant_via(const struct orgrbac_image *img, const struct orgrb
 	return NULL;
 }
 
-static int add_grants(const struct orgrbac_image *img, struct orgrbac_facts *f, const char *org_dn,
-		      const size_t *q, size_t n_groups)
+static int cmp_size(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Sorted, without repeats; the count kept. */
+static size_t sort_unique(size_t *v, size_t n)
+{
+	size_t k = 0;
+
+	if (n > 1)
+		qsort(v, n, sizeof(*v), cmp_size);
+	for (size_t i = 0; i < n; i++)
+		if (k == 0 || v[k - 1] != v[i])
+			v[k++] = v[i];
+	return k;
+}
+
+/*
+ * The grants that may name the user or one of its groups, in the image's
+ * order: those the index finds under these values, or every grant. NULL
+ * out of memory.
+ */
+static size_t *grant_candidates(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+				const char *user_dn, const size_t *q, size_t n_groups, size_t *n)
+{
+	size_t cap = 16, *v = NULL;
+
+	*n = 0;
+	if (x == NULL) {
+		v = calloc(img->n_grants + 1, sizeof(*v));
+		for (size_t i = 0; v != NULL && i < img->n_grants; i++)
+			v[(*n)++] = i;
+		return v;
+	}
+	v = calloc(cap, sizeof(*v));
+	for (size_t k = 0; v != NULL && k <= n_groups; k++) {
+		const char *who = k == 0 ? user_dn : img->groups[q[k - 1]].dn;
+
+		for (size_t i = ix_lower(x->grantees, x->n_grantees, who);
+		     i < x->n_grantees && strcmp(x->grantees[i].key, who) == 0; i++) {
+			size_t *grown = orgrbac_grow(v, &cap, *n + 1, sizeof(*v));
+
+			if (grown == NULL) {
+				free(v);
+				return NULL;
+			}
+			v = grown;
+			v[(*n)++] = x->grantees[i].idx;
+		}
+	}
+	if (v != NULL)
+		*n = sort_unique(v, *n);
+	return v;
+}
+
+static int add_grants(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+		      struct orgrbac_facts *f, const char *org_dn, const size_t *q, size_t n_groups)
 {
 	char *global_roles = NULL, *platform_dn = NULL;
 	long *role_of = NULL;
-	size_t cap = 0, cap_roles = 0;
+	size_t cap = 0, cap_roles = 0, n_cand = 0;
+	size_t *cand = grant_candidates(img, x, f->dn, q, n_groups, &n_cand);
 	int rc = -1;
+
+	if (cand == NULL)
+		goto out;
 
 	if (asprintf(&global_roles, "ou=roles,%s", img->base) < 0) {
 		global_roles = NULL;
@@ -274,11 +492,11 @@ static int add_grants(const struct orgrbac_image *img, struct orgrbac_facts *f, 
 		platform_dn = NULL;
 		goto out;
 	}
-	role_of = calloc(img->n_grants + 1, sizeof(*role_of));
+	role_of = calloc(n_cand + 1, sizeof(*role_of));
 	if (role_of == NULL)
 		goto out;
-	for (size_t i = 0; i < img->n_grants; i++) {
-		const struct orgrbac_img_grant *ig = &img->grants[i];
+	for (size_t c = 0; c < n_cand; c++) {
+		const struct orgrbac_img_grant *ig = &img->grants[cand[c]];
 		bool platform = orgrbac_img_below(ig->dn, platform_dn);
 		const char *via;
 		const struct orgrbac_img_role *r;
@@ -312,7 +530,7 @@ static int add_grants(const struct orgrbac_image *img, struct orgrbac_facts *f, 
 		    (ig->role_dn != NULL && g->role_dn == NULL) || g->scopes == NULL ||
 		    g->via == NULL)
 			goto out;
-		r = reach_role(img, ig, platform, org_dn, global_roles);
+		r = reach_role(img, x, ig, platform, org_dn, global_roles);
 		if (r != NULL && (role_of[f->n_grants - 1] = add_role(f, &cap_roles, r)) < 0)
 			goto out;
 	}
@@ -324,6 +542,7 @@ out:
 	free(global_roles);
 	free(platform_dn);
 	free(role_of);
+	free(cand);
 	return rc;
 }
 
@@ -335,24 +554,72 @@ static int cmp_ext_depth(const void *a, const void *b)
 	return x > y ? -1 : x < y ? 1 : 0;
 }
 
-static int add_external(const struct orgrbac_image *img, struct orgrbac_facts *f)
+/* One external-access entry above the user, appended; -1 out of memory. */
+static int add_one_external(const struct orgrbac_img_external *ix, struct orgrbac_facts *f)
 {
-	for (size_t i = 0; i < img->n_externals; i++) {
-		const struct orgrbac_img_external *ix = &img->externals[i];
-		struct orgrbac_external *x;
+	struct orgrbac_external *x = reallocarray(f->external, f->n_external + 1, sizeof(*x));
 
-		if (!orgrbac_img_below(f->dn, ix->dn))
+	if (x == NULL)
+		return -1;
+	f->external = x;
+	x = &f->external[f->n_external++];
+	*x = ix->access;
+	x->dn = strdup(ix->dn);
+	x->name = orgrbac_img_rdn_value(ix->dn);
+	return x->dn == NULL || x->name == NULL ? -1 : 0;
+}
+
+/*
+ * The external-access entries above the user's DN, in the image's order:
+ * each suffix after an unescaped comma looked up in the index.
+ */
+static size_t *externals_above(const struct orgrbac_img_index *x, const char *dn, size_t *n)
+{
+	size_t cap = 4, *v = calloc(cap, sizeof(*v));
+
+	*n = 0;
+	for (const char *p = dn; v != NULL && (p = strchr(p, ',')) != NULL; p++) {
+		size_t k = 0;
+
+		while (p - k > dn && p[-1 - (long)k] == '\\')
+			k++;
+		if (k % 2 != 0)
 			continue;
-		x = reallocarray(f->external, f->n_external + 1, sizeof(*x));
-		if (x == NULL)
+		for (size_t i = ix_lower(x->externals, x->n_externals, p + 1);
+		     i < x->n_externals && strcmp(x->externals[i].key, p + 1) == 0; i++) {
+			size_t *grown = orgrbac_grow(v, &cap, *n + 1, sizeof(*v));
+
+			if (grown == NULL) {
+				free(v);
+				return NULL;
+			}
+			v = grown;
+			v[(*n)++] = x->externals[i].idx;
+		}
+	}
+	if (v != NULL)
+		*n = sort_unique(v, *n);
+	return v;
+}
+
+static int add_external(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			struct orgrbac_facts *f)
+{
+	if (x != NULL) {
+		size_t n = 0, *v = externals_above(x, f->dn, &n);
+		int rc = v == NULL ? -1 : 0;
+
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			if (orgrbac_img_below(f->dn, img->externals[v[i]].dn))
+				rc = add_one_external(&img->externals[v[i]], f);
+		free(v);
+		if (rc != 0)
 			return -1;
-		f->external = x;
-		x = &f->external[f->n_external++];
-		*x = ix->access;
-		x->dn = strdup(ix->dn);
-		x->name = orgrbac_img_rdn_value(ix->dn);
-		if (x->dn == NULL || x->name == NULL)
-			return -1;
+	} else {
+		for (size_t i = 0; i < img->n_externals; i++)
+			if (orgrbac_img_below(f->dn, img->externals[i].dn) &&
+			    add_one_external(&img->externals[i], f) != 0)
+				return -1;
 	}
 	if (f->n_external > 1)
 		qsort(f->external, f->n_external, sizeof(*f->external), cmp_ext_depth);
@@ -361,6 +628,13 @@ static int add_external(const struct orgrbac_image *img, struct orgrbac_facts *f
 
 int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, const char *uid,
 			struct orgrbac_facts **out, orgrbac_error *err)
+{
+	return orgrbac_image_facts_ix(img, NULL, host_org, uid, out, err);
+}
+
+int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			   const char *host_org, const char *uid, struct orgrbac_facts **out,
+			   orgrbac_error *err)
 {
 	const struct orgrbac_img_user *u = NULL;
 	const char *org_dn = NULL;
@@ -371,7 +645,7 @@ int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, c
 	int rc;
 
 	*out = NULL;
-	rc = login_entry(img, host_org, uid, &u, &org_dn, err);
+	rc = login_entry(img, x, host_org, uid, &u, &org_dn, err);
 	if (rc != 0)
 		return rc;
 	rc = -1;
@@ -385,7 +659,7 @@ int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, c
 	f->org = strndup(org_dn + 2, strlen(org_dn) - strlen(img->base) - 3);
 	if (f->user == NULL || f->dn == NULL || f->org == NULL)
 		goto out;
-	n_groups = user_groups(img, u->dn, org_dn, seen, q);
+	n_groups = user_groups(img, x, u->dn, org_dn, seen, q);
 	if (n_groups < 0) {
 		orgrbac_seterr(err, "member of more than %d groups (orgrbac's limit)",
 			       ORGRBAC_MAX_GROUPS);
@@ -401,7 +675,7 @@ int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, c
 			goto out;
 		f->n_groups++;
 	}
-	if (add_grants(img, f, org_dn, q, (size_t)n_groups) != 0 || add_external(img, f) != 0)
+	if (add_grants(img, x, f, org_dn, q, (size_t)n_groups) != 0 || add_external(img, x, f) != 0)
 		goto out;
 	*out = f;
 	f = NULL;
@@ -427,10 +701,13 @@ int orgrbac_who(const struct orgrbac_image *img, const struct orgrbac_host *host
 		orgrbac_error *err)
 {
 	size_t *order = calloc(img->n_users + 1, sizeof(*order));
+	struct orgrbac_img_index *x = orgrbac_img_index_new(img);
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (order == NULL) {
+	if (order == NULL || x == NULL) {
+		free(order);
+		orgrbac_img_index_free(x);
 		orgrbac_seterr(err, "out of memory");
 		return -1;
 	}
@@ -449,7 +726,7 @@ int orgrbac_who(const struct orgrbac_image *img, const struct orgrbac_host *host
 		/* a name no login can carry is nobody's: the live decision refuses it first */
 		if (!orgrbac_username_valid(uid, &why))
 			continue;
-		frc = orgrbac_image_facts(img, host->org, uid, &f, &ferr);
+		frc = orgrbac_image_facts_ix(img, x, host->org, uid, &f, &ferr);
 		if (frc < 0) {
 			*err = ferr;
 			goto out;
@@ -475,6 +752,7 @@ int orgrbac_who(const struct orgrbac_image *img, const struct orgrbac_host *host
 	rc = 0;
 out:
 	free(order);
+	orgrbac_img_index_free(x);
 	if (rc != 0)
 		orgrbac_who_free(out);
 	return rc;

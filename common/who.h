@@ -26,6 +26,30 @@
 int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, const char *uid,
 			struct orgrbac_facts **out, orgrbac_error *err);
 
+/*
+ * An index of the image for orgrbac_image_facts_ix: the groups naming a
+ * value, the grants naming one, the entries of a uid, roles and
+ * external-access entries by DN; it points into the image, which must
+ * outlive it. NULL out of memory.
+ */
+struct orgrbac_img_index;
+struct orgrbac_img_index *orgrbac_img_index_new(const struct orgrbac_image *img);
+void orgrbac_img_index_free(struct orgrbac_img_index *x);
+
+/*
+ * orgrbac_image_facts through the index `x` of `img` (NULL: by scanning),
+ * with the same result; the index turns the scans of every group, grant
+ * and user for each principal into lookups, so that the facts of every
+ * principal cost about the image's size, not its square.
+ */
+int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			   const char *host_org, const char *uid, struct orgrbac_facts **out,
+			   orgrbac_error *err);
+
+/* The first user entry of `img` with this DN and uid and posixAccount attributes, or -1. */
+long orgrbac_img_index_posix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			     const char *dn, const char *uid);
+
 /* One principal who meets the expression, and the decision that says how. */
 struct orgrbac_who_entry {
 	struct orgrbac_facts *facts;

@@ -90,4 +90,12 @@ int orgrbac_image_add_entry(struct orgrbac_image *img, LDAP *ld, LDAPMessage *e)
 int orgrbac_image_append(struct orgrbac_image *dst, const struct orgrbac_image *piece);
 void orgrbac_image_release(struct orgrbac_image *img);
 
+/*
+ * Each of the image's arrays in DN order (byte for byte): the order of the
+ * follower's image (its store's entries by DN), so that a sync and a
+ * follower of the same directory write the same snapshot, whatever order
+ * the server answered in.
+ */
+void orgrbac_image_sort_dn(struct orgrbac_image *img);
+
 #endif

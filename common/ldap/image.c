@@ -392,3 +392,29 @@ void orgrbac_image_release(struct orgrbac_image *img)
 	free(img->externals);
 	memset(img, 0, sizeof(*img));
 }
+
+#define CMP_BY_DN(NAME, TYPE)                                                                      \
+	static int NAME(const void *a, const void *b)                                              \
+	{                                                                                          \
+		return strcmp(((const TYPE *)a)->dn, ((const TYPE *)b)->dn);                       \
+	}
+CMP_BY_DN(cmp_user_dn, struct orgrbac_img_user)
+CMP_BY_DN(cmp_group_dn, struct orgrbac_img_group)
+CMP_BY_DN(cmp_role_dn, struct orgrbac_img_role)
+CMP_BY_DN(cmp_grant_dn, struct orgrbac_img_grant)
+CMP_BY_DN(cmp_external_dn, struct orgrbac_img_external)
+
+void orgrbac_image_sort_dn(struct orgrbac_image *img)
+{
+	/* qsort wants an array even for no element: sort only what holds two */
+	if (img->n_users > 1)
+		qsort(img->users, img->n_users, sizeof(*img->users), cmp_user_dn);
+	if (img->n_groups > 1)
+		qsort(img->groups, img->n_groups, sizeof(*img->groups), cmp_group_dn);
+	if (img->n_roles > 1)
+		qsort(img->roles, img->n_roles, sizeof(*img->roles), cmp_role_dn);
+	if (img->n_grants > 1)
+		qsort(img->grants, img->n_grants, sizeof(*img->grants), cmp_grant_dn);
+	if (img->n_externals > 1)
+		qsort(img->externals, img->n_externals, sizeof(*img->externals), cmp_external_dn);
+}
