@@ -65,10 +65,10 @@ grant() { # CN GRANTEE
 # deep enough; max: in 510 flat groups, granted Member through wide-0.
 extra_ldif() {
 	local i members=()
-	person nora 10101
-	person dora 10102
-	person dina 10103
-	person max 10104
+	person nora 10301
+	person dora 10302
+	person dina 10303
+	person max 10304
 	for ((i = 0; i < NESTED; i++)); do
 		if [ "$i" -eq 7 ]; then
 			group "nest-$i" "uid=nora,$P"
