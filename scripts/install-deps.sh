@@ -22,6 +22,8 @@ packages=(
 	clang libclang-rt-14-dev valgrind
 	# the bash completion's test (tests/integration/test_completion.sh)
 	bash-completion
+	# orgrbac-follow.service under systemd (tests/e2e/test_follow_systemd.sh)
+	systemd
 	# the formatting check of .ci/run
 	clang-format git
 	# the Debian packages and their test in a fresh root (tests/packages/run.sh)

@@ -251,6 +251,27 @@ inside() {
 	"$build/orgrbac" check bob --service sudo --config "$work/host/orgrbac.conf" >/dev/null 2>&1
 	[ $? -eq 1 ] && ok "bob may not sudo after the revoke" || ko "bob's sudo after the revoke"
 
+	phase "users and roles from the snapshot: the README's passwd and group lines for orgrbac"
+	nsslib=$(in_root sh -c 'dirname "$(readlink -f /lib/*/libnss_files.so.2)"')
+	install -m 0644 "$build/.libs/libnss_orgrbac.so.2" "$root$nsslib/libnss_orgrbac.so.2"
+	mkdir -p "$root/var/lib/orgrbac"
+	install -m 0644 "$work/host/snapshot.db" "$root/var/lib/orgrbac/snapshot.db"
+	cp "$root/etc/nsswitch.conf" "$work/nsswitch.orig"
+	block nsswitch-orgrbac >"$work/nsswitch.lines"
+	awk 'NR == FNR { db = $1; line[db] = $0; next }
+	     ($1 in line) { print line[$1]; next } { print }' "$work/nsswitch.lines" \
+		"$work/nsswitch.orig" >"$root/etc/nsswitch.conf"
+	out=$(in_root getent passwd alice)
+	[ "${out%%:*}:$(cut -d: -f3,4,6 <<<"$out")" = "alice:10001:10000:/home/alice" ] &&
+		ok "getent passwd alice from the snapshot: $out" || ko "getent passwd alice: '$out'"
+	out=$(in_root id alice 2>&1)
+	grep -q 'uid=10001(alice) gid=10000.*org-admin' <<<"$out" && ok "id alice from the snapshot: $out" ||
+		ko "id alice from the snapshot: $out"
+	out=$(in_root getent passwd ghost)
+	[ -z "$out" ] && ok "getent passwd ghost: nothing" || ko "getent passwd ghost: '$out'"
+	rm -f "$root$nsslib/libnss_orgrbac.so.2" "$root/var/lib/orgrbac/snapshot.db"
+	cp "$work/nsswitch.orig" "$root/etc/nsswitch.conf"
+
 	phase "nslcd from the README's nslcd.conf and nsswitch lines"
 	{
 		block nslcd.conf | sed -e "s|^uri .*|uri $uri|" \
