@@ -73,7 +73,7 @@ for log in $(find tests -name '*.log' ! -name test-suite.log | sort); do
 	while read -r n; do passed=$((passed + n)); done < <(grep -oE '^\[  PASSED  \] [0-9]+' "$log" | grep -oE '[0-9]+$')
 	while read -r n; do failed=$((failed + n)); done < <(grep -oE '^\[  FAILED  \] [0-9]+' "$log" | grep -oE '[0-9]+$')
 	while read -r p f; do passed=$((passed + p)); failed=$((failed + f)); done < \
-		<(sed -nE 's/^[a-z-]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log")
+		<(sed -nE 's/^[a-z_-]+: ([0-9]+) passed, ([0-9]+) failed$/\1 \2/p' "$log")
 done
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' check.out || true
 if [ "$status" -ne 0 ]; then
