@@ -153,12 +153,16 @@ port_busy() {
 	(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null
 }
 
-# A random high port that nothing listens on now; slapd may still lose it
-# to a race, which the caller handles by trying again.
+# A random port below the kernel's ephemeral range that nothing listens on
+# now; slapd may still lose it to a race, which the caller handles by trying
+# again. Below that range, because a server restarted on its ports (faults,
+# failover) must not find one taken by a client connection's local port.
 pick_port() {
-	local avoid=${1:-0} port i
+	local avoid=${1:-0} port i first=10000 last=32767 lo
+	read -r lo _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || lo=32768
+	[ "$lo" -gt $((first + 1000)) ] && last=$((lo - 1))
 	for ((i = 0; i < 100; i++)); do
-		port=$((20000 + (RANDOM * 32768 + RANDOM) % 40000))
+		port=$((first + (RANDOM * 32768 + RANDOM) % (last - first + 1)))
 		[ "$port" != "$avoid" ] || continue
 		port_busy "$port" && continue
 		printf '%s\n' "$port"
