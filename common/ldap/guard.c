@@ -97,12 +97,23 @@ bool orgrbac_watchdog_disarm(struct orgrbac_watchdog *w)
 	return fired;
 }
 
+/*
+ * The largest LDAP message read from a server: an entry holding a million
+ * member values is about 60 MB. A message announcing more is refused by
+ * liblber before it allocates the announced size (a server announcing 4 GiB
+ * would otherwise have sshd or sudo allocate it), and the exchange fails.
+ */
+#define LDAP_MESSAGE_MAX ((ber_len_t)256 * 1024 * 1024)
+
 static int conn_added(LDAP *ld, Sockbuf *sb, LDAPURLDesc *srv, struct sockaddr *addr,
 		      struct ldap_conncb *ctx)
 {
 	struct orgrbac_watchdog *w = ctx->lc_arg;
+	ber_len_t max = LDAP_MESSAGE_MAX;
 	ber_socket_t fd = -1;
 
+	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_SET_MAX_INCOMING, &max) != 1)
+		return -1; /* fail closed: no connection without the bound */
 	if (ber_sockbuf_ctrl(sb, LBER_SB_OPT_GET_FD, &fd) != 1)
 		fd = -1;
 	pthread_mutex_lock(&w->mu);
