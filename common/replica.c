@@ -246,6 +246,15 @@ static bool local_holds(const struct orgrbac_passwd_params *p, const char *name,
 	return false;
 }
 
+/* /etc/passwd holds the user itself (its name with its uidNumber): files answers for it. */
+static bool local_is(const struct orgrbac_passwd_params *p, const char *name, uint32_t uid)
+{
+	for (size_t i = 0; i < p->n_local; i++)
+		if (p->local[i].gid == uid && strcmp(p->local[i].name, name) == 0)
+			return true;
+	return false;
+}
+
 static bool shell_listed(const struct orgrbac_passwd_params *p, const char *shell)
 {
 	if (shell[0] == '\0')
@@ -332,6 +341,8 @@ void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_
 		if (f == NULL || !q->posix.present || host->org == NULL || f->org == NULL ||
 		    strcasecmp(f->org, host->org) != 0)
 			continue;
+		if (local_is(p, q->uid, q->posix.uid))
+			continue; /* a local account of the same user: not a conflict */
 		if ((why = passwd_refusal(p, q, buf, sizeof(buf))) != NULL) {
 			orgrbac_view_leave_out(p->view, "user", q->uid, "no passwd entry: %s", why);
 			continue;

@@ -28,7 +28,8 @@ static char dir[] = "/tmp/test_snapshot_passwd.XXXXXX";
 static char path[sizeof(dir) + 32];
 static const char *const services[] = {"web"};
 static char *shells[] = {"/bin/bash", "/bin/sh", NULL};
-static const struct orgrbac_local_group local[] = {{"root", 0}, {"daemon", 1}, {"localuser", 4000}};
+static const struct orgrbac_local_group local[] = {
+    {"root", 0}, {"daemon", 1}, {"localuser", 4000}, {"selfuser", 10040}};
 
 struct told {
 	char what[16][200];
@@ -93,6 +94,9 @@ static void sample(struct orgrbac_view *v)
 	    "");
 	add(v, "shadow4000", "acme", true, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX, 4000, "", "/home/x",
 	    "");
+	/* its own local account: files answers for it, nothing to say */
+	add(v, "selfuser", "acme", true, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX, 10040, "", "/home/s",
+	    "");
 	add(v, "slash", "acme", true, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX, 10022, "", "/", "");
 	add(v, "dots", "acme", true, ORGRBAC_TIME_MIN, ORGRBAC_TIME_MAX, 10023, "", "/home/../etc",
 	    "");
@@ -120,7 +124,7 @@ static void write_sample(enum orgrbac_nss_users users, struct told *t)
 					   .users = users,
 					   .uid_min = 1000,
 					   .local = local,
-					   .n_local = 3,
+					   .n_local = sizeof(local) / sizeof(local[0]),
 					   .shells = shells,
 					   .n_shells = 2};
 	orgrbac_error err;
@@ -194,6 +198,7 @@ static void holders(void **state)
 			fail_msg("%s was not left out for '%s'", refused[i][0], refused[i][1]);
 	assert_int_equal(t.n, sizeof(refused) / sizeof(refused[0]));
 	s = open_it();
+	assert_int_not_equal(by_name(s, "selfuser", T0, &pw), ORGRBAC_PW_OK);
 	assert_int_equal(by_name(s, "alice", T0, &pw), ORGRBAC_PW_OK);
 	assert_string_equal(pw.pw_name, "alice");
 	assert_string_equal(pw.pw_passwd, "*");
