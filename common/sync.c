@@ -81,11 +81,10 @@ static int sync_lock(const char *snapshot, const struct orgrbac_sync_params *p, 
 	return fd;
 }
 
-/* The groups that already exist on the host; 0, or -1 with err. */
-static int read_local_groups(const struct orgrbac_sync_params *p,
-			     struct orgrbac_local_group **local, size_t *n, orgrbac_error *err)
+/* A local file of "name:x:id:..." lines (/etc/group, /etc/passwd): names and ids. */
+static int read_local_ids(const char *path, struct orgrbac_local_group **local, size_t *n,
+			  orgrbac_error *err)
 {
-	const char *path = p->group_file != NULL ? p->group_file : ORGRBAC_GROUP_FILE;
 	char *text = NULL;
 	size_t len;
 	int rc = -1;
@@ -100,23 +99,20 @@ static int read_local_groups(const struct orgrbac_sync_params *p,
 	return rc;
 }
 
+/* The groups that already exist on the host; 0, or -1 with err. */
+static int read_local_groups(const struct orgrbac_sync_params *p,
+			     struct orgrbac_local_group **local, size_t *n, orgrbac_error *err)
+{
+	return read_local_ids(p->group_file != NULL ? p->group_file : ORGRBAC_GROUP_FILE, local, n,
+			      err);
+}
+
 /* The host's own users (/etc/passwd): names and uids, in orgrbac_local_group's shape. */
 static int read_local_users(const struct orgrbac_sync_params *p, struct orgrbac_local_group **local,
 			    size_t *n, orgrbac_error *err)
 {
-	const char *path = p->passwd_file != NULL ? p->passwd_file : ORGRBAC_PASSWD_FILE;
-	char *text = NULL;
-	size_t len;
-	int rc = -1;
-
-	if (orgrbac_read_file(path, 0, GROUP_FILE_MAX, &text, &len, err) != 0)
-		return -1;
-	if (orgrbac_local_groups_parse(text, local, n) != 0)
-		orgrbac_seterr(err, "out of memory");
-	else
-		rc = 0;
-	free(text);
-	return rc;
+	return read_local_ids(p->passwd_file != NULL ? p->passwd_file : ORGRBAC_PASSWD_FILE, local,
+			      n, err);
 }
 
 /* The login shells of /etc/shells (absolute paths, comments and blank lines skipped). */
