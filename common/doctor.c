@@ -2,6 +2,7 @@
 /* orgrbac doctor: the whole host - configuration, secret, servers, PAM, sshd, NSS, snapshot. */
 #include <ctype.h>
 #include <dirent.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "doctor.h"
 #include "doctor_int.h"
 #include "leftout.h"
+#include "live.h"
 #include "snapshot.h"
 
 #define PAM_DIR	      "/etc/pam.d"
@@ -193,11 +195,39 @@ static unsigned pam_flags(const struct orgrbac_config *cfg, bool named)
 	return flags;
 }
 
+/*
+ * With `source = live`, the module opens its live library at the first
+ * decision: the library beside `module` must be there and pass the module's
+ * own checks, or every decision is an error. `checked` is the last module
+ * judged, so that one module is judged once.
+ */
+static void check_live(const struct orgrbac_config *cfg, bool trust, const char *module,
+		       char *checked, size_t checked_len, struct orgrbac_findings *out)
+{
+	char dir[PATH_MAX], path[PATH_MAX];
+	orgrbac_error why;
+
+	if (cfg == NULL || cfg->source != ORGRBAC_SOURCE_LIVE || module[0] == '\0' ||
+	    strcmp(module, checked) == 0)
+		return;
+	snprintf(checked, checked_len, "%s", module);
+	if (orgrbac_live_place(module, dir, sizeof(dir), path, sizeof(path), &why) == 0 &&
+	    orgrbac_live_trusted(dir, path, trust, &why) == 0)
+		return;
+	orgrbac_finding_add(out, ORGRBAC_SEV_ERROR, "pam", module, 0,
+			    "install " ORGRBAC_LIVE_LIBRARY " beside the module, owned by root and "
+			    "writable by no one else, or set [pam] source = snapshot",
+			    "[pam] source = live, but the module cannot load its live library, so "
+			    "every decision is an error: %s",
+			    why.msg);
+}
+
 /* Every PAM file that loads the module or that the configuration names; facts of sshd. */
-static void check_pam(const struct orgrbac_config *cfg, struct orgrbac_pam_facts *sshd,
+static void check_pam(const struct orgrbac_config *cfg, bool trust, struct orgrbac_pam_facts *sshd,
 		      struct orgrbac_findings *out)
 {
 	char **names = pam_files(), **dirs = orgrbac_doctor_module_dirs();
+	char live_checked[4096] = "";
 
 	memset(sshd, 0, sizeof(*sshd));
 	if (names == NULL)
@@ -212,6 +242,9 @@ static void check_pam(const struct orgrbac_config *cfg, struct orgrbac_pam_facts
 				   (const char *const *)dirs, pam_flags(cfg, named), &facts, &one);
 		if (strcmp(names[i], "sshd") == 0)
 			*sshd = facts;
+		if (facts.loads)
+			check_live(cfg, trust, facts.module, live_checked, sizeof(live_checked),
+				   &one);
 		if (facts.loads || named)
 			merge(out, &one);
 		else
@@ -265,7 +298,7 @@ int orgrbac_doctor_run(const char *config, bool trust_any_owner, struct orgrbac_
 		if (check_secret(cfg, trust_any_owner, out))
 			orgrbac_doctor_servers(cfg, trust_any_owner, out);
 	}
-	check_pam(cfg, &sshd, out);
+	check_pam(cfg, trust_any_owner, &sshd, out);
 	if (sshd.loads || service_named(cfg, "sshd"))
 		orgrbac_doctor_sshd(&orgrbac_doctor_io_files, SSHD_CONFIG, sshd.mfa_exempt, out);
 	check_nsswitch(out);

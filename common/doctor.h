@@ -56,6 +56,7 @@ struct orgrbac_pam_facts {
 	bool account;	     /* an account line loads it */
 	bool mfa_exempt;     /* an auth line loads it with mfa_exempt */
 	const char *service; /* the file's name in /etc/pam.d */
+	char module[4096];   /* the first such line's module file, as libpam finds it; or "" */
 };
 
 /* What orgrbac_doctor_pam is told of the configuration. */

@@ -281,18 +281,29 @@ static unsigned jump_of(const char *action)
 	return action[0] >= '1' && action[0] <= '9' && *end == '\0' && n < 1000 ? (unsigned)n : 0;
 }
 
-/* Can libpam load this module: an absolute path that exists, or a name in a module directory? */
+/*
+ * Can libpam load this module: an absolute path that exists, or a name in a
+ * module directory? Where it is found goes to `found` (when not NULL).
+ */
 static bool module_found(const struct orgrbac_doctor_io *io, const char *const *dirs,
-			 const char *module)
+			 const char *module, char *found, size_t found_len)
 {
 	char path[4096];
 
-	if (module[0] == '/')
-		return io->exists(io->ctx, module);
+	if (module[0] == '/') {
+		if (!io->exists(io->ctx, module))
+			return false;
+		if (found != NULL)
+			snprintf(found, found_len, "%s", module);
+		return true;
+	}
 	for (size_t i = 0; dirs != NULL && dirs[i] != NULL; i++) {
 		snprintf(path, sizeof(path), "%s/%s", dirs[i], module);
-		if (io->exists(io->ctx, path))
+		if (io->exists(io->ctx, path)) {
+			if (found != NULL)
+				snprintf(found, found_len, "%s", path);
 			return true;
+		}
 	}
 	return false;
 }
@@ -303,7 +314,7 @@ static void check_module(const struct orgrbac_doctor_io *io, const char *const *
 {
 	char where[1024] = "";
 
-	if (l->module[0] == '\0' || module_found(io, dirs, l->module))
+	if (l->module[0] == '\0' || module_found(io, dirs, l->module, NULL, 0))
 		return;
 	for (size_t i = 0; l->module[0] != '/' && dirs != NULL && dirs[i] != NULL; i++)
 		snprintf(where + strlen(where), sizeof(where) - strlen(where), "%s%s",
@@ -608,6 +619,8 @@ static void judge_line(const struct orgrbac_doctor_io *io, const char *const *di
 	const struct pline *l = &s->l[i];
 
 	facts->loads = true;
+	if (facts->module[0] == '\0')
+		module_found(io, dirs, l->module, facts->module, sizeof(facts->module));
 	judge_args(l, flags, out, &s->oom);
 	check_module(io, dirs, l, ORGRBAC_SEV_ERROR,
 		     l->quiet ? "the leading '-' makes libpam skip the line: the gate is void"

@@ -34,4 +34,19 @@ typedef void orgrbac_live_evaluate_fn(size_t cfg_size, size_t ev_size,
 
 orgrbac_live_evaluate_fn orgrbac_live_evaluate_v1;
 
+/*
+ * The live library's directory and path beside `module_file`, the module's
+ * absolute path; -1 with err when it is not absolute or the paths do not fit.
+ */
+int orgrbac_live_place(const char *module_file, char *dir, size_t dir_len, char *path,
+		       size_t path_len, orgrbac_error *err);
+
+/*
+ * May the module load it: the file a regular file of root's (of anyone's
+ * with `any_owner`) that no one else can write, its directory likewise;
+ * 0, or -1 with the reason in err. What the module checks before dlopen,
+ * and what `orgrbac doctor` checks for `source = live`.
+ */
+int orgrbac_live_trusted(const char *dir, const char *path, bool any_owner, orgrbac_error *err);
+
 #endif

@@ -4,6 +4,7 @@
 noinst_LTLIBRARIES += libgate.la
 libgate_la_SOURCES = \
 	common/gate.c common/gate.h \
+	common/live_place.c common/live.h \
 	common/offline.c common/offline.h
 libgate_la_CPPFLAGS = $(common_includes) $(ORGRBAC_DEFS)
 # The live decision: the tool's, and the live library's (pam_orgrbac/local.mk).

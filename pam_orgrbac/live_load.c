@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* The live library (common/live.h), found beside the module, checked, then opened. */
 #include <dlfcn.h>
-#include <errno.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "live.h"
 #include "live_load.h"
@@ -16,77 +12,30 @@
 static pthread_mutex_t live_lock = PTHREAD_MUTEX_INITIALIZER;
 static orgrbac_live_evaluate_fn *live_entry;
 
-/* The directory of the module's own file, and the live library's path in it. */
-static int live_path(char *dir, size_t dir_len, char *path, size_t path_len, orgrbac_error *err)
+/* The module's own file: the live library lies beside it. */
+static const char *module_file(void)
 {
 	Dl_info info;
-	const char *slash;
-	size_t n;
 
-	if (dladdr(&live_lock, &info) == 0 || info.dli_fname == NULL || info.dli_fname[0] != '/') {
-		orgrbac_seterr(err, "live library " ORGRBAC_LIVE_LIBRARY ": the module's own file "
-				    "is unknown or not an absolute path, so is the library's");
-		return -1;
-	}
-	slash = strrchr(info.dli_fname, '/');
-	n = (size_t)(slash - info.dli_fname);
-	if (snprintf(dir, dir_len, "%.*s", (int)n, info.dli_fname) >= (int)dir_len ||
-	    snprintf(path, path_len, "%s/%s", dir, ORGRBAC_LIVE_LIBRARY) >= (int)path_len) {
-		orgrbac_seterr(err, "live library beside %.200s: path too long", info.dli_fname);
-		return -1;
-	}
-	if (dir[0] == '\0')
-		snprintf(dir, dir_len, "/");
-	return 0;
-}
-
-/* The directory that holds it: root's (unless any owner will do), not writable by others. */
-static int dir_trusted(const char *dir, bool any_owner, orgrbac_error *err)
-{
-	struct stat st;
-
-	if (stat(dir, &st) != 0) {
-		orgrbac_seterr(err, "%.200s: cannot stat: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		orgrbac_seterr(err, "%.200s: not a directory", dir);
-		return -1;
-	}
-	if (!any_owner && st.st_uid != 0) {
-		orgrbac_seterr(err, "%.200s: must be owned by root (owner uid %lu)", dir,
-			       (unsigned long)st.st_uid);
-		return -1;
-	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-		orgrbac_seterr(err, "%.200s: must not be writable by group or others (mode %04o)",
-			       dir, (unsigned)(st.st_mode & 07777));
-		return -1;
-	}
-	return 0;
+	if (dladdr(&live_lock, &info) == 0)
+		return NULL;
+	return info.dli_fname;
 }
 
 /* Find, check and open the library; its entry point, or NULL with err. */
 static orgrbac_live_evaluate_fn *live_open(bool any_owner, orgrbac_error *err)
 {
 	char dir[PATH_MAX], path[PATH_MAX];
-	struct stat st;
 	orgrbac_error why;
 	void *handle, *entry;
 	orgrbac_live_evaluate_fn *fn;
-	int fd;
 
-	if (live_path(dir, sizeof(dir), path, sizeof(path), err) != 0)
+	if (orgrbac_live_place(module_file(), dir, sizeof(dir), path, sizeof(path), err) != 0)
 		return NULL;
-	fd = orgrbac_open_checked(
-	    path, ORGRBAC_FILE_ROOT | (any_owner ? ORGRBAC_FILE_ANY_OWNER : 0), &st, &why);
-	if (fd < 0 || dir_trusted(dir, any_owner, &why) != 0) {
-		if (fd >= 0)
-			close(fd);
+	if (orgrbac_live_trusted(dir, path, any_owner, &why) != 0) {
 		orgrbac_seterr(err, "live library (source = live) refused: %.900s", why.msg);
 		return NULL;
 	}
-	close(fd);
 	dlerror();
 	handle = dlopen(path, RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
 	if (handle == NULL) {

@@ -107,6 +107,25 @@ inside() {
 	edit "$W/etc/pam.d/login" "s|$MODULE|/usr/lib/nowhere/pam_orgrbac.so|"
 	doctor_case "missing module" "error pam: /etc/pam.d/login:$(line_of "$W/etc/pam.d/login" "^account.*nowhere/pam_orgrbac"): account required: module /usr/lib/nowhere/pam_orgrbac.so does not exist"
 	reset
+	# source = live (the default): the live library must lie beside the module, checked as
+	# the module checks it; with source = snapshot the module never opens it
+	mkdir -p "$W/lib"
+	chmod 0755 "$W/lib"
+	cp "$MODULE" "$W/lib/pam_orgrbac.so"
+	edit "$W/etc/pam.d/login" "s|$MODULE|$W/lib/pam_orgrbac.so|"
+	doctor_case "no live library" "error pam: $W/lib/pam_orgrbac.so: \[pam\] source = live, but the module cannot load its live library.*$W/lib/orgrbac_live.so"
+	cp "$(dirname "$MODULE")/orgrbac_live.so" "$W/lib/"
+	chmod 0664 "$W/lib/orgrbac_live.so"
+	doctor_case "a group-writable live library" "error pam: $W/lib/pam_orgrbac.so: \[pam\] source = live, but .*orgrbac_live.so.*writable"
+	chmod 0644 "$W/lib/orgrbac_live.so"
+	chmod 0775 "$W/lib"
+	doctor_case "a group-writable module directory" "error pam: $W/lib/pam_orgrbac.so: \[pam\] source = live, but .*$W/lib: must not be writable by group or others"
+	chmod 0755 "$W/lib"
+	orgrbac_expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
+	rm -f "$W/lib/orgrbac_live.so"
+	edit "$conf" '/^\[pam\]/a source = snapshot'
+	orgrbac_expect 0 "^doctor: nothing found$" -- doctor --config "$conf"
+	reset
 	edit "$W/etc/pam.d/sudo" 's/^\(account .*pam_orgrbac.so.*\)$/\1 frobnicate/'
 	doctor_case "an unknown argument" "error pam: /etc/pam.d/sudo:$(line_of "$W/etc/pam.d/sudo" "frobnicate"): pam_orgrbac refuses its arguments \(unknown argument 'frobnicate'\)"
 	reset
