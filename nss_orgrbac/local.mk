@@ -2,7 +2,7 @@
 # nss_orgrbac/: the NSS module and its manual page.
 if ENABLE_NSS
 # Loaded into every process: only the snapshot reader and base/, no libldap,
-# no iniparser; compiled with the include paths of those two alone.
+# no configuration reader; compiled with the include paths of those two alone.
 nsslib_LTLIBRARIES = libnss_orgrbac.la
 libnss_orgrbac_la_SOURCES = nss_orgrbac/nss_orgrbac.c \
 	common/store/snapshot.c common/store/snapshot.h common/store/snapshot_format.h \

@@ -12,7 +12,7 @@ set -euo pipefail
 
 packages=(
 	build-essential autoconf autoconf-archive automake libtool pkg-config
-	libpam0g-dev libldap2-dev libiniparser-dev libcmocka-dev
+	libpam0g-dev libldap2-dev libcmocka-dev
 	slapd ldap-utils openssl python3 iproute2 util-linux
 	# pam_orgrbac end to end and in the demo: real sshd and sudo, TOTP, pamtester
 	openssh-server openssh-client sudo libpam-oath oathtool pamtester

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
- * The reader of /etc/orgrbac.conf: defaults, then the file, read once into
- * iniparser's dictionary with the line of every entry, every value checked.
+ * The reader of /etc/orgrbac.conf: defaults, then the file, read once into a
+ * table of its sections and settings with their lines, every value checked.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -13,12 +13,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#ifdef HAVE_INIPARSER_INIPARSER_H
-#include <iniparser/iniparser.h> /* where Debian keeps it (configure.ac) */
-#else
-#include <iniparser.h>
-#endif
-
 #include "config.h"
 #include "config_keys.h"
 #include "config_parse.h"
@@ -26,64 +20,115 @@
 #define SERVICES_MAX 256  /* [service NAME] sections */
 #define SECRET_MAX   1024 /* bytes of the bind password */
 
+/* A section, or a setting of a section, as the file has it. */
+struct entry {
+	char *sec;		/* the section: a header's name, the one a setting is in */
+	char *key;		/* NULL for a header */
+	char *value;		/* the last value set; NULL for a header */
+	unsigned first, second; /* the lines of the first two headers or settings, 0: none */
+};
+
 /*
- * The file as iniparser would hold it, and where each entry was met: `vals`
- * maps "section" to "" and "section:key" to the last value set, in the order
- * first met; `lines` maps the same names to "FIRST SECOND", the lines of the
- * first two headers or settings, 0 where there is none.
+ * The file's sections and settings, each once, in the order first met, at
+ * most ORGRBAC_CONF_ENTRIES_MAX of them: `overflow` is the line of the first
+ * one that found no room.
  */
 struct loader {
 	struct orgrbac_conf_ctx c;
-	dictionary *vals;
-	dictionary *lines;
+	struct entry *entries;
+	size_t n_entries, entries_cap;
+	unsigned overflow;
 	char sec[ORGRBAC_INI_LINE_MAX + 1]; /* the section being read */
 	size_t svc_cap;			    /* room in cfg->svc */
 };
 
-/* The line of the first header or setting of `name`; the second one's in *second. */
-static unsigned line_of(const struct loader *ld, const char *name, unsigned *second)
+/* The header of `sec` (key NULL) or the setting `key` of `sec`; NULL if the file has none. */
+static struct entry *find_entry(const struct loader *ld, const char *sec, const char *key)
 {
-	const char *seen = dictionary_get(ld->lines, name, NULL);
-	unsigned first = 0, again = 0;
+	for (size_t i = 0; i < ld->n_entries; i++) {
+		struct entry *e = &ld->entries[i];
 
-	if (seen == NULL || sscanf(seen, "%u %u", &first, &again) != 2)
-		first = again = 0;
-	if (second != NULL)
-		*second = again;
-	return first;
+		if (strcmp(e->sec, sec) == 0 &&
+		    (key == NULL ? e->key == NULL : e->key != NULL && strcmp(e->key, key) == 0))
+			return e;
+	}
+	return NULL;
+}
+
+/* The line of the first header or setting of `sec` (and `key`), 0 if none. */
+static unsigned line_of(const struct loader *ld, const char *sec, const char *key)
+{
+	const struct entry *e = find_entry(ld, sec, key);
+
+	return e != NULL ? e->first : 0;
+}
+
+/* A new entry for `key` (NULL: the header) of the section being read, met on `line`. */
+static struct entry *add_entry(struct loader *ld, const char *key, unsigned line)
+{
+	struct entry *grown, *e;
+
+	if (ld->n_entries >= ORGRBAC_CONF_ENTRIES_MAX) {
+		if (ld->overflow == 0)
+			ld->overflow = line;
+		return NULL;
+	}
+	grown = orgrbac_grow(ld->entries, &ld->entries_cap, ld->n_entries + 1, sizeof(*grown));
+	if (grown == NULL) {
+		orgrbac_conf_oom(&ld->c);
+		return NULL;
+	}
+	ld->entries = grown;
+	e = &grown[ld->n_entries++]; /* freed with the others, whole or not */
+	e->first = line;
+	e->sec = orgrbac_strdup(ld->sec);
+	if (key != NULL)
+		e->key = orgrbac_strdup(key);
+	if (e->sec == NULL || (key != NULL && e->key == NULL)) {
+		orgrbac_conf_oom(&ld->c);
+		return NULL;
+	}
+	return e;
 }
 
 /*
  * Keep a section or a setting, with its lines. A key set a second time is an
  * error whatever its value, so a third setting changes nothing; until then the
- * last value wins, as in iniparser.
+ * last value wins.
  */
 static int record(struct loader *ld, const struct orgrbac_ini_item *it)
 {
-	char name[2 * sizeof(ld->sec)], at[32];
-	unsigned first, second;
+	const char *key = it->section != NULL ? NULL : it->key;
+	struct entry *e;
+	char *value;
 
-	if (it->section != NULL) {
+	if (it->section != NULL)
 		snprintf(ld->sec, sizeof(ld->sec), "%s", it->section);
-		snprintf(name, sizeof(name), "%s", it->section);
-	} else {
-		snprintf(name, sizeof(name), "%s:%s", ld->sec, it->key);
-	}
-	first = line_of(ld, name, &second);
-	if (second != 0)
+	e = find_entry(ld, ld->sec, key);
+	if (e != NULL && e->second != 0)
 		return 0;
-	if (first == 0)
-		first = it->line;
-	else
-		second = it->line;
-	snprintf(at, sizeof(at), "%u %u", first, second);
-	/* iniparser does not say when it could not copy a key or a value */
-	if (dictionary_set(ld->vals, name, it->section != NULL ? "" : it->value) != 0 ||
-	    dictionary_set(ld->lines, name, at) != 0 ||
-	    dictionary_get(ld->vals, name, NULL) == NULL ||
-	    dictionary_get(ld->lines, name, NULL) == NULL)
+	if (e != NULL)
+		e->second = it->line;
+	else if ((e = add_entry(ld, key, it->line)) == NULL)
+		return ld->overflow != 0 ? 0 : -1; /* no room: reported after the scan */
+	if (key == NULL)
+		return 0;
+	value = orgrbac_strdup(it->value);
+	if (value == NULL)
 		return orgrbac_conf_oom(&ld->c);
+	free(e->value);
+	e->value = value;
 	return 0;
+}
+
+static void free_entries(struct loader *ld)
+{
+	for (size_t i = 0; i < ld->n_entries; i++) {
+		free(ld->entries[i].sec);
+		free(ld->entries[i].key);
+		free(ld->entries[i].value);
+	}
+	free(ld->entries);
 }
 
 /* The complaint for an error of the scanner. */
@@ -120,30 +165,23 @@ static void scan_error(struct loader *ld, enum orgrbac_ini_kind kind,
 }
 
 /*
- * Read the text, once: sections and settings into the dictionaries, in the
- * order met, with their lines. The error reported is the most serious one of
- * the file (orgrbac_ini_severity), so that a later stray byte is not hidden
- * by an earlier typo.
+ * Read the text, once: sections and settings into the table, in the order
+ * met, with their lines. The error reported is the most serious one of the
+ * file (orgrbac_ini_severity), so that a later stray byte is not hidden by an
+ * earlier typo; a table too small for the file comes after them.
  */
 static int scan(struct loader *ld, const char *text, size_t len)
 {
-	/* every section and key of a valid file, and one more */
-	const int most = 4 + (int)orgrbac_conf_n_keys() + 2 * SERVICES_MAX;
 	enum orgrbac_ini_kind kind, worst = ORGRBAC_INI_END;
 	struct orgrbac_ini_scan s;
 	struct orgrbac_ini_item it;
 
-	ld->vals = dictionary_new(0);
-	ld->lines = dictionary_new(0);
-	if (ld->vals == NULL || ld->lines == NULL)
-		return orgrbac_conf_oom(&ld->c);
 	orgrbac_ini_start(&s, text, len);
 	while ((kind = orgrbac_ini_next(&s, &it)) != ORGRBAC_INI_END) {
 		if (orgrbac_ini_severity(kind) > orgrbac_ini_severity(worst)) {
 			worst = kind;
 			scan_error(ld, kind, &it);
-		} else if (worst == ORGRBAC_INI_END && ld->vals->n <= most &&
-			   record(ld, &it) != 0) {
+		} else if (worst == ORGRBAC_INI_END && record(ld, &it) != 0) {
 			return -1;
 		}
 		if (kind == ORGRBAC_INI_NUL || kind == ORGRBAC_INI_LONG_LINE)
@@ -151,8 +189,12 @@ static int scan(struct loader *ld, const char *text, size_t len)
 	}
 	if (worst != ORGRBAC_INI_END)
 		return -1;
-	if (ld->vals->n > most)
-		return orgrbac_conf_bad(&ld->c, NULL, NULL, "more than %d sections and keys", most);
+	if (ld->overflow != 0) {
+		struct orgrbac_conf_where w = {.line = ld->overflow};
+
+		return orgrbac_conf_bad(&ld->c, &w, NULL, "more than %d sections and keys",
+					ORGRBAC_CONF_ENTRIES_MAX);
+	}
 	return 0;
 }
 
@@ -245,28 +287,18 @@ static int set_service_require(struct loader *ld, const struct orgrbac_conf_wher
 	return orgrbac_conf_store(&ld->c, &svc->require, value);
 }
 
-static int apply_key(struct loader *ld, const char *entry, const char *value)
+static int apply_key(struct loader *ld, const struct entry *e)
 {
-	const char *colon = strchr(entry, ':'), *name = NULL;
 	const struct orgrbac_conf_key *def = NULL;
-	char sec[ORGRBAC_INI_LINE_MAX + 1];
 	struct orgrbac_conf_where w = {0};
-	unsigned second;
-	size_t len;
-	enum orgrbac_conf_section kind;
+	const char *name = NULL;
+	enum orgrbac_conf_section kind = classify(e->sec, &name);
 
-	if (colon == NULL || (len = (size_t)(colon - entry)) >= sizeof(sec)) {
-		w.sec = entry;
-		return orgrbac_conf_bad(&ld->c, &w, NULL, "malformed entry");
-	}
-	memcpy(sec, entry, len);
-	sec[len] = '\0';
-	kind = classify(sec, &name);
 	if (kind == ORGRBAC_SEC_UNKNOWN || kind == ORGRBAC_SEC_BAD_SERVICE)
-		return apply_section(ld, sec);
-	w.sec = kind == ORGRBAC_SEC_NONE ? NULL : sec;
-	w.key = colon + 1;
-	w.line = line_of(ld, entry, &second);
+		return apply_section(ld, e->sec);
+	w.sec = kind == ORGRBAC_SEC_NONE ? NULL : e->sec;
+	w.key = e->key;
+	w.line = e->first;
 	if (kind == ORGRBAC_SEC_NONE)
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set outside any [section]");
 	def = orgrbac_conf_key_find(kind, w.key);
@@ -275,32 +307,23 @@ static int apply_key(struct loader *ld, const char *entry, const char *value)
 					"unknown key (a [service NAME] section has only require)");
 	if (kind != ORGRBAC_SEC_SERVICE && def == NULL)
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "unknown key");
-	/* iniparser keeps the last of two settings silently; an admin may not expect that */
-	if (second != 0) {
-		unsigned first = w.line;
-
-		w.line = second;
-		return orgrbac_conf_bad(&ld->c, &w, NULL, "set twice (first on line %u)", first);
+	/* the last of two settings winning silently is not what an admin may expect */
+	if (e->second != 0) {
+		w.line = e->second;
+		return orgrbac_conf_bad(&ld->c, &w, NULL, "set twice (first on line %u)", e->first);
 	}
 	if (kind == ORGRBAC_SEC_SERVICE)
-		return set_service_require(ld, &w, name, value);
-	return def->set(&ld->c, def, &w, value);
+		return set_service_require(ld, &w, name, e->value);
+	return def->set(&ld->c, def, &w, e->value);
 }
 
-/* The dictionary keeps the file's order, so the first error reported is the first met. */
+/* The table keeps the file's order, so the first error reported is the first met. */
 static int apply(struct loader *ld)
 {
-	const dictionary *d = ld->vals;
+	for (size_t i = 0; i < ld->n_entries; i++) {
+		const struct entry *e = &ld->entries[i];
+		int rc = e->key == NULL ? apply_section(ld, e->sec) : apply_key(ld, e);
 
-	for (ssize_t i = 0; i < d->size; i++) {
-		int rc;
-
-		if (d->key[i] == NULL)
-			continue;
-		if (strchr(d->key[i], ':') == NULL)
-			rc = apply_section(ld, d->key[i]);
-		else
-			rc = apply_key(ld, d->key[i], d->val[i]);
 		if (rc != 0)
 			return -1;
 	}
@@ -346,12 +369,12 @@ static int finish(struct loader *ld)
 	}
 	if (cfg->bind_dn != NULL && cfg->bind_password_file == NULL) {
 		w.key = "bind_dn";
-		w.line = line_of(ld, "ldap:bind_dn", NULL);
+		w.line = line_of(ld, "ldap", "bind_dn");
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set without bind_password_file");
 	}
 	if (cfg->bind_dn == NULL && cfg->bind_password_file != NULL) {
 		w.key = "bind_password_file";
-		w.line = line_of(ld, "ldap:bind_password_file", NULL);
+		w.line = line_of(ld, "ldap", "bind_password_file");
 		return orgrbac_conf_bad(&ld->c, &w, NULL, "set without bind_dn");
 	}
 	if (cfg->org == NULL) {
@@ -446,8 +469,7 @@ int orgrbac_config_load(const char *path, bool trust_any_owner, struct orgrbac_c
 	cfg = NULL;
 	rc = 0;
 out:
-	dictionary_del(ld.vals);
-	dictionary_del(ld.lines);
+	free_entries(&ld);
 	free(text);
 	orgrbac_config_free(cfg);
 	return rc;

@@ -15,6 +15,13 @@
 #define ORGRBAC_MAX_URIS    8
 #define ORGRBAC_TIMEOUT_MAX 60 /* seconds */
 
+/*
+ * The sections and settings a file may have, each counted once: more than a
+ * valid file can have (5 fixed sections, each of their keys, 256 [service
+ * NAME] sections with their require).
+ */
+#define ORGRBAC_CONF_ENTRIES_MAX 1024
+
 enum orgrbac_offline {
 	ORGRBAC_OFFLINE_DENY = 0,
 	ORGRBAC_OFFLINE_SNAPSHOT,

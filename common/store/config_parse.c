@@ -121,7 +121,7 @@ static enum orgrbac_ini_kind parse_line(struct orgrbac_ini_scan *s, struct orgrb
 		return section(l, it);
 	eq = strchr(l, '=');
 	if (eq == NULL || eq == l) {
-		/* iniparser names the last of joined lines, and so do we */
+		/* the last of joined lines is named, as iniparser 4.1 named it */
 		it->line = s->line;
 		it->text = s->last;
 		it->text_len = s->last_len;

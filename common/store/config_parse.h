@@ -1,12 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The lines of /etc/orgrbac.conf in iniparser 4.1's syntax, each with its number, in one pass. */
+/*
+ * The lines of /etc/orgrbac.conf in iniparser 4.1's syntax, each with its
+ * number, in one pass: a file that iniparser 4.1 read means the same here.
+ */
 #ifndef ORGRBAC_CONFIG_PARSE_H
 #define ORGRBAC_CONFIG_PARSE_H
 
 #include <stddef.h>
 
 /*
- * iniparser 4.1 reads a line into 1024 bytes with fgets(): at most 1022
+ * iniparser 4.1 read a line into 1024 bytes with fgets(): at most 1022
  * characters and the newline. Lines joined by a final '\' share that room.
  */
 #define ORGRBAC_INI_LINE_MAX 1022
@@ -51,7 +54,7 @@ void orgrbac_ini_start(struct orgrbac_ini_scan *s, const char *text, size_t len)
 
 /*
  * The next section, setting or error; blank lines and comments are skipped.
- * Lines are read as iniparser 4.1 reads them: white space (ASCII, whatever
+ * Lines are read as iniparser 4.1 read them: white space (ASCII, whatever
  * the locale) trimmed at both ends; ';' or '#' first is a comment; a line
  * ending in '\' is joined with the next one, even a comment, and the last
  * line of the text with nothing; section names and keys are lower-cased; a

@@ -342,7 +342,7 @@ static int fds_closed(void *arg)
 				"ice",
 				good) != PAM_USER_UNKNOWN)
 			return 45;
-		/* the error paths: a config iniparser refuses, an unknown argument */
+		/* the error paths: a config the reader refuses, an unknown argument */
 		if (through_pam("account", "alice", bad) != PAM_SERVICE_ERR)
 			return 46;
 		if (through_pam("account", "alice", "frobnicate") != PAM_SERVICE_ERR)

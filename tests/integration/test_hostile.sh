@@ -179,11 +179,12 @@ if command -v nm >/dev/null 2>&1 && [ -f "$module_so" ]; then
 else
 	orgrbac_ko "cannot list the imports of $module_so (nm missing?)"
 fi
-# --- what the module loads: no libldap, liblber nor GnuTLS (the live library's, opened for
-# source = live only), and the live library exports its one entry point
+# --- what the module loads at every pam_start: libpam and libc alone (and the sanitizers'
+# runtimes in their builds); libldap, liblber and GnuTLS are the live library's, opened for
+# source = live only, and the live library exports its one entry point
 if command -v readelf >/dev/null 2>&1 && [ -f "$module_so" ]; then
 	needed=$(readelf -d "$module_so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
-	bad=$(grep -E '^(libldap|liblber|libgnutls)' <<<"$needed" || true)
+	bad=$(grep -vE '^(libpam|libc|libasan|libubsan)\.so\.[0-9]+$' <<<"$needed" || true)
 	if [ -z "$needed" ]; then
 		orgrbac_ko "readelf lists no DT_NEEDED of $module_so"
 	elif [ -n "$bad" ]; then

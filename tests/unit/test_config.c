@@ -19,6 +19,7 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "config_parse.h"
 
 static char dir[] = "/tmp/orgrbac-config-XXXXXX";
@@ -67,11 +68,12 @@ static struct orgrbac_config *load_ok(const char *text)
 }
 
 /* The load fails, and the message starts "PATH:LINE: " (or "PATH: " for line 0). */
-static void check_error(const char *text, unsigned line, const char *where, const char *what)
+static void check_error_len(const char *text, size_t len, unsigned line, const char *where,
+			    const char *what)
 {
 	struct orgrbac_config *cfg = (struct orgrbac_config *)1;
 	orgrbac_error err;
-	char *path = write_conf(text);
+	char *path = write_file(text, len, 0644);
 	char prefix[256];
 
 	assert_int_equal(load(path, &cfg, &err), -1);
@@ -87,6 +89,11 @@ static void check_error(const char *text, unsigned line, const char *where, cons
 	if (what != NULL && strstr(err.msg, what) == NULL)
 		fail_msg("expected '%s' in '%s'", what, err.msg);
 	free(path);
+}
+
+static void check_error(const char *text, unsigned line, const char *where, const char *what)
+{
+	check_error_len(text, strlen(text), line, where, what);
 }
 
 #define LDAP_OK "[ldap]\nuri = ldap://127.0.0.1/\nbase = dc=example,dc=com\n" /* 3 lines */
@@ -356,7 +363,7 @@ static void values(void **state)
 	assert_int_equal(cfg->uid_min, 500);
 	orgrbac_config_free(cfg);
 
-	/* iniparser continues any line ending in '\\', a comment too: the next is not a key */
+	/* a line ending in '\\' goes on on the next, a comment too: the next is not a key */
 	cfg = load_ok(LDAP_OK HOST_OK "[pam]\n; was: \\\noffline = snapshot\noffline = deny\n"
 				      "mfa_exempt_role = two \\\n  words\n");
 	assert_int_equal(cfg->offline, ORGRBAC_OFFLINE_DENY);
@@ -502,7 +509,7 @@ static void bad_text(void **state)
 	size_t n;
 
 	(void)state;
-	/* a NUL byte would hide the rest of its line from iniparser */
+	/* a NUL byte would hide the rest of its line from any C string */
 	path = write_file(nul, sizeof(nul) - 1, 0644);
 	assert_int_equal(load(path, &cfg, &err), -1);
 	assert_null(cfg);
@@ -561,7 +568,7 @@ static void expect_scan(const char *text, const char *want)
 	free(got);
 }
 
-/* The line scanner alone: what iniparser 4.1 makes of each line, and its number. */
+/* The line scanner alone: each line in iniparser 4.1's syntax, and its number. */
 static void scanner(void **state)
 {
 	static const struct {
@@ -682,7 +689,7 @@ static void severity(void **state)
 }
 
 /*
- * Lines joined by '\' are one line, as iniparser reads them: a key or a
+ * Lines joined by '\' are one line, as in iniparser 4.1's syntax: a key or a
  * header split in two is found, on the line where it starts.
  */
 static void joined_lines(void **state)
@@ -755,9 +762,105 @@ static void limits(void **state)
 	check_error(text, 6 + 2 * 256 + 1, "[service s256]", "more than 256");
 	free(text);
 
+	/* sections without their require: still the 257th is refused first */
 	text = repeated("", 600);
-	check_error(text, 0, NULL, "sections and keys");
+	check_error(text, 6 + 256 + 1, "[service s256]", "more than 256");
 	free(text);
+}
+
+/* The text and its lines: LDAP_OK HOST_OK (6 entries), then `count` lines "[service sN]". */
+static char *entries(unsigned count, const char *tail)
+{
+	char *head = repeated("", count), *text;
+
+	assert_true(asprintf(&text, "%s%s", head, tail) > 0);
+	free(head);
+	return text;
+}
+
+/*
+ * The table of sections and settings: up to its bound, the file is judged
+ * as any other; one more, and the line of the first one without room is named,
+ * after the scanner's errors, before any value's.
+ */
+static void table_bound(void **state)
+{
+	const unsigned most = ORGRBAC_CONF_ENTRIES_MAX, last = 6 + (most - 6) + 1;
+	char *text;
+
+	(void)state;
+	/* a valid file always fits */
+	assert_true(5 + orgrbac_conf_n_keys() + 2 * 256 <= most);
+	/* exactly the bound: the error is the 257th service's */
+	text = entries(most - 6, "");
+	check_error(text, 6 + 256 + 1, "[service s256]", "more than 256");
+	free(text);
+	/* one more: named by its line, before the services are counted */
+	text = entries(most - 6 + 1, "");
+	check_error(text, last, NULL, "more than 1024 sections and keys");
+	free(text);
+	/* a section or a key met again takes no room */
+	text = entries(most - 6, "[service s0]\n[ldap]\n[service s1]\n");
+	check_error(text, 6 + 256 + 1, "[service s256]", "more than 256");
+	free(text);
+	text = entries(most - 6, "[ldap]\nuri = ldap://127.0.0.2/\n");
+	check_error(text, last + 1, "[ldap] uri", "set twice (first on line 2)");
+	free(text);
+	/* a key is one more entry: the first one that does not fit is named */
+	text = entries(most - 6, "[ldap]\ntimeout = 3\nstarttls = yes\n");
+	check_error(text, last + 1, NULL, "more than 1024 sections and keys");
+	free(text);
+	/* a later syntax error, or a NUL byte, is reported before the table's */
+	text = entries(most - 6 + 3, "this is no setting\n");
+	check_error(text, last + 3, NULL, "syntax error");
+	free(text);
+	text = entries(most - 6 + 3, "a = b\n");
+	text[strlen(text) - 3] = '\0';
+	check_error_len(text, strlen(text) + 3, last + 3, NULL, "contains a NUL byte");
+	free(text);
+}
+
+/* A key set twice, then again: the second setting is named, whatever the values. */
+static void set_twice(void **state)
+{
+	struct orgrbac_config *cfg;
+
+	(void)state;
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = deny\noffline = deny\n", 9, "[pam] offline",
+		    "set twice (first on line 8)");
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = deny\noffline = x\noffline = y\n", 9,
+		    "[pam] offline", "set twice (first on line 8)");
+	/* in a section met again, and with a bad first value: set twice comes first */
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = maybe\n[nss]\n[pam]\noffline = deny\n", 11,
+		    "[pam] offline", "set twice (first on line 8)");
+	/* a section met again is no error: its keys are merged */
+	cfg = load_ok("[ldap]\nuri = ldap://127.0.0.1/\n" HOST_OK "[ldap]\nbase = dc=x\n[ldap]\n");
+	assert_string_equal(cfg->base, "dc=x");
+	assert_string_equal(cfg->org, "acme");
+	orgrbac_config_free(cfg);
+	/* a key and a section of the same name are two entries */
+	check_error(LDAP_OK HOST_OK "[pam]\npam = 1\n", 8, "[pam] pam", "unknown key");
+}
+
+/*
+ * Errors are judged in the order sections and settings are first met: a key
+ * set on line 8 then again is reported before an unknown key of line 9.
+ */
+static void order_of_errors(void **state)
+{
+	(void)state;
+	check_error(LDAP_OK HOST_OK "[pam]\nfoo = 1\noffline = maybe\n", 8, "[pam] foo",
+		    "unknown key");
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = maybe\nfoo = 1\n", 8, "[pam] offline", NULL);
+	check_error(LDAP_OK HOST_OK "[pam]\noffline = deny\nfoo = 1\n[pam]\noffline = x\n", 11,
+		    "[pam] offline", "set twice (first on line 8)");
+	/* an unknown section is met at its header, before the keys that follow it */
+	check_error(LDAP_OK HOST_OK "[nope]\nx = 1\n[pam]\nfoo = 1\n", 7, "[nope]",
+		    "unknown section");
+	check_error(LDAP_OK HOST_OK "[pam]\nfoo = 1\n[nope]\nx = 1\n", 8, "[pam] foo",
+		    "unknown key");
+	/* a section's header met late still places its keys where they are first met */
+	check_error("[pam]\nfoo = 1\n" LDAP_OK HOST_OK, 2, "[pam] foo", "unknown key");
 }
 
 static void bad_files(void **state)
@@ -1136,6 +1239,9 @@ int main(void)
 	    cmocka_unit_test(joined_lines),
 	    cmocka_unit_test(last_line),
 	    cmocka_unit_test(limits),
+	    cmocka_unit_test(table_bound),
+	    cmocka_unit_test(set_twice),
+	    cmocka_unit_test(order_of_errors),
 	    cmocka_unit_test(bad_files),
 	    cmocka_unit_test(unreadable_file),
 	    cmocka_unit_test(ownership),
