@@ -14,15 +14,22 @@
 #include "snapshot_write.h"
 #include "snapshot_write_int.h"
 
-/* How far a mapped file grows at a time; what lies behind the writer leaves its memory then. */
-#define OUT_STEP (16UL * 1024 * 1024)
+/*
+ * A mapped file grows by doubling from 64 kB, at most 16 MB at a time, so
+ * that a small snapshot asks the file system for little room more than its
+ * size; the pages behind the writer leave its memory at each 16 MB.
+ */
+#define OUT_FIRST (64UL * 1024)
+#define OUT_STEP  (16UL * 1024 * 1024)
 
 /* The mapped file grown to hold `end` bytes, its blocks allocated (no SIGBUS on a full disk). */
 static bool map_grow(struct out *o, size_t end)
 {
-	size_t ncap = (end + OUT_STEP - 1) / OUT_STEP * OUT_STEP, behind;
+	size_t ncap = o->cap != 0 ? o->cap : OUT_FIRST, behind;
 	int e;
 
+	while (ncap < end && ncap < SNAP_FILE_MAX)
+		ncap += ncap < OUT_STEP ? ncap : OUT_STEP;
 	if (ncap > SNAP_FILE_MAX)
 		ncap = SNAP_FILE_MAX;
 	e = posix_fallocate(o->fd, (off_t)o->cap, (off_t)(ncap - o->cap));
