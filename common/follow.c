@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* orgrbac follow: connect, refresh in full, follow the changes, publish, reconnect. */
 #include <errno.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -106,6 +107,8 @@ bool publish(struct follower *f)
 	}
 	orgrbac_publish(f->cfg, &sp, &img, &r);
 	orgrbac_image_release(&img);
+	/* The view and its facts are gone: their pages back to the system until the next one. */
+	malloc_trim(0);
 	f->published_ms = now_ms();
 	f->dirty = false;
 	if (r.status != ORGRBAC_SYNC_WRITTEN) {

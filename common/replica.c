@@ -71,7 +71,8 @@ static void keep_grants(struct orgrbac_facts *f, const struct orgrbac_host *host
 			    (orgrbac_grant_void_reason(g) != NULL || orgrbac_grant_covers(g, host));
 
 		if (!keep) {
-			grant_clear(g);
+			if (f->arena == NULL) /* else the arena holds its strings till the end */
+				grant_clear(g);
 			continue;
 		}
 		if (k != i)
@@ -133,13 +134,13 @@ static int copy_posix(const struct orgrbac_image *img, const struct orgrbac_img_
 
 /* One login name of the image into v; 0, or -1 with err. */
 static int one(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
-	       const struct orgrbac_host *host, const char *uid, struct orgrbac_view *v,
-	       orgrbac_error *err)
+	       struct orgrbac_arena *arena, const struct orgrbac_host *host, const char *uid,
+	       struct orgrbac_view *v, orgrbac_error *err)
 {
 	struct orgrbac_facts *f = NULL;
 	struct orgrbac_view_principal *p;
 	orgrbac_error ferr;
-	int rc = orgrbac_image_facts_ix(img, x, host->org, uid, &f, &ferr);
+	int rc = orgrbac_image_facts_in(img, x, arena, host->org, uid, &f, &ferr);
 
 	if (rc < 0) {
 		*err = ferr;
@@ -168,14 +169,19 @@ static int one(const struct orgrbac_image *img, const struct orgrbac_img_index *
 	return 0;
 }
 
+/* The blocks of the view's arena. */
+#define VIEW_BLOCK (256 * 1024)
+
 int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_host *host,
 			 struct orgrbac_view *v, orgrbac_error *err)
 {
 	size_t *order = calloc(img->n_users + 1, sizeof(*order));
 	struct orgrbac_img_index *x = orgrbac_img_index_new(img);
+	/* every principal's facts in one arena, which goes with the last of them */
+	struct orgrbac_arena *arena = orgrbac_arena_new(VIEW_BLOCK);
 	int rc = -1;
 
-	if (order == NULL || x == NULL || identity(host, &v->identity) != 0) {
+	if (order == NULL || x == NULL || arena == NULL || identity(host, &v->identity) != 0) {
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
@@ -190,11 +196,12 @@ int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_h
 		/* a name no login can carry is nobody's: the live decision refuses it first */
 		if (!orgrbac_username_valid(uid, &why))
 			continue;
-		if (one(img, x, host, uid, v, err) != 0)
+		if (one(img, x, arena, host, uid, v, err) != 0)
 			goto out;
 	}
 	rc = 0;
 out:
+	orgrbac_arena_free(arena);
 	orgrbac_img_index_free(x);
 	free(order);
 	return rc;

@@ -49,18 +49,29 @@ const char *orgrbac_img_org_dn(const char *dn, const char *base)
 	return NULL;
 }
 
-static char **strv_dup(char *const *v, size_t n)
+/* A NULL-terminated copy of v in the arena; NULL out of memory. */
+static char **strv_dup(struct orgrbac_arena *a, char *const *v, size_t n)
 {
-	char **out = calloc(n + 1, sizeof(*out));
+	char **out =
+	    n < SIZE_MAX / sizeof(*out) ? orgrbac_arena_alloc(a, (n + 1) * sizeof(*out)) : NULL;
 
-	for (size_t i = 0; out != NULL && i < n; i++) {
-		out[i] = strdup(v[i]);
-		if (out[i] == NULL) {
-			orgrbac_strv_free(out);
+	for (size_t i = 0; out != NULL && i < n; i++)
+		if ((out[i] = orgrbac_arena_strdup(a, v[i])) == NULL)
 			return NULL;
-		}
-	}
 	return out;
+}
+
+/* The value of the DN's first RDN, in the arena; NULL out of memory. */
+static char *rdn_value(struct orgrbac_arena *a, const char *dn)
+{
+	const char *eq = strchr(dn, '='), *end;
+
+	if (eq == NULL)
+		return orgrbac_arena_strdup(a, dn);
+	for (end = eq + 1; *end != '\0' && *end != ','; end++)
+		if (*end == '\\' && end[1] != '\0')
+			end++;
+	return orgrbac_arena_strndup(a, eq + 1, (size_t)(end - eq - 1));
 }
 
 static bool has_member(const struct orgrbac_img_group *g, const char *dn)
@@ -351,23 +362,18 @@ static int login_entry(const struct orgrbac_image *img, const struct orgrbac_img
 	return 0;
 }
 
-/* Index in f->roles of the role `r`, added when new; -1 out of memory. */
-static long add_role(struct orgrbac_facts *f, size_t *cap, const struct orgrbac_img_role *r)
+/* Index in f->roles (room for one more) of the role `r`, added when new; -1 out of memory. */
+static long add_role(struct orgrbac_facts *f, const struct orgrbac_img_role *r)
 {
 	struct orgrbac_role *v;
 
 	for (size_t i = 0; i < f->n_roles; i++)
 		if (strcmp(f->roles[i].dn, r->dn) == 0)
 			return (long)i;
-	v = orgrbac_grow(f->roles, cap, f->n_roles + 1, sizeof(*v));
-	if (v == NULL)
-		return -1;
-	f->roles = v;
 	v = &f->roles[f->n_roles];
-	memset(v, 0, sizeof(*v));
-	v->dn = strdup(r->dn);
-	v->name = strdup(r->cn != NULL ? r->cn : r->dn);
-	v->privileges = strv_dup(r->privileges, r->n_privileges);
+	v->dn = orgrbac_arena_strdup(f->arena, r->dn);
+	v->name = orgrbac_arena_strdup(f->arena, r->cn != NULL ? r->cn : r->dn);
+	v->privileges = strv_dup(f->arena, r->privileges, r->n_privileges);
 	v->n_privileges = r->n_privileges;
 	f->n_roles++;
 	if (v->dn == NULL || v->name == NULL || v->privileges == NULL)
@@ -477,11 +483,17 @@ static int add_grants(const struct orgrbac_image *img, const struct orgrbac_img_
 {
 	char *global_roles = NULL, *platform_dn = NULL;
 	long *role_of = NULL;
-	size_t cap = 0, cap_roles = 0, n_cand = 0;
+	size_t n_cand = 0, room;
 	size_t *cand = grant_candidates(img, x, f->dn, q, n_groups, &n_cand);
 	int rc = -1;
 
 	if (cand == NULL)
+		goto out;
+	/* each candidate brings at most a grant and a role: the arrays are sized once */
+	room = n_cand < ORGRBAC_MAX_GRANTS ? n_cand : ORGRBAC_MAX_GRANTS;
+	f->grants = orgrbac_arena_alloc(f->arena, (room + 1) * sizeof(*f->grants));
+	f->roles = orgrbac_arena_alloc(f->arena, (room + 1) * sizeof(*f->roles));
+	if (f->grants == NULL || f->roles == NULL)
 		goto out;
 
 	if (asprintf(&global_roles, "ou=roles,%s", img->base) < 0) {
@@ -507,33 +519,33 @@ static int add_grants(const struct orgrbac_image *img, const struct orgrbac_img_
 		via = grant_via(img, ig, f->dn, q, n_groups);
 		if (via == NULL)
 			continue;
-		if (f->n_grants >= ORGRBAC_MAX_GRANTS)
+		if (f->n_grants >= room)
 			break;
-		g = orgrbac_grow(f->grants, &cap, f->n_grants + 1, sizeof(*g));
-		if (g == NULL)
-			goto out;
-		f->grants = g;
 		g = &f->grants[f->n_grants];
-		memset(g, 0, sizeof(*g));
 		role_of[f->n_grants++] = -1;
-		g->dn = strdup(ig->dn);
-		g->name = orgrbac_img_rdn_value(ig->dn);
+		g->dn = orgrbac_arena_strdup(f->arena, ig->dn);
+		g->name = rdn_value(f->arena, ig->dn);
 		g->platform = platform;
-		g->org = platform ? NULL : strdup(f->org);
+		g->org = platform ? NULL : orgrbac_arena_strdup(f->arena, f->org);
 		memcpy(g->unreadable, ig->unreadable, sizeof(g->unreadable));
-		g->role_dn = ig->role_dn != NULL ? strdup(ig->role_dn) : NULL;
-		g->scopes = strv_dup(ig->scopes, ig->n_scopes);
+		g->role_dn =
+		    ig->role_dn != NULL ? orgrbac_arena_strdup(f->arena, ig->role_dn) : NULL;
+		g->scopes = strv_dup(f->arena, ig->scopes, ig->n_scopes);
 		g->n_scopes = ig->n_scopes;
 		g->window = ig->window;
-		g->via = strdup(via);
+		g->via = orgrbac_arena_strdup(f->arena, via);
 		if (g->dn == NULL || g->name == NULL || (!platform && g->org == NULL) ||
 		    (ig->role_dn != NULL && g->role_dn == NULL) || g->scopes == NULL ||
 		    g->via == NULL)
 			goto out;
 		r = reach_role(img, x, ig, platform, org_dn, global_roles);
-		if (r != NULL && (role_of[f->n_grants - 1] = add_role(f, &cap_roles, r)) < 0)
+		if (r != NULL && (role_of[f->n_grants - 1] = add_role(f, r)) < 0)
 			goto out;
 	}
+	if (f->n_grants == 0)
+		f->grants = NULL;
+	if (f->n_roles == 0)
+		f->roles = NULL;
 	/* the roles array is complete: point each grant at its role */
 	for (size_t i = 0; i < f->n_grants; i++)
 		f->grants[i].role = role_of[i] >= 0 ? &f->roles[role_of[i]] : NULL;
@@ -554,18 +566,14 @@ static int cmp_ext_depth(const void *a, const void *b)
 	return x > y ? -1 : x < y ? 1 : 0;
 }
 
-/* One external-access entry above the user, appended; -1 out of memory. */
+/* One external-access entry above the user, appended (f->external has room); -1 out of memory. */
 static int add_one_external(const struct orgrbac_img_external *ix, struct orgrbac_facts *f)
 {
-	struct orgrbac_external *x = reallocarray(f->external, f->n_external + 1, sizeof(*x));
+	struct orgrbac_external *x = &f->external[f->n_external++];
 
-	if (x == NULL)
-		return -1;
-	f->external = x;
-	x = &f->external[f->n_external++];
 	*x = ix->access;
-	x->dn = strdup(ix->dn);
-	x->name = orgrbac_img_rdn_value(ix->dn);
+	x->dn = orgrbac_arena_strdup(f->arena, ix->dn);
+	x->name = rdn_value(f->arena, ix->dn);
 	return x->dn == NULL || x->name == NULL ? -1 : 0;
 }
 
@@ -602,25 +610,39 @@ static size_t *externals_above(const struct orgrbac_img_index *x, const char *dn
 	return v;
 }
 
+/* The external-access entries above the user's DN, in the image's order; NULL out of memory. */
+static size_t *externals_of(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			    const char *dn, size_t *n)
+{
+	size_t k = 0, *v = x != NULL ? externals_above(x, dn, n)
+				     : calloc(img->n_externals + 1, sizeof(*v));
+
+	if (v == NULL || x != NULL)
+		return v;
+	for (size_t i = 0; i < img->n_externals; i++)
+		v[k++] = i;
+	*n = k;
+	return v;
+}
+
 static int add_external(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
 			struct orgrbac_facts *f)
 {
-	if (x != NULL) {
-		size_t n = 0, *v = externals_above(x, f->dn, &n);
-		int rc = v == NULL ? -1 : 0;
+	size_t n = 0, k = 0, *v = externals_of(img, x, f->dn, &n);
+	int rc = v == NULL ? -1 : 0;
 
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			if (orgrbac_img_below(f->dn, img->externals[v[i]].dn))
-				rc = add_one_external(&img->externals[v[i]], f);
-		free(v);
-		if (rc != 0)
-			return -1;
-	} else {
-		for (size_t i = 0; i < img->n_externals; i++)
-			if (orgrbac_img_below(f->dn, img->externals[i].dn) &&
-			    add_one_external(&img->externals[i], f) != 0)
-				return -1;
-	}
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		if (orgrbac_img_below(f->dn, img->externals[v[i]].dn))
+			v[k++] = v[i];
+	/* none: NULL, an internal principal */
+	if (rc == 0 && k > 0 &&
+	    (f->external = orgrbac_arena_alloc(f->arena, k * sizeof(*f->external))) == NULL)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < k; i++)
+		rc = add_one_external(&img->externals[v[i]], f);
+	free(v);
+	if (rc != 0)
+		return -1;
 	if (f->n_external > 1)
 		qsort(f->external, f->n_external, sizeof(*f->external), cmp_ext_depth);
 	return 0;
@@ -635,6 +657,16 @@ int orgrbac_image_facts(const struct orgrbac_image *img, const char *host_org, c
 int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
 			   const char *host_org, const char *uid, struct orgrbac_facts **out,
 			   orgrbac_error *err)
+{
+	return orgrbac_image_facts_in(img, x, NULL, host_org, uid, out, err);
+}
+
+/* The arena of one principal's facts: a few kB. */
+#define FACTS_BLOCK 4096
+
+int orgrbac_image_facts_in(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			   struct orgrbac_arena *arena, const char *host_org, const char *uid,
+			   struct orgrbac_facts **out, orgrbac_error *err)
 {
 	const struct orgrbac_img_user *u = NULL;
 	const char *org_dn = NULL;
@@ -652,11 +684,15 @@ int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac
 	f = calloc(1, sizeof(*f));
 	seen = calloc(img->n_groups + 1, 1);
 	q = calloc(ORGRBAC_MAX_GROUPS + 1, sizeof(*q));
-	if (f == NULL || seen == NULL || q == NULL)
+	/* one arena holds the facts' strings and arrays: a few blocks, not a malloc each */
+	if (f == NULL || seen == NULL || q == NULL ||
+	    (f->arena =
+		 arena != NULL ? orgrbac_arena_ref(arena) : orgrbac_arena_new(FACTS_BLOCK)) == NULL)
 		goto out;
-	f->user = strdup(uid);
-	f->dn = strdup(u->dn);
-	f->org = strndup(org_dn + 2, strlen(org_dn) - strlen(img->base) - 3);
+	f->user = orgrbac_arena_strdup(f->arena, uid);
+	f->dn = orgrbac_arena_strdup(f->arena, u->dn);
+	f->org =
+	    orgrbac_arena_strndup(f->arena, org_dn + 2, strlen(org_dn) - strlen(img->base) - 3);
 	if (f->user == NULL || f->dn == NULL || f->org == NULL)
 		goto out;
 	n_groups = user_groups(img, x, u->dn, org_dn, seen, q);
@@ -666,11 +702,11 @@ int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac
 		rc = 1;
 		goto out;
 	}
-	f->groups = calloc((size_t)n_groups + 1, sizeof(*f->groups));
+	f->groups = orgrbac_arena_alloc(f->arena, ((size_t)n_groups + 1) * sizeof(*f->groups));
 	if (f->groups == NULL)
 		goto out;
 	for (long i = 0; i < n_groups; i++) {
-		f->groups[i] = strdup(img->groups[q[i]].dn);
+		f->groups[i] = orgrbac_arena_strdup(f->arena, img->groups[q[i]].dn);
 		if (f->groups[i] == NULL)
 			goto out;
 		f->n_groups++;

@@ -46,6 +46,15 @@ int orgrbac_image_facts_ix(const struct orgrbac_image *img, const struct orgrbac
 			   const char *host_org, const char *uid, struct orgrbac_facts **out,
 			   orgrbac_error *err);
 
+/*
+ * orgrbac_image_facts_ix with the facts' strings and arrays in `arena`
+ * (they take a reference to it), shared by many principals' facts that go
+ * together: no block of its own for each. NULL: one of their own.
+ */
+int orgrbac_image_facts_in(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
+			   struct orgrbac_arena *arena, const char *host_org, const char *uid,
+			   struct orgrbac_facts **out, orgrbac_error *err);
+
 /* The first user entry of `img` with this DN and uid and posixAccount attributes, or -1. */
 long orgrbac_img_index_posix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
 			     const char *dn, const char *uid);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,6 +185,112 @@ void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size)
 	memset((char *)g + *cap * size, 0, (ncap - *cap) * size);
 	*cap = ncap;
 	return g;
+}
+
+/* One block: the bytes handed out follow the header. */
+struct arena_block {
+	struct arena_block *next;
+	size_t used, size;
+	max_align_t data[];
+};
+
+struct orgrbac_arena {
+	struct arena_block *full; /* blocks filled, and blocks of one request */
+	struct arena_block *open; /* the block being filled, or NULL */
+	size_t block;		  /* the bytes of a block */
+	size_t refs;
+};
+
+struct orgrbac_arena *orgrbac_arena_new(size_t block)
+{
+	struct orgrbac_arena *a = calloc(1, sizeof(*a));
+
+	if (a != NULL) {
+		a->block = block > sizeof(struct arena_block) + 64
+			       ? block - sizeof(struct arena_block) - 16
+			       : 64;
+		a->refs = 1;
+	}
+	return a;
+}
+
+struct orgrbac_arena *orgrbac_arena_ref(struct orgrbac_arena *a)
+{
+	a->refs++;
+	return a;
+}
+
+static struct arena_block *arena_block(size_t size)
+{
+	struct arena_block *b;
+
+	if (size > SIZE_MAX - sizeof(*b))
+		return NULL;
+	b = malloc(sizeof(*b) + size);
+	if (b != NULL)
+		*b = (struct arena_block){NULL, 0, size};
+	return b;
+}
+
+/* `n` zeroed bytes at a multiple of `align` (a power of two); NULL out of memory. */
+static void *arena_take(struct orgrbac_arena *a, size_t n, size_t align)
+{
+	struct arena_block *b;
+	size_t at;
+
+	if (n > a->block / 4) {
+		if ((b = arena_block(n)) == NULL)
+			return NULL;
+		b->next = a->full;
+		a->full = b;
+		return memset(b->data, 0, n);
+	}
+	at = a->open != NULL ? (a->open->used + align - 1) & ~(align - 1) : 0;
+	if (a->open == NULL || at > a->open->size || a->open->size - at < n) {
+		if ((b = arena_block(a->block)) == NULL)
+			return NULL;
+		if (a->open != NULL) {
+			a->open->next = a->full;
+			a->full = a->open;
+		}
+		a->open = b;
+		at = 0;
+	}
+	a->open->used = at + n;
+	return memset((unsigned char *)a->open->data + at, 0, n);
+}
+
+void *orgrbac_arena_alloc(struct orgrbac_arena *a, size_t n)
+{
+	return arena_take(a, n, sizeof(max_align_t));
+}
+
+char *orgrbac_arena_strndup(struct orgrbac_arena *a, const char *s, size_t n)
+{
+	char *c;
+
+	n = strnlen(s, n);
+	if (n == SIZE_MAX || (c = arena_take(a, n + 1, 1)) == NULL)
+		return NULL;
+	memcpy(c, s, n);
+	return c;
+}
+
+char *orgrbac_arena_strdup(struct orgrbac_arena *a, const char *s)
+{
+	return orgrbac_arena_strndup(a, s, SIZE_MAX);
+}
+
+void orgrbac_arena_free(struct orgrbac_arena *a)
+{
+	if (a == NULL || --a->refs > 0)
+		return;
+	free(a->open);
+	for (struct arena_block *b = a->full, *next; b != NULL; b = next) {
+		next = b->next;
+		free(b);
+	}
+	free(a);
 }
 
 size_t orgrbac_utf8_len(const unsigned char *s)

@@ -114,6 +114,22 @@ static inline int64_t orgrbac_age(int64_t now, int64_t then)
  */
 void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size);
 
+/*
+ * Many small allocations freed at once: blocks of `block` bytes filled in
+ * turn, a request of more than a quarter of one in a block of its own.
+ * Counted references: the last orgrbac_arena_free frees it all.
+ */
+struct orgrbac_arena;
+struct orgrbac_arena *orgrbac_arena_new(size_t block);
+struct orgrbac_arena *orgrbac_arena_ref(struct orgrbac_arena *a);
+/* `n` zeroed bytes aligned for any type; NULL out of memory. */
+void *orgrbac_arena_alloc(struct orgrbac_arena *a, size_t n);
+/* A copy of `s` (at most `n` bytes of it for strndup); NULL out of memory. */
+char *orgrbac_arena_strdup(struct orgrbac_arena *a, const char *s);
+char *orgrbac_arena_strndup(struct orgrbac_arena *a, const char *s, size_t n);
+/* One reference to `a` dropped; with the last, every allocation and `a`. NULL is none. */
+void orgrbac_arena_free(struct orgrbac_arena *a);
+
 /* Split `s` on commas and/or white space into a NULL-terminated array. */
 char **orgrbac_split_list(const char *s, size_t *n);
 void orgrbac_strv_free(char **v);

@@ -511,6 +511,11 @@ void orgrbac_facts_free(struct orgrbac_facts *f)
 {
 	if (f == NULL)
 		return;
+	if (f->arena != NULL) {
+		orgrbac_arena_free(f->arena);
+		free(f);
+		return;
+	}
 	free(f->user);
 	free(f->dn);
 	free(f->org);

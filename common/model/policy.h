@@ -79,6 +79,8 @@ struct orgrbac_facts {
 	/* Every external-access entry above the principal, nearest first; NULL: internal. */
 	struct orgrbac_external *external;
 	size_t n_external;
+	/* Non-NULL: every string and array above lives in it, and goes with it. */
+	struct orgrbac_arena *arena;
 };
 
 struct orgrbac_host {

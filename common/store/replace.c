@@ -42,40 +42,71 @@ static char *dir_of(const char *path)
 	return dir;
 }
 
-int orgrbac_replace_file(const char *path, const void *p, size_t len, mode_t mode,
-			 orgrbac_error *err)
+void orgrbac_replace_abort(struct orgrbac_replace *r)
 {
-	char *tmp = NULL, *dir = NULL;
-	int fd = -1, dfd = -1, rc = -1;
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->tmp != NULL)
+		unlink(r->tmp);
+	free(r->tmp);
+	free(r->path);
+	r->tmp = r->path = NULL;
+	r->fd = -1;
+}
 
-	if (asprintf(&tmp, "%s.XXXXXX", path) < 0 || (dir = dir_of(path)) == NULL) {
-		tmp = NULL;
+int orgrbac_replace_begin(struct orgrbac_replace *r, const char *path, mode_t mode,
+			  orgrbac_error *err)
+{
+	r->fd = -1;
+	r->tmp = NULL;
+	r->path = strdup(path);
+	if (r->path == NULL || asprintf(&r->tmp, "%s.XXXXXX", path) < 0) {
+		r->tmp = NULL;
+		orgrbac_seterr(err, "out of memory");
+		orgrbac_replace_abort(r);
+		return -1;
+	}
+	r->fd = mkostemp(r->tmp, O_CLOEXEC);
+	if (r->fd < 0) {
+		orgrbac_seterr(err, "%s: cannot create: %s", r->tmp, strerror(errno));
+		free(r->tmp);
+		r->tmp = NULL;
+		orgrbac_replace_abort(r);
+		return -1;
+	}
+	if (fchmod(r->fd, mode) != 0) {
+		orgrbac_seterr(err, "%s: cannot write: %s", r->tmp, strerror(errno));
+		orgrbac_replace_abort(r);
+		return -1;
+	}
+	return 0;
+}
+
+int orgrbac_replace_commit(struct orgrbac_replace *r, orgrbac_error *err)
+{
+	char *dir = dir_of(r->path);
+	int dfd = -1, rc = -1;
+
+	if (dir == NULL) {
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0) {
-		orgrbac_seterr(err, "%s: cannot create: %s", tmp, strerror(errno));
-		free(tmp);
-		tmp = NULL;
+	if (fsync(r->fd) != 0) {
+		orgrbac_seterr(err, "%s: cannot write: %s", r->tmp, strerror(errno));
 		goto out;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, p, len) != 0 || fsync(fd) != 0) {
-		orgrbac_seterr(err, "%s: cannot write: %s", tmp, strerror(errno));
+	if (close(r->fd) != 0) {
+		r->fd = -1;
+		orgrbac_seterr(err, "%s: cannot write: %s", r->tmp, strerror(errno));
 		goto out;
 	}
-	if (close(fd) != 0) {
-		fd = -1;
-		orgrbac_seterr(err, "%s: cannot write: %s", tmp, strerror(errno));
+	r->fd = -1;
+	if (rename(r->tmp, r->path) != 0) {
+		orgrbac_seterr(err, "%s: cannot replace: %s", r->path, strerror(errno));
 		goto out;
 	}
-	fd = -1;
-	if (rename(tmp, path) != 0) {
-		orgrbac_seterr(err, "%s: cannot replace: %s", path, strerror(errno));
-		goto out;
-	}
-	free(tmp);
-	tmp = NULL;
+	free(r->tmp);
+	r->tmp = NULL;
 	/* The rename itself must survive a crash, or a reboot could bring back the old file. */
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd) != 0) {
@@ -84,14 +115,24 @@ int orgrbac_replace_file(const char *path, const void *p, size_t len, mode_t mod
 	}
 	rc = 0;
 out:
-	if (fd >= 0)
-		close(fd);
 	if (dfd >= 0)
 		close(dfd);
-	if (tmp != NULL) {
-		unlink(tmp);
-		free(tmp);
-	}
 	free(dir);
+	orgrbac_replace_abort(r);
 	return rc;
+}
+
+int orgrbac_replace_file(const char *path, const void *p, size_t len, mode_t mode,
+			 orgrbac_error *err)
+{
+	struct orgrbac_replace r;
+
+	if (orgrbac_replace_begin(&r, path, mode, err) != 0)
+		return -1;
+	if (write_all(r.fd, p, len) != 0) {
+		orgrbac_seterr(err, "%s: cannot write: %s", r.tmp, strerror(errno));
+		orgrbac_replace_abort(&r);
+		return -1;
+	}
+	return orgrbac_replace_commit(&r, err);
 }

@@ -19,4 +19,25 @@
 int orgrbac_replace_file(const char *path, const void *p, size_t len, mode_t mode,
 			 orgrbac_error *err);
 
+/* The same in steps, for a writer that fills the temporary file itself. */
+struct orgrbac_replace {
+	char *path, *tmp; /* the file to replace; the temporary beside it */
+	int fd;		  /* the temporary, open read-write; -1 once closed */
+};
+
+/* Create the temporary beside `path` with `mode`; 0, or -1 with err (nothing left behind). */
+int orgrbac_replace_begin(struct orgrbac_replace *r, const char *path, mode_t mode,
+			  orgrbac_error *err);
+
+/*
+ * The temporary, as written through r->fd, fsync'd, closed and renamed over
+ * the path, then the directory fsync'd. r is released either way: on
+ * failure the temporary is removed and the old file left as it was. 0, or
+ * -1 with err.
+ */
+int orgrbac_replace_commit(struct orgrbac_replace *r, orgrbac_error *err);
+
+/* Give up: the temporary closed and removed, r released. */
+void orgrbac_replace_abort(struct orgrbac_replace *r);
+
 #endif

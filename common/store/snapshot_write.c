@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -13,22 +14,68 @@
 #include "snapshot_write.h"
 #include "snapshot_write_int.h"
 
-bool orgrbac_out_room(struct out *o, size_t end)
+/*
+ * A mapped file grows by doubling from 64 kB, at most 16 MB at a time, so
+ * that a small snapshot asks the file system for little room more than its
+ * size; the pages behind the writer leave its memory at each 16 MB.
+ */
+#define OUT_FIRST (64UL * 1024)
+#define OUT_STEP  (16UL * 1024 * 1024)
+
+/* The mapped file grown to hold `end` bytes, its blocks allocated (no SIGBUS on a full disk). */
+static bool map_grow(struct out *o, size_t end)
 {
+	size_t ncap = o->cap != 0 ? o->cap : OUT_FIRST, behind;
+	int e;
+
+	while (ncap < end && ncap < SNAP_FILE_MAX)
+		ncap += ncap < OUT_STEP ? ncap : OUT_STEP;
+	if (ncap > SNAP_FILE_MAX)
+		ncap = SNAP_FILE_MAX;
+	e = posix_fallocate(o->fd, (off_t)o->cap, (off_t)(ncap - o->cap));
+	if (e != 0) {
+		o->errnum = e;
+		return false;
+	}
+	o->cap = ncap;
+	/*
+	 * The pages written so far are in the page cache, and stay there (dirty)
+	 * when the mapping lets them go: a later touch reads them back.
+	 */
+	behind = o->len / OUT_STEP * OUT_STEP;
+	if (behind > o->dropped && madvise(o->p, behind, MADV_DONTNEED) == 0)
+		o->dropped = behind;
+	return true;
+}
+
+/* The heap buffer grown, doubling; the new bytes are not cleared (reserve clears its own). */
+static bool heap_grow(struct out *o, size_t end)
+{
+	size_t ncap = o->cap != 0 ? o->cap : 4096;
 	unsigned char *p;
 
+	while (ncap < end)
+		ncap = ncap > SNAP_FILE_MAX / 2 ? SNAP_FILE_MAX : ncap * 2;
+	p = realloc(o->p, ncap);
+	if (p == NULL)
+		return false;
+	o->p = p;
+	o->cap = ncap;
+	return true;
+}
+
+bool orgrbac_out_room(struct out *o, size_t end)
+{
 	if (o->failed || end > SNAP_FILE_MAX) {
 		o->failed = true;
 		return false;
 	}
 	if (end <= o->cap)
 		return true;
-	p = orgrbac_grow(o->p, &o->cap, end, 1);
-	if (p == NULL) {
+	if (!(o->mapped ? map_grow(o, end) : heap_grow(o, end))) {
 		o->failed = true;
 		return false;
 	}
-	o->p = p;
 	return true;
 }
 
@@ -526,14 +573,47 @@ out:
 	return rc;
 }
 
+/* o as a shared mapping of the file open on fd, empty; -1 with err. */
+static int out_map(struct out *o, int fd, const char *name, orgrbac_error *err)
+{
+	void *p = mmap(NULL, SNAP_FILE_MAX, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+
+	if (p == MAP_FAILED) {
+		orgrbac_seterr(err, "%s: cannot map: %s", name, strerror(errno));
+		return -1;
+	}
+	*o = (struct out){.p = p, .mapped = true, .fd = fd};
+	return 0;
+}
+
+/*
+ * The snapshot is built in place in its temporary file, through a mapping:
+ * no copy of it on the heap, nor a write of it.
+ */
 int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t generation,
 			   int64_t synced_at, int64_t max_age, orgrbac_error *err)
 {
-	struct out o = {0};
-	int rc = -1;
+	struct orgrbac_replace r;
+	struct out o;
+	int rc;
 
-	if (build(v, generation, synced_at, max_age, &o, err) == 0)
-		rc = orgrbac_replace_file(path, o.p, o.len, 0644, err);
-	free(o.p);
-	return rc;
+	if (orgrbac_replace_begin(&r, path, 0644, err) != 0)
+		return -1;
+	if (out_map(&o, r.fd, r.tmp, err) != 0) {
+		orgrbac_replace_abort(&r);
+		return -1;
+	}
+	rc = build(v, generation, synced_at, max_age, &o, err);
+	munmap(o.p, SNAP_FILE_MAX);
+	if (rc != 0 && o.errnum != 0)
+		orgrbac_seterr(err, "%s: cannot write: %s", r.tmp, strerror(o.errnum));
+	if (rc == 0 && ftruncate(r.fd, (off_t)o.len) != 0) {
+		orgrbac_seterr(err, "%s: cannot write: %s", r.tmp, strerror(errno));
+		rc = -1;
+	}
+	if (rc != 0) {
+		orgrbac_replace_abort(&r);
+		return -1;
+	}
+	return orgrbac_replace_commit(&r, err);
 }

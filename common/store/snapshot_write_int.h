@@ -9,14 +9,25 @@
 #include "hostview.h"
 #include "snapshot_format.h"
 
-/* A growing byte buffer with a hard bound. */
+/*
+ * A growing byte buffer with a hard bound: on the heap, or, when `fd` is set
+ * (map_fd), a shared mapping of that file, which grows with the buffer and
+ * whose pages are handed back to the kernel as it goes, so that a large
+ * snapshot costs page cache, not the writer's memory. p stays valid while
+ * the buffer grows in a mapping; on the heap it may move.
+ */
 struct out {
 	unsigned char *p;
 	size_t len, cap;
 	bool failed;
+	bool mapped;	/* p maps fd's first SNAP_FILE_MAX bytes; cap bytes are allocated */
+	int fd;		/* the file mapped */
+	int errnum;	/* why the mapped file could not grow, or 0 */
+	size_t dropped; /* bytes below which the mapping's pages were last handed back */
 };
 
-/* Room for `end` bytes in all, at most SNAP_FILE_MAX; false, and failed for good, otherwise. */
+/* Room for `end` bytes in all, at most SNAP_FILE_MAX; false, and failed for good, otherwise.
+ * The bytes past len hold unspecified values until written. */
 bool orgrbac_out_room(struct out *o, size_t end);
 
 /* `n` zeroed bytes at the next 8-byte boundary; their offset, or 0 when out of room. */

@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Unit tests of the snapshot's reader and writer: round trip, corruptions, buffers, windows. */
+#include <dirent.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -944,6 +948,59 @@ static void writer(void **state)
 	orgrbac_snapshot_close(s);
 }
 
+/* Entries of the snapshot's directory: no temporary left behind. */
+static int dir_entries(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((e = readdir(d)) != NULL)
+		n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+	closedir(d);
+	return n;
+}
+
+/*
+ * A file system without room for the snapshot (here a file size limit):
+ * an error naming the temporary and why, not a signal; the old file stays
+ * and no temporary is left. In a child, for the limit.
+ */
+static void no_room(void **state)
+{
+	struct stat before, after;
+	int n = dir_entries(), status;
+	pid_t pid;
+
+	assert_int_equal(stat(path, &before), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit lim = {4096, 4096};
+		struct orgrbac_view v;
+		orgrbac_error err;
+		int rc;
+
+		signal(SIGXFSZ, SIG_IGN);
+		if (setrlimit(RLIMIT_FSIZE, &lim) != 0)
+			_exit(2);
+		sample(&v);
+		rc = orgrbac_snapshot_write(path, &v, 10, T0, 3600, &err);
+		orgrbac_view_free(&v);
+		_exit(rc == -1 && strstr(err.msg, "cannot write: File too large") != NULL &&
+			      strstr(err.msg, dir) != NULL
+			  ? 0
+			  : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(stat(path, &after), 0);
+	assert_int_equal(before.st_ino, after.st_ino);
+	assert_int_equal(dir_entries(), n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -954,6 +1011,7 @@ int main(void)
 	    cmocka_unit_test(forged_regions),  cmocka_unit_test(offsets_at_the_limits),
 	    cmocka_unit_test(header_bytes),    cmocka_unit_test(file_checks),
 	    cmocka_unit_test(offline_queries), cmocka_unit_test(writer),
+	    cmocka_unit_test(no_room),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

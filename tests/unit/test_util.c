@@ -313,6 +313,47 @@ static void grow(void **state)
 	free(v);
 }
 
+static void arena(void **state)
+{
+	struct orgrbac_arena *a = orgrbac_arena_new(256);
+	char *s[40], *big;
+	long *v;
+
+	assert_non_null(a);
+	/* many strings across several blocks: each one whole, apart from the others */
+	for (int i = 0; i < 40; i++) {
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "name-%d", i);
+		s[i] = orgrbac_arena_strdup(a, buf);
+		assert_non_null(s[i]);
+	}
+	for (int i = 0; i < 40; i++) {
+		char buf[16];
+
+		snprintf(buf, sizeof(buf), "name-%d", i);
+		assert_string_equal(s[i], buf);
+	}
+	assert_string_equal(orgrbac_arena_strndup(a, "uid=a,o=x", 5), "uid=a");
+	/* arrays come zeroed and aligned, after a string of odd length too */
+	v = orgrbac_arena_alloc(a, 5 * sizeof(*v));
+	assert_non_null(v);
+	assert_int_equal((uintptr_t)v % sizeof(max_align_t), 0);
+	for (int i = 0; i < 5; i++)
+		assert_int_equal(v[i], 0);
+	/* a request larger than a quarter of a block: a block of its own */
+	big = orgrbac_arena_alloc(a, 1000);
+	assert_non_null(big);
+	memset(big, 'x', 1000);
+	assert_string_equal(s[39], "name-39");
+	/* a second reference keeps it all until the last one goes (valgrind sees the rest) */
+	assert_ptr_equal(orgrbac_arena_ref(a), a);
+	orgrbac_arena_free(a);
+	assert_string_equal(s[0], "name-0");
+	orgrbac_arena_free(a);
+	orgrbac_arena_free(NULL);
+}
+
 static void wipe(void **state)
 {
 	char secret[] = "hunter2";
@@ -431,7 +472,7 @@ int main(void)
 	    cmocka_unit_test(split_list),     cmocka_unit_test(read_file),
 	    cmocka_unit_test(read_full),      cmocka_unit_test(wipe),
 	    cmocka_unit_test(saturating),     cmocka_unit_test(open_checked),
-	    cmocka_unit_test(grow),
+	    cmocka_unit_test(grow),	      cmocka_unit_test(arena),
 	};
 
 	return cmocka_run_group_tests_name("util", tests, setup, teardown);
