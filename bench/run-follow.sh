@@ -171,7 +171,20 @@ p99=$(sed -n "$(((n * 99 + 99) / 100))p" <<<"$sorted")
 echo "   change -> snapshot over $n changes: p50 $p50 ms, p99 $p99 ms, max $(tail -n1 <<<"$sorted") ms"
 echo "   follower peak RSS (VmHWM) $hwm kB, RSS now $rss kB"
 
-# the follower's snapshot after the changes equals a fresh sync's
+# the follower's snapshot after the changes equals a fresh sync's, once the
+# follower has published them all: no new snapshot for twice the slowest
+# change (10 s at least), for 600 s at most
+slowest=$(tail -n1 <<<"$sorted")
+quiet=$((${slowest:-0} * 2 / 1000))
+[ "$quiet" -ge 10 ] || quiet=10
+end=$((SECONDS + 600))
+last=$(ino)
+while [ "$SECONDS" -lt "$end" ]; do
+	sleep "$quiet"
+	now=$(ino)
+	[ "$now" != "$last" ] || break
+	last=$now
+done
 nice -n 10 "$ORGRBAC" sync --config "$work/sync.conf" >/dev/null 2>&1 || echo "bench: sync failed"
 if [ "$("$SNAPDUMP" "$snap" | tail -n +2)" = "$("$SNAPDUMP" "$work/sync/snapshot.db" | tail -n +2)" ]; then
 	echo "   after the changes: the follower's groups equal a fresh sync's"
