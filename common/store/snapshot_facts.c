@@ -8,17 +8,30 @@
 #include "snapshot_facts_int.h"
 
 /*
- * The decision part, after the group part: the passwd table, an index of
- * 16-byte entries (u32 offset of a record in the facts area, u32 its size,
- * u64 its checksum, orgrbac_snap_record_sum), sorted by uid
- * case-insensitively, then byte for byte; then the records. Every value in
- * a record is in the host's byte order, unaligned:
+ * The decision part (format version 4), after the group part, in this
+ * order: the principals' index, the passwd table, the shared roles' index,
+ * the shared grants' index, then the facts area (the records, to the end of
+ * the file).
+ *
+ *   principals' index: n 24-byte entries (u64 hash of the uid with its
+ *     ASCII letters lowercased, orgrbac_snap_uid_hash; u32 offset of its
+ *     record in the facts area, u32 its size, u64 its checksum,
+ *     orgrbac_snap_record_sum), sorted by hash, then by uid byte for byte;
+ *     then one u64 checksum per block of 16 entries (orgrbac_snap_region_sum,
+ *     bound to the block's place in the file)
+ *   shared roles' and grants' indexes: 16-byte entries (u32 offset, u32
+ *     size, u64 checksum), a record each
+ *
+ * Every value in a record is in the host's byte order, unaligned:
  *
  *   str     u32 length, the bytes, a NUL (no NUL inside)
  *   window  u32 flags (1: notBefore, 2: notAfter, 4: malformed), i64, i64
  *   list    u32 count, then count strings
  *
  *   host identity: str org, str resource, list services (sorted)
+ *   shared role: str dn, str name, list privileges
+ *   shared grant: str dn, str name, u32 platform, str org, str unreadable,
+ *     u32 has role DN, str role DN, list scopes, window
  *   principal: str uid, u32 kind; kind 2 (refused): str why; kind 1 (facts):
  *     u32 posix (0 or 1), then when 1: u32 uidNumber, u32 gidNumber,
  *                       str gecos, str home, str shell, u32 served (0 or 1),
@@ -27,22 +40,28 @@
  *     str dn, str org,
  *     u32 n, n x external (str dn, str name, u32 kind, u32 mode,
  *                          u32 role management, window, str unreadable),
- *     u32 n, n x role (str dn, str name, list privileges),
- *     u32 n, n x grant (str dn, str name, u32 platform, str org,
- *                       str unreadable, u32 has role DN, str role DN,
- *                       u32 role index or 0xffffffff, list scopes, window,
- *                       str via)
+ *     u32 n, n x u32 shared role (its number in the shared roles' index),
+ *     u32 n, n x grant (u32 shared grant, u32 its role's place among the
+ *                       principal's roles or 0xffffffff, str via)
+ *
+ * Each distinct shared record is written once: sync finds it again by its
+ * bytes, never by DN alone (two principals may see different content under
+ * one DN: two records).
  *
  * The passwd table (header bytes 144..151: offset, count; 8-byte entries,
- * between the index and the records) lists the users the passwd database
- * serves: u32 uidNumber, u32 the principal's place in the index, sorted by
- * uidNumber, each uidNumber once. Sync decided who is served ([nss] users,
- * uid_min, the hostile values refused); the reader believes no entry of the
- * table alone: the record it points at must be kind 1, posix and served,
- * with that uidNumber (snapshot_facts_passwd.c).
+ * between the principals' index and the shared roles' index) lists the
+ * users the passwd database serves: u32 uidNumber, u32 the principal's
+ * place in the index, sorted by uidNumber, each uidNumber once. Sync decided
+ * who is served ([nss] users, uid_min, the hostile values refused); the
+ * reader believes no entry of the table alone: the record it points at must
+ * be kind 1, posix and served, with that uidNumber
+ * (snapshot_facts_passwd.c).
  *
- * A record is checked (place, size, checksum, then each value against what
- * is left of it) only when a lookup reads it.
+ * A record is checked (place, size, checksum, then each value and each
+ * reference against what is left of it and the shared records' counts) only
+ * when a lookup reads it; an index block and a shared record are hashed
+ * once per mapping (the seen bits, snapshot_int.h). A corrupt shared record
+ * fails the lookups of the principals referring to it, and no other.
  */
 
 /* A copy of the next string; with `empty_null`, "" is NULL. */
