@@ -49,6 +49,7 @@ static struct orgrbac_facts *principal(const char *uid, const char *privs)
 
 	tf_grant(f, login, true, T0 - 10, ORGRBAC_TIME_MAX);
 	tf_grant(f, ops, false, ORGRBAC_TIME_MIN, T0 + 100);
+	orgrbac_strv_free(f->grants[1].scopes);
 	f->grants[1].scopes = orgrbac_split_list("service:web", &f->grants[1].n_scopes);
 	free(f->grants[1].via);
 	f->grants[1].via = strdup("cn=ops,ou=groups,o=acme,dc=example,dc=com");
