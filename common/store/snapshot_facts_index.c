@@ -2,7 +2,6 @@
 /* The decision part's records checked where read, and a principal found by name (snapshot_facts.c).
  */
 #include <string.h>
-#include <strings.h>
 
 #include "snapshot_facts_int.h"
 

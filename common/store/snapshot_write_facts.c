@@ -2,7 +2,6 @@
 /* The snapshot's decision part: each principal's facts as one record (format: snapshot_facts.c). */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "snapshot_write_int.h"
 
@@ -110,10 +109,16 @@ static void pool_free(struct pool *pl)
 	free(pl->slots);
 }
 
+/* A hash's first slot: its bits mixed, so that records alike in their low bits spread too. */
+static size_t home_slot(uint64_t hash, size_t n_slots)
+{
+	return (size_t)((hash * 0x9e3779b97f4a7c15ULL) >> 32) & (n_slots - 1);
+}
+
 /* Slot of the record equal to [p, p + len) with that hash, or the free slot it would take. */
 static size_t pool_slot(const struct pool *pl, const unsigned char *p, size_t len, uint64_t hash)
 {
-	size_t i = (size_t)hash & (pl->n_slots - 1);
+	size_t i = home_slot(hash, pl->n_slots);
 
 	for (; pl->slots[i] != 0; i = (i + 1) & (pl->n_slots - 1)) {
 		const struct pool_rec *r = &pl->recs[pl->slots[i] - 1];
@@ -136,7 +141,7 @@ static bool pool_rehash(struct pool *pl)
 	pl->slots = slots;
 	pl->n_slots = n;
 	for (size_t k = 0; k < pl->n; k++) {
-		size_t i = (size_t)pl->recs[k].hash & (n - 1);
+		size_t i = home_slot(pl->recs[k].hash, n);
 
 		while (slots[i] != 0)
 			i = (i + 1) & (n - 1);
