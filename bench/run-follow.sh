@@ -56,6 +56,7 @@ t0=$(now_ms)
 /usr/bin/time -f '%M' -o "$work/sync.rss" nice -n 10 "$ORGRBAC" sync --config "$work/sync.conf" \
 	>"$work/sync.out" 2>&1 || echo "bench: sync failed: $(tail -n 3 "$work/sync.out")"
 echo "   orgrbac sync: $(($(now_ms) - t0)) ms, peak RSS $(cat "$work/sync.rss") kB"
+echo "   snapshot: $(stat -c %s "$work/sync/snapshot.db" 2>/dev/null || echo '?') bytes"
 t0=$(now_ms)
 /usr/bin/time -f '%M' -o "$work/once.rss" nice -n 10 "$ORGRBAC" follow --once \
 	--config "$work/follow.conf" >"$work/once.out" 2>&1 ||

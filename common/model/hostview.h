@@ -49,7 +49,7 @@ struct orgrbac_view_member {
 
 /*
  * One principal the host can see, with everything orgrbac_decide reads about
- * it (format version 2): its facts, grants kept only where they count on
+ * it (format version 4): its facts, grants kept only where they count on
  * this host (scope covering the host, or void), or the reason a known name
  * may not log in. Sorted by uid when written.
  */

@@ -21,7 +21,7 @@
  * boundary; offsets in the header are from the start of the file.
  *
  *   0   char[8]  magic "ORGRBSNP"
- *   8   u32      version (3)
+ *   8   u32      version (4)
  *   12  u32      header size (160)
  *   16  u64      file size
  *   24  u64      checksum of bytes 32 .. 160, the header's words and section
@@ -35,17 +35,20 @@
  *   80  u32,u32  roles by name: offset, count (16-byte entries, by name hash, then name)
  *   88  u32,u32  block checksums: offset, count (u64: the users', the roles', then the
  *                                            names' blocks of 16 entries)
- *   96  u32      memberships; 100 .. 112 zero
- *   112 u32,u32  principals: offset, count     (16-byte index entries, after the
- *                                              group part, sorted as snapshot_facts.c says)
+ *   96  u32      memberships; 100 .. 104 zero
+ *   104 u32,u32  shared roles: offset, count   (16-byte index entries, snapshot_facts.c)
+ *   112 u32,u32  principals: offset, count     (24-byte index entries and their block
+ *                                              checksums, after the group part, sorted
+ *                                              as snapshot_facts.c says)
  *   120 u32,u32  facts: offset, size in bytes  (the records, to the end of the file)
  *   128 u32,u32  host identity: offset in facts, size (none: size 0)
  *   136 u64      host identity's record checksum
  *   144 u32,u32  passwd: offset, count          (8-byte entries, snapshot_facts.c)
- *   152 zero to 160
+ *   152 u32,u32  shared grants: offset, count  (16-byte index entries, snapshot_facts.c)
  *
  * The sections follow the header in this order, none overlapping: users,
- * roles, roles by name, block checksums, records, then the decision part.
+ * roles, roles by name, block checksums, records, then the decision part:
+ * principals, passwd, shared roles, shared grants, facts.
  *
  *   user entry (24): u64 name hash (FNV-1a), u64 record checksum,
  *                    u32 record offset, u32 size (in the records)
@@ -94,6 +97,33 @@ static uint64_t blocks(uint64_t n)
 	return (n + SNAP_BLOCK - 1) / SNAP_BLOCK;
 }
 
+/* The decision part's sections: in order, not overlapping, the facts to the end of the file. */
+static int check_decision_part(const struct orgrbac_snap_header *h, size_t len, orgrbac_error *err)
+{
+	uint64_t end = (uint64_t)h->principals.off + orgrbac_snap_principals_size(h->principals.n);
+
+	if (!section_ok(&h->principals, 0, SNAP_HEADER_SIZE, &(uint64_t){0}) ||
+	    !section_ok(&h->shared_roles, SNAP_SHARED_SIZE, end, &end) ||
+	    !section_ok(&h->shared_grants, SNAP_SHARED_SIZE, end, &end) ||
+	    !section_ok(&h->facts, 0, end, &(uint64_t){0}) ||
+	    (uint64_t)h->facts.off + h->facts.n != len ||
+	    (uint64_t)h->host.off + h->host.n > h->facts.n)
+		return bad("snapshot: the decision part is out of range");
+	return 0;
+}
+
+/* The seen bits (snapshot_int.h): the group part's, then the decision part's. */
+static void alloc_seen(struct orgrbac_snapshot *s)
+{
+	const struct orgrbac_snap_header *h = s->h;
+	size_t bits;
+
+	s->fbit = (size_t)h->sums.n + h->roles.n + h->users.n;
+	bits = s->fbit + blocks(h->principals.n) + h->shared_roles.n + h->shared_grants.n;
+	/* without it every read hashes what it reads: slower, as safe */
+	s->seen = calloc(bits / 8 + 1, 1);
+}
+
 /* The group part's sections: in order, not overlapping, before the decision part. */
 static int check_sections(const struct orgrbac_snap_header *h, orgrbac_error *err)
 {
@@ -131,18 +161,11 @@ static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 	if (orgrbac_snap_checksum(s->base + SNAP_HEADER_SUMMED,
 				  SNAP_HEADER_SIZE - SNAP_HEADER_SUMMED) != h->checksum)
 		return bad("snapshot: bad checksum");
-	for (size_t i = 0; i < sizeof(h->zero); i++)
-		if (h->zero[i] != 0)
-			return bad("snapshot: unknown header fields");
-	if (h->zero3[0] != 0 || h->zero3[1] != 0 || h->zero3[2] != 0)
+	if (h->zero3 != 0)
 		return bad("snapshot: unknown header fields");
-	if (!section_ok(&h->principals, SNAP_PRINCIPAL_SIZE, SNAP_HEADER_SIZE, &(uint64_t){0}) ||
-	    (uint64_t)h->principals.off + (uint64_t)h->principals.n * SNAP_PRINCIPAL_SIZE >
-		h->facts.off ||
-	    h->facts.off % 8 != 0 || (uint64_t)h->facts.off + h->facts.n != s->len ||
-	    (uint64_t)h->host.off + h->host.n > h->facts.n)
-		return bad("snapshot: the decision part is out of range");
-	s->principals = (const void *)(s->base + h->principals.off);
+	if (check_decision_part(h, s->len, err) != 0)
+		return -1;
+	s->principals = s->base + h->principals.off;
 	s->facts = s->base + h->facts.off;
 	if (s->facts_only) {
 		/* The group part is not read: no table of it is in reach. */
@@ -150,14 +173,13 @@ static int check_header(struct orgrbac_snapshot *s, orgrbac_error *err)
 		s->hdr.users.n = s->hdr.roles.n = s->hdr.by_name.n = s->hdr.sums.n = 0;
 		s->hdr.regions.n = s->hdr.members = 0;
 		s->h = &s->hdr;
-		return 0;
+	} else {
+		if (check_sections(h, err) != 0)
+			return -1;
+		s->regions = s->base + h->regions.off;
+		s->sums = s->base + h->sums.off;
 	}
-	if (check_sections(h, err) != 0)
-		return -1;
-	s->regions = s->base + h->regions.off;
-	s->sums = s->base + h->sums.off;
-	/* without it every read hashes what it reads: slower, as safe */
-	s->seen = calloc(((size_t)h->sums.n + h->roles.n + h->users.n) / 8 + 1, 1);
+	alloc_seen(s);
 	return 0;
 }
 

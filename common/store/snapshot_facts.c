@@ -8,17 +8,30 @@
 #include "snapshot_facts_int.h"
 
 /*
- * The decision part, after the group part: the passwd table, an index of
- * 16-byte entries (u32 offset of a record in the facts area, u32 its size,
- * u64 its checksum, orgrbac_snap_record_sum), sorted by uid
- * case-insensitively, then byte for byte; then the records. Every value in
- * a record is in the host's byte order, unaligned:
+ * The decision part (format version 4), after the group part, in this
+ * order: the principals' index, the passwd table, the shared roles' index,
+ * the shared grants' index, then the facts area (the records, to the end of
+ * the file).
+ *
+ *   principals' index: n 24-byte entries (u64 hash of the uid with its
+ *     ASCII letters lowercased, orgrbac_snap_uid_hash; u32 offset of its
+ *     record in the facts area, u32 its size, u64 its checksum,
+ *     orgrbac_snap_record_sum), sorted by hash, then by uid byte for byte;
+ *     then one u64 checksum per block of 16 entries (orgrbac_snap_region_sum,
+ *     bound to the block's place in the file)
+ *   shared roles' and grants' indexes: 16-byte entries (u32 offset, u32
+ *     size, u64 checksum), a record each
+ *
+ * Every value in a record is in the host's byte order, unaligned:
  *
  *   str     u32 length, the bytes, a NUL (no NUL inside)
  *   window  u32 flags (1: notBefore, 2: notAfter, 4: malformed), i64, i64
  *   list    u32 count, then count strings
  *
  *   host identity: str org, str resource, list services (sorted)
+ *   shared role: str dn, str name, list privileges
+ *   shared grant: str dn, str name, u32 platform, str org, str unreadable,
+ *     u32 has role DN, str role DN, list scopes, window
  *   principal: str uid, u32 kind; kind 2 (refused): str why; kind 1 (facts):
  *     u32 posix (0 or 1), then when 1: u32 uidNumber, u32 gidNumber,
  *                       str gecos, str home, str shell, u32 served (0 or 1),
@@ -27,22 +40,28 @@
  *     str dn, str org,
  *     u32 n, n x external (str dn, str name, u32 kind, u32 mode,
  *                          u32 role management, window, str unreadable),
- *     u32 n, n x role (str dn, str name, list privileges),
- *     u32 n, n x grant (str dn, str name, u32 platform, str org,
- *                       str unreadable, u32 has role DN, str role DN,
- *                       u32 role index or 0xffffffff, list scopes, window,
- *                       str via)
+ *     u32 n, n x u32 shared role (its number in the shared roles' index),
+ *     u32 n, n x grant (u32 shared grant, u32 its role's place among the
+ *                       principal's roles or 0xffffffff, str via)
+ *
+ * Each distinct shared record is written once: sync finds it again by its
+ * bytes, never by DN alone (two principals may see different content under
+ * one DN: two records).
  *
  * The passwd table (header bytes 144..151: offset, count; 8-byte entries,
- * between the index and the records) lists the users the passwd database
- * serves: u32 uidNumber, u32 the principal's place in the index, sorted by
- * uidNumber, each uidNumber once. Sync decided who is served ([nss] users,
- * uid_min, the hostile values refused); the reader believes no entry of the
- * table alone: the record it points at must be kind 1, posix and served,
- * with that uidNumber (snapshot_facts_passwd.c).
+ * between the principals' index and the shared roles' index) lists the
+ * users the passwd database serves: u32 uidNumber, u32 the principal's
+ * place in the index, sorted by uidNumber, each uidNumber once. Sync decided
+ * who is served ([nss] users, uid_min, the hostile values refused); the
+ * reader believes no entry of the table alone: the record it points at must
+ * be kind 1, posix and served, with that uidNumber
+ * (snapshot_facts_passwd.c).
  *
- * A record is checked (place, size, checksum, then each value against what
- * is left of it) only when a lookup reads it.
+ * A record is checked (place, size, checksum, then each value and each
+ * reference against what is left of it and the shared records' counts) only
+ * when a lookup reads it; an index block and a shared record are hashed
+ * once per mapping (the seen bits, snapshot_int.h). A corrupt shared record
+ * fails the lookups of the principals referring to it, and no other.
  */
 
 /* A copy of the next string; with `empty_null`, "" is NULL. */
@@ -229,61 +248,100 @@ static bool get_externals(struct orgrbac_cur *c, struct orgrbac_facts *f)
 	return !c->bad;
 }
 
-static bool get_roles(struct orgrbac_cur *c, struct orgrbac_facts *f)
+/* A shared record's reading into the principal's cursor: bad or out of memory there too. */
+static void merge(struct orgrbac_cur *c, const struct orgrbac_cur *sub)
+{
+	c->nomem = c->nomem || sub->nomem;
+	c->bad = c->bad || sub->bad || sub->left != 0; /* bytes after the last value: corrupt */
+}
+
+/* Role `ref` of the shared roles: str dn, str name, list privileges. */
+static void get_role(const struct orgrbac_snapshot *s, struct orgrbac_cur *c, uint32_t ref,
+		     struct orgrbac_role *r)
+{
+	struct orgrbac_cur rc;
+
+	if (orgrbac_snapf_shared_role(s, ref, &rc)) {
+		r->dn = get_str(&rc, false);
+		r->name = get_str(&rc, false);
+		r->privileges = get_list(&rc, &r->n_privileges);
+	}
+	merge(c, &rc);
+}
+
+/* u32 n, n x u32 shared role. */
+static bool get_roles(const struct orgrbac_snapshot *s, struct orgrbac_cur *c,
+		      struct orgrbac_facts *f)
 {
 	size_t n;
 
-	f->roles = get_items(c, 14, SNAP_REC_MAX_ROLES, sizeof(*f->roles), &n);
+	f->roles = get_items(c, 4, SNAP_REC_MAX_ROLES, sizeof(*f->roles), &n);
 	if (f->roles == NULL)
 		return !c->bad;
 	for (size_t i = 0; i < n && !c->bad; i++) {
-		struct orgrbac_role *r = &f->roles[i];
-
 		f->n_roles = i + 1;
-		r->dn = get_str(c, false);
-		r->name = get_str(c, false);
-		r->privileges = get_list(c, &r->n_privileges);
+		get_role(s, c, orgrbac_cur_u32(c), &f->roles[i]);
 	}
 	return !c->bad;
 }
 
-/* One grant; its role by index among the facts' roles, already read. */
-static void get_grant(struct orgrbac_cur *c, struct orgrbac_facts *f, struct orgrbac_grant *g)
+/*
+ * Grant `ref` of the shared grants: str dn, str name, u32 platform, str org,
+ * str unreadable, u32 has role DN, str role DN, list scopes, window.
+ */
+static void get_shared_grant(const struct orgrbac_snapshot *s, struct orgrbac_cur *c, uint32_t ref,
+			     struct orgrbac_grant *g)
 {
-	uint32_t platform, has_role, role;
+	struct orgrbac_cur gc;
+	uint32_t platform, has_role;
 
-	g->dn = get_str(c, false);
-	g->name = get_str(c, false);
-	platform = orgrbac_cur_u32(c);
-	g->platform = platform == 1;
-	g->org = get_str(c, true);
-	get_reason(c, g->unreadable);
-	has_role = orgrbac_cur_u32(c);
-	g->role_dn = get_str(c, false);
-	role = orgrbac_cur_u32(c);
-	if (platform > 1 || has_role > 1 || (role != UINT32_MAX && role >= f->n_roles) ||
-	    (g->platform == (g->org != NULL)))
-		c->bad = true;
-	if (has_role == 0) {
-		free(g->role_dn);
-		g->role_dn = NULL;
+	if (orgrbac_snapf_shared_grant(s, ref, &gc)) {
+		g->dn = get_str(&gc, false);
+		g->name = get_str(&gc, false);
+		platform = orgrbac_cur_u32(&gc);
+		g->platform = platform == 1;
+		g->org = get_str(&gc, true);
+		get_reason(&gc, g->unreadable);
+		has_role = orgrbac_cur_u32(&gc);
+		g->role_dn = get_str(&gc, false);
+		g->scopes = get_list(&gc, &g->n_scopes);
+		get_window(&gc, &g->window);
+		if (platform > 1 || has_role > 1 || (g->platform == (g->org != NULL)))
+			gc.bad = true;
+		if (has_role == 0) {
+			free(g->role_dn);
+			g->role_dn = NULL;
+		}
 	}
-	g->role = role != UINT32_MAX && !c->bad ? &f->roles[role] : NULL;
-	g->scopes = get_list(c, &g->n_scopes);
-	get_window(c, &g->window);
+	merge(c, &gc);
+}
+
+/* One grant: u32 shared grant, u32 role index among the facts' roles or 0xffffffff, str via. */
+static void get_grant(const struct orgrbac_snapshot *s, struct orgrbac_cur *c,
+		      struct orgrbac_facts *f, struct orgrbac_grant *g)
+{
+	uint32_t ref = orgrbac_cur_u32(c), role = orgrbac_cur_u32(c);
+
+	if (role != UINT32_MAX && role >= f->n_roles)
+		c->bad = true;
+	if (c->bad)
+		return;
+	g->role = role != UINT32_MAX ? &f->roles[role] : NULL;
+	get_shared_grant(s, c, ref, g);
 	g->via = get_str(c, true);
 }
 
-static bool get_grants(struct orgrbac_cur *c, struct orgrbac_facts *f)
+static bool get_grants(const struct orgrbac_snapshot *s, struct orgrbac_cur *c,
+		       struct orgrbac_facts *f)
 {
 	size_t n;
 
-	f->grants = get_items(c, 60, SNAP_REC_MAX_GRANTS, sizeof(*f->grants), &n);
+	f->grants = get_items(c, 13, SNAP_REC_MAX_GRANTS, sizeof(*f->grants), &n);
 	if (f->grants == NULL)
 		return !c->bad;
 	for (size_t i = 0; i < n && !c->bad; i++) {
 		f->n_grants = i + 1;
-		get_grant(c, f, &f->grants[i]);
+		get_grant(s, c, f, &f->grants[i]);
 	}
 	return !c->bad;
 }
@@ -297,7 +355,8 @@ static void skip_posix(struct orgrbac_cur *c)
 }
 
 /* The rest of a kind-1 record, after its uid and kind. */
-static bool get_facts(struct orgrbac_cur *c, const char *uid, struct orgrbac_facts **out)
+static bool get_facts(const struct orgrbac_snapshot *s, struct orgrbac_cur *c, const char *uid,
+		      struct orgrbac_facts **out)
 {
 	struct orgrbac_facts *f = calloc(1, sizeof(*f));
 
@@ -312,8 +371,8 @@ static bool get_facts(struct orgrbac_cur *c, const char *uid, struct orgrbac_fac
 	skip_posix(c);
 	f->dn = get_str(c, false);
 	f->org = get_str(c, true);
-	if (get_externals(c, f) && get_roles(c, f))
-		(void)get_grants(c, f);
+	if (get_externals(c, f) && get_roles(s, c, f))
+		(void)get_grants(s, c, f);
 	if (!c->bad && c->left != 0)
 		c->bad = true; /* bytes after the last value */
 	if (c->bad) {
@@ -354,7 +413,7 @@ enum orgrbac_snap_facts_status orgrbac_snapshot_facts(const struct orgrbac_snaps
 		return ORGRBAC_SNAPF_REFUSED;
 	}
 	case SNAP_REC_FACTS:
-		if (get_facts(&c, user, out))
+		if (get_facts(s, &c, user, out))
 			return ORGRBAC_SNAPF_FOUND;
 		if (c.nomem)
 			return ORGRBAC_SNAPF_NOMEM;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
-/* The snapshot's decision part (format version 2): each principal's facts, read where asked. */
+/* The snapshot's decision part (format version 4): each principal's facts, read where asked. */
 #ifndef ORGRBAC_SNAPSHOT_FACTS_H
 #define ORGRBAC_SNAPSHOT_FACTS_H
 

@@ -52,15 +52,20 @@ const char *orgrbac_passwd_refusal(const char *name, uint32_t uid, uint32_t gid,
 	return NULL;
 }
 
-/* The table, if it lies between the index and the records; NULL when it does not (or is empty). */
+/*
+ * The table, if it lies between the principals' index and the shared roles'
+ * index; NULL when it does not (or is empty).
+ */
 static const unsigned char *table(const struct orgrbac_snapshot *s, bool *bad)
 {
 	const struct orgrbac_snap_header *h = s->h;
-	uint64_t index_end = (uint64_t)h->principals.off + (uint64_t)h->principals.n * 16;
+	uint64_t index_end =
+	    (uint64_t)h->principals.off + orgrbac_snap_principals_size(h->principals.n);
 
 	*bad = h->passwd.n != 0 &&
 	       (h->passwd.off < index_end ||
-		(uint64_t)h->passwd.off + (uint64_t)h->passwd.n * SNAP_PASSWD_SIZE > h->facts.off);
+		(uint64_t)h->passwd.off + (uint64_t)h->passwd.n * SNAP_PASSWD_SIZE >
+		    h->shared_roles.off);
 	return h->passwd.n == 0 || *bad ? NULL : s->base + h->passwd.off;
 }
 
@@ -149,8 +154,6 @@ static enum orgrbac_pw_status by_entry(const struct orgrbac_snapshot *s,
 	const char *name;
 	uint32_t found;
 
-	if (e.principal >= s->h->principals.n)
-		return ORGRBAC_PW_CORRUPT;
 	name = orgrbac_snapf_uid_at(s, e.principal, &c);
 	if (name == NULL)
 		return ORGRBAC_PW_CORRUPT;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define SNAP_MAGIC	    "ORGRBSNP"
-#define SNAP_VERSION	    3
+#define SNAP_VERSION	    4
 #define SNAP_FILE_MAX	    (1024UL * 1024 * 1024) /* bytes: no host needs more */
 #define SNAP_HEADER_SIZE    160
 #define SNAP_HEADER_SUMMED  32 /* the header's checksum covers bytes 32 .. SNAP_HEADER_SIZE */
@@ -20,7 +20,8 @@
 #define SNAP_UHEAD_SIZE	    32 /* a user record's fixed part */
 #define SNAP_MEMBER_SIZE    24 /* a member in a role record */
 #define SNAP_GROUP_SIZE	    24 /* a group in a user record */
-#define SNAP_PRINCIPAL_SIZE 16
+#define SNAP_PRINCIPAL_SIZE 24 /* an entry of the principals' index */
+#define SNAP_SHARED_SIZE    16 /* an entry of the shared roles' or grants' index */
 #define SNAP_PASSWD_SIZE    8
 #define SNAP_USER_EXTERNAL  1u
 #define SNAP_USER_FOREIGN   2u /* of another organization than the host's */
@@ -45,15 +46,16 @@ struct orgrbac_snap_header {
 	struct orgrbac_snap_section by_name; /* offset, count of the roles' index by name */
 	struct orgrbac_snap_section sums;    /* offset, count of the tables' block checksums */
 	uint32_t members;		     /* memberships, for `orgrbac status` */
-	uint32_t zero3[3];
-	/* version 2: the decision part, each record checked where it is read */
-	struct orgrbac_snap_section principals; /* offset, count of the index */
-	struct orgrbac_snap_section facts;	/* offset, size in bytes of the records */
-	struct orgrbac_snap_section host;	/* offset in facts, size of the host identity */
+	uint32_t zero3;
+	/* version 4: the decision part, each index block and record checked where it is read */
+	struct orgrbac_snap_section shared_roles; /* offset, count of the shared roles' index */
+	struct orgrbac_snap_section principals;	  /* offset, count of the index */
+	struct orgrbac_snap_section facts;	  /* offset, size in bytes of the records */
+	struct orgrbac_snap_section host;	  /* offset in facts, size of the host identity */
 	uint64_t host_sum;
 	struct orgrbac_snap_section
 	    passwd; /* offset, count of the by-uid table (snapshot_facts.c) */
-	uint8_t zero[SNAP_HEADER_SIZE - 152];
+	struct orgrbac_snap_section shared_grants; /* offset, count of the shared grants' index */
 };
 
 /* A string in a record: its offset from the record's start and its length (a NUL follows). */
@@ -104,8 +106,18 @@ struct orgrbac_snap_ugroup {
 	uint32_t gid, zero;
 };
 
-/* One principal in the index: its record in the facts area, and that record's checksum. */
+/*
+ * One principal in the index, sorted by the hash of its ASCII-lowercased uid
+ * (orgrbac_snap_uid_hash): its record in the facts area, that record's checksum.
+ */
 struct orgrbac_snap_principal {
+	uint64_t hash;
+	uint32_t off, len;
+	uint64_t sum;
+};
+
+/* One shared role or grant in its index: its record in the facts area, its checksum. */
+struct orgrbac_snap_shared {
 	uint32_t off, len;
 	uint64_t sum;
 };
@@ -124,6 +136,7 @@ _Static_assert(sizeof(struct orgrbac_snap_uhead) == SNAP_UHEAD_SIZE, "user recor
 _Static_assert(sizeof(struct orgrbac_snap_member) == SNAP_MEMBER_SIZE, "member layout");
 _Static_assert(sizeof(struct orgrbac_snap_ugroup) == SNAP_GROUP_SIZE, "group layout");
 _Static_assert(sizeof(struct orgrbac_snap_principal) == SNAP_PRINCIPAL_SIZE, "principal layout");
+_Static_assert(sizeof(struct orgrbac_snap_shared) == SNAP_SHARED_SIZE, "shared layout");
 _Static_assert(sizeof(struct orgrbac_snap_passwd) == SNAP_PASSWD_SIZE, "passwd layout");
 
 /*
@@ -181,6 +194,30 @@ static inline uint64_t orgrbac_snap_name_hash(const char *s)
 	for (; *s != '\0'; s++)
 		h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
 	return h;
+}
+
+/* A byte with its ASCII letter, if it is one, lowercased (no locale: the file's is none). */
+static inline unsigned char orgrbac_snap_fold(char c)
+{
+	unsigned char u = (unsigned char)c;
+
+	return u >= 'A' && u <= 'Z' ? (unsigned char)(u + ('a' - 'A')) : u;
+}
+
+/* The hash the principals are indexed by: FNV-1a of the uid, ASCII letters lowercased. */
+static inline uint64_t orgrbac_snap_uid_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s != '\0'; s++)
+		h = (h ^ orgrbac_snap_fold(*s)) * 0x100000001b3ULL;
+	return h;
+}
+
+/* The principals' index in bytes: n entries, then a u64 checksum per block of SNAP_BLOCK. */
+static inline uint64_t orgrbac_snap_principals_size(uint64_t n)
+{
+	return n * SNAP_PRINCIPAL_SIZE + (n + SNAP_BLOCK - 1) / SNAP_BLOCK * 8;
 }
 
 /* A record's checksum binds its place too: a record moved or an index entry swapped fails. */

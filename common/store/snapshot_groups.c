@@ -50,20 +50,6 @@ static struct table names_table(const struct orgrbac_snapshot *s)
 			      SNAP_NAME_SIZE, first};
 }
 
-/* Was the checksum of block, role or user record `bit` checked already (snapshot_int.h)? */
-static bool seen(const struct orgrbac_snapshot *s, size_t bit)
-{
-	return s->seen != NULL &&
-	       ((__atomic_load_n(&s->seen[bit / 8], __ATOMIC_RELAXED) >> (bit % 8)) & 1) != 0;
-}
-
-static void mark_seen(const struct orgrbac_snapshot *s, size_t bit)
-{
-	if (s->seen != NULL)
-		__atomic_fetch_or(&s->seen[bit / 8], (unsigned char)(1u << (bit % 8)),
-				  __ATOMIC_RELAXED);
-}
-
 /* The bits of role idx's and user entry k's records. */
 static size_t role_bit(const struct orgrbac_snapshot *s, size_t idx)
 {
@@ -81,7 +67,7 @@ static bool entry(const struct orgrbac_snapshot *s, const struct table *t, size_
 {
 	size_t b = i / SNAP_BLOCK;
 
-	if (pr->block != b && !seen(s, t->first_sum + b)) {
+	if (pr->block != b && !orgrbac_snap_seen(s, t->first_sum + b)) {
 		size_t first = b * SNAP_BLOCK;
 		size_t bytes = (t->n - first < SNAP_BLOCK ? t->n - first : SNAP_BLOCK) * t->size;
 		uint64_t sum;
@@ -90,7 +76,7 @@ static bool entry(const struct orgrbac_snapshot *s, const struct table *t, size_
 		if (orgrbac_snap_region_sum(t->at + first * t->size, t->off + first * t->size,
 					    bytes) != sum)
 			return false;
-		mark_seen(s, t->first_sum + b);
+		orgrbac_snap_mark_seen(s, t->first_sum + b);
 	}
 	pr->block = b;
 	memcpy(out, t->at + i * t->size, t->size);
@@ -108,11 +94,11 @@ static bool record(const struct orgrbac_snapshot *s, uint32_t off, uint32_t len,
 {
 	if ((uint64_t)off + len > s->h->regions.n || off % 8 != 0)
 		return false;
-	if (!seen(s, bit)) {
+	if (!orgrbac_snap_seen(s, bit)) {
 		if (orgrbac_snap_region_sum(s->regions + off, (uint64_t)s->h->regions.off + off,
 					    len) != sum)
 			return false;
-		mark_seen(s, bit);
+		orgrbac_snap_mark_seen(s, bit);
 	}
 	r->p = s->regions + off;
 	r->len = len;

@@ -27,9 +27,28 @@ struct orgrbac_snapshot {
 	 * mapping. Set and read with relaxed atomics; NULL: hash every time.
 	 */
 	unsigned char *seen;
-	const struct orgrbac_snap_principal *principals; /* the index, read entry by entry */
-	const unsigned char *facts;			 /* the records */
+	/*
+	 * The decision part's bits in seen, from fbit on: one per block of the
+	 * principals' index, then one per shared role and per shared grant.
+	 */
+	size_t fbit;
+	const unsigned char *principals; /* the index, read block by block */
+	const unsigned char *facts;	 /* the records */
 };
+
+/* Was the checksum behind `bit` of s->seen checked already? */
+static inline bool orgrbac_snap_seen(const struct orgrbac_snapshot *s, size_t bit)
+{
+	return s->seen != NULL &&
+	       ((__atomic_load_n(&s->seen[bit / 8], __ATOMIC_RELAXED) >> (bit % 8)) & 1) != 0;
+}
+
+static inline void orgrbac_snap_mark_seen(const struct orgrbac_snapshot *s, size_t bit)
+{
+	if (s->seen != NULL)
+		__atomic_fetch_or(&s->seen[bit / 8], (unsigned char)(1u << (bit % 8)),
+				  __ATOMIC_RELAXED);
+}
 
 /*
  * The checks orgrbac_snapshot_open and _from_buffer make over s->base and

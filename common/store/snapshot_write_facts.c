@@ -2,7 +2,6 @@
 /* The snapshot's decision part: each principal's facts as one record (format: snapshot_facts.c). */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "snapshot_write_int.h"
 
@@ -69,19 +68,157 @@ static void put_externals(struct out *o, const struct orgrbac_facts *f)
 	}
 }
 
-static void put_roles(struct out *o, const struct orgrbac_facts *f)
+/* A shared role's record: str dn, str name, list privileges. */
+static void put_role(struct out *o, const struct orgrbac_role *r)
 {
-	put_u32(o, (uint32_t)f->n_roles);
-	for (size_t i = 0; i < f->n_roles; i++) {
-		put_str(o, f->roles[i].dn);
-		put_str(o, f->roles[i].name);
-		put_strv(o, f->roles[i].privileges, f->roles[i].n_privileges);
-	}
+	put_str(o, r->dn);
+	put_str(o, r->name);
+	put_strv(o, r->privileges, r->n_privileges);
 }
 
-static void put_grants(struct out *o, const struct orgrbac_facts *f)
+/* A shared grant's record: all of the grant but its role's place and its via. */
+static void put_grant(struct out *o, const struct orgrbac_grant *g)
 {
-	put_u32(o, (uint32_t)f->n_grants);
+	put_str(o, g->dn);
+	put_str(o, g->name);
+	put_u32(o, g->platform ? 1 : 0);
+	put_str(o, g->org);
+	put_str(o, g->unreadable);
+	put_u32(o, g->role_dn != NULL ? 1 : 0);
+	put_str(o, g->role_dn);
+	put_strv(o, g->scopes, g->n_scopes);
+	put_window(o, &g->window);
+}
+
+/* Distinct records of one kind (the shared roles or grants), each once, found by content. */
+struct pool {
+	struct out bytes; /* the records, end to end */
+	struct pool_rec {
+		size_t off, len;
+		uint64_t hash;
+	} * recs;
+	size_t n, cap;
+	uint32_t *slots; /* open addressing: a record's number + 1; 0 is free */
+	size_t n_slots;	 /* a power of 2, more than twice n */
+};
+
+static void pool_free(struct pool *pl)
+{
+	free(pl->bytes.p);
+	free(pl->recs);
+	free(pl->slots);
+}
+
+/* A hash's first slot: its bits mixed, so that records alike in their low bits spread too. */
+static size_t home_slot(uint64_t hash, size_t n_slots)
+{
+	return (size_t)((hash * 0x9e3779b97f4a7c15ULL) >> 32) & (n_slots - 1);
+}
+
+/* Slot of the record equal to [p, p + len) with that hash, or the free slot it would take. */
+static size_t pool_slot(const struct pool *pl, const unsigned char *p, size_t len, uint64_t hash)
+{
+	size_t i = home_slot(hash, pl->n_slots);
+
+	for (; pl->slots[i] != 0; i = (i + 1) & (pl->n_slots - 1)) {
+		const struct pool_rec *r = &pl->recs[pl->slots[i] - 1];
+
+		if (r->hash == hash && r->len == len && memcmp(pl->bytes.p + r->off, p, len) == 0)
+			break;
+	}
+	return i;
+}
+
+/* Twice the slots (at least 64), every record placed again; false when out of memory. */
+static bool pool_rehash(struct pool *pl)
+{
+	size_t n = pl->n_slots != 0 ? pl->n_slots * 2 : 64;
+	uint32_t *slots = calloc(n, sizeof(*slots));
+
+	if (slots == NULL)
+		return false;
+	free(pl->slots);
+	pl->slots = slots;
+	pl->n_slots = n;
+	for (size_t k = 0; k < pl->n; k++) {
+		size_t i = home_slot(pl->recs[k].hash, n);
+
+		while (slots[i] != 0)
+			i = (i + 1) & (n - 1);
+		slots[i] = (uint32_t)(k + 1);
+	}
+	return true;
+}
+
+/* A new record's place in the pool; false when out of memory or room. */
+static bool pool_append(struct pool *pl, const unsigned char *p, size_t len, uint64_t hash)
+{
+	if (pl->n == pl->cap) {
+		struct pool_rec *r = orgrbac_grow(pl->recs, &pl->cap, pl->n + 1, sizeof(*r));
+
+		if (r == NULL)
+			return false;
+		pl->recs = r;
+	}
+	if (!orgrbac_out_room(&pl->bytes, pl->bytes.len + len))
+		return false;
+	memcpy(pl->bytes.p + pl->bytes.len, p, len);
+	pl->recs[pl->n++] = (struct pool_rec){pl->bytes.len, len, hash};
+	pl->bytes.len += len;
+	return true;
+}
+
+/* The number of the record equal to `rec` byte for byte, added when new; UINT32_MAX: failed. */
+static uint32_t pool_intern(struct pool *pl, const struct out *rec)
+{
+	uint64_t hash = orgrbac_snap_checksum4(rec->p, rec->len);
+	size_t i;
+
+	if (rec->failed || pl->n >= UINT32_MAX - 1 ||
+	    (pl->n * 2 >= pl->n_slots && !pool_rehash(pl)))
+		return UINT32_MAX;
+	i = pool_slot(pl, rec->p, rec->len, hash);
+	if (pl->slots[i] == 0) {
+		if (!pool_append(pl, rec->p, rec->len, hash))
+			return UINT32_MAX;
+		pl->slots[i] = (uint32_t)pl->n;
+	}
+	return pl->slots[i] - 1;
+}
+
+/* The decision part's writer: the output, the shared records, room to serialize one. */
+struct fw {
+	struct out *o;
+	struct out one; /* a shared record being serialized */
+	struct pool roles, grants;
+};
+
+/* The shared record of role r (of grant g when r is NULL), as a u32 reference in w->o. */
+static void put_ref(struct fw *w, const struct orgrbac_role *r, const struct orgrbac_grant *g)
+{
+	uint32_t ref;
+
+	w->one.len = 0;
+	if (r != NULL)
+		put_role(&w->one, r);
+	else
+		put_grant(&w->one, g);
+	ref = pool_intern(r != NULL ? &w->roles : &w->grants, &w->one);
+	if (ref == UINT32_MAX)
+		w->o->failed = true;
+	put_u32(w->o, ref);
+}
+
+static void put_roles(struct fw *w, const struct orgrbac_facts *f)
+{
+	put_u32(w->o, (uint32_t)f->n_roles);
+	for (size_t i = 0; i < f->n_roles; i++)
+		put_ref(w, &f->roles[i], NULL);
+}
+
+static void put_grants(struct fw *w, const struct orgrbac_facts *f)
+{
+	put_u32(w->o, (uint32_t)f->n_grants);
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
 		/* The role by its place among the principal's roles; none: UINT32_MAX. */
@@ -90,17 +227,9 @@ static void put_grants(struct out *o, const struct orgrbac_facts *f)
 			? (uint32_t)(g->role - f->roles)
 			: UINT32_MAX;
 
-		put_str(o, g->dn);
-		put_str(o, g->name);
-		put_u32(o, g->platform ? 1 : 0);
-		put_str(o, g->org);
-		put_str(o, g->unreadable);
-		put_u32(o, g->role_dn != NULL ? 1 : 0);
-		put_str(o, g->role_dn);
-		put_u32(o, role);
-		put_strv(o, g->scopes, g->n_scopes);
-		put_window(o, &g->window);
-		put_str(o, g->via);
+		put_ref(w, NULL, g);
+		put_u32(w->o, role);
+		put_str(w->o, g->via);
 	}
 }
 
@@ -119,9 +248,10 @@ static void put_posix(struct out *o, const struct orgrbac_view_posix *px)
 	put_i64(o, px->served ? px->until : 0);
 }
 
-static void put_principal(struct out *o, const struct orgrbac_view_principal *p)
+static void put_principal(struct fw *w, const struct orgrbac_view_principal *p)
 {
 	const struct orgrbac_facts *f = p->facts;
+	struct out *o = w->o;
 
 	put_str(o, p->uid);
 	if (f == NULL) {
@@ -134,8 +264,8 @@ static void put_principal(struct out *o, const struct orgrbac_view_principal *p)
 	put_str(o, f->dn);
 	put_str(o, f->org);
 	put_externals(o, f);
-	put_roles(o, f);
-	put_grants(o, f);
+	put_roles(w, f);
+	put_grants(w, f);
 }
 
 static void put_identity(struct out *o, const struct orgrbac_view_identity *id)
@@ -145,25 +275,19 @@ static void put_identity(struct out *o, const struct orgrbac_view_identity *id)
 	put_strv(o, id->services, id->n_services);
 }
 
-/* Index order: case-insensitively, then byte for byte (the reader finds both). */
+/* Index order: by the hash of the uid with its case folded, then byte for byte. */
 static int cmp_principal(const void *a, const void *b)
 {
 	const struct orgrbac_view_principal *x = a, *y = b;
-	int c = strcasecmp(x->uid, y->uid);
+	uint64_t hx = orgrbac_snap_uid_hash(x->uid), hy = orgrbac_snap_uid_hash(y->uid);
 
-	return c != 0 ? c : strcmp(x->uid, y->uid);
+	return hx != hy ? (hx < hy ? -1 : 1) : strcmp(x->uid, y->uid);
 }
 
-/* Append one record; its index entry, or false when out of room. */
-static bool put_record(struct out *o, size_t facts_at, const struct orgrbac_view_principal *p,
-		       const struct orgrbac_view_identity *id, struct orgrbac_snap_principal *e)
+/* The record appended since `start`, as an entry of an index; false when out of room. */
+static bool close_record(struct out *o, size_t facts_at, size_t start,
+			 struct orgrbac_snap_shared *e)
 {
-	size_t start = o->len;
-
-	if (p != NULL)
-		put_principal(o, p);
-	else
-		put_identity(o, id);
 	if (o->failed || o->len - facts_at > UINT32_MAX)
 		return false;
 	e->off = (uint32_t)(start - facts_at);
@@ -171,7 +295,6 @@ static bool put_record(struct out *o, size_t facts_at, const struct orgrbac_view
 	e->sum = orgrbac_snap_record_sum(o->p + start, e->off, e->len);
 	return true;
 }
-
 static int cmp_passwd(const void *a, const void *b)
 {
 	const struct orgrbac_snap_passwd *x = a, *y = b;
@@ -208,11 +331,10 @@ static int put_passwd(struct out *o, const struct orgrbac_view *v, struct orgrba
 	return 0;
 }
 
-int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_header *h,
-			   orgrbac_error *err)
+/* The principals' sort, each uid once; -1 with err. */
+static int sort_principals(struct orgrbac_view *v, orgrbac_error *err)
 {
-	size_t n = v->n_principals, index_at, facts_at;
-	struct orgrbac_snap_principal e;
+	size_t n = v->n_principals;
 
 	if (n > UINT32_MAX / SNAP_PRINCIPAL_SIZE) {
 		orgrbac_seterr(err, "snapshot: too many principals");
@@ -226,27 +348,127 @@ int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac
 				       v->principals[i].uid);
 			return -1;
 		}
-	index_at = orgrbac_out_reserve(o, n * SNAP_PRINCIPAL_SIZE);
-	h->principals = (struct orgrbac_snap_section){(uint32_t)index_at, (uint32_t)n};
-	if (put_passwd(o, v, h, err) != 0)
-		return -1;
-	facts_at = orgrbac_out_reserve(o, 0);
+	return 0;
+}
+
+/* Every role and grant of the principals into the pools, so that their counts are known. */
+static void intern_all(struct fw *w, const struct orgrbac_view *v)
+{
+	struct out none = {0};
+	struct fw dry = *w;
+
+	dry.o = &none;
+	for (size_t i = 0; i < v->n_principals && !none.failed; i++) {
+		none.len = 0;
+		if (v->principals[i].facts != NULL) {
+			put_roles(&dry, v->principals[i].facts);
+			put_grants(&dry, v->principals[i].facts);
+		}
+	}
+	w->roles = dry.roles;
+	w->grants = dry.grants;
+	w->one = dry.one;
+	w->o->failed = w->o->failed || none.failed;
+	free(none.p);
+}
+
+/* A pool's records appended, their index (reserved at index_at) filled. */
+static void put_pool(struct out *o, size_t facts_at, const struct pool *pl, size_t index_at)
+{
+	struct orgrbac_snap_shared e;
+
+	for (size_t i = 0; i < pl->n; i++) {
+		size_t start = o->len;
+
+		put_bytes(o, pl->bytes.p + pl->recs[i].off, pl->recs[i].len);
+		if (!close_record(o, facts_at, start, &e))
+			return;
+		memcpy(o->p + index_at + i * SNAP_SHARED_SIZE, &e, sizeof(e));
+	}
+}
+
+/* The principals' records appended, their index entries filled, then its block checksums. */
+static void put_principals(struct fw *w, const struct orgrbac_view *v, size_t facts_at,
+			   size_t index_at)
+{
+	struct out *o = w->o;
+	size_t n = v->n_principals;
+	struct orgrbac_snap_shared e;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t start = o->len;
+		struct orgrbac_snap_principal pe;
+
+		put_principal(w, &v->principals[i]);
+		if (!close_record(o, facts_at, start, &e))
+			return;
+		pe = (struct orgrbac_snap_principal){orgrbac_snap_uid_hash(v->principals[i].uid),
+						     e.off, e.len, e.sum};
+		memcpy(o->p + index_at + i * SNAP_PRINCIPAL_SIZE, &pe, sizeof(pe));
+	}
+	for (size_t first = 0; first < n && !o->failed; first += SNAP_BLOCK) {
+		size_t at = index_at + first * SNAP_PRINCIPAL_SIZE;
+		size_t bytes =
+		    (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * SNAP_PRINCIPAL_SIZE;
+		uint64_t sum = orgrbac_snap_region_sum(o->p + at, at, bytes);
+
+		memcpy(o->p + index_at + n * SNAP_PRINCIPAL_SIZE + first / SNAP_BLOCK * 8, &sum, 8);
+	}
+}
+
+/* The sections after the passwd table: the shared records' indexes, then the facts. */
+static void put_records(struct fw *w, const struct orgrbac_view *v, struct orgrbac_snap_header *h,
+			size_t index_at)
+{
+	struct out *o = w->o;
+	size_t roles_at = orgrbac_out_reserve(o, w->roles.n * SNAP_SHARED_SIZE);
+	size_t grants_at = orgrbac_out_reserve(o, w->grants.n * SNAP_SHARED_SIZE);
+	size_t facts_at = orgrbac_out_reserve(o, 0);
+	struct orgrbac_snap_shared e;
+
+	h->shared_roles = (struct orgrbac_snap_section){(uint32_t)roles_at, (uint32_t)w->roles.n};
+	h->shared_grants =
+	    (struct orgrbac_snap_section){(uint32_t)grants_at, (uint32_t)w->grants.n};
 	if (v->identity.org != NULL) {
-		if (!put_record(o, facts_at, NULL, &v->identity, &e))
-			goto big;
+		size_t start = o->len;
+
+		put_identity(o, &v->identity);
+		if (!close_record(o, facts_at, start, &e))
+			return;
 		h->host = (struct orgrbac_snap_section){e.off, e.len};
 		h->host_sum = e.sum;
 	}
-	for (size_t i = 0; i < n; i++) {
-		if (!put_record(o, facts_at, &v->principals[i], NULL, &e))
-			goto big;
-		memcpy(o->p + index_at + i * SNAP_PRINCIPAL_SIZE, &e, sizeof(e));
-	}
+	put_pool(o, facts_at, &w->roles, roles_at);
+	put_pool(o, facts_at, &w->grants, grants_at);
+	put_principals(w, v, facts_at, index_at);
 	if (o->len - facts_at > UINT32_MAX)
-		goto big;
+		o->failed = true;
 	h->facts = (struct orgrbac_snap_section){(uint32_t)facts_at, (uint32_t)(o->len - facts_at)};
-	return 0;
-big:
-	orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory", SNAP_FILE_MAX);
-	return -1;
+}
+
+int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_header *h,
+			   orgrbac_error *err)
+{
+	struct fw w = {.o = o};
+	size_t index_at;
+	int rc = 0;
+
+	if (sort_principals(v, err) != 0)
+		return -1;
+	index_at = orgrbac_out_reserve(o, orgrbac_snap_principals_size(v->n_principals));
+	h->principals =
+	    (struct orgrbac_snap_section){(uint32_t)index_at, (uint32_t)v->n_principals};
+	if (put_passwd(o, v, h, err) != 0)
+		return -1;
+	intern_all(&w, v);
+	put_records(&w, v, h, index_at);
+	if (o->failed) {
+		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
+			       SNAP_FILE_MAX);
+		rc = -1;
+	}
+	pool_free(&w.roles);
+	pool_free(&w.grants);
+	free(w.one.p);
+	return rc;
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* libFuzzer target: the snapshot reader over arbitrary bytes (header resealed, records and blocks
- * too unless the last byte is odd), then every lookup on what it accepts, groups and passwd
- * entries. */
+ * too unless the last byte is odd), then every lookup on what it accepts, groups, passwd entries
+ * and principals' facts. */
 #include <grp.h>
 #include <pwd.h>
 #include <stddef.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "snapshot.h"
+#include "snapshot_facts.h"
 #include "snapshot_format.h"
 #include "snapshot_passwd.h"
 
@@ -80,6 +81,66 @@ static void reseal_group_part(unsigned char *p)
 	reseal_blocks(p, &h, h.by_name.off, h.by_name.n, SNAP_NAME_SIZE, &k);
 }
 
+/* A decision part's record checksum (a principal's or a shared one's), when it lies in the facts.
+ */
+static void reseal_fact(unsigned char *p, const struct orgrbac_snap_header *h, uint32_t off,
+			uint32_t len, uint64_t *sum)
+{
+	if ((uint64_t)off + len <= h->facts.n)
+		*sum = orgrbac_snap_record_sum(p + h->facts.off + off, off, len);
+}
+
+/* The shared roles' or grants' index entries' checksums. */
+static void reseal_shared(unsigned char *p, const struct orgrbac_snap_header *h,
+			  struct orgrbac_snap_section t)
+{
+	for (size_t i = 0; i < t.n; i++) {
+		struct orgrbac_snap_shared e;
+
+		memcpy(&e, p + t.off + i * SNAP_SHARED_SIZE, sizeof(e));
+		reseal_fact(p, h, e.off, e.len, &e.sum);
+		memcpy(p + t.off + i * SNAP_SHARED_SIZE, &e, sizeof(e));
+	}
+}
+
+/* The decision part's checksums as the writer sets them: records, then the index's blocks. */
+static void reseal_decision_part(unsigned char *p)
+{
+	struct orgrbac_snap_header h;
+	size_t n;
+
+	memcpy(&h, p, sizeof(h));
+	n = h.principals.n;
+	for (size_t i = 0; i < n; i++) {
+		struct orgrbac_snap_principal e;
+
+		memcpy(&e, p + h.principals.off + i * SNAP_PRINCIPAL_SIZE, sizeof(e));
+		reseal_fact(p, &h, e.off, e.len, &e.sum);
+		memcpy(p + h.principals.off + i * SNAP_PRINCIPAL_SIZE, &e, sizeof(e));
+	}
+	reseal_shared(p, &h, h.shared_roles);
+	reseal_shared(p, &h, h.shared_grants);
+	for (size_t first = 0; first < n; first += SNAP_BLOCK) {
+		size_t at = h.principals.off + first * SNAP_PRINCIPAL_SIZE;
+		size_t bytes =
+		    (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * SNAP_PRINCIPAL_SIZE;
+		uint64_t sum = orgrbac_snap_region_sum(p + at, at, bytes);
+
+		memcpy(p + h.principals.off + n * SNAP_PRINCIPAL_SIZE + first / SNAP_BLOCK * 8,
+		       &sum, 8);
+	}
+}
+
+/* A principal's facts by name: any status, no read outside the buffer. */
+static void facts_lookup(const struct orgrbac_snapshot *s, const char *name)
+{
+	struct orgrbac_facts *f = NULL;
+	orgrbac_error err;
+
+	orgrbac_snapshot_facts(s, name, &f, &err);
+	orgrbac_facts_free(f);
+}
+
 /* The passwd database: every entry of the table, each one found again by name and by uid. */
 static void passwd_lookups(const struct orgrbac_snapshot *s, int64_t now, char *buf, size_t len)
 {
@@ -94,7 +155,10 @@ static void passwd_lookups(const struct orgrbac_snapshot *s, int64_t now, char *
 		orgrbac_snapshot_getpwuid(s, (uint32_t)pw.pw_uid, now, &pw, buf, len);
 		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, 8); /* ERANGE on the way */
 		orgrbac_snapshot_getpwnam(s, name, now, &pw, buf, len);
+		facts_lookup(s, name);
 	}
+	facts_lookup(s, "alice");
+	facts_lookup(s, "ALICE");
 	orgrbac_snapshot_getpwnam(s, "alice", now, &pw, buf, len);
 	orgrbac_snapshot_getpwuid(s, 10001, now, &pw, buf, len);
 }
@@ -121,8 +185,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	/* an odd last byte (the decision part's) keeps the group part's checksums as they are */
-	if ((data[size - 1] & 1) == 0)
+	if ((data[size - 1] & 1) == 0) {
 		reseal_group_part(copy);
+		reseal_decision_part(copy);
+	}
 	now = orgrbac_snapshot_synced_at(s);
 	n = orgrbac_snapshot_count_roles(s);
 	for (size_t i = 0; i < n && i < 64; i++) {

@@ -128,8 +128,8 @@ ls "$W/snap" | grep -qv -e '^snapshot.db$' -e '^snapshot.db.lock$' -e '^snapshot
 # ---- a hostile header: sync time, max_age and generation at the ends of their range ----
 # forge SNAPSHOT FIELD=VALUE...: set header words (snapshot_format.h: version at 8,
 # generation at 32, synced_at at 40, max_age at 48), reseal the header's checksum
-# (format 3: over bytes 32 .. 160, the header and its section table only; every
-# table block and record carries its own), rename it over. FIELD "noreseal=1"
+# (formats 3 and 4: over bytes 32 .. 160, the header and its section table only;
+# every table block and record carries its own), rename it over. FIELD "noreseal=1"
 # leaves the old checksum; "region=NAME" flips a byte of the group NAME's record.
 forge() {
 	python3 - "$@" <<'PY'
@@ -199,21 +199,21 @@ if command -v python3 >/dev/null; then
 	# replaced by the next sync, whose generation follows the old one's
 	"$ORGRBAC" sync --config "$conf" >/dev/null || orgrbac_ko "sync before the old version"
 	g=$("$ORGRBAC" status --config "$conf" | sed -n 's/^generation: *//p')
-	forge "$snap" version=2
-	want_status "a version 2 snapshot is not read" 2 getent group member
-	old_why='unknown version 2: this orgrbac reads version 3 only, which the next `orgrbac sync`'
+	forge "$snap" version=3
+	want_status "a version 3 snapshot is not read" 2 getent group member
+	old_why='unknown version 3: this orgrbac reads version 4 only, which the next `orgrbac sync`'
 	out=$("$ORGRBAC" status --config "$conf" 2>&1)
 	[ $? -eq 1 ] && grep -qF "state:       unusable: $snap: snapshot: $old_why" <<<"$out" &&
-		orgrbac_ok || orgrbac_ko "status of a version 2 snapshot: $out"
+		orgrbac_ok || orgrbac_ko "status of a version 3 snapshot: $out"
 	out=$(in_ns "$ORGRBAC" doctor --config "$conf" 2>&1)
 	grep -qF "no usable snapshot, the NSS module answers UNAVAIL: $snap: snapshot: $old_why" \
 		<<<"$out" && grep -q 'run `orgrbac sync`' <<<"$out" && orgrbac_ok ||
-		orgrbac_ko "doctor on a version 2 snapshot: $out"
+		orgrbac_ko "doctor on a version 3 snapshot: $out"
 	out=$("$ORGRBAC" sync --config "$conf" 2>&1)
-	[ $? -eq 0 ] && grep -qF "$snap is a snapshot of format version 2, which this orgrbac does not read: replaced now by version 3" <<<"$out" &&
+	[ $? -eq 0 ] && grep -qF "$snap is a snapshot of format version 3, which this orgrbac does not read: replaced now by version 4" <<<"$out" &&
 		grep -q "generation $((g + 1))," <<<"$out" && orgrbac_ok ||
-		orgrbac_ko "sync over a version 2 snapshot (generation $g): $out"
-	want_out "after the sync, version 3 answers" '^member:' getent group member
+		orgrbac_ko "sync over a version 3 snapshot (generation $g): $out"
+	want_out "after the sync, version 4 answers" '^member:' getent group member
 	forge "$snap" generation=1 # the generations below count from here
 else
 	printf 'skip: a hostile snapshot header: no python3\n'

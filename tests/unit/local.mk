@@ -7,7 +7,7 @@ UNIT_TESTS = \
 	tests/unit/test_util tests/unit/test_gtime tests/unit/test_expr \
 	tests/unit/test_policy tests/unit/test_hostview tests/unit/test_factor \
 	tests/unit/test_config tests/unit/test_snapshot tests/unit/test_offline tests/unit/test_gate \
-	tests/unit/test_snapshot_facts tests/unit/test_snapshot_passwd \
+	tests/unit/test_snapshot_facts tests/unit/test_snapshot_passwd tests/unit/test_snapshot_shared \
 	tests/unit/test_pamargs tests/unit/test_dn tests/unit/test_directory \
 	tests/unit/test_osgroup tests/unit/test_exempt tests/unit/test_leftout \
 	tests/unit/test_doctor tests/unit/test_who tests/unit/test_lint \
@@ -82,6 +82,10 @@ tests_unit_test_snapshot_LDADD = $(unit_ldadd)
 tests_unit_test_snapshot_facts_SOURCES = tests/unit/test_snapshot_facts.c tests/unit/view.h
 tests_unit_test_snapshot_facts_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_facts_LDADD = $(unit_ldadd)
+# Shared roles and grants: written once by content, checked where read.
+tests_unit_test_snapshot_shared_SOURCES = tests/unit/test_snapshot_shared.c tests/unit/facts.h
+tests_unit_test_snapshot_shared_CFLAGS = $(unit_cflags)
+tests_unit_test_snapshot_shared_LDADD = $(unit_ldadd)
 tests_unit_test_gate_SOURCES = tests/unit/test_gate.c
 tests_unit_test_gate_CFLAGS = $(unit_cflags)
 tests_unit_test_gate_LDADD = libgate.la $(unit_ldadd)

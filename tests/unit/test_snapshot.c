@@ -490,11 +490,15 @@ static void corruptions(void **state)
 	refused(b, len, "unknown version");
 	/* the last format: refused, saying what writes the one this reader reads */
 	FRESH();
-	h->version = 2;
+	h->version = 3;
 	reseal(b, len);
 	refused(b, len,
-		"unknown version 2: this orgrbac reads version 3 only, which the next "
-		"`orgrbac sync`");
+		"unknown version 3: this orgrbac reads version 4 only, which the next "
+		"`orgrbac sync` (or publication of `orgrbac follow`) writes");
+	FRESH();
+	h->version = 2;
+	reseal(b, len);
+	refused(b, len, "unknown version 2: this orgrbac reads version 4 only");
 	FRESH();
 	b[40] ^= 1; /* the sync time, covered by the checksum */
 	refused(b, len, "bad checksum");
@@ -531,13 +535,26 @@ static void corruptions(void **state)
 	h->sums.n--;
 	reseal(b, len);
 	refused(b, len, "counts disagree");
+	/* The decision part's sections out of range, overlapping or out of order. */
+	FRESH();
+	h->shared_roles.off = h->principals.off - 8; /* before the principals' index */
+	reseal(b, len);
+	refused(b, len, "decision part is out of range");
+	FRESH();
+	h->shared_grants.off += 4; /* misaligned */
+	reseal(b, len);
+	refused(b, len, "decision part is out of range");
+	FRESH();
+	h->shared_grants.n = 1000000; /* into the facts */
+	reseal(b, len);
+	refused(b, len, "decision part is out of range");
+	FRESH();
+	h->principals.n = 1000000;
+	reseal(b, len);
+	refused(b, len, "decision part is out of range");
 	/* Reserved header bytes must be zero. */
 	FRESH();
-	b[SNAP_HEADER_SIZE - 8] = 1;
-	reseal(b, len);
-	refused(b, len, "unknown header fields");
-	FRESH();
-	h->zero3[1] = 1;
+	h->zero3 = 1;
 	reseal(b, len);
 	refused(b, len, "unknown header fields");
 	free(b);

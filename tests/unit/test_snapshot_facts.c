@@ -355,10 +355,64 @@ static void flipped_bytes(void **state)
 	free(good);
 }
 
+/* The principals' index block checksums, as the writer sets them. */
+static void reseal_index(unsigned char *b)
+{
+	const struct orgrbac_snap_header *h = (const void *)b;
+	size_t n = h->principals.n;
+
+	for (size_t first = 0; first < n; first += SNAP_BLOCK) {
+		size_t at = h->principals.off + first * SNAP_PRINCIPAL_SIZE;
+		size_t bytes =
+		    (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * SNAP_PRINCIPAL_SIZE;
+		uint64_t sum = orgrbac_snap_region_sum(b + at, at, bytes);
+
+		memcpy(b + h->principals.off + n * SNAP_PRINCIPAL_SIZE + first / SNAP_BLOCK * 8,
+		       &sum, 8);
+	}
+}
+
+/* A record's entry (a principal's or a shared one's): where its place, size and sum lie. */
+struct rec_entry {
+	uint32_t *off, *len;
+	uint64_t *sum;
+};
+
+/* Record k of b: the principals' first, then the shared roles', then the shared grants'. */
+static bool rec_entry(unsigned char *b, size_t k, struct rec_entry *r)
+{
+	const struct orgrbac_snap_header *h = (const void *)b;
+	struct orgrbac_snap_principal *p = (void *)(b + h->principals.off);
+	struct orgrbac_snap_shared *sh;
+
+	if (k < h->principals.n) {
+		*r = (struct rec_entry){&p[k].off, &p[k].len, &p[k].sum};
+		return true;
+	}
+	k -= h->principals.n;
+	if (k < h->shared_roles.n + h->shared_grants.n) {
+		sh = k < h->shared_roles.n ? (void *)(b + h->shared_roles.off)
+					   : (void *)(b + h->shared_grants.off);
+		k = k < h->shared_roles.n ? k : k - h->shared_roles.n;
+		*r = (struct rec_entry){&sh[k].off, &sh[k].len, &sh[k].sum};
+		return true;
+	}
+	return false;
+}
+
+/* The record of r, as it now is in b, resealed (and the index with it). */
+static void reseal_rec(unsigned char *b, const struct rec_entry *r)
+{
+	const struct orgrbac_snap_header *h = (const void *)b;
+
+	*r->sum = orgrbac_snap_record_sum(b + h->facts.off + *r->off, *r->off, *r->len);
+	reseal_index(b);
+}
+
 /*
- * Hostile records: each 4-byte word of every record set to extreme values,
- * its checksum recomputed, so that only the reader's bounds stand between it
- * and the rest of memory.
+ * Hostile records: each 4-byte word of every record (the principals' and
+ * the shared ones) set to extreme values, its checksum recomputed, so that
+ * only the reader's bounds stand between it and the rest of memory.
  */
 static void hostile_words(void **state)
 {
@@ -367,28 +421,29 @@ static void hostile_words(void **state)
 	size_t len;
 	unsigned char *good = load(&len), *b = aligned_alloc(8, (len + 7) & ~(size_t)7);
 	const struct orgrbac_snap_header *h = (const void *)good;
-	const unsigned char *facts = good + h->facts.off;
-	struct orgrbac_snap_principal *index = (void *)(b + h->principals.off);
+	struct rec_entry r;
 
 	(void)state;
 	assert_non_null(b);
-	for (size_t p = 0; p < h->principals.n; p++) {
-		struct orgrbac_snap_principal e;
+	for (size_t k = 0; rec_entry(good, k, &r); k++) {
+		uint32_t off = *r.off, n = *r.len;
 
-		memcpy(&e, good + h->principals.off + p * SNAP_PRINCIPAL_SIZE, sizeof(e));
-		for (size_t at = 0; at + 4 <= e.len; at++)
-			for (size_t k = 0; k < sizeof(values) / sizeof(values[0]); k++) {
+		(void)rec_entry(b, k, &r);
+		for (size_t at = 0; at + 4 <= n; at++)
+			for (size_t i = 0; i < sizeof(values) / sizeof(values[0]); i++) {
 				memcpy(b, good, len);
-				memcpy(b + h->facts.off + e.off + at, &values[k], 4);
-				index[p].sum =
-				    orgrbac_snap_record_sum(b + h->facts.off + e.off, e.off, e.len);
+				memcpy(b + h->facts.off + off + at, &values[i], 4);
+				reseal_rec(b, &r);
 				(void)lookup_all(b, len);
 			}
 		/* and its size: shorter (truncated) and longer (into the next record) */
-		for (uint32_t d = 1; d < 24 && d < e.len; d++) {
+		for (uint32_t d = 1; d < 24 && d < n; d++) {
 			memcpy(b, good, len);
-			index[p].len = e.len - d;
-			index[p].sum = orgrbac_snap_record_sum(facts + e.off, e.off, e.len - d);
+			*r.len = n - d;
+			reseal_rec(b, &r);
+			assert_true(lookup_all(b, len) > 0);
+			*r.len = n + d;
+			reseal_rec(b, &r);
 			assert_true(lookup_all(b, len) > 0);
 		}
 	}
