@@ -425,6 +425,7 @@ static void hostile_words(void **state)
 
 	(void)state;
 	assert_non_null(b);
+	memcpy(b, good, len); /* rec_entry(b, ...) reads b's header */
 	for (size_t k = 0; rec_entry(good, k, &r); k++) {
 		uint32_t off = *r.off, n = *r.len;
 
