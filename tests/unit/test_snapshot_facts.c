@@ -444,7 +444,11 @@ static void hostile_words(void **state)
 			reseal_rec(b, &r);
 			assert_true(lookup_all(b, len) > 0);
 			*r.len = n + d;
-			reseal_rec(b, &r);
+			/* the last record, longer, ends past the area: its bounds refuse it unsealed */
+			if ((uint64_t)off + n + d <= h->facts.n)
+				reseal_rec(b, &r);
+			else
+				reseal_index(b);
 			assert_true(lookup_all(b, len) > 0);
 		}
 	}
