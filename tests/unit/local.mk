@@ -79,11 +79,13 @@ tests_unit_test_snapshot_SOURCES = tests/unit/test_snapshot.c tests/unit/view.h
 tests_unit_test_snapshot_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_LDADD = $(unit_ldadd)
 # The decision part: round trips decided as the originals, corrupt and hostile records.
-tests_unit_test_snapshot_facts_SOURCES = tests/unit/test_snapshot_facts.c tests/unit/view.h
+tests_unit_test_snapshot_facts_SOURCES = tests/unit/test_snapshot_facts.c tests/unit/view.h \
+	tests/unit/reseal.h
 tests_unit_test_snapshot_facts_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_facts_LDADD = $(unit_ldadd)
 # Shared roles and grants: written once by content, checked where read.
-tests_unit_test_snapshot_shared_SOURCES = tests/unit/test_snapshot_shared.c tests/unit/facts.h
+tests_unit_test_snapshot_shared_SOURCES = tests/unit/test_snapshot_shared.c tests/unit/facts.h \
+	tests/unit/reseal.h
 tests_unit_test_snapshot_shared_CFLAGS = $(unit_cflags)
 tests_unit_test_snapshot_shared_LDADD = $(unit_ldadd)
 tests_unit_test_gate_SOURCES = tests/unit/test_gate.c

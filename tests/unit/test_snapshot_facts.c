@@ -20,6 +20,7 @@
 #include "snapshot_format.h"
 #include "facts.h"
 #include "view.h"
+#include "reseal.h"
 
 #define T0 ((int64_t)1794744000)
 
@@ -355,23 +356,6 @@ static void flipped_bytes(void **state)
 	free(good);
 }
 
-/* The principals' index block checksums, as the writer sets them. */
-static void reseal_index(unsigned char *b)
-{
-	const struct orgrbac_snap_header *h = (const void *)b;
-	size_t n = h->principals.n;
-
-	for (size_t first = 0; first < n; first += SNAP_BLOCK) {
-		size_t at = h->principals.off + first * SNAP_PRINCIPAL_SIZE;
-		size_t bytes =
-		    (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * SNAP_PRINCIPAL_SIZE;
-		uint64_t sum = orgrbac_snap_region_sum(b + at, at, bytes);
-
-		memcpy(b + h->principals.off + n * SNAP_PRINCIPAL_SIZE + first / SNAP_BLOCK * 8,
-		       &sum, 8);
-	}
-}
-
 /* A record's entry (a principal's or a shared one's): where its place, size and sum lie. */
 struct rec_entry {
 	uint32_t *off, *len;
@@ -444,7 +428,8 @@ static void hostile_words(void **state)
 			reseal_rec(b, &r);
 			assert_true(lookup_all(b, len) > 0);
 			*r.len = n + d;
-			/* the last record, longer, ends past the area: its bounds refuse it unsealed */
+			/* the last record, longer, ends past the area: its bounds refuse it
+			 * unsealed */
 			if ((uint64_t)off + n + d <= h->facts.n)
 				reseal_rec(b, &r);
 			else

@@ -21,6 +21,7 @@
 #include "snapshot_format.h"
 #include "snapshot_write.h"
 #include "facts.h"
+#include "reseal.h"
 
 #define T0 ((int64_t)1794744000)
 
@@ -286,23 +287,6 @@ static struct orgrbac_snap_principal *entry_of(unsigned char *b, const char *uid
 	}
 	fail_msg("no principal %s", uid);
 	return NULL;
-}
-
-/* The index's block checksums, as the writer sets them. */
-static void reseal_index(unsigned char *b)
-{
-	struct orgrbac_snap_header *h = hdr(b);
-	size_t n = h->principals.n;
-
-	for (size_t first = 0; first < n; first += SNAP_BLOCK) {
-		size_t at = h->principals.off + first * SNAP_PRINCIPAL_SIZE;
-		size_t bytes =
-		    (n - first < SNAP_BLOCK ? n - first : SNAP_BLOCK) * SNAP_PRINCIPAL_SIZE;
-		uint64_t sum = orgrbac_snap_region_sum(b + at, at, bytes);
-
-		memcpy(b + h->principals.off + n * SNAP_PRINCIPAL_SIZE + first / SNAP_BLOCK * 8,
-		       &sum, 8);
-	}
 }
 
 /* A record's checksum in its entry, after its bytes or size changed. */
