@@ -9,6 +9,7 @@
 #include "replica.h"
 #include "review.h"
 #include "snapshot_passwd.h"
+#include "snapshot_write.h"
 #include "who.h"
 
 static int cmp_str(const void *a, const void *b)
@@ -132,15 +133,20 @@ static int copy_posix(const struct orgrbac_image *img, const struct orgrbac_img_
 	return 0;
 }
 
-/* One login name of the image into v; 0, or -1 with err. */
+static void passwd_one(struct orgrbac_view_principal *q, const struct orgrbac_passwd_params *p);
+static void passwd_clashes(struct orgrbac_view *v, const struct orgrbac_passwd_params *p);
+
+/* One login name of the image into v, sealed in rec; 0, or -1 with err. */
 static int one(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
-	       struct orgrbac_arena *arena, const struct orgrbac_host *host, const char *uid,
-	       struct orgrbac_view *v, orgrbac_error *err)
+	       const struct orgrbac_host *host, const struct orgrbac_passwd_params *pp,
+	       struct orgrbac_snap_records *rec, const char *uid, struct orgrbac_view *v,
+	       orgrbac_error *err)
 {
+	/* each principal's facts in an arena of their own, gone once sealed */
 	struct orgrbac_facts *f = NULL;
 	struct orgrbac_view_principal *p;
 	orgrbac_error ferr;
-	int rc = orgrbac_image_facts_in(img, x, arena, host->org, uid, &f, &ferr);
+	int rc = orgrbac_image_facts_in(img, x, NULL, host->org, uid, &f, &ferr);
 
 	if (rc < 0) {
 		*err = ferr;
@@ -166,22 +172,23 @@ static int one(const struct orgrbac_image *img, const struct orgrbac_img_index *
 		orgrbac_seterr(err, "out of memory");
 		return -1;
 	}
-	return 0;
+	if (pp != NULL)
+		passwd_one(p, pp);
+	rc = orgrbac_snap_records_seal(rec, p, err);
+	orgrbac_facts_free(p->facts);
+	p->facts = NULL;
+	return rc;
 }
 
-/* The blocks of the view's arena. */
-#define VIEW_BLOCK (256 * 1024)
-
 int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_host *host,
+			 const struct orgrbac_passwd_params *pp, struct orgrbac_snap_records *rec,
 			 struct orgrbac_view *v, orgrbac_error *err)
 {
 	size_t *order = calloc(img->n_users + 1, sizeof(*order));
 	struct orgrbac_img_index *x = orgrbac_img_index_new(img);
-	/* every principal's facts in one arena, which goes with the last of them */
-	struct orgrbac_arena *arena = orgrbac_arena_new(VIEW_BLOCK);
 	int rc = -1;
 
-	if (order == NULL || x == NULL || arena == NULL || identity(host, &v->identity) != 0) {
+	if (order == NULL || x == NULL || identity(host, &v->identity) != 0) {
 		orgrbac_seterr(err, "out of memory");
 		goto out;
 	}
@@ -196,12 +203,13 @@ int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_h
 		/* a name no login can carry is nobody's: the live decision refuses it first */
 		if (!orgrbac_username_valid(uid, &why))
 			continue;
-		if (one(img, x, arena, host, uid, v, err) != 0)
+		if (one(img, x, host, pp, rec, uid, v, err) != 0)
 			goto out;
 	}
+	if (pp != NULL)
+		passwd_clashes(v, pp);
 	rc = 0;
 out:
-	orgrbac_arena_free(arena);
 	orgrbac_img_index_free(x);
 	free(order);
 	return rc;
@@ -331,40 +339,57 @@ static void drop_shared_uids(struct orgrbac_view_principal **c, size_t n,
 	}
 }
 
-void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_params *p)
+/* Whether q's passwd entry is served, and when (its facts read), but for a uidNumber clash. */
+static void passwd_one(struct orgrbac_view_principal *q, const struct orgrbac_passwd_params *p)
 {
 	const struct orgrbac_host *host = &p->view->host;
+	const struct orgrbac_facts *f = q->facts;
+	char buf[160];
+	const char *why;
+	bool full;
+
+	q->posix.served = q->posix.candidate = false;
+	if (f == NULL || !q->posix.present || host->org == NULL || f->org == NULL ||
+	    strcasecmp(f->org, host->org) != 0)
+		return;
+	if (local_is(p, q->uid, q->posix.uid))
+		return; /* a local account of the same user: not a conflict */
+	if ((why = passwd_refusal(p, q, buf, sizeof(buf))) != NULL) {
+		orgrbac_view_leave_out(p->view, "user", q->uid, "no passwd entry: %s", why);
+		return;
+	}
+	if (p->users == ORGRBAC_NSS_USERS_ALL)
+		q->posix.served =
+		    orgrbac_external_window(f, &q->posix.from, &q->posix.until, &full);
+	else
+		q->posix.served = holder_window(f, host, &q->posix.from, &q->posix.until);
+	q->posix.candidate = true;
+}
+
+/* No uidNumber served for two of the candidates; out of memory, none served. */
+static void passwd_clashes(struct orgrbac_view *v, const struct orgrbac_passwd_params *p)
+{
 	struct orgrbac_view_principal **cand = calloc(v->n_principals + 1, sizeof(*cand));
 	size_t n = 0;
 
 	for (size_t i = 0; i < v->n_principals; i++) {
 		struct orgrbac_view_principal *q = &v->principals[i];
-		const struct orgrbac_facts *f = q->facts;
-		char buf[160];
-		const char *why;
-		bool full;
 
-		q->posix.served = false;
-		if (f == NULL || !q->posix.present || host->org == NULL || f->org == NULL ||
-		    strcasecmp(f->org, host->org) != 0)
+		if (!q->posix.candidate)
 			continue;
-		if (local_is(p, q->uid, q->posix.uid))
-			continue; /* a local account of the same user: not a conflict */
-		if ((why = passwd_refusal(p, q, buf, sizeof(buf))) != NULL) {
-			orgrbac_view_leave_out(p->view, "user", q->uid, "no passwd entry: %s", why);
-			continue;
-		}
-		if (p->users == ORGRBAC_NSS_USERS_ALL)
-			q->posix.served =
-			    orgrbac_external_window(f, &q->posix.from, &q->posix.until, &full);
-		else
-			q->posix.served = holder_window(f, host, &q->posix.from, &q->posix.until);
 		if (cand != NULL)
 			cand[n++] = q;
 		else
-			q->posix.served = false; /* out of memory: no entry is safer than two */
+			q->posix.served = false; /* no entry is safer than two */
 	}
 	if (cand != NULL)
 		drop_shared_uids(cand, n, p);
 	free(cand);
+}
+
+void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_params *p)
+{
+	for (size_t i = 0; i < v->n_principals; i++)
+		passwd_one(&v->principals[i], p);
+	passwd_clashes(v, p);
 }

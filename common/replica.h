@@ -24,9 +24,18 @@
  * Every other organization's principal is kept because the live decision
  * refuses it (PAM_PERM_DENIED, or EXPIRED from its external access) rather
  * than not knowing it; without platform grants its record is small (its
- * DN, organization and external-access entries). 0, or -1 with err.
+ * DN, organization and external-access entries).
+ *
+ * Each principal's facts are sealed into `rec` as soon as they are read
+ * (orgrbac_snap_records_seal) and freed: v->principals[i].facts stays NULL,
+ * and the view is written with orgrbac_snapshot_write_sealed and `rec`. With
+ * `pp`, the passwd database's part is decided on the way, as
+ * orgrbac_replica_passwd does; without, nobody is served. 0, or -1 with err.
  */
+struct orgrbac_passwd_params;
+struct orgrbac_snap_records;
 int orgrbac_replica_fill(const struct orgrbac_image *img, const struct orgrbac_host *host,
+			 const struct orgrbac_passwd_params *pp, struct orgrbac_snap_records *rec,
 			 struct orgrbac_view *v, orgrbac_error *err);
 
 /* What decides which principals the passwd database serves. */

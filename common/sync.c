@@ -146,31 +146,37 @@ static char **read_shells(const struct orgrbac_sync_params *p, size_t *n, orgrba
 }
 
 /*
- * Which principals the passwd database serves. Without /etc/passwd none
- * (a clash with a local user cannot be ruled out); without /etc/shells only
- * those with an empty loginShell.
+ * What decides which principals the passwd database serves: /etc/passwd and
+ * /etc/shells read into pp (free with passwd_params_free). Without
+ * /etc/passwd none is served (a clash with a local user cannot be ruled
+ * out); without /etc/shells only those with an empty loginShell.
  */
-static void decide_passwd(const struct orgrbac_config *cfg, const struct orgrbac_sync_params *p,
-			  const struct orgrbac_view_params *vp, struct orgrbac_view *view)
+static void passwd_params_read(const struct orgrbac_config *cfg,
+			       const struct orgrbac_sync_params *p,
+			       const struct orgrbac_view_params *vp,
+			       struct orgrbac_passwd_params *pp)
 {
-	struct orgrbac_passwd_params pp = {
-	    .view = vp, .users = cfg->users, .uid_min = cfg->uid_min};
 	struct orgrbac_local_group *users = NULL;
 	char **shells;
 	orgrbac_error err;
 
-	if (read_local_users(p, &users, &pp.n_local, &err) != 0) {
+	*pp = (struct orgrbac_passwd_params){
+	    .view = vp, .users = cfg->users, .uid_min = cfg->uid_min};
+	if (read_local_users(p, &users, &pp->n_local, &err) != 0) {
 		note(p, "no passwd entries: %s", err.msg);
-		pp.uid_min = LONG_MAX; /* serves nobody: no uidNumber reaches it */
+		pp->uid_min = LONG_MAX; /* serves nobody: no uidNumber reaches it */
 	}
-	pp.local = users;
-	shells = read_shells(p, &pp.n_shells, &err);
+	pp->local = users;
+	shells = read_shells(p, &pp->n_shells, &err);
 	if (shells == NULL)
 		note(p, "only users without a loginShell get passwd entries: %s", err.msg);
-	pp.shells = shells;
-	orgrbac_replica_passwd(view, &pp);
-	orgrbac_strv_free(shells);
-	orgrbac_local_groups_free(users, pp.n_local);
+	pp->shells = shells;
+}
+
+static void passwd_params_free(struct orgrbac_passwd_params *pp)
+{
+	orgrbac_strv_free((char **)pp->shells);
+	orgrbac_local_groups_free((struct orgrbac_local_group *)pp->local, pp->n_local);
 }
 
 /* The whole directory, from the first server that answers; false with r's status and err. */
@@ -279,6 +285,8 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 {
 	struct orgrbac_view view = {0};
 	struct orgrbac_left_out lo = {0};
+	struct orgrbac_passwd_params pp;
+	struct orgrbac_snap_records *rec = orgrbac_snap_records_new();
 	struct orgrbac_view_params params = {
 	    .host = orgrbac_config_host(cfg),
 	    .cross_org_privilege = cfg->cross_org_privilege,
@@ -294,17 +302,21 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	enum orgrbac_sync_status st = ORGRBAC_SYNC_VIEW;
 	int64_t now = (int64_t)time(NULL);
 
-	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0 ||
-	    orgrbac_replica_fill(img, &params.host, &view, &r->err) != 0)
+	passwd_params_read(cfg, p, &params, &pp);
+	if (rec == NULL) {
+		orgrbac_seterr(&r->err, "out of memory");
 		goto out;
-	decide_passwd(cfg, p, &params, &view);
+	}
+	if (orgrbac_view_compute(img, &params, &view, &r->err) != 0 ||
+	    orgrbac_replica_fill(img, &params.host, &pp, rec, &view, &r->err) != 0)
+		goto out;
 	r->generation = next_generation(p, cfg->snapshot);
 	st = ORGRBAC_SYNC_WRITE;
 	lo.generation = r->generation;
 	lo.synced_at = now;
 	if (write_left_out(cfg, &lo, &r->err) != 0 ||
-	    orgrbac_snapshot_write(cfg->snapshot, &view, r->generation, now, cfg->max_age,
-				   &r->err) != 0)
+	    orgrbac_snapshot_write_sealed(cfg->snapshot, &view, rec, r->generation, now,
+					  cfg->max_age, &r->err) != 0)
 		goto out;
 	r->left_out = lo.count;
 	r->users = view.n_users;
@@ -313,6 +325,8 @@ static enum orgrbac_sync_status write_view(const struct orgrbac_config *cfg,
 	st = ORGRBAC_SYNC_WRITTEN;
 out:
 	orgrbac_view_free(&view);
+	orgrbac_snap_records_free(rec);
+	passwd_params_free(&pp);
 	orgrbac_left_out_free(&lo);
 	return st;
 }

@@ -59,14 +59,18 @@ struct orgrbac_view_posix {
 	char *gecos, *home, *shell;
 	/* the passwd database serves it while from <= now < until (orgrbac_replica_passwd) */
 	bool served;
+	bool candidate; /* it passed every check but its uidNumber's being its own */
 	int64_t from, until;
 };
 
 struct orgrbac_view_principal {
 	char *uid;
-	struct orgrbac_facts *facts; /* NULL when refused */
+	struct orgrbac_facts *facts; /* NULL when refused, or once sealed */
 	char *refused;		     /* non-NULL: a known name that may not log in, and why */
 	struct orgrbac_view_posix posix;
+	/* its facts serialized in the writer's records (orgrbac_snap_records_seal) */
+	bool sealed;
+	size_t tail_off, tail_len;
 };
 
 /* The host the decision part was built for: [host] org, services (sorted), resource. */

@@ -532,8 +532,8 @@ static void put_header(struct out *o, const struct orgrbac_view *v, const struct
 	memcpy(o->p, &h, sizeof(h));
 }
 
-static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at, int64_t max_age,
-		 struct out *o, orgrbac_error *err)
+static int build(struct orgrbac_view *v, struct orgrbac_snap_records *rec, uint64_t generation,
+		 int64_t synced_at, int64_t max_age, struct out *o, orgrbac_error *err)
 {
 	struct tables t;
 	struct layout at;
@@ -564,7 +564,7 @@ static int build(struct orgrbac_view *v, uint64_t generation, int64_t synced_at,
 	put_table_sums(o, at.users, v->n_users, SNAP_USER_SIZE, at.sums, &k);
 	put_table_sums(o, at.roles, v->n_roles, SNAP_ROLE_SIZE, at.sums, &k);
 	put_table_sums(o, at.by_name, v->n_roles, SNAP_NAME_SIZE, at.sums, &k);
-	if (orgrbac_snap_put_facts(o, v, &h, err) != 0)
+	if (orgrbac_snap_put_facts(o, v, rec, &h, err) != 0)
 		goto out;
 	put_header(o, v, &at, &h, generation, synced_at, max_age);
 	rc = 0;
@@ -593,6 +593,13 @@ static int out_map(struct out *o, int fd, const char *name, orgrbac_error *err)
 int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t generation,
 			   int64_t synced_at, int64_t max_age, orgrbac_error *err)
 {
+	return orgrbac_snapshot_write_sealed(path, v, NULL, generation, synced_at, max_age, err);
+}
+
+int orgrbac_snapshot_write_sealed(const char *path, struct orgrbac_view *v,
+				  struct orgrbac_snap_records *rec, uint64_t generation,
+				  int64_t synced_at, int64_t max_age, orgrbac_error *err)
+{
 	struct orgrbac_replace r;
 	struct out o;
 	int rc;
@@ -603,7 +610,7 @@ int orgrbac_snapshot_write(const char *path, struct orgrbac_view *v, uint64_t ge
 		orgrbac_replace_abort(&r);
 		return -1;
 	}
-	rc = build(v, generation, synced_at, max_age, &o, err);
+	rc = build(v, rec, generation, synced_at, max_age, &o, err);
 	munmap(o.p, SNAP_FILE_MAX);
 	if (rc != 0 && o.errnum != 0)
 		orgrbac_seterr(err, "%s: cannot write: %s", r.tmp, strerror(o.errnum));

@@ -186,39 +186,58 @@ static uint32_t pool_intern(struct pool *pl, const struct out *rec)
 	return pl->slots[i] - 1;
 }
 
-/* The decision part's writer: the output, the shared records, room to serialize one. */
-struct fw {
-	struct out *o;
-	struct out one; /* a shared record being serialized */
+/* The decision part's records as principals are sealed (snapshot_write.h). */
+struct orgrbac_snap_records {
+	struct out tails; /* each sealed principal's record after its posix part, end to end */
+	struct out one;	  /* a shared record being serialized */
 	struct pool roles, grants;
 };
 
-/* The shared record of role r (of grant g when r is NULL), as a u32 reference in w->o. */
-static void put_ref(struct fw *w, const struct orgrbac_role *r, const struct orgrbac_grant *g)
+struct orgrbac_snap_records *orgrbac_snap_records_new(void)
+{
+	return calloc(1, sizeof(struct orgrbac_snap_records));
+}
+
+void orgrbac_snap_records_free(struct orgrbac_snap_records *r)
+{
+	if (r == NULL)
+		return;
+	free(r->tails.p);
+	free(r->one.p);
+	pool_free(&r->roles);
+	pool_free(&r->grants);
+	free(r);
+}
+
+/* The shared record of role r (of grant g when r is NULL), as a u32 reference in o. */
+static void put_ref(struct orgrbac_snap_records *rec, struct out *o, const struct orgrbac_role *r,
+		    const struct orgrbac_grant *g)
 {
 	uint32_t ref;
 
-	w->one.len = 0;
+	rec->one.len = 0;
 	if (r != NULL)
-		put_role(&w->one, r);
+		put_role(&rec->one, r);
 	else
-		put_grant(&w->one, g);
-	ref = pool_intern(r != NULL ? &w->roles : &w->grants, &w->one);
+		put_grant(&rec->one, g);
+	ref = pool_intern(r != NULL ? &rec->roles : &rec->grants, &rec->one);
 	if (ref == UINT32_MAX)
-		w->o->failed = true;
-	put_u32(w->o, ref);
+		o->failed = true;
+	put_u32(o, ref);
 }
 
-static void put_roles(struct fw *w, const struct orgrbac_facts *f)
+static void put_roles(struct orgrbac_snap_records *rec, struct out *o,
+		      const struct orgrbac_facts *f)
 {
-	put_u32(w->o, (uint32_t)f->n_roles);
+	put_u32(o, (uint32_t)f->n_roles);
 	for (size_t i = 0; i < f->n_roles; i++)
-		put_ref(w, &f->roles[i], NULL);
+		put_ref(rec, o, &f->roles[i], NULL);
 }
 
-static void put_grants(struct fw *w, const struct orgrbac_facts *f)
+static void put_grants(struct orgrbac_snap_records *rec, struct out *o,
+		       const struct orgrbac_facts *f)
 {
-	put_u32(w->o, (uint32_t)f->n_grants);
+	put_u32(o, (uint32_t)f->n_grants);
 	for (size_t i = 0; i < f->n_grants; i++) {
 		const struct orgrbac_grant *g = &f->grants[i];
 		/* The role by its place among the principal's roles; none: UINT32_MAX. */
@@ -227,9 +246,9 @@ static void put_grants(struct fw *w, const struct orgrbac_facts *f)
 			? (uint32_t)(g->role - f->roles)
 			: UINT32_MAX;
 
-		put_ref(w, NULL, g);
-		put_u32(w->o, role);
-		put_str(w->o, g->via);
+		put_ref(rec, o, NULL, g);
+		put_u32(o, role);
+		put_str(o, g->via);
 	}
 }
 
@@ -248,24 +267,60 @@ static void put_posix(struct out *o, const struct orgrbac_view_posix *px)
 	put_i64(o, px->served ? px->until : 0);
 }
 
-static void put_principal(struct fw *w, const struct orgrbac_view_principal *p)
+/* The part of a principal's record that follows its posix fields. */
+static void put_tail(struct orgrbac_snap_records *rec, struct out *o, const struct orgrbac_facts *f)
 {
-	const struct orgrbac_facts *f = p->facts;
-	struct out *o = w->o;
+	put_str(o, f->dn);
+	put_str(o, f->org);
+	put_externals(o, f);
+	put_roles(rec, o, f);
+	put_grants(rec, o, f);
+}
 
+int orgrbac_snap_records_seal(struct orgrbac_snap_records *r, struct orgrbac_view_principal *p,
+			      orgrbac_error *err)
+{
+	size_t start = r->tails.len;
+
+	if (p->facts == NULL) {
+		orgrbac_seterr(err, "snapshot: principal %s has no facts to seal", p->uid);
+		return -1;
+	}
+	put_tail(r, &r->tails, p->facts);
+	if (r->tails.failed) {
+		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
+			       SNAP_FILE_MAX);
+		return -1;
+	}
+	p->sealed = true;
+	p->tail_off = start;
+	p->tail_len = r->tails.len - start;
+	return 0;
+}
+
+/* A principal the host knows: with its facts, or sealed; else refused. */
+static bool known(const struct orgrbac_view_principal *p)
+{
+	return p->facts != NULL || p->sealed;
+}
+
+/* Where each principal's tail lies in rec->tails. */
+struct span {
+	size_t off, len;
+};
+
+static void put_principal(struct out *o, const struct orgrbac_snap_records *rec,
+			  const struct orgrbac_view_principal *p, const struct span *tail)
+{
 	put_str(o, p->uid);
-	if (f == NULL) {
+	if (!known(p)) {
 		put_u32(o, SNAP_REC_REFUSED);
 		put_str(o, p->refused != NULL ? p->refused : "refused");
 		return;
 	}
 	put_u32(o, SNAP_REC_FACTS);
 	put_posix(o, &p->posix);
-	put_str(o, f->dn);
-	put_str(o, f->org);
-	put_externals(o, f);
-	put_roles(w, f);
-	put_grants(w, f);
+	put_bytes(o, rec->tails.p + tail->off, tail->len);
 }
 
 static void put_identity(struct out *o, const struct orgrbac_view_identity *id)
@@ -310,14 +365,14 @@ static int put_passwd(struct out *o, const struct orgrbac_view *v, struct orgrba
 	struct orgrbac_snap_passwd *t;
 
 	for (size_t i = 0; i < v->n_principals; i++)
-		n += v->principals[i].facts != NULL && v->principals[i].posix.served;
+		n += known(&v->principals[i]) && v->principals[i].posix.served;
 	at = orgrbac_out_reserve(o, n * SNAP_PASSWD_SIZE);
 	if (o->failed)
 		return 0; /* the caller reports the size */
 	t = (struct orgrbac_snap_passwd *)(o->p + at);
 	n = 0;
 	for (size_t i = 0; i < v->n_principals; i++)
-		if (v->principals[i].facts != NULL && v->principals[i].posix.served)
+		if (known(&v->principals[i]) && v->principals[i].posix.served)
 			t[n++] =
 			    (struct orgrbac_snap_passwd){v->principals[i].posix.uid, (uint32_t)i};
 	if (n > 1)
@@ -351,25 +406,41 @@ static int sort_principals(struct orgrbac_view *v, orgrbac_error *err)
 	return 0;
 }
 
-/* Every role and grant of the principals into the pools, so that their counts are known. */
-static void intern_all(struct fw *w, const struct orgrbac_view *v)
+/*
+ * Each principal's tail: its seal in rec, or its facts sealed now into rec
+ * (the principal untouched, so that a view can be written twice). A sealed
+ * principal without facts can be written only with the records it was
+ * sealed in (own: rec is the writer's own). -1 with err.
+ */
+static int tails(struct orgrbac_snap_records *rec, bool own, const struct orgrbac_view *v,
+		 struct span *out, orgrbac_error *err)
 {
-	struct out none = {0};
-	struct fw dry = *w;
+	for (size_t i = 0; i < v->n_principals; i++) {
+		struct orgrbac_view_principal p = v->principals[i];
 
-	dry.o = &none;
-	for (size_t i = 0; i < v->n_principals && !none.failed; i++) {
-		none.len = 0;
-		if (v->principals[i].facts != NULL) {
-			put_roles(&dry, v->principals[i].facts);
-			put_grants(&dry, v->principals[i].facts);
+		if (p.sealed && !own) {
+			out[i] = (struct span){p.tail_off, p.tail_len};
+			if (p.tail_off > rec->tails.len ||
+			    p.tail_len > rec->tails.len - p.tail_off) {
+				orgrbac_seterr(err, "snapshot: principal %s: seal out of range",
+					       p.uid);
+				return -1;
+			}
+			continue;
 		}
+		if (p.facts == NULL) {
+			if (p.sealed) {
+				orgrbac_seterr(err, "snapshot: principal %s: sealed elsewhere",
+					       p.uid);
+				return -1;
+			}
+			continue;
+		}
+		if (orgrbac_snap_records_seal(rec, &p, err) != 0)
+			return -1;
+		out[i] = (struct span){p.tail_off, p.tail_len};
 	}
-	w->roles = dry.roles;
-	w->grants = dry.grants;
-	w->one = dry.one;
-	w->o->failed = w->o->failed || none.failed;
-	free(none.p);
+	return 0;
 }
 
 /* A pool's records appended, their index (reserved at index_at) filled. */
@@ -388,10 +459,10 @@ static void put_pool(struct out *o, size_t facts_at, const struct pool *pl, size
 }
 
 /* The principals' records appended, their index entries filled, then its block checksums. */
-static void put_principals(struct fw *w, const struct orgrbac_view *v, size_t facts_at,
+static void put_principals(struct out *o, const struct orgrbac_snap_records *rec,
+			   const struct orgrbac_view *v, const struct span *tail, size_t facts_at,
 			   size_t index_at)
 {
-	struct out *o = w->o;
 	size_t n = v->n_principals;
 	struct orgrbac_snap_shared e;
 
@@ -399,7 +470,7 @@ static void put_principals(struct fw *w, const struct orgrbac_view *v, size_t fa
 		size_t start = o->len;
 		struct orgrbac_snap_principal pe;
 
-		put_principal(w, &v->principals[i]);
+		put_principal(o, rec, &v->principals[i], &tail[i]);
 		if (!close_record(o, facts_at, start, &e))
 			return;
 		pe = (struct orgrbac_snap_principal){orgrbac_snap_uid_hash(v->principals[i].uid),
@@ -417,18 +488,18 @@ static void put_principals(struct fw *w, const struct orgrbac_view *v, size_t fa
 }
 
 /* The sections after the passwd table: the shared records' indexes, then the facts. */
-static void put_records(struct fw *w, const struct orgrbac_view *v, struct orgrbac_snap_header *h,
-			size_t index_at)
+static void put_records(struct out *o, const struct orgrbac_snap_records *rec,
+			const struct orgrbac_view *v, const struct span *tail,
+			struct orgrbac_snap_header *h, size_t index_at)
 {
-	struct out *o = w->o;
-	size_t roles_at = orgrbac_out_reserve(o, w->roles.n * SNAP_SHARED_SIZE);
-	size_t grants_at = orgrbac_out_reserve(o, w->grants.n * SNAP_SHARED_SIZE);
+	size_t roles_at = orgrbac_out_reserve(o, rec->roles.n * SNAP_SHARED_SIZE);
+	size_t grants_at = orgrbac_out_reserve(o, rec->grants.n * SNAP_SHARED_SIZE);
 	size_t facts_at = orgrbac_out_reserve(o, 0);
 	struct orgrbac_snap_shared e;
 
-	h->shared_roles = (struct orgrbac_snap_section){(uint32_t)roles_at, (uint32_t)w->roles.n};
+	h->shared_roles = (struct orgrbac_snap_section){(uint32_t)roles_at, (uint32_t)rec->roles.n};
 	h->shared_grants =
-	    (struct orgrbac_snap_section){(uint32_t)grants_at, (uint32_t)w->grants.n};
+	    (struct orgrbac_snap_section){(uint32_t)grants_at, (uint32_t)rec->grants.n};
 	if (v->identity.org != NULL) {
 		size_t start = o->len;
 
@@ -438,37 +509,44 @@ static void put_records(struct fw *w, const struct orgrbac_view *v, struct orgrb
 		h->host = (struct orgrbac_snap_section){e.off, e.len};
 		h->host_sum = e.sum;
 	}
-	put_pool(o, facts_at, &w->roles, roles_at);
-	put_pool(o, facts_at, &w->grants, grants_at);
-	put_principals(w, v, facts_at, index_at);
+	put_pool(o, facts_at, &rec->roles, roles_at);
+	put_pool(o, facts_at, &rec->grants, grants_at);
+	put_principals(o, rec, v, tail, facts_at, index_at);
 	if (o->len - facts_at > UINT32_MAX)
 		o->failed = true;
 	h->facts = (struct orgrbac_snap_section){(uint32_t)facts_at, (uint32_t)(o->len - facts_at)};
 }
 
-int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_header *h,
-			   orgrbac_error *err)
+int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_records *rec,
+			   struct orgrbac_snap_header *h, orgrbac_error *err)
 {
-	struct fw w = {.o = o};
+	struct orgrbac_snap_records *own = rec == NULL ? orgrbac_snap_records_new() : NULL;
+	struct span *tail = calloc(v->n_principals + 1, sizeof(*tail));
 	size_t index_at;
-	int rc = 0;
+	int rc = -1;
 
-	if (sort_principals(v, err) != 0)
-		return -1;
+	if (tail == NULL || (rec == NULL && own == NULL)) {
+		orgrbac_seterr(err, "out of memory");
+		goto out;
+	}
+	if (own != NULL)
+		rec = own;
+	if (sort_principals(v, err) != 0 || tails(rec, own != NULL, v, tail, err) != 0)
+		goto out;
 	index_at = orgrbac_out_reserve(o, orgrbac_snap_principals_size(v->n_principals));
 	h->principals =
 	    (struct orgrbac_snap_section){(uint32_t)index_at, (uint32_t)v->n_principals};
 	if (put_passwd(o, v, h, err) != 0)
-		return -1;
-	intern_all(&w, v);
-	put_records(&w, v, h, index_at);
+		goto out;
+	put_records(o, rec, v, tail, h, index_at);
 	if (o->failed) {
 		orgrbac_seterr(err, "snapshot: larger than %lu bytes or out of memory",
 			       SNAP_FILE_MAX);
-		rc = -1;
+		goto out;
 	}
-	pool_free(&w.roles);
-	pool_free(&w.grants);
-	free(w.one.p);
+	rc = 0;
+out:
+	orgrbac_snap_records_free(own);
+	free(tail);
 	return rc;
 }

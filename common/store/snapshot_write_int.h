@@ -8,6 +8,7 @@
 
 #include "hostview.h"
 #include "snapshot_format.h"
+#include "snapshot_write.h"
 
 /*
  * A growing byte buffer with a hard bound: on the heap, or, when `fd` is set
@@ -36,9 +37,12 @@ size_t orgrbac_out_reserve(struct out *o, size_t n);
 /*
  * Append the decision part (snapshot_write_facts.c): the principals' index,
  * the host identity and one record per principal, setting h's principals,
- * facts, host and host_sum. v->principals is sorted in place. -1 with err.
+ * facts, host and host_sum. A principal sealed in `rec` is written from its
+ * seal, one with facts is sealed first (into `rec`, or into records of the
+ * writer's own when rec is NULL). v->principals is sorted in place. -1 with
+ * err.
  */
-int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_header *h,
-			   orgrbac_error *err);
+int orgrbac_snap_put_facts(struct out *o, struct orgrbac_view *v, struct orgrbac_snap_records *rec,
+			   struct orgrbac_snap_header *h, orgrbac_error *err);
 
 #endif

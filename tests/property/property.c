@@ -539,14 +539,17 @@ static void decide_offline(struct run *run, size_t h, struct table *t, size_t fr
 	for (size_t k = 0; k < N_TIMES; k++) {
 		int64_t now = run->dir.now + time_offsets[k];
 		struct orgrbac_view view;
+		struct orgrbac_snap_records *rec = orgrbac_snap_records_new();
 
-		if (orgrbac_view_compute(&img, &params, &view, &err) != 0 ||
-		    orgrbac_replica_fill(&img, &params.host, &view, &err) != 0)
-			die("view: %s", err.msg);
-		if (orgrbac_snapshot_write(cfg->snapshot, &view, ++run->generation, now, MAX_AGE,
-					   &err) != 0)
+		/* as sync writes it: each principal's facts sealed as they are read */
+		if (rec == NULL || orgrbac_view_compute(&img, &params, &view, &err) != 0 ||
+		    orgrbac_replica_fill(&img, &params.host, NULL, rec, &view, &err) != 0)
+			die("view: %s", rec == NULL ? "out of memory" : err.msg);
+		if (orgrbac_snapshot_write_sealed(cfg->snapshot, &view, rec, ++run->generation, now,
+						  MAX_AGE, &err) != 0)
 			die("snapshot: %s", err.msg);
 		orgrbac_view_free(&view);
+		orgrbac_snap_records_free(rec);
 		for (size_t p = from; p < t->n_principals; p++)
 			for (size_t r = k * N_REQ; r < (k + 1) * N_REQ; r++) {
 				struct row *row = row_at(t, p, h, r);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /*
  * Unit tests of the decision part's shared records (format 4): facts round
- * trip equal to the input; roles and grants shared by principals written
+ * trip equal to the input, written from their facts or from their seals;
+ * roles and grants shared by principals written
  * once, told apart by content and never by DN alone; a corrupt shared record
  * fails only the principals referring to it; references, counts and sizes
  * out of range refused even under valid checksums.
@@ -72,15 +73,16 @@ static void view(struct orgrbac_view *v, size_t n, struct orgrbac_facts *extra)
 	tf_identity(v, "acme", "web01", "web");
 }
 
-/* The view written, then read back into an aligned buffer; its size in *len. */
-static unsigned char *written(struct orgrbac_view *v, size_t *len)
+/* The view written (its sealed principals from rec), then read back into an aligned buffer. */
+static unsigned char *written_sealed(struct orgrbac_view *v, struct orgrbac_snap_records *rec,
+				     size_t *len)
 {
 	char path[sizeof(dir) + 16], *text;
 	unsigned char *buf;
 	orgrbac_error err;
 
 	snprintf(path, sizeof(path), "%s/snap.db", dir);
-	assert_int_equal(orgrbac_snapshot_write(path, v, 1, T0, 3600, &err), 0);
+	assert_int_equal(orgrbac_snapshot_write_sealed(path, v, rec, 1, T0, 3600, &err), 0);
 	orgrbac_view_free(v);
 	assert_int_equal(orgrbac_read_file(path, 0, ORGRBAC_FILE_MAX, &text, len, &err), 0);
 	unlink(path);
@@ -89,6 +91,12 @@ static unsigned char *written(struct orgrbac_view *v, size_t *len)
 	memcpy(buf, text, *len);
 	free(text);
 	return buf;
+}
+
+/* The view written, then read back into an aligned buffer; its size in *len. */
+static unsigned char *written(struct orgrbac_view *v, size_t *len)
+{
+	return written_sealed(v, NULL, len);
 }
 
 static struct orgrbac_snap_header *hdr(unsigned char *b)
@@ -184,21 +192,32 @@ static void same_facts(const struct orgrbac_facts *a, const struct orgrbac_facts
 		same_grant(a, &a->grants[i], b, &b->grants[i]);
 }
 
-/* Facts of every shape round trip equal to the input, each principal its own via. */
-static void round_trip(void **state)
+/*
+ * Facts of every shape round trip equal to the input, each principal its own
+ * via; with `seal`, each principal's facts sealed and dropped before the
+ * write, as sync does.
+ */
+static void round_trip_as(bool seal)
 {
 	struct orgrbac_view v;
 	struct orgrbac_facts *odd = principal("Odd", "host:sudo host:login"), *got;
+	struct orgrbac_snap_records *rec = seal ? orgrbac_snap_records_new() : NULL;
+	orgrbac_error err;
 	size_t len;
 	unsigned char *b;
 
-	(void)state;
 	tf_external(odd, ORGRBAC_MODE_WINDOW, T0 - 100, T0 + 50);
 	odd->grants[0].role = NULL; /* a grant whose role is not among the principal's */
 	snprintf(odd->grants[0].unreadable, sizeof(odd->grants[0].unreadable), "two roles");
 	odd->grants[1].window.malformed = true;
 	view(&v, 3, odd);
-	b = written(&v, &len);
+	for (size_t i = 0; seal && i < v.n_principals; i++) {
+		assert_int_equal(orgrbac_snap_records_seal(rec, &v.principals[i], &err), 0);
+		orgrbac_facts_free(v.principals[i].facts);
+		v.principals[i].facts = NULL;
+	}
+	b = written_sealed(&v, rec, &len);
+	orgrbac_snap_records_free(rec);
 	for (size_t i = 0; i < 4; i++) {
 		char uid[32];
 		struct orgrbac_facts *want;
@@ -219,6 +238,52 @@ static void round_trip(void **state)
 		orgrbac_facts_free(want);
 	}
 	free(b);
+}
+
+static void round_trip(void **state)
+{
+	(void)state;
+	round_trip_as(false);
+}
+
+static void round_trip_sealed(void **state)
+{
+	(void)state;
+	round_trip_as(true);
+}
+
+/*
+ * A principal sealed, its facts gone, written without the records it was
+ * sealed in, or with a seal out of their range: refused, and no file. A refused principal has
+ * nothing to seal.
+ */
+static void sealed_elsewhere(void **state)
+{
+	struct orgrbac_view v;
+	struct orgrbac_snap_records *rec = orgrbac_snap_records_new();
+	struct orgrbac_view_principal refused = {.uid = (char *)"nobody"};
+	char path[sizeof(dir) + 16];
+	orgrbac_error err;
+
+	(void)state;
+	assert_non_null(rec);
+	view(&v, 2, NULL);
+	assert_int_equal(orgrbac_snap_records_seal(rec, &v.principals[1], &err), 0);
+	orgrbac_facts_free(v.principals[1].facts);
+	v.principals[1].facts = NULL;
+	snprintf(path, sizeof(path), "%s/snap.db", dir);
+	assert_int_equal(orgrbac_snapshot_write(path, &v, 1, T0, 3600, &err), -1);
+	assert_non_null(strstr(err.msg, "u1: sealed elsewhere"));
+	assert_int_equal(access(path, F_OK), -1);
+	v.principals[1].tail_len = 1 << 20; /* a seal past the records' end */
+	assert_int_equal(orgrbac_snapshot_write_sealed(path, &v, rec, 1, T0, 3600, &err), -1);
+	assert_non_null(strstr(err.msg, "u1: seal out of range"));
+	assert_int_equal(access(path, F_OK), -1);
+	assert_int_equal(orgrbac_snap_records_seal(rec, &refused, &err), -1);
+	assert_non_null(strstr(err.msg, "nobody has no facts"));
+	assert_false(refused.sealed);
+	orgrbac_view_free(&v);
+	orgrbac_snap_records_free(rec);
 }
 
 /* Many principals with the same roles and grants: each written once. */
@@ -441,6 +506,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(round_trip),
+	    cmocka_unit_test(round_trip_sealed),
+	    cmocka_unit_test(sealed_elsewhere),
 	    cmocka_unit_test(shared_once),
 	    cmocka_unit_test(same_dn_other_content),
 	    cmocka_unit_test(corrupt_shared),
