@@ -9,9 +9,11 @@
 #                                         --empty the database is empty (no base)
 #   slapd.sh stop DIR                     safe to repeat, or after a failed start
 #   slapd.sh check-schema                 slaptest the slapd.conf schema form
-#   slapd.sh start-pair DIR [--no-memberof]
+#   slapd.sh start-pair DIR [--no-memberof] [--consumer]
 #                                         two servers, DIR/a and DIR/b, in
-#                                         multi-provider replication (syncrepl)
+#                                         multi-provider replication (syncrepl);
+#                                         with --consumer, B is a read-only
+#                                         consumer of A instead
 #   slapd.sh restart DIR                  start a stopped (or killed) server
 #                                         again, on the ports it had
 #   slapd.sh sync-wait DIR1 DIR2 [SECONDS]
@@ -27,6 +29,12 @@
 # start-pair stops both servers, DIR/a and DIR/b, when either fails to start;
 # stop them with "stop DIR/a" and "stop DIR/b".  They share one CA and server
 # certificate.  SERVER_ID is empty for a server that does not replicate.
+# With --consumer, A is the only provider (server ID 1) and B a replica that
+# follows it by syncrepl (refreshAndPersist) with no multi-provider setting
+# and no server ID: B refuses every write, the root DN's too, with
+# unwillingToPerform (53) "shadow context; no update referral" (no
+# olcUpdateRef, so no referral to A).  B still runs syncprov, so that
+# followers bound to it get A's changes as A's own followers do.
 #
 # Environment: SLAPD (slapd binary), SLAPD_MODULEDIR (where back_mdb and
 # memberof live when they are modules), ORGRBAC_SLAPD_DEBUG (slapd -d level
@@ -55,7 +63,7 @@ die() {
 usage() {
 	printf 'usage: %s start DIR [--no-memberof] [--empty]\n       %s stop DIR\n       %s check-schema\n' \
 		"$PROG" "$PROG" "$PROG" >&2
-	printf '       %s start-pair DIR [--no-memberof]\n       %s restart DIR\n' \
+	printf '       %s start-pair DIR [--no-memberof] [--consumer]\n       %s restart DIR\n' \
 		"$PROG" "$PROG" >&2
 	printf '       %s sync-wait DIR1 DIR2 [SECONDS]\n' "$PROG" >&2
 	exit 2
@@ -562,10 +570,15 @@ do_sync_wait() {
 	done
 }
 
-# replicate CONSUMER PROVIDER RID: CONSUMER follows PROVIDER's changes from now
-# on, retrying every second while PROVIDER is down.
+# replicate CONSUMER PROVIDER RID MODE: CONSUMER follows PROVIDER's changes
+# from now on, retrying every second while PROVIDER is down.  MODE multi also
+# makes CONSUMER a provider (multi-provider); MODE consumer leaves it a
+# read-only replica (a shadow database, which refuses writes).
 replicate() {
-	local consumer=$1 provider=$2 rid=$3
+	local consumer=$1 provider=$2 rid=$3 mode=$4 multi=""
+	if [ "$mode" = multi ]; then
+		multi=$(printf -- '-\nadd: olcMultiProvider\nolcMultiProvider: TRUE')
+	fi
 	LDAPNOINIT=1 ldapmodify -x -H "$(env_get "$consumer" LDAPI_URI)" \
 		-D "$CONFIG_DN" -w "$(env_get "$consumer" LDAP_CONFIG_PW)" \
 		>>"$consumer/ldapadd.log" 2>&1 <<-EOF || die "cannot make $consumer replicate $provider"
@@ -573,17 +586,16 @@ replicate() {
 		changetype: modify
 		add: olcSyncrepl
 		olcSyncrepl: rid=$rid provider=$(env_get "$provider" LDAP_URI) bindmethod=simple binddn="$ADMIN_DN" credentials=$(env_get "$provider" LDAP_ADMIN_PW) searchbase="$BASE_DN" type=refreshAndPersist retry="1 +" timeout=3 network-timeout=3
-		-
-		add: olcMultiProvider
-		olcMultiProvider: TRUE
+		$multi
 	EOF
 }
 
-# Two servers that replicate each other, with one CA and certificate as a
-# cluster behind one name would have.  B starts empty and follows A first,
-# so that A never refreshes from an empty provider.
+# Two servers with one CA and certificate, as a cluster behind one name would
+# have.  MODE multi: they replicate each other; B starts empty and follows A
+# first, so that A never refreshes from an empty provider.  MODE consumer: B
+# starts empty and only follows A, a read-only replica without a server ID.
 do_start_pair() {
-	local dir=$1 memberof=$2
+	local dir=$1 memberof=$2 mode=$3 b_id=2
 	if [ -e "$dir" ]; then
 		[ -d "$dir" ] || die "$dir exists and is not a directory"
 		[ -z "$(ls -A "$dir")" ] || die "$dir is not empty"
@@ -594,14 +606,19 @@ do_start_pair() {
 	trap start_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	do_start "$PAIR_DIR/b" "$memberof" 2 yes "$PAIR_DIR/a/tls"
+	[ "$mode" = multi ] || b_id=""
+	do_start "$PAIR_DIR/b" "$memberof" "$b_id" yes "$PAIR_DIR/a/tls"
 	trap start_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM
-	replicate "$PAIR_DIR/b" "$PAIR_DIR/a" 1
+	replicate "$PAIR_DIR/b" "$PAIR_DIR/a" 1 "$mode"
 	do_sync_wait "$PAIR_DIR/a" "$PAIR_DIR/b" 30
-	replicate "$PAIR_DIR/a" "$PAIR_DIR/b" 2
-	printf '%s: %s/a and %s/b replicate each other\n' "$PROG" "$PAIR_DIR" "$PAIR_DIR" >&2
+	if [ "$mode" = multi ]; then
+		replicate "$PAIR_DIR/a" "$PAIR_DIR/b" 2 multi
+		printf '%s: %s/a and %s/b replicate each other\n' "$PROG" "$PAIR_DIR" "$PAIR_DIR" >&2
+	else
+		printf '%s: %s/b is a read-only consumer of %s/a\n' "$PROG" "$PAIR_DIR" "$PAIR_DIR" >&2
+	fi
 	PAIR_DIR=""
 	trap - EXIT INT TERM
 }
@@ -677,13 +694,16 @@ main() {
 		do_check_schema
 		;;
 	start-pair)
-		if [ $# -lt 2 ] || [ $# -gt 3 ]; then usage; fi
-		local pair_memberof=yes
-		if [ $# -eq 3 ]; then
-			[ "$3" = --no-memberof ] || usage
-			pair_memberof=no
-		fi
-		do_start_pair "$2" "$pair_memberof"
+		if [ $# -lt 2 ] || [ $# -gt 4 ]; then usage; fi
+		local pair_memberof=yes pair_mode=multi pair_opt
+		for pair_opt in "${@:3}"; do
+			case $pair_opt in
+			--no-memberof) pair_memberof=no ;;
+			--consumer) pair_mode=consumer ;;
+			*) usage ;;
+			esac
+		done
+		do_start_pair "$2" "$pair_memberof" "$pair_mode"
 		;;
 	restart)
 		[ $# -eq 2 ] || usage

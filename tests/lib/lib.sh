@@ -9,6 +9,7 @@
 #   orgrbac_require_slapd            # exit 77 when slapd or ldap-utils are missing
 #   orgrbac_slapd_start              # or: orgrbac_slapd_start --no-memberof
 #   orgrbac_slapd_start_pair         # two servers replicating each other
+#   orgrbac_slapd_start_pair --consumer   # a provider and a read-only consumer
 #   ldapsearch -x -H "$LDAP_URI" -b "$LDAP_BASE" '(uid=bob)'
 #   ldapmodify_admin <<EOF ... EOF    # change data as the directory admin
 #   orgrbac_write_conf FILE ldap.timeout=5 nss.snapshot=...   # orgrbac.conf
@@ -172,10 +173,11 @@ orgrbac_slapd_start() {
 	orgrbac_slapd_env "$ORGRBAC_SLAPD_DIR"
 }
 
-# orgrbac_slapd_start_pair [--no-memberof]: starts two servers in
-# multi-provider replication, each with the sample organization (see
-# slapd.sh start-pair), and exports ORGRBAC_PAIR_A and ORGRBAC_PAIR_B, their
-# server directories.  The variables of A are exported; switch with
+# orgrbac_slapd_start_pair [--no-memberof] [--consumer]: starts two servers
+# in multi-provider replication, each with the sample organization (see
+# slapd.sh start-pair); with --consumer, B is a read-only consumer of A (it
+# refuses writes; write to A).  Exports ORGRBAC_PAIR_A and ORGRBAC_PAIR_B,
+# their server directories.  The variables of A are exported; switch with
 # orgrbac_slapd_env.  Both are stopped when the test exits.
 orgrbac_slapd_start_pair() {
 	local dir
