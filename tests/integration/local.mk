@@ -119,3 +119,9 @@ tests_integration_snapdump_SOURCES = tests/integration/snapdump.c
 tests_integration_snapdump_LDADD = $(store_libs)
 TESTS += tests/integration/test_follow.sh
 EXTRA_DIST += tests/integration/test_follow.sh
+
+# slapd.sh's provider and read-only consumer (start-pair --consumer, what
+# bench/run-scale.sh runs): a change on the provider reaches the consumer and
+# a follower bound to it; writes to the consumer are refused.
+TESTS += tests/integration/test_consumer.sh
+EXTRA_DIST += tests/integration/test_consumer.sh
