@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: BSD-2-Clause
-# Many followers behind a replica: a provider slapd (A) and a second slapd (B)
-# replicating it by syncrepl (tests/integration/slapd.sh's pair; changes are
-# written to A only, B serves the followers), both with the sample
-# organization; FOLLOWERS `orgrbac follow` processes bound to B, each with
-# its own configuration, snapshot and state file. CHANGES changes (a grant
-# added, then revoked) are written to A; for each, the time until every
-# snapshot shows it (from each snapshot's mtime), as p50 and p99, the
-# provider's CPU per change (/proc/PID/stat), each follower's peak RSS, and
-# the bytes of the whole directory and of the changed entry.
+# Many followers behind a replica: a provider (A) and a read-only consumer
+# (B) replicating it by syncrepl (tests/integration/slapd.sh start-pair
+# --consumer: B refuses writes, so changes are written to A; B serves the
+# followers), both with the sample organization; FOLLOWERS `orgrbac follow`
+# processes bound to B, each with its own configuration, snapshot and state
+# file. CHANGES changes (a grant added, then revoked) are written to A; for
+# each, the time until every snapshot shows it (from each snapshot's mtime),
+# as p50 and p99, the provider's and the consumer's CPU per change
+# (/proc/PID/stat), each follower's peak RSS, and the bytes of the whole
+# directory and of the changed entry.
 # Prints figures; asserts nothing.
 # usage: bench/run-scale.sh [FOLLOWERS [CHANGES]]   (root)
 . "$(dirname "$0")/../tests/lib/lib.sh"
@@ -26,12 +27,14 @@ B=dc=example,dc=com
 ERIN="uid=erin,ou=people,o=acme,$B"
 now_ms() { date +%s%3N; }
 
-orgrbac_slapd_start_pair
+orgrbac_slapd_start_pair --consumer
 orgrbac_slapd_env "$ORGRBAC_PAIR_B"
 URI_B=$LDAP_URI
+CONSUMER_PID=$SLAPD_PID
 orgrbac_slapd_env "$ORGRBAC_PAIR_A"
 PROVIDER_PID=$SLAPD_PID
-echo "== provider $LDAP_URI (pid $PROVIDER_PID), replica $URI_B; $nf followers bound to the replica"
+echo "== provider $LDAP_URI (pid $PROVIDER_PID), read-only consumer $URI_B (pid $CONSUMER_PID);" \
+	"$nf followers bound to the consumer"
 
 pids=()
 stop_all() {
@@ -90,6 +93,7 @@ echo "   the changed entry as LDIF: $entry_bytes bytes"
 
 lat=()
 cpu0=$(cpu_ticks "$PROVIDER_PID")
+ccpu0=$(cpu_ticks "$CONSUMER_PID")
 for c in $(seq 1 "$changes"); do
 	declare -A done_at=() seen_mt=()
 	if [ $((c % 2)) = 1 ]; then want=yes; else want=no; fi
@@ -117,6 +121,7 @@ for c in $(seq 1 "$changes"); do
 	sleep 0.5
 done
 cpu1=$(cpu_ticks "$PROVIDER_PID")
+ccpu1=$(cpu_ticks "$CONSUMER_PID")
 hz=$(getconf CLK_TCK)
 sorted=$(printf '%s\n' "${lat[@]}" | sort -n)
 n=${#lat[@]}
@@ -124,6 +129,8 @@ echo "   change -> all $nf snapshots over $n changes: p50 $(sed -n "$(((n + 1) /
 	"p99 $(sed -n "$(((n * 99 + 99) / 100))p" <<<"$sorted") ms, max $(tail -n1 <<<"$sorted") ms"
 echo "   provider CPU: $(((cpu1 - cpu0) * 1000 / hz)) ms over $n changes" \
 	"($(((cpu1 - cpu0) * 1000 / hz / n)) ms a change)"
+echo "   consumer CPU: $(((ccpu1 - ccpu0) * 1000 / hz)) ms over $n changes" \
+	"($(((ccpu1 - ccpu0) * 1000 / hz / n)) ms a change)"
 hwm=$(for p in "${pids[@]}"; do awk '/^VmHWM/ { print $2 }' "/proc/$p/status" 2>/dev/null; done | sort -n)
 echo "   follower peak RSS (VmHWM, kB): min $(head -n1 <<<"$hwm"), median" \
 	"$(sed -n "$((($(wc -l <<<"$hwm") + 1) / 2))p" <<<"$hwm"), max $(tail -n1 <<<"$hwm")"
