@@ -51,7 +51,8 @@ for i in $(seq 1 "$nf"); do
 done
 t0=$(now_ms)
 for _ in $(seq 1 1200); do
-	n=$(grep -lx 'state following' "$work"/f*/snapshot.db.follow 2>/dev/null | wc -l)
+	# grep fails while no follower follows yet: under pipefail that is no error
+	n=$({ grep -lx 'state following' "$work"/f*/snapshot.db.follow 2>/dev/null || true; } | wc -l)
 	[ "$n" -ge "$nf" ] && break
 	sleep 0.1
 done
