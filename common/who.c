@@ -83,52 +83,15 @@ static bool has_member(const struct orgrbac_img_group *g, const char *dn)
 }
 
 /* One value and the image element holding it; sorted by value, then by index. */
-struct ix_pair {
-	const char *key;
-	size_t idx;
-};
-
 struct orgrbac_img_index {
-	struct ix_pair *members;   /* member value -> group */
-	struct ix_pair *grantees;  /* grantee value -> grant */
-	struct ix_pair *uids;	   /* uid -> user */
-	struct ix_pair *roles;	   /* DN -> role */
-	struct ix_pair *externals; /* DN -> external-access entry */
+	struct orgrbac_keyed *members;	 /* member value -> group */
+	struct orgrbac_keyed *grantees;	 /* grantee value -> grant */
+	struct orgrbac_keyed *uids;	 /* uid -> user */
+	struct orgrbac_keyed *roles;	 /* DN -> role */
+	struct orgrbac_keyed *externals; /* DN -> external-access entry */
 	size_t n_members, n_grantees, n_uids, n_roles, n_externals;
 };
 
-static int cmp_ix_pair(const void *a, const void *b)
-{
-	const struct ix_pair *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	return c != 0 ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-/* The first pair whose key is `key` (or where it would be). */
-static size_t ix_lower(const struct ix_pair *v, size_t n, const char *key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-static struct ix_pair *ix_sorted(struct ix_pair *v, size_t n)
-{
-	if (v != NULL && n > 1)
-		qsort(v, n, sizeof(*v), cmp_ix_pair);
-	return v;
-}
-
-/* The pairs (value, index) of every element's values; NULL out of memory. */
 static int ix_fill(struct orgrbac_img_index *x, const struct orgrbac_image *img)
 {
 	size_t m = 0, g = 0;
@@ -147,22 +110,21 @@ static int ix_fill(struct orgrbac_img_index *x, const struct orgrbac_image *img)
 		return -1;
 	for (size_t i = 0; i < img->n_groups; i++)
 		for (size_t k = 0; k < img->groups[i].n_members; k++)
-			x->members[x->n_members++] = (struct ix_pair){img->groups[i].members[k], i};
+			x->members[x->n_members++] = orgrbac_keyed(img->groups[i].members[k], i);
 	for (size_t i = 0; i < img->n_grants; i++)
 		for (size_t k = 0; k < img->grants[i].n_grantees; k++)
-			x->grantees[x->n_grantees++] =
-			    (struct ix_pair){img->grants[i].grantees[k], i};
+			x->grantees[x->n_grantees++] = orgrbac_keyed(img->grants[i].grantees[k], i);
 	for (size_t i = 0; i < img->n_users; i++)
-		x->uids[x->n_uids++] = (struct ix_pair){img->users[i].uid, i};
+		x->uids[x->n_uids++] = orgrbac_keyed(img->users[i].uid, i);
 	for (size_t i = 0; i < img->n_roles; i++)
-		x->roles[x->n_roles++] = (struct ix_pair){img->roles[i].dn, i};
+		x->roles[x->n_roles++] = orgrbac_keyed(img->roles[i].dn, i);
 	for (size_t i = 0; i < img->n_externals; i++)
-		x->externals[x->n_externals++] = (struct ix_pair){img->externals[i].dn, i};
-	ix_sorted(x->members, x->n_members);
-	ix_sorted(x->grantees, x->n_grantees);
-	ix_sorted(x->uids, x->n_uids);
-	ix_sorted(x->roles, x->n_roles);
-	ix_sorted(x->externals, x->n_externals);
+		x->externals[x->n_externals++] = orgrbac_keyed(img->externals[i].dn, i);
+	orgrbac_keyed_sort(x->members, x->n_members);
+	orgrbac_keyed_sort(x->grantees, x->n_grantees);
+	orgrbac_keyed_sort(x->uids, x->n_uids);
+	orgrbac_keyed_sort(x->roles, x->n_roles);
+	orgrbac_keyed_sort(x->externals, x->n_externals);
 	return 0;
 }
 
@@ -192,7 +154,7 @@ void orgrbac_img_index_free(struct orgrbac_img_index *x)
 long orgrbac_img_index_posix(const struct orgrbac_image *img, const struct orgrbac_img_index *x,
 			     const char *dn, const char *uid)
 {
-	for (size_t i = ix_lower(x->uids, x->n_uids, uid);
+	for (size_t i = orgrbac_keyed_lower(x->uids, x->n_uids, uid);
 	     i < x->n_uids && strcmp(x->uids[i].key, uid) == 0; i++) {
 		const struct orgrbac_img_user *u = &img->users[x->uids[i].idx];
 
@@ -221,7 +183,7 @@ static int groups_naming(const struct orgrbac_image *img, const struct orgrbac_i
 			 size_t *tail)
 {
 	if (x != NULL) {
-		for (size_t i = ix_lower(x->members, x->n_members, cur);
+		for (size_t i = orgrbac_keyed_lower(x->members, x->n_members, cur);
 		     i < x->n_members && strcmp(x->members[i].key, cur) == 0; i++)
 			if (take_group(img, x->members[i].idx, org_dn, seen, q, tail) != 0)
 				return -1;
@@ -325,7 +287,8 @@ static int login_entry(const struct orgrbac_image *img, const struct orgrbac_img
 		       const char **org_dn, orgrbac_error *err)
 {
 	const struct orgrbac_img_user *host = NULL, *any = NULL;
-	size_t total = 0, in_host = 0, i = x != NULL ? ix_lower(x->uids, x->n_uids, uid) : 0;
+	size_t total = 0, in_host = 0,
+	       i = x != NULL ? orgrbac_keyed_lower(x->uids, x->n_uids, uid) : 0;
 
 	for (; x != NULL ? i < x->n_uids && strcmp(x->uids[i].key, uid) == 0 : i < img->n_users;
 	     i++) {
@@ -395,7 +358,7 @@ static const struct orgrbac_img_role *reach_role(const struct orgrbac_image *img
 	    (platform || !orgrbac_img_below(g->role_dn, org_dn)))
 		return NULL;
 	if (x != NULL) {
-		i = ix_lower(x->roles, x->n_roles, g->role_dn);
+		i = orgrbac_keyed_lower(x->roles, x->n_roles, g->role_dn);
 		return i < x->n_roles && strcmp(x->roles[i].key, g->role_dn) == 0
 			   ? &img->roles[x->roles[i].idx]
 			   : NULL;
@@ -461,7 +424,7 @@ static size_t *grant_candidates(const struct orgrbac_image *img, const struct or
 	for (size_t k = 0; v != NULL && k <= n_groups; k++) {
 		const char *who = k == 0 ? user_dn : img->groups[q[k - 1]].dn;
 
-		for (size_t i = ix_lower(x->grantees, x->n_grantees, who);
+		for (size_t i = orgrbac_keyed_lower(x->grantees, x->n_grantees, who);
 		     i < x->n_grantees && strcmp(x->grantees[i].key, who) == 0; i++) {
 			size_t *grown = orgrbac_grow(v, &cap, *n + 1, sizeof(*v));
 
@@ -593,7 +556,7 @@ static size_t *externals_above(const struct orgrbac_img_index *x, const char *dn
 			k++;
 		if (k % 2 != 0)
 			continue;
-		for (size_t i = ix_lower(x->externals, x->n_externals, p + 1);
+		for (size_t i = orgrbac_keyed_lower(x->externals, x->n_externals, p + 1);
 		     i < x->n_externals && strcmp(x->externals[i].key, p + 1) == 0; i++) {
 			size_t *grown = orgrbac_grow(v, &cap, *n + 1, sizeof(*v));
 

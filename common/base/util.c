@@ -187,6 +187,47 @@ void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size)
 	return g;
 }
 
+struct orgrbac_keyed orgrbac_keyed(const char *key, size_t idx)
+{
+	return (struct orgrbac_keyed){key, idx};
+}
+
+static int cmp_keyed(const void *a, const void *b)
+{
+	const struct orgrbac_keyed *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+
+	return c != 0 ? c : x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+void orgrbac_keyed_sort(struct orgrbac_keyed *v, size_t n)
+{
+	if (v != NULL && n > 1)
+		qsort(v, n, sizeof(*v), cmp_keyed);
+}
+
+size_t orgrbac_keyed_lower(const struct orgrbac_keyed *v, size_t n, const char *key)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (strcmp(v[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+long orgrbac_keyed_find(const struct orgrbac_keyed *v, size_t n, const char *key)
+{
+	size_t i = orgrbac_keyed_lower(v, n, key);
+
+	return i < n && strcmp(v[i].key, key) == 0 ? (long)v[i].idx : -1;
+}
+
 /* One block: the bytes handed out follow the header. */
 struct arena_block {
 	struct arena_block *next;

@@ -115,6 +115,23 @@ static inline int64_t orgrbac_age(int64_t now, int64_t then)
 void *orgrbac_grow(void *v, size_t *cap, size_t need, size_t size);
 
 /*
+ * An index entry: a string key (a DN, a uid) and the place of what holds it.
+ * A table of them sorted with orgrbac_keyed_sort is in key order, byte for
+ * byte, the entries of one key together in idx order.
+ */
+struct orgrbac_keyed {
+	const char *key;
+	size_t idx;
+};
+
+struct orgrbac_keyed orgrbac_keyed(const char *key, size_t idx);
+void orgrbac_keyed_sort(struct orgrbac_keyed *v, size_t n);
+/* The first entry with `key`, or where it would be (n at most). */
+size_t orgrbac_keyed_lower(const struct orgrbac_keyed *v, size_t n, const char *key);
+/* The idx of the first entry with `key`, or -1. */
+long orgrbac_keyed_find(const struct orgrbac_keyed *v, size_t n, const char *key);
+
+/*
  * Many small allocations freed at once: blocks of `block` bytes filled in
  * turn, a request of more than a quarter of one in a block of its own.
  * Counted references: the last orgrbac_arena_free frees it all.

@@ -130,39 +130,7 @@ bool orgrbac_view_dn_below(const char *child, const char *parent)
 	return k % 2 == 0;
 }
 
-static int cmp_pair(const void *a, const void *b)
-{
-	const struct orgrbac_view_pair *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-
-	if (c != 0)
-		return c;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
-}
-
-size_t orgrbac_view_pair_lower(const struct orgrbac_view_pair *v, size_t n, const char *key)
-{
-	size_t lo = 0, hi = n;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (strcmp(v[mid].key, key) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-long orgrbac_view_pair_find(const struct orgrbac_view_pair *v, size_t n, const char *key)
-{
-	size_t i = orgrbac_view_pair_lower(v, n, key);
-
-	return i < n && strcmp(v[i].key, key) == 0 ? (long)v[i].idx : -1;
-}
-
-static int pairs_build(struct orgrbac_view_pair **out, size_t n)
+static int pairs_build(struct orgrbac_keyed **out, size_t n)
 {
 	*out = calloc(n + 1, sizeof(**out));
 	return *out == NULL ? -1 : 0;
@@ -183,24 +151,22 @@ static int index_image(struct orgrbac_view_ctx *c)
 		return -1;
 	for (size_t i = 0; i < img->n_groups; i++) {
 		for (size_t k = 0; k < img->groups[i].n_members; k++)
-			c->edges[c->n_edges++] =
-			    (struct orgrbac_view_pair){img->groups[i].members[k], i};
+			c->edges[c->n_edges++] = orgrbac_keyed(img->groups[i].members[k], i);
 	}
 	for (size_t i = 0; i < img->n_grants; i++)
 		for (size_t k = 0; k < img->grants[i].n_grantees; k++)
-			c->grantees[c->n_grantees++] =
-			    (struct orgrbac_view_pair){img->grants[i].grantees[k], i};
+			c->grantees[c->n_grantees++] = orgrbac_keyed(img->grants[i].grantees[k], i);
 	for (size_t i = 0; i < img->n_roles; i++)
-		c->roles[i] = (struct orgrbac_view_pair){img->roles[i].dn, i};
+		c->roles[i] = orgrbac_keyed(img->roles[i].dn, i);
 	for (size_t i = 0; i < img->n_externals; i++)
-		c->externals[i] = (struct orgrbac_view_pair){img->externals[i].dn, i};
+		c->externals[i] = orgrbac_keyed(img->externals[i].dn, i);
 	for (size_t i = 0; i < img->n_users; i++)
-		c->uids[i] = (struct orgrbac_view_pair){img->users[i].uid, i};
-	qsort(c->edges, c->n_edges, sizeof(struct orgrbac_view_pair), cmp_pair);
-	qsort(c->grantees, c->n_grantees, sizeof(struct orgrbac_view_pair), cmp_pair);
-	qsort(c->roles, img->n_roles, sizeof(struct orgrbac_view_pair), cmp_pair);
-	qsort(c->externals, img->n_externals, sizeof(struct orgrbac_view_pair), cmp_pair);
-	qsort(c->uids, img->n_users, sizeof(struct orgrbac_view_pair), cmp_pair);
+		c->uids[i] = orgrbac_keyed(img->users[i].uid, i);
+	orgrbac_keyed_sort(c->edges, c->n_edges);
+	orgrbac_keyed_sort(c->grantees, c->n_grantees);
+	orgrbac_keyed_sort(c->roles, img->n_roles);
+	orgrbac_keyed_sort(c->externals, img->n_externals);
+	orgrbac_keyed_sort(c->uids, img->n_users);
 	c->group_seen = calloc(img->n_groups + 1, 1);
 	c->queue = calloc(img->n_groups + 1, sizeof(*c->queue));
 	c->grant_seen = calloc(img->n_grants + 1, 1);

@@ -8,17 +8,6 @@
 
 #include "hostview.h"
 
-/* An index entry: a DN (or uid) and the image entry it belongs to, sorted by key. */
-struct orgrbac_view_pair {
-	const char *key;
-	size_t idx;
-};
-
-/* The first pair with `key`, or n. */
-size_t orgrbac_view_pair_lower(const struct orgrbac_view_pair *v, size_t n, const char *key);
-/* The image index of the first pair with `key`, or -1. */
-long orgrbac_view_pair_find(const struct orgrbac_view_pair *v, size_t n, const char *key);
-
 /* One computation: the image, its indexes, and the view being built. */
 struct orgrbac_view_ctx {
 	const struct orgrbac_image *img;
@@ -27,7 +16,7 @@ struct orgrbac_view_ctx {
 	char *global_roles;    /* "ou=roles," + base */
 	char *platform_grants; /* "ou=grants," + base */
 	char *host_org;	       /* "o=" + the host's organization + "," + base */
-	struct orgrbac_view_pair *edges, *grantees, *roles, *externals, *uids;
+	struct orgrbac_keyed *edges, *grantees, *roles, *externals, *uids;
 	size_t n_edges, n_grantees;
 	long *exposed; /* per image role: view role index or -1 */
 	/* per user, reused */

@@ -48,7 +48,7 @@ static long user_groups(struct orgrbac_view_ctx *c, const char *user_dn, const c
 	const char *cur = user_dn;
 
 	for (;;) {
-		for (size_t i = orgrbac_view_pair_lower(c->edges, c->n_edges, cur);
+		for (size_t i = orgrbac_keyed_lower(c->edges, c->n_edges, cur);
 		     i < c->n_edges && strcmp(c->edges[i].key, cur) == 0; i++) {
 			size_t g = c->edges[i].idx;
 
@@ -87,7 +87,7 @@ static size_t user_grants(struct orgrbac_view_ctx *c, const char *user_dn, size_
 	for (size_t q = 0; q <= n_groups; q++) {
 		const char *who = q == 0 ? user_dn : c->img->groups[c->queue[q - 1]].dn;
 
-		for (size_t i = orgrbac_view_pair_lower(c->grantees, c->n_grantees, who);
+		for (size_t i = orgrbac_keyed_lower(c->grantees, c->n_grantees, who);
 		     i < c->n_grantees && strcmp(c->grantees[i].key, who) == 0; i++) {
 			size_t g = c->grantees[i].idx;
 			const char *dn = c->img->grants[g].dn;
@@ -125,7 +125,7 @@ static const struct orgrbac_img_role *grant_role(struct orgrbac_view_ctx *c,
 	if (!orgrbac_view_dn_below(g->role_dn, c->global_roles) &&
 	    (is_platform(c, g) || !orgrbac_view_dn_below(g->role_dn, org_dn)))
 		return NULL;
-	r = orgrbac_view_pair_find(c->roles, c->img->n_roles, g->role_dn);
+	r = orgrbac_keyed_find(c->roles, c->img->n_roles, g->role_dn);
 	if (r < 0)
 		return NULL;
 	*idx = r;
@@ -234,7 +234,7 @@ static bool external_window(struct orgrbac_view_ctx *c, struct who *w)
 		while (p - k > dn && p[-1 - (long)k] == '\\')
 			k++;
 		if (k % 2 != 0 ||
-		    (i = orgrbac_view_pair_find(c->externals, c->img->n_externals, p + 1)) < 0)
+		    (i = orgrbac_keyed_find(c->externals, c->img->n_externals, p + 1)) < 0)
 			continue;
 		x = &c->img->externals[i].access;
 		w->external = true;
