@@ -9,7 +9,6 @@
 #include "util.h"
 
 struct orgrbac_store_entry {
-	bool used;
 	unsigned char uuid[ORGRBAC_UUID_LEN];
 	char *dn;
 	size_t values;
@@ -24,16 +23,17 @@ void orgrbac_store_init(struct orgrbac_store *s, const struct orgrbac_store_limi
 
 static void entry_free(struct orgrbac_store_entry *e)
 {
+	if (e == NULL)
+		return;
 	free(e->dn);
 	orgrbac_image_free(&e->piece);
-	memset(e, 0, sizeof(*e));
+	free(e);
 }
 
 void orgrbac_store_clear(struct orgrbac_store *s)
 {
 	for (size_t i = 0; i < s->n_slots; i++)
-		if (s->slots[i].used)
-			entry_free(&s->slots[i]);
+		entry_free(s->slots[i]);
 	free(s->slots);
 	s->slots = NULL;
 	s->n_slots = 0;
@@ -58,7 +58,7 @@ static size_t find(const struct orgrbac_store *s, const unsigned char *uuid)
 {
 	size_t mask = s->n_slots - 1, i = hash(uuid) & mask;
 
-	while (s->slots[i].used && memcmp(s->slots[i].uuid, uuid, ORGRBAC_UUID_LEN) != 0)
+	while (s->slots[i] != NULL && memcmp(s->slots[i]->uuid, uuid, ORGRBAC_UUID_LEN) != 0)
 		i = (i + 1) & mask;
 	return i;
 }
@@ -66,7 +66,7 @@ static size_t find(const struct orgrbac_store *s, const unsigned char *uuid)
 /* Room for one more entry at a load of at most one half; false on ENOMEM. */
 static bool reserve(struct orgrbac_store *s)
 {
-	struct orgrbac_store_entry *old = s->slots;
+	struct orgrbac_store_entry **old = s->slots;
 	size_t n_old = s->n_slots, n = n_old != 0 ? n_old * 2 : 64;
 
 	if ((s->n_entries + 1) * 2 <= n_old)
@@ -80,8 +80,8 @@ static bool reserve(struct orgrbac_store *s)
 	}
 	s->n_slots = n;
 	for (size_t i = 0; i < n_old; i++)
-		if (old[i].used)
-			s->slots[find(s, old[i].uuid)] = old[i];
+		if (old[i] != NULL)
+			s->slots[find(s, old[i]->uuid)] = old[i];
 	free(old);
 	return true;
 }
@@ -116,20 +116,19 @@ enum orgrbac_store_status orgrbac_store_upsert(struct orgrbac_store *s, const un
 	if (uuid_len != ORGRBAC_UUID_LEN)
 		return ORGRBAC_STORE_BADUUID;
 	i = s->n_slots != 0 ? find(s, uuid) : 0;
-	e = s->n_slots != 0 && s->slots[i].used ? &s->slots[i] : NULL;
+	e = s->n_slots != 0 ? s->slots[i] : NULL;
 	others = s->n_values - (e != NULL ? e->values : 0);
 	if ((e == NULL && s->n_entries >= s->limits.max_entries) || values > s->limits.max_values ||
 	    others > s->limits.max_values - values)
 		return ORGRBAC_STORE_TOOMANY;
 	copy = strdup(dn);
-	if (copy == NULL || (e == NULL && !reserve(s))) {
+	if (copy == NULL || (e == NULL && (!reserve(s) || (e = calloc(1, sizeof(*e))) == NULL))) {
 		free(copy);
 		return ORGRBAC_STORE_NOMEM;
 	}
-	if (e == NULL) {
-		e = &s->slots[find(s, uuid)];
-		e->used = true;
+	if (e->dn == NULL) { /* new */
 		memcpy(e->uuid, uuid, ORGRBAC_UUID_LEN);
+		s->slots[find(s, uuid)] = e;
 		s->n_entries++;
 	} else {
 		free(e->dn);
@@ -137,6 +136,7 @@ enum orgrbac_store_status orgrbac_store_upsert(struct orgrbac_store *s, const un
 	}
 	e->dn = copy;
 	e->values = values;
+	orgrbac_image_trim(piece);
 	e->piece = *piece;
 	memset(piece, 0, sizeof(*piece));
 	s->n_values = others + values;
@@ -150,18 +150,19 @@ bool orgrbac_store_delete(struct orgrbac_store *s, const unsigned char *uuid, si
 	if (uuid_len != ORGRBAC_UUID_LEN || s->n_slots == 0)
 		return false;
 	i = find(s, uuid);
-	if (!s->slots[i].used)
+	if (s->slots[i] == NULL)
 		return false;
-	s->n_values -= s->slots[i].values;
+	s->n_values -= s->slots[i]->values;
 	s->n_entries--;
-	entry_free(&s->slots[i]);
+	entry_free(s->slots[i]);
+	s->slots[i] = NULL;
 	/* Backward shift: each later entry of the run moves up if its home allows. */
-	for (j = (i + 1) & mask; s->slots[j].used; j = (j + 1) & mask) {
-		size_t home = hash(s->slots[j].uuid) & mask;
+	for (j = (i + 1) & mask; s->slots[j] != NULL; j = (j + 1) & mask) {
+		size_t home = hash(s->slots[j]->uuid) & mask;
 
 		if (((j - home) & mask) >= ((j - i) & mask)) {
 			s->slots[i] = s->slots[j];
-			memset(&s->slots[j], 0, sizeof(s->slots[j]));
+			s->slots[j] = NULL;
 			i = j;
 		}
 	}
@@ -192,8 +193,8 @@ enum orgrbac_store_status orgrbac_store_image(const struct orgrbac_store *s, con
 		return ORGRBAC_STORE_NOMEM;
 	}
 	for (size_t i = 0; i < s->n_slots; i++)
-		if (s->slots[i].used)
-			v[n++] = &s->slots[i];
+		if (s->slots[i] != NULL)
+			v[n++] = s->slots[i];
 	qsort(v, n, sizeof(*v), by_dn);
 	for (size_t i = 0; i < n && st == ORGRBAC_STORE_OK; i++)
 		if (orgrbac_image_append(out, &v[i]->piece) != 0)

@@ -26,8 +26,8 @@ struct orgrbac_store_limits {
 struct orgrbac_store_entry;
 
 struct orgrbac_store {
-	struct orgrbac_store_entry *slots; /* open addressing, linear probing */
-	size_t n_slots;			   /* a power of two, or 0 */
+	struct orgrbac_store_entry **slots; /* open addressing, linear probing; NULL: free */
+	size_t n_slots;			    /* a power of two, or 0 */
 	size_t n_entries;
 	size_t n_values;
 	struct orgrbac_store_limits limits;

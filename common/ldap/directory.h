@@ -91,6 +91,14 @@ int orgrbac_image_append(struct orgrbac_image *dst, const struct orgrbac_image *
 void orgrbac_image_release(struct orgrbac_image *img);
 
 /*
+ * Each of the image's arrays cut to the elements it holds (a group's
+ * members are read at their size already): a piece kept for long (the follower's store holds one an
+ * entry) costs what it holds, not the room its arrays grew by. Never fails: an array that cannot
+ * shrink stays as it was.
+ */
+void orgrbac_image_trim(struct orgrbac_image *img);
+
+/*
  * Each of the image's arrays in DN order (byte for byte): the order of the
  * follower's image (its store's entries by DN), so that a sync and a
  * follower of the same directory write the same snapshot, whatever order

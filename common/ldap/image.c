@@ -382,6 +382,36 @@ int orgrbac_image_append(struct orgrbac_image *dst, const struct orgrbac_image *
 	return 0;
 }
 
+/* *v cut to n elements of `size` (to nothing when n is 0), *cap then n. */
+static void trim_elems(void **v, size_t n, size_t *cap, size_t size)
+{
+	void *t;
+
+	if (*cap <= n)
+		return;
+	if (n == 0) {
+		free(*v);
+		*v = NULL;
+		*cap = 0;
+		return;
+	}
+	t = realloc(*v, n * size);
+	if (t == NULL)
+		return;
+	*v = t;
+	*cap = n;
+}
+
+void orgrbac_image_trim(struct orgrbac_image *img)
+{
+	trim_elems((void **)&img->users, img->n_users, &img->cap_users, sizeof(*img->users));
+	trim_elems((void **)&img->groups, img->n_groups, &img->cap_groups, sizeof(*img->groups));
+	trim_elems((void **)&img->roles, img->n_roles, &img->cap_roles, sizeof(*img->roles));
+	trim_elems((void **)&img->grants, img->n_grants, &img->cap_grants, sizeof(*img->grants));
+	trim_elems((void **)&img->externals, img->n_externals, &img->cap_externals,
+		   sizeof(*img->externals));
+}
+
 void orgrbac_image_release(struct orgrbac_image *img)
 {
 	free(img->base);

@@ -52,6 +52,29 @@ static struct orgrbac_image group_piece(const char *dn, size_t n)
 	return p;
 }
 
+/* A piece's arrays cut to what they hold: the room they grew by is given back, nothing lost. */
+static void image_trim(void **state)
+{
+	struct orgrbac_image p = user_piece("uid=a,o=acme,dc=example,dc=com", "a");
+	struct orgrbac_img_user *grown;
+
+	(void)state;
+	grown = orgrbac_grow(p.users, &p.cap_users, 5, sizeof(*p.users));
+	assert_non_null(grown);
+	p.users = grown;
+	p.groups = orgrbac_grow(NULL, &p.cap_groups, 1, sizeof(*p.groups));
+	assert_non_null(p.groups);
+	assert_true(p.cap_users >= 5);
+	orgrbac_image_trim(&p);
+	assert_int_equal(p.n_users, 1);
+	assert_int_equal(p.cap_users, 1);
+	assert_string_equal(p.users[0].uid, "a");
+	assert_string_equal(p.users[0].dn, "uid=a,o=acme,dc=example,dc=com");
+	assert_null(p.groups); /* an array that holds nothing goes */
+	assert_int_equal(p.cap_groups, 0);
+	orgrbac_image_free(&p);
+}
+
 static enum orgrbac_store_status put_user(struct orgrbac_store *s, unsigned id, const char *dn,
 					  const char *uid)
 {
@@ -294,11 +317,9 @@ static void judge(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(upsert_and_delete_by_uuid),
-	    cmocka_unit_test(many_entries),
-	    cmocka_unit_test(bounds),
-	    cmocka_unit_test(backoff),
-	    cmocka_unit_test(state_file),
+	    cmocka_unit_test(image_trim),   cmocka_unit_test(upsert_and_delete_by_uuid),
+	    cmocka_unit_test(many_entries), cmocka_unit_test(bounds),
+	    cmocka_unit_test(backoff),	    cmocka_unit_test(state_file),
 	    cmocka_unit_test(judge),
 	};
 
