@@ -61,7 +61,9 @@ struct orgrbac_passwd_params {
  * absolute path other than /, a shell neither empty nor in /etc/shells, a
  * field with ':' or a control character (a gecos such is served empty), and
  * every user whose uidNumber another user of the organization holds too
- * (none of them is served). Pure.
+ * (none of them is served). It reads the principals' facts: a principal
+ * sealed without them (orgrbac_replica_fill) is not served; fill decides
+ * the same with its `pp`. Pure.
  */
 void orgrbac_replica_passwd(struct orgrbac_view *v, const struct orgrbac_passwd_params *p);
 
