@@ -34,14 +34,6 @@ ERIN="uid=erin,ou=people,o=acme,$B"
 ok() { orgrbac_ok "$@"; }
 ko() { orgrbac_ko "$@"; }
 now_ms() { date +%s%3N; }
-wait_until() { # wait_until SECONDS CMD...
-	local end=$(($(now_ms) + $1 * 1000))
-	shift
-	while ! "$@"; do
-		[ "$(now_ms)" -lt "$end" ] || return 1
-		sleep 0.05
-	done
-}
 
 orgrbac_slapd_start
 
@@ -85,14 +77,14 @@ unshare --pid --fork --mount --mount-proc --cgroup --uts sh -c "
 UNSHARE=$!
 # the namespace's PID 1: the child of unshare
 SD=
-wait_until 10 eval 'SD=$(ps -o pid= --ppid "$UNSHARE" | tr -d " "); [ -n "$SD" ]' ||
+orgrbac_wait_until 10 eval 'SD=$(ps -o pid= --ppid "$UNSHARE" | tr -d " "); [ -n "$SD" ]' ||
 	fail "systemd did not start: $(cat "$WORK/boot.log")"
 orgrbac_at_exit "kill -KILL $SD 2>/dev/null"
 sctl() { timeout 30 nsenter -t "$SD" -m -p -r -w /usr/bin/systemctl --no-pager "$@"; }
 booted() {
 	case $(sctl is-system-running 2>/dev/null) in running | degraded) true ;; *) false ;; esac
 }
-wait_until 30 booted || fail "systemd did not boot: $(sctl is-system-running 2>&1) $(cat "$WORK/boot.log")"
+orgrbac_wait_until 30 booted || fail "systemd did not boot: $(sctl is-system-running 2>&1) $(cat "$WORK/boot.log")"
 ok
 
 prop() { sctl show -p "$1" --value orgrbac-follow.service; }
@@ -134,7 +126,7 @@ ldapmodify_admin -a >/dev/null <<-LDIF
 	orgGrantedRole: cn=Member,ou=roles,$B
 	orgGrantee: $ERIN
 LDIF
-wait_until 2 has member erin && ok || ko "a grant did not reach the snapshot in 2 s"
+orgrbac_wait_until 2 has member erin && ok || ko "a grant did not reach the snapshot in 2 s"
 
 # ---- the sandbox: the snapshot's directory writable, nothing else ----
 hp=$(host_pid "$pid1")
@@ -170,7 +162,7 @@ gen2=$("$SNAPDUMP" "$snap" | sed -n 's/^generation //p')
 [ "${gen2:-0}" -gt "${gen:-0}" ] && ok || ko "restart published nothing ($gen then $gen2)"
 ldapmodify_admin >/dev/null <<<"dn: cn=erin-member,ou=grants,o=acme,$B
 changetype: delete"
-wait_until 2 eval '! has member erin' && ok || ko "a revoke did not reach the snapshot after restart"
+orgrbac_wait_until 2 eval '! has member erin' && ok || ko "a revoke did not reach the snapshot after restart"
 # status where the follower's pid means it: inside the namespaces
 out=$(timeout 30 nsenter -t "$SD" -m -p -r -w /opt/orgrbac/sbin/orgrbac status 2>&1)
 st=$?

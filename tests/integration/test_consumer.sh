@@ -22,23 +22,9 @@ B=dc=example,dc=com
 ERIN="uid=erin,ou=people,o=acme,$B"
 GRANT="cn=erin-member,ou=grants,o=acme,$B"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() {
-	failed=$((failed + 1))
-	printf 'FAIL: %s\n' "$*"
-}
+ok() { orgrbac_ok "$@"; }
+ko() { orgrbac_ko "$@"; }
 now_ms() { date +%s%3N; }
-# wait_until SECONDS CMD...: true once CMD succeeds, polling every 10 ms
-wait_until() {
-	local end=$(($(now_ms) + $1 * 1000))
-	shift
-	while ! "$@"; do
-		[ "$(now_ms)" -lt "$end" ] || return 1
-		sleep 0.01
-	done
-}
 not() { ! "$@"; }
 # has SNAPSHOT GROUP USER: USER is a member of GROUP in the snapshot
 has() {
@@ -75,7 +61,7 @@ orgrbac_write_conf "$WORK/f.conf" "ldap.uri=$URI_B" "ldap.tls_ca_file=$TLS_CA_FI
 "$ORGRBAC" follow --config "$WORK/f.conf" 2>>"$WORK/f.log" &
 FPID=$!
 orgrbac_at_exit "kill -TERM $FPID 2>/dev/null || true"
-wait_until 10 state_is "$snap" following && ok || ko "follower on B: not following: $(cat "$WORK/f.log")"
+orgrbac_wait_until 10 state_is "$snap" following && ok || ko "follower on B: not following: $(cat "$WORK/f.log")"
 not has "$snap" member erin && ok || ko "erin is a member before the grant"
 
 # ---- a change written to the provider reaches the consumer and its follower ----
@@ -89,7 +75,7 @@ ldapmodify_admin -a >/dev/null <<-LDIF || ko "the grant is refused by the provid
 LDIF
 sync_wait && ok || ko "B did not converge with A after the grant"
 [ "$(count "$BB" "$GRANT")" = 1 ] && ok || ko "B does not hold the grant written to A"
-wait_until 5 has "$snap" member erin && ok || ko "follower on B: the grant not seen: $(tail -n 3 "$WORK/f.log")"
+orgrbac_wait_until 5 has "$snap" member erin && ok || ko "follower on B: the grant not seen: $(tail -n 3 "$WORK/f.log")"
 printf 'consumer: a grant on the provider in the consumer'"'"'s follower after %s ms\n' \
 	$(($(now_ms) - t0))
 
@@ -124,8 +110,7 @@ ldapmodify_admin >/dev/null <<<"dn: $GRANT
 changetype: delete" || ko "the revocation is refused by the provider"
 sync_wait && ok || ko "B did not converge with A after the revocation"
 [ "$(count "$BB" "$GRANT")" = 0 ] && ok || ko "B still holds the revoked grant"
-wait_until 5 not has "$snap" member erin && ok || ko "follower on B: the revocation not seen"
+orgrbac_wait_until 5 not has "$snap" member erin && ok || ko "follower on B: the revocation not seen"
 kill -0 "$FPID" 2>/dev/null && ok || ko "the follower exited: $(cat "$WORK/f.log")"
 
-printf 'test_consumer: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary test_consumer

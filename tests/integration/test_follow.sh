@@ -31,13 +31,8 @@ orgrbac_at_exit "rm -rf '$WORK'"
 B=dc=example,dc=com
 ERIN="uid=erin,ou=people,o=acme,$B"
 
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-ko() {
-	failed=$((failed + 1))
-	printf 'FAIL: %s\n' "$*"
-}
+ok() { orgrbac_ok "$@"; }
+ko() { orgrbac_ko "$@"; }
 
 # groups SNAPSHOT: each group line of the snapshot (no generation); fails when unreadable
 groups() { "$SNAPDUMP" "$1" | tail -n +2; }
@@ -47,15 +42,6 @@ members() { groups "$1" | awk -F: -v g="$2" '$1 == g { print $3 }'; }
 has() { members "$1" "$2" | tr ',' '\n' | grep -qx "$3"; }
 now_ms() { date +%s%3N; }
 
-# wait_until SECONDS CMD...: true once CMD succeeds, polling every 10 ms
-wait_until() {
-	local end=$(($(now_ms) + $1 * 1000))
-	shift
-	while ! "$@"; do
-		[ "$(now_ms)" -lt "$end" ] || return 1
-		sleep 0.01
-	done
-}
 not() { ! "$@"; }
 
 FOLLOWERS=()
@@ -94,7 +80,7 @@ start_fake() {
 	shift 2
 	"$FAKE_LDAP" "$@" "$mode" "$pf" ${FAKE_ADDR:-} >"$pf.out" 2>&1 &
 	FOLLOWERS+=("$!")
-	wait_until 5 test -s "$pf" || fail "fake_ldap $mode did not start: $(cat "$pf.out")"
+	orgrbac_wait_until 5 test -s "$pf" || fail "fake_ldap $mode did not start: $(cat "$pf.out")"
 }
 generation() { "$SNAPDUMP" "$1" | sed -n 's/^generation //p'; }
 stop_followers() {
@@ -171,19 +157,19 @@ command -v python3 >/dev/null 2>&1 && have_python=yes
 if [ "$have_python" = yes ]; then
 	notify_listen "$WORK/notify.sock" "$WORK/notify.log"
 	# python3 may take seconds to start on a loaded machine
-	wait_until 30 test -S "$WORK/notify.sock" || ko "no notification socket"
+	orgrbac_wait_until 30 test -S "$WORK/notify.sock" || ko "no notification socket"
 	export NOTIFY_SOCKET=$WORK/notify.sock
 fi
 start_follower "$conf" "$WORK/follow.log"
 unset NOTIFY_SOCKET
-wait_until 10 state_is "$snap" following && ok || ko "the follower is not following: $(cat "$WORK/follow.log")"
+orgrbac_wait_until 10 state_is "$snap" following && ok || ko "the follower is not following: $(cat "$WORK/follow.log")"
 status_exit "$conf"
 st=$?
 grep -q "^follower: *following (pid $FPID)" <<<"$STATUS_OUT" && ok || ko "status: $STATUS_OUT"
 [ "$st" = 0 ] && grep -q 'verdict: *current' <<<"$STATUS_OUT" && ok ||
 	ko "status while following: exit $st: $STATUS_OUT"
 if [ "$have_python" = yes ]; then
-	wait_until 2 grep -q '^READY=1|STATUS=following ' "$WORK/notify.log" && ok ||
+	orgrbac_wait_until 2 grep -q '^READY=1|STATUS=following ' "$WORK/notify.log" && ok ||
 		ko "no READY=1 after the first refresh: $(cat "$WORK/notify.log")"
 	# refreshing first, ready only once published
 	[ "$(head -n 1 "$WORK/notify.log" | cut -c1-25)" = "STATUS=refreshing from ld" ] && ok ||
@@ -195,13 +181,13 @@ fi
 
 has "$snap" member erin && ko "erin is a member before any grant" || ok
 grant erin-member "$ERIN"
-wait_until 2 has "$snap" member erin && ok || ko "a grant added did not reach the snapshot in 2 s"
+orgrbac_wait_until 2 has "$snap" member erin && ok || ko "a grant added did not reach the snapshot in 2 s"
 revoke erin-member
-wait_until 2 not has "$snap" member erin && ok || ko "a revoked grant stayed in the snapshot"
+orgrbac_wait_until 2 not has "$snap" member erin && ok || ko "a revoked grant stayed in the snapshot"
 has "$snap" member bob || ko "bob is no member to begin with"
 ldapmodify_admin >/dev/null <<<"dn: uid=bob,ou=people,o=acme,$B
 changetype: delete"
-wait_until 2 not has "$snap" member bob && ok || ko "a deleted user stayed in the snapshot"
+orgrbac_wait_until 2 not has "$snap" member bob && ok || ko "a deleted user stayed in the snapshot"
 
 # ---- latency: 20 changes, each timed from ldapmodify's return until the snapshot shows it ----
 lat=()
@@ -209,11 +195,11 @@ for i in $(seq 1 20); do
 	if [ $((i % 2)) = 1 ]; then
 		grant erin-member "$ERIN"
 		t0=$(now_ms)
-		wait_until 5 has "$snap" member erin || ko "change $i (grant) not seen"
+		orgrbac_wait_until 5 has "$snap" member erin || ko "change $i (grant) not seen"
 	else
 		revoke erin-member
 		t0=$(now_ms)
-		wait_until 5 not has "$snap" member erin || ko "change $i (revoke) not seen"
+		orgrbac_wait_until 5 not has "$snap" member erin || ko "change $i (revoke) not seen"
 	fi
 	lat+=($(($(now_ms) - t0)))
 done
@@ -252,15 +238,15 @@ printf 'follow: follower RSS %s kB (sample directory)\n' "${rss:-?}"
 
 # ---- the server restarted: reconnect, and current within 5 s ----
 "$ORGRBAC_SLAPD_SH" stop "$ONE" >/dev/null 2>&1
-wait_until 10 state_is "$snap" reconnecting && ok || ko "no reconnecting state after the server stopped"
+orgrbac_wait_until 10 state_is "$snap" reconnecting && ok || ko "no reconnecting state after the server stopped"
 sleep 1
 orgrbac_slapd_restart "$ONE"
 t0=$(now_ms)
 grant erin-member "$ERIN"
-wait_until 5 has "$snap" member erin && ok ||
+orgrbac_wait_until 5 has "$snap" member erin && ok ||
 	ko "not current 5 s after the restart: $(tail -n 5 "$WORK/follow.log")"
 printf 'follow: current %s ms after the server restarted\n' $(($(now_ms) - t0))
-wait_until 2 state_is "$snap" following && ok || ko "not following after the restart"
+orgrbac_wait_until 2 state_is "$snap" following && ok || ko "not following after the restart"
 if [ "$have_python" = yes ]; then
 	grep -q '^STATUS=reconnecting in ' "$WORK/notify.log" && ok ||
 		ko "no STATUS=reconnecting: $(cat "$WORK/notify.log")"
@@ -274,13 +260,13 @@ st=$?
 [ "$st" = 0 ] && ok || ko "SIGTERM: exit $st"
 state_is "$snap" stopped && ok || ko "state after SIGTERM: $(cat "$snap.follow")"
 if [ "$have_python" = yes ]; then
-	wait_until 2 grep -q '^STOPPING=1|STATUS=stopped' "$WORK/notify.log" && ok ||
+	orgrbac_wait_until 2 grep -q '^STOPPING=1|STATUS=stopped' "$WORK/notify.log" && ok ||
 		ko "no STOPPING=1: $(tail -n 2 "$WORK/notify.log")"
 fi
 
 # ---- killed -9 mid-way: the snapshot intact, never newer than the directory ----
 start_follower "$conf" "$WORK/follow.log"
-wait_until 10 state_is "$snap" following || ko "second follower not following"
+orgrbac_wait_until 10 state_is "$snap" following || ko "second follower not following"
 for i in $(seq 1 30); do
 	grant "kill-$i" "uid=carol,ou=people,o=acme,$B" &
 	[ "$i" != 15 ] || kill -KILL "$FPID"
@@ -336,7 +322,7 @@ rsnap="$WORK/rr/snapshot.db"
 orgrbac_write_conf "$WORK/rr.conf" "ldap.uri=ldap://127.0.0.1:$(cat "$WORK/rr.port")/" \
 	"ldap.tls_ca_file=$TLS_CA_FILE" "nss.snapshot=$rsnap" pam.ignore_users=
 start_follower "$WORK/rr.conf" "$WORK/rr.log"
-wait_until 10 state_is "$rsnap" following && ok || ko "4096: not following: $(cat "$WORK/rr.log")"
+orgrbac_wait_until 10 state_is "$rsnap" following && ok || ko "4096: not following: $(cat "$WORK/rr.log")"
 grep -q '^changed 1 refreshrequired' "$WORK/rr.port.out" && ok ||
 	ko "4096: the proxy changed nothing: $(cat "$WORK/rr.port.out")"
 grep -q 'asks for a full refresh' "$WORK/rr.log" && ok || ko "4096: not logged: $(cat "$WORK/rr.log")"
@@ -349,9 +335,9 @@ if [ "$(groups "$rsnap")" = "$(groups "$WORK/rrsync/snapshot.db")" ]; then ok; e
 	ko "4096: the refresh after it differs from sync: $(diff <(groups "$rsnap") <(groups "$WORK/rrsync/snapshot.db"))"
 fi
 grant rr-erin "$ERIN"
-wait_until 2 has "$rsnap" member erin && ok || ko "4096: a change after the full refresh not seen"
+orgrbac_wait_until 2 has "$rsnap" member erin && ok || ko "4096: a change after the full refresh not seen"
 revoke rr-erin
-wait_until 2 not has "$rsnap" member erin || ko "4096: the revoke not seen"
+orgrbac_wait_until 2 not has "$rsnap" member erin || ko "4096: the revoke not seen"
 kill -TERM "$FPID"
 
 # ---- the link cut for a minute, no FIN nor reset (root: a veth in a network namespace) ----
@@ -378,14 +364,14 @@ if [ "$(id -u)" = 0 ] && command -v nsenter >/dev/null 2>&1 &&
 		nsenter -t "$NSPID" -n "$ORGRBAC" follow --config "$WORK/cut.conf" 2>>"$WORK/cut.log" &
 		FPID=$!
 		FOLLOWERS+=("$FPID")
-		wait_until 10 state_is "$csnap" following && ok ||
+		orgrbac_wait_until 10 state_is "$csnap" following && ok ||
 			ko "cut: not following: $(cat "$WORK/cut.log")"
 		gen_before=$(generation "$csnap")
 		ip link set "$ifc" down
 		t_cut=$(now_ms)
 		grant cut-erin "$ERIN"
 		# keepalive after 2 s, 3 probes 1 s apart, a 5 s user timeout
-		wait_until 15 state_is "$csnap" reconnecting && ok ||
+		orgrbac_wait_until 15 state_is "$csnap" reconnecting && ok ||
 			ko "cut: not noticed in 15 s: $(tail -n 3 "$WORK/cut.log")"
 		printf 'follow: a cut link noticed in %s ms\n' $(($(now_ms) - t_cut))
 		sleep $((60 - ($(now_ms) - t_cut) / 1000))
@@ -395,13 +381,13 @@ if [ "$(id -u)" = 0 ] && command -v nsenter >/dev/null 2>&1 &&
 		[ "$(generation "$csnap")" = "$gen_before" ] && ok || ko "cut: published while cut"
 		ip link set "$ifc" up
 		t_back=$(now_ms)
-		wait_until 5 has "$csnap" member erin && ok ||
+		orgrbac_wait_until 5 has "$csnap" member erin && ok ||
 			ko "cut: not current 5 s after the link is back: $(tail -n 3 "$WORK/cut.log")"
 		printf 'follow: current %s ms after a %s s cut ended\n' $(($(now_ms) - t_back)) \
 			$(((t_back - t_cut) / 1000))
-		wait_until 2 state_is "$csnap" following && ok || ko "cut: not following after it"
+		orgrbac_wait_until 2 state_is "$csnap" following && ok || ko "cut: not following after it"
 		revoke cut-erin
-		wait_until 2 not has "$csnap" member erin && ok || ko "cut: the revoke not seen"
+		orgrbac_wait_until 2 not has "$csnap" member erin && ok || ko "cut: the revoke not seen"
 		kill -TERM "$FPID"
 	else
 		ko "cut: the veth pair could not be made"
@@ -423,15 +409,15 @@ psnap="$WORK/pair/snapshot.db"
 orgrbac_write_conf "$WORK/pair.conf" "ldap.uri=$URI_A $URI_B" "ldap.tls_ca_file=$TLS_CA_FILE" \
 	"nss.snapshot=$psnap" pam.ignore_users=
 start_follower "$WORK/pair.conf" "$WORK/pair.log"
-wait_until 10 state_is "$psnap" following && ok || ko "pair: not following: $(cat "$WORK/pair.log")"
+orgrbac_wait_until 10 state_is "$psnap" following && ok || ko "pair: not following: $(cat "$WORK/pair.log")"
 state_server "$psnap" "$URI_A" && ok || ko "pair: not on the first server: $(cat "$psnap.follow")"
 kill -KILL "$SLAPD_PID"
 ORGRBAC_SLAPD_DIR=$BB
 orgrbac_slapd_env "$BB"
 t0=$(now_ms)
-wait_until 10 state_server "$psnap" "$URI_B" && ok || ko "pair: no failover: $(cat "$psnap.follow")"
+orgrbac_wait_until 10 state_server "$psnap" "$URI_B" && ok || ko "pair: no failover: $(cat "$psnap.follow")"
 grant erin-member "$ERIN"
-wait_until 5 has "$psnap" member erin && ok || ko "pair: a change on the second server not seen"
+orgrbac_wait_until 5 has "$psnap" member erin && ok || ko "pair: a change on the second server not seen"
 printf 'follow: failover to the second server and its change seen in %s ms\n' $(($(now_ms) - t0))
 
 # ---- the sample host identity under etc/slapd-acl.ldif ----
@@ -455,12 +441,12 @@ orgrbac_write_conf "$WORK/hostsync.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
 	"nss.snapshot=$WORK/hostsync/snapshot.db" pam.ignore_users=
 "$ORGRBAC" sync --config "$WORK/hostsync.conf" >/dev/null 2>&1
 start_follower "$WORK/host.conf" "$WORK/host.log"
-wait_until 10 state_is "$hsnap" following && ok || ko "host under the ACL: not following: $(cat "$WORK/host.log")"
+orgrbac_wait_until 10 state_is "$hsnap" following && ok || ko "host under the ACL: not following: $(cat "$WORK/host.log")"
 if [ "$(groups "$hsnap")" = "$(groups "$WORK/hostsync/snapshot.db")" ]; then ok; else
 	ko "host under the ACL sees another directory: $(diff <(groups "$hsnap") <(groups "$WORK/hostsync/snapshot.db"))"
 fi
 grant erin-member "$ERIN"
-wait_until 2 has "$hsnap" member erin && ok || ko "host under the ACL: a change not seen"
+orgrbac_wait_until 2 has "$hsnap" member erin && ok || ko "host under the ACL: a change not seen"
 
 # ---- connected and quiet: re-published within max_age (4 s: every second) ----
 mkdir -p "$WORK/quiet"
@@ -469,7 +455,7 @@ orgrbac_write_conf "$WORK/quiet.conf" "ldap.tls_ca_file=$TLS_CA_FILE" \
 	"ldap.bind_dn=cn=host-web01,ou=hosts,$B" "ldap.bind_password_file=$WORK/host.pw" \
 	"nss.snapshot=$qsnap" nss.max_age=4 pam.ignore_users=
 start_follower "$WORK/quiet.conf" "$WORK/quiet.log"
-wait_until 10 state_is "$qsnap" following || ko "quiet: not following: $(cat "$WORK/quiet.log")"
+orgrbac_wait_until 10 state_is "$qsnap" following || ko "quiet: not following: $(cat "$WORK/quiet.log")"
 g0=$("$SNAPDUMP" "$qsnap" | sed -n 's/^generation //p')
 sleep 5
 g1=$("$SNAPDUMP" "$qsnap" | sed -n 's/^generation //p')
@@ -477,5 +463,4 @@ g1=$("$SNAPDUMP" "$qsnap" | sed -n 's/^generation //p')
 out=$("$ORGRBAC" status --config "$WORK/quiet.conf" 2>&1)
 grep -q '^state: *fresh' <<<"$out" && ok || ko "quiet: the snapshot went stale: $out"
 
-printf 'test_follow: %d passed, %d failed\n' "$passed" "$failed"
-[ "$failed" -eq 0 ]
+orgrbac_summary test_follow

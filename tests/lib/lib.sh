@@ -87,6 +87,17 @@ orgrbac_summary() {
 	[ "$ORGRBAC_FAILED" -eq 0 ]
 }
 
+# orgrbac_wait_until SECONDS CMD...: true once CMD succeeds, polling every
+# 10 ms; false when SECONDS pass first.
+orgrbac_wait_until() {
+	local end=$(($(date +%s%3N) + $1 * 1000))
+	shift
+	while ! "$@"; do
+		[ "$(date +%s%3N)" -lt "$end" ] || return 1
+		sleep 0.01
+	done
+}
+
 # orgrbac_expect STATUS PATTERN -- ARGS...: "$ORGRBAC" ARGS... exits with
 # STATUS and its stdout and stderr together match the extended regular
 # expression PATTERN; one case, counted.
